@@ -1,0 +1,48 @@
+# Quick start: `make run` (serve with demo data) and `make test` (the whole suite).
+# Every target sets up what it needs first; set-up is idempotent and quick when nothing changed.
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: setup run test bench messages clean
+
+setup: $(VENV)/.installed node_modules/.installed locale/.compiled
+	$(PY) manage.py migrate --no-input -v 0
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Compiled catalogues are build output, not committed.
+locale/.compiled: $(VENV)/.installed $(shell find . -path ./.venv -prune -o -path ./node_modules -prune -o -name django.po -print)
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	touch $@
+
+run: setup
+	$(PY) manage.py load_plan
+	$(PY) manage.py seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) bench/dashboard.py
+
+# Refresh the Vietnamese catalogue after changing translatable strings.
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=tests --ignore=bench
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles locale/.compiled

@@ -1,0 +1,160 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .validators import validate_tax_code
+
+
+class Ownership(models.TextChoices):
+    STATE = "state", _("State-owned")
+    PRIVATE = "private", _("Private")
+    FDI = "fdi", _("Foreign-invested (FDI)")
+    COOPERATIVE = "cooperative", _("Cooperative")
+    HOUSEHOLD = "household", _("Household business")
+    OTHER = "other", _("Other")
+
+
+class EnterpriseQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Enterprise(models.Model):
+    name = models.CharField(_("enterprise name"), max_length=255)
+    tax_code = models.CharField(
+        _("tax code"), max_length=14, unique=True, validators=[validate_tax_code]
+    )
+    address = models.CharField(_("address (village)"), max_length=255, blank=True)
+    sector = models.CharField(_("sector"), max_length=255, blank=True)
+    ownership = models.CharField(
+        _("ownership"), max_length=20, choices=Ownership.choices, default=Ownership.PRIVATE
+    )
+    has_union = models.BooleanField(_("has a grassroots union"), default=False)
+    union_name = models.CharField(_("grassroots union name"), max_length=255, blank=True)
+    phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    email = models.EmailField(_("contact e-mail"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = EnterpriseQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("enterprises:enterprise_detail", args=[self.pk])
+
+
+class UnionOfficer(models.Model):
+    """Ties a user account to the one enterprise whose union it represents."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="union_officer",
+        verbose_name=_("user"),
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="officers", verbose_name=_("enterprise")
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    position = models.CharField(_("position"), max_length=255, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("union officer")
+        verbose_name_plural = _("union officers")
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.get_username()
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class WorkerQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Worker(models.Model):
+    """A worker (CNLĐ) on an enterprise's optional roster.
+
+    Personal data is kept minimal on purpose (Decree 13/2023/NĐ-CP): no ID
+    numbers, no addresses, only what the report figures need.
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="workers", verbose_name=_("enterprise")
+    )
+    employee_code = models.CharField(_("employee code"), max_length=50)
+    full_name = models.CharField(_("full name"), max_length=255)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1940), MaxValueValidator(2015)],
+    )
+    job = models.CharField(_("job"), max_length=255, blank=True)
+    is_active = models.BooleanField(_("currently employed"), default=True)
+
+    objects = WorkerQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["employee_code"]
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "employee_code"], name="unique_employee_code_per_enterprise"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.employee_code} – {self.full_name}"
+
+    def get_absolute_url(self):
+        return reverse("enterprises:worker_update", args=[self.enterprise_id, self.pk])
+
+
+class WorkerOutcome(models.Model):
+    """A worker has met one indicator (cumulative: once met, counted once)."""
+
+    worker = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("worker")
+    )
+    indicator = models.ForeignKey(
+        "indicators.Indicator",
+        on_delete=models.PROTECT,
+        related_name="worker_outcomes",
+        verbose_name=_("indicator"),
+    )
+    achieved_on = models.DateField(_("achieved on"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator__order"]
+        verbose_name = _("learning outcome")
+        verbose_name_plural = _("learning outcomes")
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "indicator"], name="unique_outcome_per_worker")
+        ]
+
+    def __str__(self):
+        return f"{self.worker} – {self.indicator}"

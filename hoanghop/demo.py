@@ -1,0 +1,34 @@
+"""Demo accounts for trying the portal. Never run this on a production database."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from enterprises.roles import OFFICIAL, VIEWER
+
+DEMO_PASSWORD = "HoangHop@2030"
+
+
+def demo_user(username: str, *, first_name: str, last_name: str, group: str, email: str = ""):
+    """Create the account once; keep its password as the demo password every time."""
+    User = get_user_model()
+    user, _created = User.objects.get_or_create(
+        username=username,
+        defaults={"first_name": first_name, "last_name": last_name, "email": email},
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.is_active = True
+    user.save()
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def seed() -> list[tuple[str, str]]:
+    """The commune-level accounts: (username, role description)."""
+    demo_user("canbo.vanhoa", first_name="Lan", last_name="Nguyễn Thị", group=OFFICIAL,
+              email="vanhoa@hoanghop.example")
+    demo_user("huyen.xem", first_name="Tuấn", last_name="Lê Văn", group=VIEWER,
+              email="ldld@hoanghoa.example")
+    return [
+        ("canbo.vanhoa", "Công chức Văn hoá – xã hội (cán bộ xã)"),
+        ("huyen.xem", "Liên đoàn Lao động huyện (chỉ xem)"),
+    ]

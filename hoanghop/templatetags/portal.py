@@ -1,0 +1,24 @@
+"""Number formatting the Vietnamese way (1.234 and 12,5%), following the active language."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils import formats
+
+register = template.Library()
+
+
+@register.filter
+def num(value, decimals=0):
+    """1234 -> '1.234' in Vietnamese, '1,234' in English; empty for None."""
+    if value is None or value == "":
+        return ""
+    return formats.number_format(value, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def pct(value, decimals=1):
+    """34.594 -> '34,6%'. The value is already a percent, not a fraction."""
+    if value is None or value == "":
+        return "–"
+    return num(Decimal(str(value)), decimals) + "%"

@@ -1,0 +1,276 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+def percent_field(verbose_name, **kwargs):
+    return models.DecimalField(
+        verbose_name, max_digits=5, decimal_places=2, validators=PERCENT_VALIDATORS, **kwargs
+    )
+
+
+class Indicator(models.Model):
+    """One of the plan's specific objectives (section II.2): a percent of workers."""
+
+    plan = models.ForeignKey(
+        "plans.Plan", on_delete=models.CASCADE, related_name="indicators", verbose_name=_("plan")
+    )
+    code = models.CharField(_("code"), max_length=10)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("short name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    baseline = percent_field(_("baseline (%)"), null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), default=2023)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="unique_indicator_code_per_plan")
+        ]
+
+    def __str__(self):
+        return f"{self.code}) {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("indicators:indicator_detail", args=[self.code])
+
+
+class Target(models.Model):
+    """A phase target: the percent to reach by the end of a year (2025, 2030)."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indicator")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = percent_field(_("target (%)"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="unique_target_per_year")
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.year}: {self.value}%"
+
+
+class Milestone(models.Model):
+    """A yearly milestone set by the official; years without one are interpolated."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("indicator")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = percent_field(_("milestone (%)"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="unique_milestone_per_year")
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.year}: {self.value}%"
+
+
+class PeriodKind(models.TextChoices):
+    HALF_YEAR = "half", _("First six months")
+    ANNUAL = "annual", _("Whole year")
+
+
+class PeriodState(models.TextChoices):
+    PENDING = "pending", _("Not opened")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class ReportingPeriodQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state=PeriodState.OPEN)
+
+
+class ReportingPeriod(models.Model):
+    code = models.CharField(_("code"), max_length=10, unique=True)  # "2025-H1" or "2025"
+    kind = models.CharField(_("kind"), max_length=10, choices=PeriodKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    deadline = models.DateField(_("submission deadline"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=PeriodState.choices, default=PeriodState.PENDING
+    )
+
+    objects = ReportingPeriodQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["end", "kind"]
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+
+    def __str__(self):
+        if self.kind == PeriodKind.HALF_YEAR:
+            return _("First six months of %(year)s") % {"year": self.year}
+        return _("Year %(year)s") % {"year": self.year}
+
+    def get_absolute_url(self):
+        return reverse("indicators:period_detail", args=[self.code])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == PeriodState.OPEN
+
+    def is_late(self, moment) -> bool:
+        """A submission is late once the deadline day is over, in the commune's time zone."""
+        return timezone.localdate(moment) > self.deadline
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+
+
+class EnterpriseReport(models.Model):
+    """An enterprise's figures for one period: total workers and, per indicator,
+    how many of them have met it so far (cumulative, each worker counted once)."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("enterprise"),
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="reports", verbose_name=_("period")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    total_workers = models.PositiveIntegerField(_("total workers"), null=True, blank=True)
+    female_workers = models.PositiveIntegerField(_("female workers"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    is_late = models.BooleanField(_("submitted late"), default=False)
+    entered_by_official = models.BooleanField(_("entered by the commune"), default=False)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period", "enterprise__name"]
+        verbose_name = _("enterprise report")
+        verbose_name_plural = _("enterprise reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "period"], name="unique_report_per_enterprise_period"
+            )
+        ]
+        indexes = [models.Index(fields=["period", "status"])]
+
+    def __str__(self):
+        return f"{self.enterprise} – {self.period}"
+
+    def get_absolute_url(self):
+        return reverse("indicators:report_detail", args=[self.period.code, self.enterprise_id])
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == ReportStatus.APPROVED
+
+
+class ReportValue(models.Model):
+    report = models.ForeignKey(
+        EnterpriseReport, on_delete=models.CASCADE, related_name="values", verbose_name=_("report")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="report_values", verbose_name=_("indicator")
+    )
+    count = models.PositiveIntegerField(_("workers who met it"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator__order"]
+        verbose_name = _("report figure")
+        verbose_name_plural = _("report figures")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "indicator"], name="unique_value_per_indicator")
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code}: {self.count}"
+
+
+class ReportAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    SAVE = "save", _("Saved as draft")
+    SUBMIT = "submit", _("Submitted")
+    APPROVE = "approve", _("Approved")
+    RETURN = "return", _("Returned")
+    REOPEN = "reopen", _("Reopened")
+    ENTER = "enter", _("Entered by the commune")
+    IMPORT = "import", _("Imported from Excel")
+
+
+class ReportEvent(models.Model):
+    """The workflow log: who moved a report where, when and why."""
+
+    report = models.ForeignKey(
+        EnterpriseReport, on_delete=models.CASCADE, related_name="events", verbose_name=_("report")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=ReportAction.choices)
+    from_status = models.CharField(
+        _("from"), max_length=10, choices=ReportStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=10, choices=ReportStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.at:%d/%m/%Y %H:%M}"

@@ -1,0 +1,58 @@
+"""Load a plan from its data file (plans/data/*.json) into the database.
+
+Idempotent: records are matched by their natural keys (plan code, unit code,
+group number, task letter) and updated in place, so running it twice changes
+nothing, and the official's own edits to a task's status and notes survive.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from .models import Plan, Task, TaskGroup, Unit
+
+PLAN_FIELDS = [
+    "number", "title", "issuer", "place_date", "issued_year", "issued_month", "start_year",
+    "end_year", "legal_bases", "preamble", "purpose", "requirements", "general_objective",
+    "funding", "organisation", "closing", "recipients", "signer_title", "signer_name",
+]
+
+
+def read_plan_file(path: Path) -> dict:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@transaction.atomic
+def plan_load(data: dict) -> Plan:
+    plan, _created = Plan.objects.update_or_create(
+        code=data["code"], defaults={field: data.get(field, "") for field in PLAN_FIELDS}
+    )
+    units = {}
+    for unit in data.get("units", []):
+        units[unit["code"]], _created = Unit.objects.update_or_create(
+            code=unit["code"], defaults={"name": unit["name"]}
+        )
+    for group_data in data["groups"]:
+        group, _created = TaskGroup.objects.update_or_create(
+            plan=plan, number=group_data["number"], defaults={"title": group_data["title"]}
+        )
+        for order, task_data in enumerate(group_data["tasks"], start=1):
+            task, created = Task.objects.get_or_create(
+                group=group,
+                letter=task_data["letter"],
+                defaults={"order": order, "text": task_data["text"],
+                          "lead_unit": units.get(task_data.get("lead"))},
+            )
+            if created:
+                task.coordinating_units.set(
+                    [units[code] for code in task_data.get("coordinating", [])]
+                )
+            elif task.text != task_data["text"] or task.order != order:
+                # The plan's wording is the source's; status, units and notes are the official's.
+                task.text, task.order = task_data["text"], order
+                task.save(update_fields=["text", "order"])
+    return plan

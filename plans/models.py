@@ -1,0 +1,259 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+YEAR_VALIDATORS = [MinValueValidator(2023), MaxValueValidator(2030)]
+
+
+class PlanQuerySet(models.QuerySet):
+    def current(self):
+        """The plan the portal runs: the newest one marked current."""
+        return self.filter(is_current=True).order_by("-issued_year", "-pk").first()
+
+
+class Plan(models.Model):
+    code = models.SlugField(_("code"), max_length=100, unique=True)
+    number = models.CharField(_("number and symbol"), max_length=100, blank=True)
+    title = models.TextField(_("title"))
+    issuer = models.CharField(_("issuing body"), max_length=255)
+    place_date = models.CharField(_("place and date"), max_length=255, blank=True)
+    issued_year = models.PositiveSmallIntegerField(_("year issued"))
+    issued_month = models.PositiveSmallIntegerField(_("month issued"), null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    end_year = models.PositiveSmallIntegerField(_("last year"))
+    legal_bases = models.JSONField(_("legal bases"), default=list, blank=True)
+    preamble = models.TextField(_("preamble"), blank=True)
+    purpose = models.TextField(_("purpose"), blank=True)
+    requirements = models.TextField(_("requirements"), blank=True)
+    general_objective = models.TextField(_("general objective"), blank=True)
+    funding = models.TextField(_("funding"), blank=True)
+    organisation = models.JSONField(_("organisation"), default=list, blank=True)
+    closing = models.TextField(_("closing paragraph"), blank=True)
+    recipients = models.JSONField(_("recipients"), default=list, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=100, blank=True)
+    signer_name = models.CharField(_("signer"), max_length=255, blank=True)
+    is_current = models.BooleanField(_("current plan"), default=True)
+
+    objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("plans:plan_detail")
+
+
+class Unit(models.Model):
+    """A body that leads or coordinates tasks (Công chức Văn hoá, Công đoàn cơ sở…)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self):
+        return self.name
+
+
+class TaskGroup(models.Model):
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="task_groups", verbose_name=_("plan")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.TextField(_("title"))
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = _("task group")
+        verbose_name_plural = _("task groups")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="unique_group_number_per_plan")
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ONGOING = "ongoing", _("Ongoing (regular)")
+    DONE = "done", _("Completed")
+
+
+class Task(models.Model):
+    group = models.ForeignKey(
+        TaskGroup, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("task group")
+    )
+    letter = models.CharField(_("letter"), max_length=2)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.TextField(_("text"))
+    lead_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="led_tasks",
+        null=True,
+        blank=True,
+        verbose_name=_("lead unit"),
+    )
+    coordinating_units = models.ManyToManyField(
+        Unit, related_name="coordinated_tasks", blank=True, verbose_name=_("coordinating units")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
+    )
+    progress_notes = models.TextField(_("progress notes"), blank=True)
+    # Optimistic locking: an edit carries the version it started from.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(m2m_fields=[coordinating_units])
+
+    class Meta:
+        ordering = ["group__number", "order"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "letter"], name="unique_task_letter_per_group")
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.short_text}"
+
+    def get_absolute_url(self):
+        return reverse("plans:task_detail", args=[self.pk])
+
+    @property
+    def code(self) -> str:
+        """How the plan cites the task: 'III.4.đ' reads as '4đ'."""
+        return f"{self.group.number}{self.letter}"
+
+    @property
+    def short_text(self) -> str:
+        return self.text if len(self.text) <= 90 else self.text[:88].rstrip() + "…"
+
+
+class Activity(models.Model):
+    """Something actually done under a task."""
+
+    task = models.ForeignKey(
+        Task, on_delete=models.PROTECT, related_name="activities", verbose_name=_("task")
+    )
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=255)
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    organiser = models.CharField(_("organiser"), max_length=255, blank=True)
+    enterprises = models.ManyToManyField(
+        "enterprises.Enterprise",
+        related_name="activities",
+        blank=True,
+        verbose_name=_("enterprises involved"),
+    )
+    # Set when a union officer records it: the activity then belongs to their enterprise.
+    owner_enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="owned_activities",
+        null=True,
+        blank=True,
+        verbose_name=_("recorded for enterprise"),
+    )
+    workers_reached = models.PositiveIntegerField(_("workers reached"), default=0)
+    description = models.TextField(_("description"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[enterprises])
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [models.Index(fields=["date"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("plans:activity_detail", args=[self.pk])
+
+
+class Evidence(models.Model):
+    """A photo or PDF proving an activity; served only through an access-checked view."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("activity")
+    )
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class AnnualPlan(models.Model):
+    """Section V: each year the commune schedules some tasks and sets milestones."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="annual_plans", verbose_name=_("plan")
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    tasks = models.ManyToManyField(
+        Task, related_name="annual_plans", blank=True, verbose_name=_("scheduled tasks")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords(m2m_fields=[tasks])
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("annual plan")
+        verbose_name_plural = _("annual plans")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year"], name="unique_annual_plan_per_year")
+        ]
+
+    def __str__(self):
+        return str(self.year)
+
+    def get_absolute_url(self):
+        return reverse("plans:annual_plan_detail", args=[self.year])

@@ -1,0 +1,85 @@
+"""The cast (STYLE.md): Chị Lan the commune official, Anh Minh the union officer of
+enterprise A, Chị Hoa the officer of enterprise B, Anh Tuấn the district viewer."""
+
+import pytest
+from django.core.management import call_command
+
+from enterprises.roles import OFFICER
+
+from . import factories
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.LANGUAGE_CODE = "vi"
+
+
+@pytest.fixture
+def plan(db):
+    """The real plan of Hoàng Hợp: 17 tasks, 5 indicators, periods 2024–2030."""
+    call_command("load_plan", verbosity=0)
+    from plans.models import Plan
+
+    return Plan.objects.get(code="KH-UBND-2023-HTSD")
+
+
+@pytest.fixture
+def indicators(plan):
+    return {indicator.code: indicator for indicator in plan.indicators.all()}
+
+
+@pytest.fixture
+def enterprise_a(db):
+    return factories.EnterpriseFactory(name="Công ty TNHH May mặc An Phát", tax_code="2800000001")
+
+
+@pytest.fixture
+def enterprise_b(db):
+    return factories.EnterpriseFactory(name="Công ty CP Giày da Bình Minh", tax_code="2800000002")
+
+
+@pytest.fixture
+def official(db):
+    return factories.OfficialFactory(username="lan.official", first_name="Lan", last_name="Nguyễn Thị")
+
+
+@pytest.fixture
+def viewer(db):
+    return factories.ViewerFactory(username="tuan.viewer", first_name="Tuấn", last_name="Lê Văn")
+
+
+@pytest.fixture
+def officer_a(enterprise_a):
+    return factories.UnionOfficerFactory(
+        enterprise=enterprise_a, user__username="minh.officer", user__first_name="Minh",
+        user__last_name="Trần Văn", user__role=OFFICER,
+    ).user
+
+
+@pytest.fixture
+def officer_b(enterprise_b):
+    return factories.UnionOfficerFactory(
+        enterprise=enterprise_b, user__username="hoa.officer", user__first_name="Hoa",
+        user__last_name="Phạm Thị", user__role=OFFICER,
+    ).user
+
+
+@pytest.fixture
+def cast(official, officer_a, officer_b, viewer):
+    return {"official": official, "officer_a": officer_a, "officer_b": officer_b, "viewer": viewer}
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> the test client logged in as that user (None: anonymous)."""
+
+    def login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login

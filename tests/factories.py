@@ -1,0 +1,224 @@
+"""Factories for every model, in one place (cookiecutter-django style)."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from enterprises.models import Enterprise, Ownership, Sex, UnionOfficer, Worker, WorkerOutcome
+from enterprises.roles import OFFICER, OFFICIAL, VIEWER
+from indicators.models import (
+    EnterpriseReport,
+    Indicator,
+    Milestone,
+    PeriodKind,
+    PeriodState,
+    ReportingPeriod,
+    ReportStatus,
+    ReportValue,
+    Target,
+)
+from plans.models import Activity, AnnualPlan, Plan, Task, TaskGroup, Unit
+
+PASSWORD = "Mật-khẩu-thử-2030"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Lan"
+    last_name = "Nguyễn Thị"
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    # UserFactory(role=OFFICER) puts the user in that role's group.
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(Group.objects.get_or_create(name=extracted)[0])
+        self.save()
+
+
+def OfficialFactory(**kwargs):
+    return UserFactory(role=OFFICIAL, **kwargs)
+
+
+def ViewerFactory(**kwargs):
+    return UserFactory(role=VIEWER, **kwargs)
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+
+    name = factory.Sequence(lambda n: f"Công ty TNHH Thử nghiệm {n}")
+    tax_code = factory.Sequence(lambda n: f"{2800000000 + n:010d}")
+    address = "Thôn 2"
+    sector = "Dệt may"
+    ownership = Ownership.PRIVATE
+    has_union = True
+    union_name = factory.LazyAttribute(lambda e: f"Công đoàn cơ sở {e.name}")
+    is_active = True
+
+
+class UnionOfficerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UnionOfficer
+
+    user = factory.SubFactory(UserFactory, role=OFFICER)
+    enterprise = factory.SubFactory(EnterpriseFactory)
+
+
+
+class WorkerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Worker
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    employee_code = factory.Sequence(lambda n: f"NV{n:05d}")
+    full_name = factory.Sequence(lambda n: f"Công nhân {n}")
+    sex = Sex.FEMALE
+    birth_year = 1995
+    job = "Công nhân may"
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+        django_get_or_create = ["code"]
+
+    code = "test-plan"
+    number = "Số: /KH-UBND"
+    title = "Kế hoạch thử nghiệm"
+    issuer = "Ủy ban nhân dân xã Hoàng Hợp"
+    issued_year = 2023
+    start_year = 2024
+    end_year = 2030
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"unit-{n}")
+    name = factory.Sequence(lambda n: f"Đơn vị {n}")
+
+
+class TaskGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TaskGroup
+
+    plan = factory.SubFactory(PlanFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = "Tuyên truyền, phổ biến"
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Task
+
+    group = factory.SubFactory(TaskGroupFactory)
+    letter = factory.Sequence(lambda n: "abcdefghik"[n % 10] + ("" if n < 10 else str(n // 10)))
+    text = "Tăng cường tuyên truyền, phổ biến về học tập suốt đời."
+    lead_unit = factory.SubFactory(UnitFactory)
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    task = factory.SubFactory(TaskFactory)
+    date = datetime.date(2025, 10, 2)
+    title = "Tuần lễ hưởng ứng học tập suốt đời"
+    place = "Nhà văn hoá xã"
+    organiser = "UBND xã"
+    workers_reached = 120
+
+
+class AnnualPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AnnualPlan
+
+    plan = factory.SubFactory(PlanFactory)
+    year = 2025
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+        django_get_or_create = ["plan", "code"]
+
+    plan = factory.SubFactory(PlanFactory)
+    code = factory.Sequence(lambda n: "abcde"[n % 5] if n < 5 else f"x{n}")
+    order = factory.Sequence(lambda n: n)
+    name = factory.Sequence(lambda n: f"Chỉ tiêu {n}")
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    year = 2025
+    value = Decimal("90")
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    year = 2024
+    value = Decimal("50")
+
+
+class PeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportingPeriod
+        django_get_or_create = ["code"]
+
+    year = 2025
+    kind = PeriodKind.ANNUAL
+    code = factory.LazyAttribute(lambda p: f"{p.year}-H1" if p.kind == PeriodKind.HALF_YEAR else str(p.year))
+    start = factory.LazyAttribute(lambda p: datetime.date(p.year, 1, 1))
+    end = factory.LazyAttribute(
+        lambda p: datetime.date(p.year, 6, 30) if p.kind == PeriodKind.HALF_YEAR else datetime.date(p.year, 12, 31)
+    )
+    deadline = factory.LazyAttribute(lambda p: p.end + datetime.timedelta(days=15))
+    state = PeriodState.OPEN
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    """A report with figures: pass counts={"a": 90, "b": 50} for its indicator values."""
+
+    class Meta:
+        model = EnterpriseReport
+        skip_postgeneration_save = True
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    period = factory.SubFactory(PeriodFactory)
+    status = ReportStatus.APPROVED
+    total_workers = 100
+    female_workers = 60
+
+    @factory.post_generation
+    def counts(self, create, extracted, **kwargs):
+        for code, count in (extracted or {}).items():
+            indicator = Indicator.objects.get(code=code)
+            ReportValue.objects.create(report=self, indicator=indicator, count=count)
+
+
+class WorkerOutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkerOutcome
+
+    worker = factory.SubFactory(WorkerFactory)
+    indicator = factory.SubFactory(IndicatorFactory)
+    achieved_on = datetime.date(2025, 3, 1)

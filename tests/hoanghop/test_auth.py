@@ -1,0 +1,105 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from enterprises import access
+from enterprises.roles import OFFICER, OFFICIAL, VIEWER
+from tests.factories import PASSWORD, EnterpriseFactory, UnionOfficerFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_roles_exist_as_groups_with_permissions():
+    official, officer, viewer = (Group.objects.get(name=n) for n in (OFFICIAL, OFFICER, VIEWER))
+    assert official.permissions.filter(codename="change_enterprise").exists()
+    assert viewer.permissions.filter(codename="view_enterprisereport").exists()
+    assert not viewer.permissions.exclude(codename__startswith="view_").exists()
+    assert officer.permissions.filter(codename="change_enterprisereport").exists()
+    assert not officer.permissions.filter(codename="add_enterprise").exists()
+
+
+def test_the_login_page_speaks_vietnamese(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert "Đăng nhập" in response.content.decode()
+    assert 'name="username"' in response.content.decode()
+
+
+def test_pages_send_anonymous_visitors_to_the_login_page(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_wrong_password_shows_a_vietnamese_error(client, official):
+    response = client.post(reverse("login"), {"username": official.username, "password": "sai"})
+    assert response.status_code == 200
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in response.content.decode()
+
+
+def test_an_official_logs_in_and_lands_on_the_overview(client, official):
+    response = client.post(
+        reverse("login"), {"username": official.username, "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert "Xin chào, Lan" in response.content.decode()
+
+
+def test_repeated_failures_lock_the_account_with_a_clear_message(client, official, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    for _attempt in range(3):
+        client.post(reverse("login"), {"username": official.username, "password": "sai"})
+    response = client.post(reverse("login"), {"username": official.username, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "tạm thời bị khoá" in response.content.decode()
+
+
+def test_a_password_change_logs_out_other_sessions(client, official):
+    from django.test import Client
+
+    other_device = Client()
+    other_device.force_login(official)
+    client.force_login(official)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "Mới-mật-khẩu-2031", "new_password2": "Mới-mật-khẩu-2031"},
+    )
+    assert response.status_code == 302
+    assert other_device.get(reverse("home")).status_code == 302  # back to login
+
+
+def test_password_reset_sends_a_vietnamese_email(client, official, mailoutbox):
+    client.post(reverse("password_reset"), {"email": official.email})
+    assert len(mailoutbox) == 1
+    assert "Đặt mật khẩu" in mailoutbox[0].subject
+    assert "/accounts/reset/" in mailoutbox[0].body
+
+
+def test_english_is_available(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
+    assert "Log in" in client.get(reverse("login")).content.decode()
+
+
+class TestAccessHelper:
+    def test_superusers_count_as_officials(self):
+        assert access.is_official(UserFactory(is_superuser=True))
+
+    def test_an_officer_sees_only_their_enterprise(self, officer_a, enterprise_a, enterprise_b):
+        assert list(access.visible_enterprises(officer_a)) == [enterprise_a]
+
+    def test_a_viewer_sees_all_and_changes_nothing(self, viewer, enterprise_a, enterprise_b):
+        assert set(access.visible_enterprises(viewer)) == {enterprise_a, enterprise_b}
+        assert not access.editable_enterprises(viewer).exists()
+
+    def test_an_officer_without_enterprise_has_no_role(self):
+        assert access.role_of(UserFactory(role=OFFICER)) is None
+
+    def test_an_officer_of_a_deactivated_enterprise_loses_access(self):
+        officer = UnionOfficerFactory(enterprise=EnterpriseFactory(is_active=False)).user
+        assert access.role_of(officer) is None
+
+    def test_other_enterprises_are_404_for_an_officer(self, officer_a, enterprise_b):
+        from django.http import Http404
+
+        with pytest.raises(Http404):
+            access.get_enterprise_or_404(officer_a, enterprise_b.pk)
