@@ -13,6 +13,10 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("plan/", include("plans.urls")),
+    path("enterprises/", include("enterprises.urls")),
+    # indicators owns /reports/, /indicators/ and /api/v1/.
+    path("", include("indicators.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
