@@ -1,0 +1,423 @@
+"""The commune's figures and progress against the plan's targets.
+
+Pure functions of a period (and a scope): they read the database with a fixed
+number of aggregate queries, whatever the number of enterprises, and return
+dataclasses. Nothing here knows about requests, templates or workbooks; the
+dashboards, the API and the Excel export all read the same numbers from here.
+
+Rules (DOMAIN.md):
+- a rate is Σ met / Σ total workers over approved reports, never a mean of rates;
+- rates are compared unrounded (34,59 % is below 35 %);
+- the phase target is the first target year at or after the period's year
+  (2025 for periods up to 2025, 2030 after); the period's milestone is the
+  milestone of its year, interpolated linearly baseline → 2025 → 2030 (from 0
+  in the baseline year when no baseline is set) unless the official set one;
+- the gap is ceil(target % × total − met) workers, never below 0.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable
+
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import Enterprise
+
+from .models import EnterpriseReport, Indicator, ReportingPeriod, ReportStatus, ReportValue
+
+ACHIEVED = "achieved"
+ON_TRACK = "on_track"
+BEHIND = "behind"
+STATUS_LABELS = {
+    ACHIEVED: _("Achieved"),
+    ON_TRACK: _("On track"),
+    BEHIND: _("Behind schedule"),
+}
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class TargetGap:
+    year: int
+    target: Decimal
+    gap: int | None  # workers still to reach at the current workforce; None without data
+
+
+@dataclass(frozen=True)
+class IndicatorProgress:
+    indicator_id: int
+    code: str
+    name: str
+    met: int
+    total_workers: int
+    rate: Decimal | None  # percent, unrounded; None when no worker is counted
+    milestone: Decimal | None
+    phase_target: Decimal | None
+    status: str | None
+    targets: tuple[TargetGap, ...]
+
+    @property
+    def status_label(self):
+        return STATUS_LABELS.get(self.status, "")
+
+    def target(self, year: int) -> Decimal | None:
+        return next((t.target for t in self.targets if t.year == year), None)
+
+    def gap(self, year: int) -> int | None:
+        return next((t.gap for t in self.targets if t.year == year), None)
+
+
+@dataclass(frozen=True)
+class Completeness:
+    approved: int
+    expected: int  # active enterprises, plus any inactive one with an approved report
+
+    @property
+    def percent(self) -> Decimal | None:
+        return Decimal(self.approved) * HUNDRED / self.expected if self.expected else None
+
+    @property
+    def is_complete(self) -> bool:
+        return self.expected > 0 and self.approved >= self.expected
+
+
+@dataclass(frozen=True)
+class Progress:
+    period: ReportingPeriod
+    completeness: Completeness
+    total_workers: int
+    female_workers: int
+    indicators: list[IndicatorProgress] = field(default_factory=list)
+
+    def indicator(self, code: str) -> IndicatorProgress | None:
+        return next((item for item in self.indicators if item.code == code), None)
+
+
+@dataclass(frozen=True)
+class EnterpriseRow:
+    """One enterprise's report for a period, as the tables and the export show it."""
+
+    enterprise_id: int
+    name: str
+    tax_code: str
+    is_active: bool
+    report_id: int | None
+    status: str | None  # None: no report at all
+    is_late: bool
+    total_workers: int | None
+    female_workers: int | None
+    counts: dict[int, int]  # indicator id -> workers who met it
+    rates: dict[int, Decimal | None]
+
+
+# --- targets and milestones -------------------------------------------------
+
+
+def plan_indicators(plan) -> list[Indicator]:
+    """The plan's indicators with their targets and milestones (three queries)."""
+    return list(
+        Indicator.objects.filter(plan=plan).order_by("order", "code").prefetch_related(
+            "targets", "milestones"
+        )
+    )
+
+
+def milestones(indicator: Indicator) -> dict[int, Decimal]:
+    """Yearly milestones from the year after the baseline to the last target year.
+
+    Years the official set are taken as they are; the others are interpolated
+    linearly between the anchors: the baseline (0 % when none is set) and each
+    target. The anchors alone decide the line, so setting one year does not
+    bend its neighbours.
+    """
+    anchors = {indicator.baseline_year: indicator.baseline or Decimal(0)}
+    anchors.update({t.year: t.value for t in indicator.targets.all()})
+    years = sorted(anchors)
+    result = {}
+    for left, right in zip(years, years[1:]):
+        for year in range(left + 1, right + 1):
+            share = Decimal(year - left) / Decimal(right - left)
+            result[year] = anchors[left] + (anchors[right] - anchors[left]) * share
+    result.update({m.year: m.value for m in indicator.milestones.all()})
+    return result
+
+
+def milestone_for(indicator: Indicator, year: int) -> Decimal | None:
+    values = milestones(indicator)
+    if year in values:
+        return values[year]
+    if values and year > max(values):
+        return values[max(values)]
+    return None
+
+
+def phase_target(indicator: Indicator, year: int) -> Decimal | None:
+    """The target of the phase a year falls in: the first target year ≥ year."""
+    targets = sorted(indicator.targets.all(), key=lambda t: t.year)
+    for target in targets:
+        if year <= target.year:
+            return target.value
+    return targets[-1].value if targets else None
+
+
+def rate_of(met: int, total: int | None) -> Decimal | None:
+    if not total:
+        return None
+    return Decimal(met) * HUNDRED / Decimal(total)
+
+
+def status_of(rate: Decimal | None, phase: Decimal | None, milestone: Decimal | None) -> str | None:
+    if rate is None:
+        return None
+    if phase is not None and rate >= phase:
+        return ACHIEVED
+    if milestone is not None and rate >= milestone:
+        return ON_TRACK
+    return BEHIND
+
+
+def gap_of(target: Decimal, total: int, met: int) -> int:
+    """Workers still to reach: ceil(target % × total − met), never below 0."""
+    return max(0, math.ceil(target * total / HUNDRED - met))
+
+
+def indicator_progress(indicator: Indicator, year: int, met: int, total: int) -> IndicatorProgress:
+    rate = rate_of(met, total)
+    milestone = milestone_for(indicator, year)
+    phase = phase_target(indicator, year)
+    return IndicatorProgress(
+        indicator_id=indicator.pk,
+        code=indicator.code,
+        name=indicator.name,
+        met=met,
+        total_workers=total,
+        rate=rate,
+        milestone=milestone,
+        phase_target=phase,
+        status=status_of(rate, phase, milestone),
+        targets=tuple(
+            TargetGap(t.year, t.value, gap_of(t.value, total, met) if total else None)
+            for t in sorted(indicator.targets.all(), key=lambda t: t.year)
+        ),
+    )
+
+
+# --- the commune --------------------------------------------------------------
+
+
+def approved_reports(period: ReportingPeriod):
+    return EnterpriseReport.objects.filter(period=period, status=ReportStatus.APPROVED)
+
+
+def completeness(period: ReportingPeriod) -> Completeness:
+    """Approved reports out of the enterprises expected to report (one query).
+
+    Expected: the active enterprises, and any since deactivated whose approved
+    report for this period still counts in the figures.
+    """
+    counts = Enterprise.objects.aggregate(
+        expected=Count(
+            "pk",
+            filter=Q(is_active=True)
+            | Q(pk__in=approved_reports(period).values("enterprise_id")),
+        ),
+        approved=Count("pk", filter=Q(pk__in=approved_reports(period).values("enterprise_id"))),
+    )
+    return Completeness(approved=counts["approved"], expected=counts["expected"])
+
+
+def commune_progress(period: ReportingPeriod, *, plan=None, indicators=None) -> Progress:
+    """The commune's figures for a period, from its approved reports."""
+    if indicators is None:
+        indicators = plan_indicators(plan or _current_plan())
+    totals = approved_reports(period).aggregate(
+        total=Sum("total_workers"), female=Sum("female_workers")
+    )
+    met = dict(
+        ReportValue.objects.filter(report__period=period, report__status=ReportStatus.APPROVED)
+        .values("indicator_id")
+        .annotate(met=Sum("count"))
+        .values_list("indicator_id", "met")
+    )
+    total = totals["total"] or 0
+    return Progress(
+        period=period,
+        completeness=completeness(period),
+        total_workers=total,
+        female_workers=totals["female"] or 0,
+        indicators=[indicator_progress(i, period.year, met.get(i.pk, 0), total) for i in indicators],
+    )
+
+
+def commune_series(periods: Iterable[ReportingPeriod], *, plan=None, indicators=None) -> list[Progress]:
+    """commune_progress for many periods at once, in a fixed number of queries (trend charts)."""
+    periods = list(periods)
+    if indicators is None:
+        indicators = plan_indicators(plan or _current_plan())
+    ids = [p.pk for p in periods]
+    approved = EnterpriseReport.objects.filter(period_id__in=ids, status=ReportStatus.APPROVED)
+    totals = {
+        row["period_id"]: row
+        for row in approved.values("period_id").annotate(
+            total=Sum("total_workers"), female=Sum("female_workers"), reports=Count("pk")
+        )
+    }
+    met = defaultdict(dict)
+    for row in (
+        ReportValue.objects.filter(report__in=approved)
+        .values("report__period_id", "indicator_id")
+        .annotate(met=Sum("count"))
+    ):
+        met[row["report__period_id"]][row["indicator_id"]] = row["met"]
+    active = Enterprise.objects.filter(is_active=True).count()
+    # Inactive enterprises with an approved report still count as expected in their periods.
+    inactive_reporting = dict(
+        approved.filter(enterprise__is_active=False)
+        .values("period_id")
+        .annotate(n=Count("pk"))
+        .values_list("period_id", "n")
+    )
+    series = []
+    for period in periods:
+        row = totals.get(period.pk, {})
+        total = row.get("total") or 0
+        series.append(
+            Progress(
+                period=period,
+                completeness=Completeness(
+                    approved=row.get("reports", 0),
+                    expected=active + inactive_reporting.get(period.pk, 0),
+                ),
+                total_workers=total,
+                female_workers=row.get("female") or 0,
+                indicators=[
+                    indicator_progress(i, period.year, met[period.pk].get(i.pk, 0), total)
+                    for i in indicators
+                ],
+            )
+        )
+    return series
+
+
+@dataclass(frozen=True)
+class LowerBound:
+    """The whole commune's rates if nobody at a non-reporting enterprise was reached."""
+
+    workers: int  # reporting workers plus the known headcount of the non-reporting
+    unknown_enterprises: int  # non-reporting enterprises with no headcount on record
+    rates: dict[int, Decimal | None]
+
+
+def lower_bound(progress: Progress) -> LowerBound:
+    """Count the non-reporting active enterprises' last known headcount as not reached.
+
+    The headcount is each one's latest approved total before this period (one query).
+    """
+    period = progress.period
+    latest_total = Subquery(
+        EnterpriseReport.objects.filter(
+            enterprise=OuterRef("pk"), status=ReportStatus.APPROVED, period__end__lt=period.end
+        )
+        .order_by("-period__end")
+        .values("total_workers")[:1]
+    )
+    missing = (
+        Enterprise.objects.filter(is_active=True)
+        .exclude(pk__in=approved_reports(period).values("enterprise_id"))
+        .annotate(last_total=latest_total)
+        .aggregate(headcount=Sum("last_total"), unknown=Count("pk", filter=Q(last_total=None)))
+    )
+    workers = progress.total_workers + (missing["headcount"] or 0)
+    return LowerBound(
+        workers=workers,
+        unknown_enterprises=missing["unknown"],
+        rates={item.indicator_id: rate_of(item.met, workers) for item in progress.indicators},
+    )
+
+
+# --- enterprises ----------------------------------------------------------------
+
+
+def enterprise_rows(period: ReportingPeriod, enterprises=None) -> list[EnterpriseRow]:
+    """Every enterprise (default: active ones, and any with a report in the period) with
+    its report's figures and rates for the period, in two queries."""
+    if enterprises is None:
+        enterprises = Enterprise.objects.filter(
+            Q(is_active=True) | Q(pk__in=EnterpriseReport.objects.filter(period=period).values("enterprise_id"))
+        )
+    reports = {
+        row["enterprise_id"]: row
+        for row in EnterpriseReport.objects.filter(period=period, enterprise__in=enterprises).values(
+            "pk", "enterprise_id", "status", "is_late", "total_workers", "female_workers"
+        )
+    }
+    counts = defaultdict(dict)
+    for report_id, indicator_id, count in ReportValue.objects.filter(
+        report__period=period, report__enterprise__in=enterprises
+    ).values_list("report_id", "indicator_id", "count"):
+        counts[report_id][indicator_id] = count
+    rows = []
+    for enterprise in enterprises.order_by("name", "pk").values("pk", "name", "tax_code", "is_active"):
+        report = reports.get(enterprise["pk"])
+        report_counts = counts.get(report["pk"], {}) if report else {}
+        total = report["total_workers"] if report else None
+        rows.append(
+            EnterpriseRow(
+                enterprise_id=enterprise["pk"],
+                name=enterprise["name"],
+                tax_code=enterprise["tax_code"],
+                is_active=enterprise["is_active"],
+                report_id=report["pk"] if report else None,
+                status=report["status"] if report else None,
+                is_late=report["is_late"] if report else False,
+                total_workers=total,
+                female_workers=report["female_workers"] if report else None,
+                counts=report_counts,
+                rates={i: rate_of(c, total) for i, c in report_counts.items()},
+            )
+        )
+    return rows
+
+
+def enterprise_progress(period: ReportingPeriod, enterprise: Enterprise, *, plan=None) -> Progress | None:
+    """One enterprise's progress from its report for the period, whatever its status
+    (an officer follows their own figures before the commune approves them)."""
+    report = (
+        EnterpriseReport.objects.filter(period=period, enterprise=enterprise)
+        .prefetch_related("values")
+        .first()
+    )
+    if report is None or not report.total_workers:
+        return None
+    met = {value.indicator_id: value.count for value in report.values.all()}
+    return Progress(
+        period=period,
+        completeness=Completeness(
+            approved=int(report.status == ReportStatus.APPROVED), expected=1
+        ),
+        total_workers=report.total_workers,
+        female_workers=report.female_workers or 0,
+        indicators=[
+            indicator_progress(i, period.year, met.get(i.pk, 0), report.total_workers)
+            for i in plan_indicators(plan or _current_plan())
+        ],
+    )
+
+
+def latest_period_with_approved_reports() -> ReportingPeriod | None:
+    return (
+        ReportingPeriod.objects.filter(reports__status=ReportStatus.APPROVED)
+        .order_by(F("end").desc())
+        .first()
+    )
+
+
+def _current_plan():
+    from plans.models import Plan
+
+    return Plan.objects.current()
