@@ -1,0 +1,25 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from hoanghop.backup import BackupError, backup_restore
+
+
+class Command(BaseCommand):
+    help = "Replace the database and uploaded files with a backup made by `backup`."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    def handle(self, *args, **options):
+        if not options["yes"]:
+            answer = input("Everything in the database and media folder will be replaced. Type 'yes': ")
+            if answer.strip().lower() != "yes":
+                raise CommandError("Restore cancelled; nothing changed.")
+        try:
+            manifest = backup_restore(Path(options["file"]))
+        except BackupError as error:
+            raise CommandError(f"{error} Nothing changed.") from error
+        rows = sum(manifest["counts"].values())
+        self.stdout.write(self.style.SUCCESS(f"Restored {rows} rows from {manifest['created_at']}."))
