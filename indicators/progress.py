@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
@@ -260,7 +260,9 @@ def commune_series(periods: Iterable[ReportingPeriod], *, plan=None, indicators=
     if indicators is None:
         indicators = plan_indicators(plan or _current_plan())
     ids = [p.pk for p in periods]
-    approved = EnterpriseReport.objects.filter(period_id__in=ids, status=ReportStatus.APPROVED)
+    # order_by(): the models' Meta.ordering would otherwise join periods, enterprises and
+    # indicators into these aggregates for nothing (a third of the dashboard's SQL time).
+    approved = EnterpriseReport.objects.filter(period_id__in=ids, status=ReportStatus.APPROVED).order_by()
     totals = {
         row["period_id"]: row
         for row in approved.values("period_id").annotate(
@@ -269,7 +271,8 @@ def commune_series(periods: Iterable[ReportingPeriod], *, plan=None, indicators=
     }
     met = defaultdict(dict)
     for row in (
-        ReportValue.objects.filter(report__in=approved)
+        ReportValue.objects.filter(report__period_id__in=ids, report__status=ReportStatus.APPROVED)
+        .order_by()
         .values("report__period_id", "indicator_id")
         .annotate(met=Sum("count"))
     ):
@@ -352,14 +355,16 @@ def enterprise_rows(period: ReportingPeriod, enterprises=None) -> list[Enterpris
         )
     reports = {
         row["enterprise_id"]: row
-        for row in EnterpriseReport.objects.filter(period=period, enterprise__in=enterprises).values(
+        for row in EnterpriseReport.objects.filter(period=period, enterprise__in=enterprises).order_by().values(
             "pk", "enterprise_id", "status", "is_late", "total_workers", "female_workers"
         )
     }
     counts = defaultdict(dict)
-    for report_id, indicator_id, count in ReportValue.objects.filter(
-        report__period=period, report__enterprise__in=enterprises
-    ).values_list("report_id", "indicator_id", "count"):
+    for report_id, indicator_id, count in (
+        ReportValue.objects.filter(report__period=period, report__enterprise__in=enterprises)
+        .order_by()
+        .values_list("report_id", "indicator_id", "count")
+    ):
         counts[report_id][indicator_id] = count
     rows = []
     for enterprise in enterprises.order_by("name", "pk").values("pk", "name", "tax_code", "is_active"):
@@ -410,11 +415,9 @@ def enterprise_progress(period: ReportingPeriod, enterprise: Enterprise, *, plan
 
 
 def latest_period_with_approved_reports() -> ReportingPeriod | None:
-    return (
-        ReportingPeriod.objects.filter(reports__status=ReportStatus.APPROVED)
-        .order_by(F("end").desc())
-        .first()
-    )
+    # Exists on the (period, status) index, not a join sorting every approved report.
+    approved = EnterpriseReport.objects.filter(period=OuterRef("pk"), status=ReportStatus.APPROVED)
+    return ReportingPeriod.objects.filter(Exists(approved)).order_by(F("end").desc()).first()
 
 
 def _current_plan():

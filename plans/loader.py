@@ -28,14 +28,22 @@ def read_plan_file(path: Path) -> dict:
 
 @transaction.atomic
 def plan_load(data: dict) -> Plan:
-    plan, _created = Plan.objects.update_or_create(
-        code=data["code"], defaults={field: data.get(field, "") for field in PLAN_FIELDS}
-    )
+    values = {field: data.get(field, "") for field in PLAN_FIELDS}
+    plan, created = Plan.objects.get_or_create(code=data["code"], defaults=values)
+    # Save only what changed, so that a second run leaves no empty history rows.
+    changed = [field for field, value in values.items() if getattr(plan, field) != value]
+    if changed and not created:
+        for field in changed:
+            setattr(plan, field, values[field])
+        plan.save(update_fields=changed)
     units = {}
     for unit in data.get("units", []):
-        units[unit["code"]], _created = Unit.objects.update_or_create(
+        units[unit["code"]], created = Unit.objects.get_or_create(
             code=unit["code"], defaults={"name": unit["name"]}
         )
+        if not created and units[unit["code"]].name != unit["name"]:
+            units[unit["code"]].name = unit["name"]
+            units[unit["code"]].save(update_fields=["name"])
     for group_data in data["groups"]:
         group, _created = TaskGroup.objects.update_or_create(
             plan=plan, number=group_data["number"], defaults={"title": group_data["title"]}

@@ -1,6 +1,6 @@
 """Number formatting the Vietnamese way (1.234 and 12,5%), following the active language."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils import formats
@@ -13,7 +13,10 @@ def num(value, decimals=0):
     """1234 -> '1.234' in Vietnamese, '1,234' in English; empty for None."""
     if value is None or value == "":
         return ""
-    return formats.number_format(value, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)
+    # number_format truncates extra decimals; round half up first (34,59 -> 34,6).
+    places = int(decimals)
+    value = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 @register.filter
@@ -21,4 +24,4 @@ def pct(value, decimals=1):
     """34.594 -> '34,6%'. The value is already a percent, not a fraction."""
     if value is None or value == "":
         return "–"
-    return num(Decimal(str(value)), decimals) + "%"
+    return num(value, decimals) + "%"
