@@ -1,24 +1,54 @@
+"""Django admin for the enterprises app: a back door for the technical administrator.
+
+Day-to-day work happens in the portal's pages, which enforce the rules (scope,
+validation, history with reasons). The admin never hard-deletes an enterprise:
+its reports and history must survive; deactivate it instead.
+"""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Enterprise, UnionOfficer, Worker
+from .models import Enterprise, UnionOfficer, Worker, WorkerOutcome
+
+
+class UnionOfficerInline(admin.TabularInline):
+    model = UnionOfficer
+    extra = 0
+    fields = ["user", "phone", "position"]
+    raw_id_fields = ["user"]
 
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "tax_code", "ownership", "is_active"]
+    list_display = ["name", "tax_code", "address", "ownership", "has_union", "is_active"]
     search_fields = ["name", "tax_code"]
     list_filter = ["ownership", "is_active", "has_union"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [UnionOfficerInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(UnionOfficer)
 class UnionOfficerAdmin(SimpleHistoryAdmin):
-    list_display = ["user", "enterprise", "phone"]
+    list_display = ["user", "enterprise", "position", "phone"]
     list_select_related = ["user", "enterprise"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "enterprise__name"]
+    raw_id_fields = ["user", "enterprise"]
+
+
+class WorkerOutcomeInline(admin.TabularInline):
+    model = WorkerOutcome
+    extra = 0
+    fields = ["indicator", "achieved_on"]
 
 
 @admin.register(Worker)
 class WorkerAdmin(SimpleHistoryAdmin):
-    list_display = ["employee_code", "full_name", "enterprise", "is_active"]
+    list_display = ["employee_code", "full_name", "enterprise", "sex", "birth_year", "is_active"]
     list_select_related = ["enterprise"]
-    search_fields = ["employee_code", "full_name"]
+    list_filter = ["is_active", "sex"]
+    search_fields = ["employee_code", "full_name", "enterprise__name"]
+    raw_id_fields = ["enterprise"]
+    inlines = [WorkerOutcomeInline]

@@ -1,6 +1,13 @@
-"""Demo enterprises of Hoàng Hợp commune and their union officers."""
+"""Demo enterprises of Hoàng Hợp commune, their union officers and one worker roster.
 
-from enterprises.models import Enterprise, Ownership, UnionOfficer
+Idempotent: enterprises are matched by tax code, accounts by username and workers by
+employee code, so running `seed_demo` again changes nothing the official edited.
+"""
+
+import datetime
+import random
+
+from enterprises.models import Enterprise, Ownership, Sex, UnionOfficer, Worker, WorkerOutcome
 from enterprises.roles import OFFICER
 from hoanghop.demo import demo_user
 
@@ -13,16 +20,105 @@ ENTERPRISES = [
      "address": "Thôn 1", "sector": "Da giày", "ownership": Ownership.FDI, "has_union": True,
      "union_name": "Công đoàn cơ sở Giày da Thanh Hoá", "phone": "0237 3862 345",
      "officer": ("congdoan.giayda", "Minh", "Lê Văn")},
+    {"tax_code": "2803456712", "name": "Công ty Cổ phần Gạch tuynel Hoàng Hợp", "address": "Thôn 5",
+     "sector": "Sản xuất vật liệu xây dựng (gạch tuynel)", "ownership": Ownership.PRIVATE,
+     "has_union": True, "union_name": "Công đoàn cơ sở Công ty CP Gạch tuynel Hoàng Hợp",
+     "phone": "0237 3863 456", "email": "gachtuynel.hoanghop@example.vn",
+     "officer": ("congdoan.gachtuynel", "Dũng", "Nguyễn Văn", "Chủ tịch Công đoàn cơ sở")},
+    {"tax_code": "2804567823", "name": "Công ty TNHH Chế biến hải sản Hải Hoàng", "address": "Thôn 7",
+     "sector": "Chế biến hải sản", "ownership": Ownership.PRIVATE, "has_union": True,
+     "union_name": "Công đoàn cơ sở Công ty TNHH Chế biến hải sản Hải Hoàng",
+     "phone": "0237 3864 567", "email": "haisan.haihoang@example.vn",
+     "officer": ("congdoan.haisan", "Thuý", "Lê Thị", "Phó Chủ tịch Công đoàn cơ sở")},
+    {"tax_code": "2805678934", "name": "Hợp tác xã Dịch vụ nông nghiệp Hoàng Hợp", "address": "Thôn 2",
+     "sector": "Dịch vụ nông nghiệp", "ownership": Ownership.COOPERATIVE, "has_union": False,
+     "union_name": "", "phone": "0237 3865 678", "officer": None},
+    {"tax_code": "2806789045", "name": "Công ty TNHH Cơ khí Minh Tâm", "address": "Thôn 4",
+     "sector": "Cơ khí, gia công kim loại", "ownership": Ownership.PRIVATE, "has_union": True,
+     "union_name": "Công đoàn cơ sở Công ty TNHH Cơ khí Minh Tâm", "phone": "0912 345 678",
+     "officer": ("congdoan.cokhi", "Tâm", "Phạm Minh", "Chủ tịch Công đoàn cơ sở")},
+    {"tax_code": "2807890156", "name": "Công ty TNHH Đồ gỗ nội thất Phú Hưng", "address": "Thôn 6",
+     "sector": "Sản xuất đồ gỗ nội thất", "ownership": Ownership.PRIVATE, "has_union": True,
+     "union_name": "Công đoàn cơ sở Công ty TNHH Đồ gỗ Phú Hưng", "phone": "0237 3866 789",
+     "email": "dogo.phuhung@example.vn",
+     "officer": ("congdoan.dogo", "Hùng", "Hoàng Văn", "Chủ tịch Công đoàn cơ sở")},
+    # Stopped trading in 2024: kept, inactive, so its history and past reports remain.
+    {"tax_code": "2808901267", "name": "Công ty TNHH Mây tre đan xuất khẩu Hoàng Hợp",
+     "address": "Thôn 8", "sector": "Thủ công mỹ nghệ mây tre đan", "ownership": Ownership.PRIVATE,
+     "has_union": True, "union_name": "Công đoàn cơ sở Công ty TNHH Mây tre đan Hoàng Hợp",
+     "phone": "0237 3867 890", "is_active": False, "officer": None},
 ]
+
+GARMENT_TAX_CODE = "2801234567"
+FAMILY_NAMES = ["Nguyễn", "Lê", "Trần", "Hoàng", "Phạm", "Vũ", "Đỗ", "Lường", "Mai", "Bùi"]
+MIDDLE_FEMALE = ["Thị", "Thị Thu", "Thị Hồng", "Thị Ngọc", "Thị Thanh"]
+MIDDLE_MALE = ["Văn", "Đình", "Minh", "Hữu", "Xuân"]
+GIVEN_FEMALE = ["Hà", "Lan", "Hương", "Mai", "Nga", "Thảo", "Trang", "Yến", "Hằng", "Linh", "Nhung", "Phương"]
+GIVEN_MALE = ["Hùng", "Dũng", "Nam", "Tuấn", "Quang", "Sơn", "Thắng", "Long"]
+GARMENT_JOBS = ["Công nhân may", "Công nhân may", "Công nhân may", "Thợ cắt", "Kiểm hàng (KCS)",
+                "Là, đóng gói", "Tổ trưởng chuyền may", "Thợ cơ điện"]
+# Share of the garment workers who met each indicator, by indicator code.
+OUTCOME_SHARE = {"a": 0.85, "b": 0.65, "c": 0.55, "d": 0.5, "e": 0.25}
 
 
 def seed() -> list[tuple[str, str]]:
     logins = []
     for row in ENTERPRISES:
         row = dict(row)
-        username, first, last = row.pop("officer")
+        officer = row.pop("officer")
         enterprise, _created = Enterprise.objects.get_or_create(tax_code=row["tax_code"], defaults=row)
+        if officer is None:
+            continue
+        username, first, last, *position = officer
         user = demo_user(username, first_name=first, last_name=last, group=OFFICER)
-        UnionOfficer.objects.get_or_create(user=user, defaults={"enterprise": enterprise})
+        UnionOfficer.objects.get_or_create(
+            user=user,
+            defaults={"enterprise": enterprise, "position": position[0] if position else ""},
+        )
         logins.append((username, f"Cán bộ Công đoàn cơ sở – {enterprise.name}"))
+    seed_garment_roster()
     return logins
+
+
+def seed_garment_roster(size: int = 40) -> None:
+    """About forty workers of the garment company, with outcomes spread over the indicators.
+
+    Outcomes need the plan's indicators: when `load_plan` has not run yet, the workers
+    are created alone and a later `seed_demo` adds their outcomes.
+    """
+    from plans.models import Plan
+
+    enterprise = Enterprise.objects.get(tax_code=GARMENT_TAX_CODE)
+    rng = random.Random(2030)  # the same roster every time
+    workers = []
+    for number in range(1, size + 1):
+        female = rng.random() < 0.8  # garment work is mostly done by women
+        name = " ".join([
+            rng.choice(FAMILY_NAMES),
+            rng.choice(MIDDLE_FEMALE if female else MIDDLE_MALE),
+            rng.choice(GIVEN_FEMALE if female else GIVEN_MALE),
+        ])
+        worker, _created = Worker.objects.get_or_create(
+            enterprise=enterprise,
+            employee_code=f"MM{number:04d}",
+            defaults={
+                "full_name": name,
+                "sex": Sex.FEMALE if female else Sex.MALE,
+                "birth_year": rng.randint(1976, 2004),
+                "job": rng.choice(GARMENT_JOBS),
+                "is_active": number <= size - 2,  # two have left
+            },
+        )
+        workers.append(worker)
+    plan = Plan.objects.current()
+    if plan is None:
+        return
+    start = datetime.date(2024, 3, 1)
+    for indicator in plan.indicators.all():
+        share = OUTCOME_SHARE.get(indicator.code, 0.4)
+        for worker in workers:
+            if rng.random() < share:
+                WorkerOutcome.objects.get_or_create(
+                    worker=worker, indicator=indicator,
+                    defaults={"achieved_on": start + datetime.timedelta(days=rng.randint(0, 600))},
+                )

@@ -1,0 +1,628 @@
+"""Pages of the enterprises app: the enterprise list, an enterprise's page, its union
+officers and its worker roster, and the Excel imports.
+
+Who may see or change what is asked of `access` only: commune-wide pages answer 403
+to the wrong role; another enterprise's pages answer 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+import logging
+import smtplib
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from indicators.models import EnterpriseReport
+from plans.models import Plan
+
+from . import imports, services
+from .access import (
+    can_change_enterprise,
+    commune_view_required,
+    get_enterprise_or_404,
+    get_enterprise_to_change_or_404,
+    get_officer_or_404,
+    get_worker_or_404,
+    is_official,
+    member_required,
+    official_required,
+)
+from .filters import EnterpriseFilter, WorkerFilter
+from .forms import (
+    EnterpriseContactForm,
+    EnterpriseForm,
+    ExcelFileForm,
+    OfficerCreateForm,
+    OfficerForm,
+    OfficerPasswordForm,
+    PasswordDelivery,
+    RosterFileForm,
+    WorkerForm,
+    full_name_of,
+)
+from .models import Enterprise, UnionOfficer, Worker, WorkerOutcome
+from .roster import roster_totals
+from .services import CHANGE_REASONS, Change, display, field_label
+
+logger = logging.getLogger(__name__)
+
+ENTERPRISES_PER_PAGE = 25
+WORKERS_PER_PAGE = 50
+HISTORY_SHOWN = 30
+PREVIEW_ROWS_SHOWN = 500
+ERRORS_SHOWN = 200
+IMPORT_TOKEN_AGE = 60 * 60  # an hour between the preview and the confirmation
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def current_indicators() -> list:
+    """The indicators of the plan the portal runs; none before `load_plan` ran."""
+    plan = Plan.objects.current()
+    return list(plan.indicators.order_by("order", "code")) if plan else []
+
+
+def paginate(request, queryset, per_page):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+# --- history ----------------------------------------------------------------------------
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: str
+    action: str
+    subject: str = ""
+    changes: list[Change] = field(default_factory=list)
+
+
+def _action(history_type: str) -> str:
+    return {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}[history_type]
+
+
+def history_entries(records, model, *, fields, subject=lambda record: "") -> list[HistoryEntry]:
+    """Who changed which of `fields`, when, old → new: newest first.
+
+    `records` are all the historical records of the objects shown, so that each one
+    is compared with the one before it in memory (no query per record).
+    """
+    previous_of = {}
+    entries = []
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        previous = previous_of.get(record.id)
+        previous_of[record.id] = record
+        changes = []
+        if record.history_type == "~" and previous is not None:
+            delta = record.diff_against(previous, included_fields=fields)
+            changes = [Change(field_label(model, c.field), display(model, c.field, c.old),
+                              display(model, c.field, c.new)) for c in delta.changes]
+        reason = CHANGE_REASONS.get(record.history_change_reason or "")
+        if record.history_type == "~" and not changes and not reason:
+            continue  # saved without changing anything
+        action = str(reason) if reason else _action(record.history_type)
+        who = full_name_of(record.history_user) if record.history_user else _("the system")
+        entries.append(HistoryEntry(record.history_date, who, action, subject(record), changes))
+    entries.reverse()
+    return entries
+
+
+def outcome_history_entries(records) -> list[HistoryEntry]:
+    """A worker's outcomes over time: met (with the date), date corrected, removed."""
+    entries = []
+    previous_of = {}
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        previous = previous_of.get(record.id)
+        previous_of[record.id] = record
+        name = record.indicator.name if record.indicator_id else "?"
+        old = display(WorkerOutcome, "achieved_on", previous.achieved_on if previous else None)
+        new = display(WorkerOutcome, "achieved_on", record.achieved_on)
+        if record.history_type == "+":
+            old = "—"
+        elif record.history_type == "-":
+            old, new = new, "—"
+        elif old == new:
+            continue
+        who = full_name_of(record.history_user) if record.history_user else _("the system")
+        reason = CHANGE_REASONS.get(record.history_change_reason or "")
+        entries.append(HistoryEntry(record.history_date, who, str(reason) if reason else _action(record.history_type),
+                                    _("Learning outcome"), [Change(name, old, new)]))
+    entries.reverse()
+    return entries
+
+
+# --- enterprises ------------------------------------------------------------------------
+
+
+@commune_view_required
+def enterprise_list(request):
+    active_workers = (
+        Worker.objects.filter(enterprise=OuterRef("pk"), is_active=True)
+        .order_by().values("enterprise").annotate(n=Count("pk")).values("n")
+    )
+    queryset = Enterprise.objects.annotate(
+        officer_count=Count("officers", filter=Q(officers__user__is_active=True)),
+        worker_count=Subquery(active_workers),
+    ).order_by("name", "pk")
+    enterprise_filter = EnterpriseFilter(request.GET, queryset=queryset)
+    page = paginate(request, enterprise_filter.qs, ENTERPRISES_PER_PAGE)
+    return render(request, "enterprises/enterprise_list.html", {
+        "filter": enterprise_filter, "page": page, "is_filtered": any(
+            request.GET.get(name) for name in ("q", "ownership", "union")
+        ) or request.GET.get("status") not in (None, "", "active"),
+    })
+
+
+@official_required
+def enterprise_create(request):
+    form = EnterpriseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        enterprise = form.save()
+        messages.success(request, _("Enterprise “%(name)s” was added.") % {"name": enterprise.name})
+        return redirect(enterprise)
+    return render(request, "enterprises/enterprise_form.html", {"form": form})
+
+
+@member_required
+def enterprise_detail(request, pk):
+    enterprise = get_enterprise_or_404(request.user, pk)
+    official = is_official(request.user)
+    indicators = current_indicators()
+    totals = roster_totals(enterprise)
+    officers = list(enterprise.officers.select_related("user").order_by("-user__is_active", "user__first_name", "pk"))
+    reports = list(
+        EnterpriseReport.objects.filter(enterprise=enterprise)
+        .select_related("period").order_by("-period__end", "-period__kind")
+    )
+    enterprise_fields = [f.name for f in Enterprise._meta.fields if f.name not in ("id", "created_at", "updated_at")]
+    history = history_entries(
+        enterprise.history.select_related("history_user"), Enterprise, fields=enterprise_fields
+    ) + history_entries(
+        UnionOfficer.history.filter(enterprise_id=enterprise.pk).select_related("history_user", "user"),
+        UnionOfficer, fields=["phone", "position"],
+        subject=lambda r: _("Officer %(name)s") % {"name": full_name_of(r.user)} if r.user_id else "",
+    )
+    history.sort(key=lambda entry: entry.when, reverse=True)
+    return render(request, "enterprises/enterprise_detail.html", {
+        "enterprise": enterprise,
+        "can_change": can_change_enterprise(request.user, enterprise),
+        "can_manage": official,
+        "officers": [(officer, full_name_of(officer.user)) for officer in officers],
+        "totals": totals,
+        "roster_rows": [(indicator, totals.met_count(indicator.pk), totals.rate(indicator.pk))
+                        for indicator in indicators],
+        "reports": reports,
+        "history": history[:HISTORY_SHOWN],
+        "history_more": max(0, len(history) - HISTORY_SHOWN),
+    })
+
+
+@member_required
+def enterprise_update(request, pk):
+    enterprise = get_enterprise_to_change_or_404(request.user, pk, official_only=True)
+    form = EnterpriseForm(request.POST or None, instance=enterprise)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The changes were saved."))
+        return redirect(enterprise)
+    return render(request, "enterprises/enterprise_form.html", {"form": form, "enterprise": enterprise})
+
+
+@member_required
+def enterprise_contacts_update(request, pk):
+    enterprise = get_enterprise_to_change_or_404(request.user, pk)
+    form = EnterpriseContactForm(request.POST or None, instance=enterprise)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The contact details were saved."))
+        return redirect(enterprise)
+    return render(request, "enterprises/enterprise_contacts_form.html", {"form": form, "enterprise": enterprise})
+
+
+def _set_enterprise_active(request, pk, active: bool):
+    enterprise = get_enterprise_to_change_or_404(request.user, pk, official_only=True)
+    if enterprise.is_active != active:
+        enterprise.is_active = active
+        enterprise.save(update_fields=["is_active", "updated_at"])
+    if active:
+        messages.success(request, _("“%(name)s” is active again.") % {"name": enterprise.name})
+    else:
+        messages.success(request, _("“%(name)s” was deactivated: it no longer counts among the active enterprises and its officers cannot log in to it. Its data is kept.") % {"name": enterprise.name})
+    return redirect(enterprise)
+
+
+@require_POST
+@member_required
+def enterprise_deactivate(request, pk):
+    return _set_enterprise_active(request, pk, False)
+
+
+@require_POST
+@member_required
+def enterprise_reactivate(request, pk):
+    return _set_enterprise_active(request, pk, True)
+
+
+# --- Excel imports --------------------------------------------------------------------------
+
+
+def _excel_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _import_token(kind: str, name: str, user, **extra) -> str:
+    return signing.dumps({"file": name, "user": user.pk, **extra}, salt=f"enterprises.import.{kind}")
+
+
+def _read_import_token(request, kind: str):
+    """The staged upload a confirmation refers to, if the token is this user's and fresh."""
+    try:
+        data = signing.loads(request.POST.get("token", ""), salt=f"enterprises.import.{kind}",
+                             max_age=IMPORT_TOKEN_AGE)
+    except signing.BadSignature:
+        return None, None
+    if data.get("user") != request.user.pk:
+        return None, None
+    return data, imports.staged_path(data.get("file", ""))
+
+
+def _parse_or_error(parse, path, **kwargs):
+    try:
+        return parse(path, **kwargs), None
+    except imports.WorkbookError as error:
+        return None, str(error)
+
+
+def _import_context(parsed, plan):
+    context = {"parsed": parsed}
+    if parsed is not None:
+        context["errors"] = parsed.errors[:ERRORS_SHOWN]
+        context["errors_more"] = max(0, len(parsed.errors) - ERRORS_SHOWN)
+    if plan is not None:
+        changing = [row for row in plan.rows if row.status != services.UNCHANGED]
+        unchanged = plan.unchanged
+        context.update({
+            "plan": plan,
+            "changing": changing[:PREVIEW_ROWS_SHOWN],
+            "changing_more": max(0, len(changing) - PREVIEW_ROWS_SHOWN),
+            "unchanged": unchanged[:PREVIEW_ROWS_SHOWN],
+            "unchanged_more": max(0, len(unchanged) - PREVIEW_ROWS_SHOWN),
+        })
+    return context
+
+
+@official_required
+def enterprise_import(request):
+    """Upload → every row checked → preview of what will change → confirm (next view)."""
+    form = ExcelFileForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "max_rows": imports.MAX_ENTERPRISE_ROWS}
+    if request.method == "POST" and form.is_valid():
+        name = imports.stage_upload(form.cleaned_data["file"])
+        parsed, error = _parse_or_error(imports.parse_enterprises, imports.staged_path(name))
+        if error or not parsed.is_valid:
+            imports.discard_staged(name)
+            context.update({"file_error": error, **_import_context(parsed, None)})
+        else:
+            plan = services.enterprise_import_plan(parsed.rows)
+            context.update({
+                **_import_context(parsed, plan),
+                "token": _import_token("enterprises", name, request.user),
+                "filename": form.cleaned_data["file"].name,
+            })
+    return render(request, "enterprises/enterprise_import.html", context)
+
+
+@require_POST
+@official_required
+def enterprise_import_confirm(request):
+    data, path = _read_import_token(request, "enterprises")
+    if "cancel" in request.POST:
+        if data:
+            imports.discard_staged(data["file"])
+        messages.info(request, _("The import was cancelled; nothing was saved."))
+        return redirect("enterprises:enterprise_import")
+    if path is None:
+        messages.error(request, _("The uploaded file has expired or was already imported. Upload it again."))
+        return redirect("enterprises:enterprise_import")
+    parsed, error = _parse_or_error(imports.parse_enterprises, path)
+    if error or not parsed.is_valid:
+        imports.discard_staged(data["file"])
+        return render(request, "enterprises/enterprise_import.html", {
+            "form": ExcelFileForm(), "file_error": error, "max_rows": imports.MAX_ENTERPRISE_ROWS,
+            **_import_context(parsed, None)})
+    try:
+        plan = services.enterprises_import(rows=parsed.rows, user=request.user)
+    except IntegrityError:
+        messages.error(request, _("Someone changed the enterprise list at the same moment; nothing was saved. Upload the file again."))
+        return redirect("enterprises:enterprise_import")
+    imports.discard_staged(data["file"])
+    messages.success(request, _("Import finished: %(new)s enterprises added, %(updated)s updated, %(unchanged)s unchanged.") % {
+        "new": len(plan.new), "updated": len(plan.updated), "unchanged": len(plan.unchanged)})
+    return redirect("enterprises:enterprise_list")
+
+
+@official_required
+def enterprise_import_template(request):
+    return _excel_response(imports.enterprise_template(), "mau-danh-sach-doanh-nghiep.xlsx")
+
+
+# --- union officers ----------------------------------------------------------------------------
+
+PASSWORD_SESSION_KEY = "enterprises:officer-password:%s"
+
+
+def _deliver_password(request, officer, delivery: str, *, welcome: bool):
+    """Send the link or issue the password; the password waits in the session to be shown once."""
+    if delivery == PasswordDelivery.EMAIL:
+        try:
+            services.officer_send_password_link(
+                officer=officer, base_url=request.build_absolute_uri("/"), welcome=welcome
+            )
+        except (smtplib.SMTPException, OSError):
+            logger.exception("Password link to %s could not be sent", officer.user.email)
+            messages.error(request, _("The e-mail could not be sent (the mail server did not answer). Try again later, or issue an initial password instead."))
+            return redirect("enterprises:officer_update", officer.enterprise_id, officer.pk)
+        messages.success(request, _("A link to set a password was e-mailed to %(email)s. It stays valid for a few days and works once.") % {"email": officer.user.email})
+        return redirect(reverse("enterprises:enterprise_detail", args=[officer.enterprise_id]) + "#officers")
+    request.session[PASSWORD_SESSION_KEY % officer.pk] = services.officer_issue_password(officer=officer)
+    return redirect("enterprises:officer_credentials", officer.enterprise_id, officer.pk)
+
+
+@member_required
+def officer_create(request, pk):
+    enterprise = get_enterprise_to_change_or_404(request.user, pk, official_only=True)
+    form = OfficerCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        officer = services.officer_create(
+            enterprise=enterprise, username=data["username"], full_name=data["full_name"],
+            email=data["email"], phone=data["phone"], position=data["position"],
+        )
+        messages.success(request, _("The account %(username)s was created.") % {"username": officer.user.username})
+        return _deliver_password(request, officer, data["delivery"], welcome=True)
+    return render(request, "enterprises/officer_form.html", {"form": form, "enterprise": enterprise})
+
+
+def _officer_page(request, officer, *, form=None, password_form=None, status=200):
+    records = UnionOfficer.history.filter(id=officer.pk).select_related("history_user")
+    return render(request, "enterprises/officer_update.html", {
+        "enterprise": officer.enterprise,
+        "officer": officer,
+        "officer_name": full_name_of(officer.user),
+        "form": form or OfficerForm(user=officer.user, initial={
+            "full_name": full_name_of(officer.user) if (officer.user.first_name or officer.user.last_name) else "",
+            "email": officer.user.email, "phone": officer.phone, "position": officer.position,
+        }),
+        "password_form": password_form or OfficerPasswordForm(user=officer.user),
+        "history": history_entries(records, UnionOfficer, fields=["phone", "position"]),
+    }, status=status)
+
+
+@member_required
+def officer_update(request, pk, officer_pk):
+    officer = get_officer_or_404(request.user, pk, officer_pk)
+    if request.method == "POST":
+        form = OfficerForm(request.POST, user=officer.user)
+        if form.is_valid():
+            services.officer_update(officer=officer, **form.cleaned_data)
+            messages.success(request, _("The changes were saved."))
+            return redirect(reverse("enterprises:enterprise_detail", args=[pk]) + "#officers")
+        return _officer_page(request, officer, form=form)
+    return _officer_page(request, officer)
+
+
+@require_POST
+@member_required
+def officer_password(request, pk, officer_pk):
+    officer = get_officer_or_404(request.user, pk, officer_pk)
+    form = OfficerPasswordForm(request.POST, user=officer.user)
+    if not form.is_valid():
+        return _officer_page(request, officer, password_form=form)
+    return _deliver_password(request, officer, form.cleaned_data["delivery"], welcome=False)
+
+
+@never_cache
+@member_required
+def officer_credentials(request, pk, officer_pk):
+    """The initial password, shown once: it leaves the session as the page is drawn."""
+    officer = get_officer_or_404(request.user, pk, officer_pk)
+    password = request.session.pop(PASSWORD_SESSION_KEY % officer.pk, None)
+    return render(request, "enterprises/officer_credentials.html", {
+        "enterprise": officer.enterprise, "officer": officer, "officer_name": full_name_of(officer.user),
+        "password": password, "login_url": request.build_absolute_uri(reverse("login")),
+        "password_form": OfficerPasswordForm(user=officer.user, initial={"delivery": PasswordDelivery.SHOW}),
+    })
+
+
+def _set_officer_active(request, pk, officer_pk, active: bool):
+    officer = get_officer_or_404(request.user, pk, officer_pk)
+    if officer.user.is_active != active:
+        services.officer_set_active(officer=officer, active=active)
+    name = full_name_of(officer.user)
+    if active:
+        messages.success(request, _("%(name)s can log in again.") % {"name": name})
+    else:
+        messages.success(request, _("%(name)s can no longer log in. The account and its history are kept.") % {"name": name})
+    return redirect(reverse("enterprises:enterprise_detail", args=[pk]) + "#officers")
+
+
+@require_POST
+@member_required
+def officer_deactivate(request, pk, officer_pk):
+    return _set_officer_active(request, pk, officer_pk, False)
+
+
+@require_POST
+@member_required
+def officer_reactivate(request, pk, officer_pk):
+    return _set_officer_active(request, pk, officer_pk, True)
+
+
+# --- worker roster --------------------------------------------------------------------------------
+
+
+@member_required
+def worker_list(request, pk):
+    enterprise = get_enterprise_or_404(request.user, pk)
+    indicators = current_indicators()
+    worker_filter = WorkerFilter(request.GET, queryset=enterprise.workers.order_by("employee_code", "pk"),
+                                 indicators=indicators)
+    page = paginate(request, worker_filter.qs.prefetch_related(
+        Prefetch("outcomes", queryset=WorkerOutcome.objects.only("worker_id", "indicator_id", "achieved_on"))
+    ), WORKERS_PER_PAGE)
+    rows = []
+    for worker in page:
+        met = {outcome.indicator_id: outcome.achieved_on for outcome in worker.outcomes.all()}
+        rows.append((worker, [met.get(indicator.pk) for indicator in indicators]))
+    return render(request, "enterprises/worker_list.html", {
+        "enterprise": enterprise, "filter": worker_filter, "page": page, "rows": rows,
+        "indicators": indicators, "totals": roster_totals(enterprise),
+        "can_change": can_change_enterprise(request.user, enterprise),
+    })
+
+
+def _worker_form_page(request, enterprise, worker, *, created: bool):
+    indicators = current_indicators()
+    outcomes = {} if created else {o.indicator_id: o.achieved_on for o in worker.outcomes.all()}
+    form = WorkerForm(request.POST or None, instance=worker, indicators=indicators, outcomes=outcomes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.worker_save(worker=form.save(commit=False), outcomes=form.outcomes())
+        except ValidationError as error:  # e.g. the same employee code saved a moment ago
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Worker %(worker)s was saved.") % {"worker": form.instance})
+            if "add_another" in request.POST:
+                return redirect("enterprises:worker_create", enterprise.pk)
+            return redirect("enterprises:worker_list", enterprise.pk)
+    history = []
+    if not created:
+        history = history_entries(
+            Worker.history.filter(id=worker.pk).select_related("history_user"), Worker,
+            fields=["employee_code", "full_name", "sex", "birth_year", "job", "is_active"],
+        ) + outcome_history_entries(
+            WorkerOutcome.history.filter(worker_id=worker.pk).select_related("history_user", "indicator")
+        )
+        history.sort(key=lambda entry: entry.when, reverse=True)
+    return render(request, "enterprises/worker_form.html", {
+        "enterprise": enterprise, "worker": None if created else worker, "form": form,
+        "history": history, "has_plan": bool(indicators),
+    })
+
+
+@member_required
+def worker_create(request, pk):
+    enterprise = get_enterprise_to_change_or_404(request.user, pk)
+    return _worker_form_page(request, enterprise, Worker(enterprise=enterprise), created=True)
+
+
+@member_required
+def worker_update(request, pk, worker_pk):
+    worker = get_worker_or_404(request.user, pk, worker_pk, change=True)
+    return _worker_form_page(request, worker.enterprise, worker, created=False)
+
+
+def _set_worker_active(request, pk, worker_pk, active: bool):
+    worker = get_worker_or_404(request.user, pk, worker_pk, change=True)
+    if worker.is_active != active:
+        worker.is_active = active
+        worker.save(update_fields=["is_active"])
+    if active:
+        messages.success(request, _("%(worker)s is on the roster of current workers again.") % {"worker": worker})
+    else:
+        messages.success(request, _("%(worker)s is marked as no longer employed and no longer counts in the roster totals.") % {"worker": worker})
+    return redirect("enterprises:worker_update", pk, worker.pk)
+
+
+@require_POST
+@member_required
+def worker_deactivate(request, pk, worker_pk):
+    return _set_worker_active(request, pk, worker_pk, False)
+
+
+@require_POST
+@member_required
+def worker_reactivate(request, pk, worker_pk):
+    return _set_worker_active(request, pk, worker_pk, True)
+
+
+@member_required
+def worker_import(request, pk):
+    enterprise = get_enterprise_to_change_or_404(request.user, pk)
+    indicators = current_indicators()
+    form = RosterFileForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "enterprise": enterprise, "indicators": indicators,
+               "max_rows": imports.MAX_ROSTER_ROWS}
+    if request.method == "POST" and form.is_valid():
+        name = imports.stage_upload(form.cleaned_data["file"])
+        parsed, error = _parse_or_error(imports.parse_roster, imports.staged_path(name), indicators=indicators)
+        if error or not parsed.is_valid:
+            imports.discard_staged(name)
+            context.update({"file_error": error, **_import_context(parsed, None)})
+        else:
+            deactivate_missing = form.cleaned_data["deactivate_missing"]
+            plan = services.roster_import_plan(enterprise=enterprise, rows=parsed.rows, indicators=indicators,
+                                               deactivate_missing=deactivate_missing)
+            context.update({
+                **_import_context(parsed, plan),
+                "token": _import_token("roster", name, request.user, enterprise=enterprise.pk,
+                                       deactivate_missing=deactivate_missing),
+                "filename": form.cleaned_data["file"].name,
+            })
+    return render(request, "enterprises/worker_import.html", context)
+
+
+@require_POST
+@member_required
+def worker_import_confirm(request, pk):
+    enterprise = get_enterprise_to_change_or_404(request.user, pk)
+    data, path = _read_import_token(request, "roster")
+    if data and data.get("enterprise") != enterprise.pk:
+        data, path = None, None
+    if "cancel" in request.POST:
+        if data:
+            imports.discard_staged(data["file"])
+        messages.info(request, _("The import was cancelled; nothing was saved."))
+        return redirect("enterprises:worker_list", enterprise.pk)
+    if path is None:
+        messages.error(request, _("The uploaded file has expired or was already imported. Upload it again."))
+        return redirect("enterprises:worker_import", enterprise.pk)
+    indicators = current_indicators()
+    parsed, error = _parse_or_error(imports.parse_roster, path, indicators=indicators)
+    if error or not parsed.is_valid:
+        imports.discard_staged(data["file"])
+        return render(request, "enterprises/worker_import.html", {
+            "form": RosterFileForm(), "enterprise": enterprise, "indicators": indicators,
+            "max_rows": imports.MAX_ROSTER_ROWS, "file_error": error, **_import_context(parsed, None)})
+    try:
+        plan = services.roster_import(enterprise=enterprise, rows=parsed.rows, indicators=indicators,
+                                      user=request.user, deactivate_missing=data.get("deactivate_missing", False))
+    except IntegrityError:
+        messages.error(request, _("Someone changed the roster at the same moment; nothing was saved. Upload the file again."))
+        return redirect("enterprises:worker_import", enterprise.pk)
+    imports.discard_staged(data["file"])
+    messages.success(request, _("Import finished: %(new)s workers added, %(updated)s updated, %(unchanged)s unchanged, %(left)s marked as no longer employed.") % {
+        "new": len(plan.new), "updated": len(plan.updated), "unchanged": len(plan.unchanged), "left": len(plan.left)})
+    return redirect("enterprises:worker_list", enterprise.pk)
+
+
+@member_required
+def worker_import_template(request, pk):
+    enterprise = get_enterprise_to_change_or_404(request.user, pk)
+    content = imports.roster_template(current_indicators(), enterprise_name=enterprise.name)
+    return _excel_response(content, "mau-danh-sach-cong-nhan.xlsx")

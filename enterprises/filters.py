@@ -1,0 +1,97 @@
+"""Search and filters of the enterprise list and the worker roster (django-filter)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Enterprise, Ownership, Worker
+from .validators import normalize_tax_code
+
+ACTIVE, INACTIVE, ALL = "active", "inactive", "all"
+
+
+class StatusFilterSet(django_filters.FilterSet):
+    """A FilterSet whose `status` defaults to the active rows when the query string has none."""
+
+    default_status = ACTIVE
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not data.get("status"):
+            data = data.copy()
+            data["status"] = self.default_status
+        super().__init__(data, *args, **kwargs)
+
+    def filter_status(self, queryset, name, value):
+        if value == ACTIVE:
+            return queryset.filter(is_active=True)
+        if value == INACTIVE:
+            return queryset.filter(is_active=False)
+        return queryset
+
+
+class EnterpriseFilter(StatusFilterSet):
+    q = django_filters.CharFilter(
+        method="search", label=_("Name or tax code"),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or tax code")}),
+    )
+    ownership = django_filters.ChoiceFilter(
+        choices=Ownership.choices, label=_("Ownership"), empty_label=_("All types")
+    )
+    union = django_filters.ChoiceFilter(
+        method="filter_union", label=_("Grassroots union"), empty_label=_("With or without"),
+        choices=[("yes", _("Has a union")), ("no", _("No union"))],
+    )
+    status = django_filters.ChoiceFilter(
+        method="filter_status", label=_("Status"), empty_label=None,
+        choices=[(ACTIVE, _("Active")), (INACTIVE, _("Inactive")), (ALL, _("All"))],
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "ownership", "union", "status"]
+
+    def search(self, queryset, name, value):
+        value = " ".join(value.split())
+        if not value:
+            return queryset
+        condition = Q(name__icontains=value)
+        tax_code = normalize_tax_code(value)
+        if any(ch.isdigit() for ch in tax_code):
+            condition |= Q(tax_code__icontains=tax_code)
+        return queryset.filter(condition)
+
+    def filter_union(self, queryset, name, value):
+        return queryset.filter(has_union=(value == "yes"))
+
+
+class WorkerFilter(StatusFilterSet):
+    q = django_filters.CharFilter(
+        method="search", label=_("Code or name"),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Employee code or name")}),
+    )
+    missing = django_filters.ChoiceFilter(method="filter_missing", label=_("Not yet met"),
+                                          empty_label=_("Any indicator"))
+    status = django_filters.ChoiceFilter(
+        method="filter_status", label=_("Status"), empty_label=None,
+        choices=[(ACTIVE, _("Currently employed")), (INACTIVE, _("Left")), (ALL, _("All"))],
+    )
+
+    class Meta:
+        model = Worker
+        fields = ["q", "missing", "status"]
+
+    def __init__(self, *args, indicators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["missing"].extra["choices"] = [(str(i.pk), i.name) for i in indicators]
+
+    def search(self, queryset, name, value):
+        value = " ".join(value.split())
+        if not value:
+            return queryset
+        return queryset.filter(Q(employee_code__icontains=value) | Q(full_name__icontains=value))
+
+    def filter_missing(self, queryset, name, value):
+        return queryset.exclude(outcomes__indicator_id=value)

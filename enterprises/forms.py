@@ -1,0 +1,332 @@
+"""Forms of the enterprises app. Every message is Vietnamese through gettext."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .imports import EARLIEST_OUTCOME, birth_year_bounds
+from .models import Enterprise, Worker
+from .validators import normalize_tax_code
+
+PHONE_CHARS = re.compile(r"^\+?[\d\s().-]+$")
+
+
+def phone_error(value: str) -> str | None:
+    """Why `value` is not a phone number, or None. Digits with the usual separators, 8–15 digits."""
+    digits = re.sub(r"\D", "", value)
+    if not PHONE_CHARS.match(value) or not 8 <= len(digits) <= 15:
+        return str(_("“%(value)s” is not a phone number: write digits only, e.g. 0237 3861 234 or 0912 345 678.") % {"value": value})
+    return None
+
+
+def clean_phone_value(value: str) -> str:
+    value = " ".join((value or "").split())
+    if value:
+        message = phone_error(value)
+        if message:
+            raise forms.ValidationError(message, code="invalid_phone")
+    return value
+
+
+def split_full_name(full_name: str) -> tuple[str, str]:
+    """Vietnamese order: the given name is the last word ("Nguyễn Thị Lan" -> "Nguyễn Thị", "Lan")."""
+    words = full_name.split()
+    if len(words) < 2:
+        return "", full_name.strip()
+    return " ".join(words[:-1]), words[-1]
+
+
+def full_name_of(user) -> str:
+    """The user's name in Vietnamese order (family and middle names, then the given name)."""
+    return " ".join(part for part in (user.last_name, user.first_name) if part) or user.get_username()
+
+
+class TaxCodeField(forms.CharField):
+    """Accepts the spaces and dots people type ("2800 123 456"); the model validates the rest."""
+
+    def to_python(self, value):
+        return normalize_tax_code(super().to_python(value))
+
+
+class EnterpriseForm(forms.ModelForm):
+    """The official's form: every field but the active flag, which has its own buttons."""
+
+    class Meta:
+        model = Enterprise
+        fields = ["name", "tax_code", "ownership", "sector", "address", "has_union", "union_name",
+                  "phone", "email"]
+        field_classes = {"tax_code": TaxCodeField}
+        help_texts = {
+            "tax_code": _("10 digits, or 10 digits, a dash and 3 digits for a branch (e.g. 2801234567-001)."),
+            "address": _("Village (thôn/xóm), e.g. Thôn 3."),
+            "union_name": _("Required when the enterprise has a grassroots union."),
+        }
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_tax_code(self):
+        tax_code = self.cleaned_data["tax_code"]
+        existing = Enterprise.objects.filter(tax_code=tax_code).exclude(pk=self.instance.pk).first()
+        if existing is not None:
+            raise forms.ValidationError(
+                _("Tax code %(tax_code)s is already registered for “%(name)s”."),
+                code="duplicate_tax_code",
+                params={"tax_code": tax_code, "name": existing.name},
+            )
+        return tax_code
+
+    def clean_phone(self):
+        return clean_phone_value(self.cleaned_data["phone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        union_name = " ".join(cleaned.get("union_name", "").split())
+        cleaned["union_name"] = union_name
+        if cleaned.get("has_union") and not union_name:
+            self.add_error("union_name", _("Enter the name of the grassroots union, or untick “has a grassroots union”."))
+        elif union_name and not cleaned.get("has_union"):
+            self.add_error("has_union", _("You entered a union name: tick this box, or clear the name."))
+        return cleaned
+
+
+class EnterpriseContactForm(forms.ModelForm):
+    """What a union officer may change about their enterprise: how to reach it and its union."""
+
+    class Meta:
+        model = Enterprise
+        fields = ["phone", "email", "union_name"]
+        help_texts = {"union_name": _("Leave empty if the enterprise has no grassroots union.")}
+
+    def clean_phone(self):
+        return clean_phone_value(self.cleaned_data["phone"])
+
+    def clean_union_name(self):
+        return " ".join(self.cleaned_data["union_name"].split())
+
+    def save(self, commit=True):
+        # A named union is a union: the same rule as the Excel import.
+        self.instance.has_union = bool(self.instance.union_name)
+        return super().save(commit)
+
+
+class ExcelFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
+        error_messages={"required": _("Choose an Excel file to import."),
+                        "empty": _("The file is empty.")},
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large (at most %(mb)s MB)."),
+                code="too_large",
+                params={"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
+            )
+        name = uploaded.name.lower()
+        if name.endswith((".xls", ".csv", ".ods")) or not name.endswith(".xlsx"):
+            raise forms.ValidationError(
+                _("Only Excel workbooks (.xlsx) can be imported. Open the file in Excel and save it as “Excel Workbook (.xlsx)”."),
+                code="not_xlsx",
+            )
+        return uploaded
+
+
+class RosterFileForm(ExcelFileForm):
+    deactivate_missing = forms.BooleanField(
+        label=_("Workers not in the file have left the enterprise"),
+        help_text=_("Tick when the file is the complete list of current workers: those missing from it are marked as no longer employed."),
+        required=False,
+    )
+
+
+def username_field():
+    return forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("Used to log in, e.g. congdoan.maymac. Letters, digits and . @ + - _ only."),
+    )
+
+
+class OfficerForm(forms.Form):
+    """A union officer's account details (the account is a Django user)."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    position = forms.CharField(label=_("Position"), max_length=255, required=False,
+                               help_text=_("e.g. Chủ tịch Công đoàn cơ sở"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user  # the account being edited, None when creating one
+        super().__init__(*args, **kwargs)
+
+    def clean_full_name(self):
+        return " ".join(self.cleaned_data["full_name"].split())
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if email:
+            others = get_user_model().objects.filter(email__iexact=email)
+            if self.user is not None:
+                others = others.exclude(pk=self.user.pk)
+            if others.exists():
+                raise forms.ValidationError(
+                    _("Another account already uses this e-mail address; password links would go to the wrong person."),
+                    code="duplicate_email",
+                )
+        return email
+
+    def clean_phone(self):
+        return clean_phone_value(self.cleaned_data["phone"])
+
+
+class PasswordDelivery:
+    EMAIL = "email"
+    SHOW = "show"
+    CHOICES = [
+        (EMAIL, _("E-mail them a link to set their own password")),
+        (SHOW, _("Show me an initial password to give them (shown once)")),
+    ]
+
+
+class OfficerCreateForm(OfficerForm):
+    username = username_field()
+    delivery = forms.ChoiceField(
+        label=_("How will the officer get a password?"),
+        choices=PasswordDelivery.CHOICES,
+        initial=PasswordDelivery.EMAIL,
+        widget=forms.RadioSelect,
+    )
+    field_order = ["username", "full_name", "email", "phone", "position", "delivery"]
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This username is already taken."), code="duplicate_username")
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("delivery") == PasswordDelivery.EMAIL and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error("email", _("Enter an e-mail address to send the link to, or choose an initial password."))
+        return cleaned
+
+
+class OfficerPasswordForm(forms.Form):
+    delivery = forms.ChoiceField(
+        label=_("New password"),
+        choices=PasswordDelivery.CHOICES,
+        initial=PasswordDelivery.EMAIL,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_delivery(self):
+        delivery = self.cleaned_data["delivery"]
+        if delivery == PasswordDelivery.EMAIL and not self.user.email:
+            raise forms.ValidationError(
+                _("This account has no e-mail address: add one first, or choose an initial password."),
+                code="no_email",
+            )
+        return delivery
+
+
+class WorkerForm(forms.ModelForm):
+    """A worker and, per indicator of the current plan, whether and when they met it."""
+
+    class Meta:
+        model = Worker
+        fields = ["employee_code", "full_name", "sex", "birth_year", "job"]
+        widgets = {"sex": forms.RadioSelect}
+
+    def __init__(self, *args, indicators=(), outcomes=None, **kwargs):
+        """`outcomes` maps indicator id -> date already recorded for this worker."""
+        super().__init__(*args, **kwargs)
+        self.indicators = list(indicators)
+        outcomes = outcomes or {}
+        self.fields["sex"].choices = [c for c in self.fields["sex"].choices if c[0]]
+        for indicator in self.indicators:
+            met, day = self.outcome_names(indicator)
+            self.fields[met] = forms.BooleanField(
+                label=indicator.name, required=False, initial=indicator.pk in outcomes,
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            )
+            self.fields[day] = forms.DateField(
+                label=_("Date met"), required=False, initial=outcomes.get(indicator.pk),
+                widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"},
+                                       format="%Y-%m-%d"),
+            )
+
+    @staticmethod
+    def outcome_names(indicator) -> tuple[str, str]:
+        return f"met_{indicator.pk}", f"date_{indicator.pk}"
+
+    def outcome_rows(self):
+        """(indicator, checkbox, date field) for the template's table."""
+        return [(indicator, *(self[name] for name in self.outcome_names(indicator)))
+                for indicator in self.indicators]
+
+    def clean_employee_code(self):
+        code = self.cleaned_data["employee_code"].strip()
+        taken = Worker.objects.filter(enterprise_id=self.instance.enterprise_id, employee_code=code)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                _("Employee code %(code)s is already used by another worker of this enterprise."),
+                code="duplicate_employee_code",
+                params={"code": code},
+            )
+        return code
+
+    def clean_full_name(self):
+        return " ".join(self.cleaned_data["full_name"].split())
+
+    def clean_birth_year(self):
+        year = self.cleaned_data["birth_year"]
+        low, high = birth_year_bounds()
+        if year is not None and not low <= year <= high:
+            raise forms.ValidationError(
+                _("Birth year must be from %(low)s to %(high)s."),
+                code="birth_year_range",
+                params={"low": low, "high": high},
+            )
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        today = timezone.localdate()
+        for indicator in self.indicators:
+            met, day = self.outcome_names(indicator)
+            if not cleaned.get(met):
+                continue
+            date = cleaned.get(day)
+            if date is None and day not in self.errors:
+                self.add_error(day, _("Enter the date “%(name)s” was met, or untick it.") % {"name": indicator.name})
+            elif date is not None and date > today:
+                self.add_error(day, _("The date cannot be in the future."))
+            elif date is not None and date < EARLIEST_OUTCOME:
+                self.add_error(day, _("The date is too early to be a result of the plan."))
+        return cleaned
+
+    def outcomes(self) -> dict[int, datetime.date | None]:
+        """indicator id -> date met, or None to record that it is not met."""
+        return {
+            indicator.pk: self.cleaned_data.get(self.outcome_names(indicator)[1])
+            if self.cleaned_data.get(self.outcome_names(indicator)[0]) else None
+            for indicator in self.indicators
+        }

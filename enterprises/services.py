@@ -1,0 +1,411 @@
+"""Writes of the enterprises app that span tables or carry rules (HackSoft style).
+
+Each function is keyword-only, runs in one transaction, validates with full_clean()
+before saving, and leaves a history record of who changed what. Imports first
+compute a plan (what is new, changed, unchanged) that the preview shows and the
+import then carries out, in bulk: a roster of 10,000 workers is a few dozen
+queries, not tens of thousands.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from .forms import full_name_of, split_full_name
+from .imports import EnterpriseRow, WorkerRow
+from .models import Enterprise, UnionOfficer, Worker, WorkerOutcome
+from .roles import OFFICER
+
+BATCH_SIZE = 500
+
+# Why a history record was written, stored as a code and shown translated.
+CHANGE_REASONS = {
+    "import": gettext_lazy("Imported from Excel"),
+    "account-created": gettext_lazy("Account created"),
+    "account-updated": gettext_lazy("Account details changed"),
+    "account-deactivated": gettext_lazy("Account deactivated"),
+    "account-reactivated": gettext_lazy("Account reactivated"),
+    "password-issued": gettext_lazy("Initial password issued"),
+    "password-link-sent": gettext_lazy("Link to set a password e-mailed"),
+    "left": gettext_lazy("Marked as no longer employed by an import"),
+}
+
+
+# --- import plans -------------------------------------------------------------------
+
+NEW, UPDATED, UNCHANGED, LEFT = "new", "updated", "unchanged", "left"
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class PlannedRow:
+    """What an import will do with one row of the file (or one worker missing from it)."""
+
+    row: int | None
+    key: str
+    label: str
+    status: str
+    changes: list[Change] = field(default_factory=list)
+    updates: dict[str, object] = field(default_factory=dict, repr=False)
+    outcomes_new: dict[int, datetime.date] = field(default_factory=dict, repr=False)
+    # outcome pk -> (indicator id, new date)
+    outcomes_changed: dict[int, tuple[int, datetime.date]] = field(default_factory=dict, repr=False)
+    target: object = field(default=None, repr=False)
+
+
+@dataclass
+class ImportPlan:
+    rows: list[PlannedRow]
+
+    def of(self, status: str) -> list[PlannedRow]:
+        return [row for row in self.rows if row.status == status]
+
+    @property
+    def new(self):
+        return self.of(NEW)
+
+    @property
+    def updated(self):
+        return self.of(UPDATED)
+
+    @property
+    def unchanged(self):
+        return self.of(UNCHANGED)
+
+    @property
+    def left(self):
+        return self.of(LEFT)
+
+    @property
+    def has_changes(self) -> bool:
+        return any(row.status != UNCHANGED for row in self.rows)
+
+
+def display(model, name: str, value) -> str:
+    """A field value as the interface shows it (choice labels, Có/Không, dd/mm/yyyy)."""
+    if value is None or value == "":
+        return "—"
+    model_field = model._meta.get_field(name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def field_label(model, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name).capitalize()
+
+
+def _compare(model, instance, values: dict) -> tuple[dict, list[Change]]:
+    updates, changes = {}, []
+    for name, value in values.items():
+        old = getattr(instance, name)
+        if old != value:
+            updates[name] = value
+            changes.append(Change(field_label(model, name), display(model, name, old), display(model, name, value)))
+    return updates, changes
+
+
+def enterprise_import_plan(rows: list[EnterpriseRow]) -> ImportPlan:
+    """Compare the file with the enterprises on record (one query): new, updated, unchanged."""
+    known = Enterprise.objects.in_bulk([row.tax_code for row in rows], field_name="tax_code")
+    planned = []
+    for row in rows:
+        enterprise = known.get(row.tax_code)
+        name = row.values.get("name", "")
+        if enterprise is None:
+            planned.append(PlannedRow(row.row, row.tax_code, name, NEW, updates=dict(row.values)))
+            continue
+        updates, changes = _compare(Enterprise, enterprise, row.values)
+        planned.append(PlannedRow(row.row, row.tax_code, name or enterprise.name,
+                                  UPDATED if updates else UNCHANGED, changes, updates, target=enterprise))
+    return ImportPlan(planned)
+
+
+@transaction.atomic
+def enterprises_import(*, rows: list[EnterpriseRow], user) -> ImportPlan:
+    """Create the new enterprises of a checked file and update the known ones, all or nothing."""
+    plan = enterprise_import_plan(rows)
+    created = []
+    for planned in plan.new:
+        enterprise = Enterprise(tax_code=planned.key, **planned.updates)
+        enterprise.full_clean(validate_unique=False)  # the unique index guards races
+        created.append(enterprise)
+    bulk_create_with_history(created, Enterprise, batch_size=BATCH_SIZE, default_user=user,
+                             default_change_reason="import")
+    changed, fields = [], {"updated_at"}
+    now = timezone.now()
+    for planned in plan.updated:
+        enterprise = planned.target
+        for name, value in planned.updates.items():
+            setattr(enterprise, name, value)
+        enterprise.updated_at = now
+        enterprise.full_clean(validate_unique=False)
+        fields.update(planned.updates)
+        changed.append(enterprise)
+    if changed:
+        bulk_update_with_history(changed, Enterprise, sorted(fields), batch_size=BATCH_SIZE,
+                                 default_user=user, default_change_reason="import")
+    return plan
+
+
+def roster_import_plan(*, enterprise: Enterprise, rows: list[WorkerRow], indicators,
+                       deactivate_missing: bool = False) -> ImportPlan:
+    """Compare a roster file with the enterprise's workers (two queries).
+
+    A row in the file means the worker is employed (a worker who had left is taken
+    back); an empty indicator cell leaves a recorded outcome alone; with
+    `deactivate_missing`, active workers absent from the file are marked as left.
+    """
+    workers = {worker.employee_code: worker for worker in enterprise.workers.all()}
+    recorded: dict[tuple[int, int], tuple[int, datetime.date]] = {
+        (worker_id, indicator_id): (pk, achieved_on)
+        for pk, worker_id, indicator_id, achieved_on in WorkerOutcome.objects.filter(
+            worker__enterprise=enterprise
+        ).values_list("pk", "worker_id", "indicator_id", "achieved_on")
+    }
+    names = {indicator.pk: indicator.name for indicator in indicators}
+    planned, in_file = [], set()
+    for row in rows:
+        in_file.add(row.employee_code)
+        worker = workers.get(row.employee_code)
+        if worker is None:
+            planned.append(PlannedRow(row.row, row.employee_code, row.values["full_name"], NEW,
+                                      updates=dict(row.values), outcomes_new=dict(row.outcomes)))
+            continue
+        values = {**row.values, "is_active": True}
+        updates, changes = _compare(Worker, worker, values)
+        outcomes_new, outcomes_changed = {}, {}
+        for indicator_id, achieved_on in row.outcomes.items():
+            old = recorded.get((worker.pk, indicator_id))
+            if old is None:
+                outcomes_new[indicator_id] = achieved_on
+            elif old[1] != achieved_on:
+                outcomes_changed[old[0]] = (indicator_id, achieved_on)
+            else:
+                continue
+            changes.append(Change(names[indicator_id], display(WorkerOutcome, "achieved_on", old and old[1]),
+                                  display(WorkerOutcome, "achieved_on", achieved_on)))
+        status = UPDATED if changes else UNCHANGED
+        planned.append(PlannedRow(row.row, row.employee_code, row.values["full_name"], status, changes,
+                                  updates, outcomes_new, outcomes_changed, target=worker))
+    if deactivate_missing:
+        for code, worker in sorted(workers.items()):
+            if code not in in_file and worker.is_active:
+                planned.append(PlannedRow(
+                    None, code, worker.full_name, LEFT,
+                    [Change(field_label(Worker, "is_active"), _("Yes"), _("No"))],
+                    {"is_active": False}, target=worker,
+                ))
+    return ImportPlan(planned)
+
+
+@transaction.atomic
+def roster_import(*, enterprise: Enterprise, rows: list[WorkerRow], indicators, user,
+                  deactivate_missing: bool = False) -> ImportPlan:
+    """Carry out a roster import in bulk, all or nothing, with history for every row."""
+    plan = roster_import_plan(enterprise=enterprise, rows=rows, indicators=indicators,
+                              deactivate_missing=deactivate_missing)
+    history = {"default_user": user, "default_change_reason": "import", "batch_size": BATCH_SIZE}
+    new_workers = []
+    for planned in plan.new:
+        worker = Worker(enterprise=enterprise, employee_code=planned.key, **planned.updates)
+        worker.full_clean(exclude=["enterprise"], validate_unique=False, validate_constraints=False)
+        new_workers.append(worker)
+    created = bulk_create_with_history(new_workers, Worker, **history)
+    ids = {worker.employee_code: worker.pk for worker in created}
+    if created and any(pk is None for pk in ids.values()):  # a database without RETURNING
+        ids = dict(enterprise.workers.filter(employee_code__in=list(ids)).values_list("employee_code", "pk"))
+
+    changed, fields = [], set()
+    for planned in [*plan.updated, *plan.left]:
+        if not planned.updates:
+            continue
+        worker = planned.target
+        for name, value in planned.updates.items():
+            setattr(worker, name, value)
+        worker.full_clean(exclude=["enterprise"], validate_unique=False, validate_constraints=False)
+        fields.update(planned.updates)
+        changed.append(worker)
+    if changed:
+        bulk_update_with_history(changed, Worker, sorted(fields), **history)
+
+    new_outcomes = [
+        WorkerOutcome(worker_id=ids[planned.key], indicator_id=indicator_id, achieved_on=achieved_on)
+        for planned in plan.new for indicator_id, achieved_on in planned.outcomes_new.items()
+    ] + [
+        WorkerOutcome(worker_id=planned.target.pk, indicator_id=indicator_id, achieved_on=achieved_on)
+        for planned in plan.updated for indicator_id, achieved_on in planned.outcomes_new.items()
+    ]
+    bulk_create_with_history(new_outcomes, WorkerOutcome, **history)
+    moved = [
+        WorkerOutcome(pk=pk, worker_id=planned.target.pk, indicator_id=indicator_id, achieved_on=achieved_on)
+        for planned in plan.updated
+        for pk, (indicator_id, achieved_on) in planned.outcomes_changed.items()
+    ]
+    if moved:
+        bulk_update_with_history(moved, WorkerOutcome, ["achieved_on"], **history)
+    return plan
+
+
+# --- workers --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def worker_save(*, worker: Worker, outcomes: dict[int, datetime.date | None]) -> Worker:
+    """Save a worker and their outcomes together: indicator id -> date met, or None if not met."""
+    worker.full_clean()
+    worker.save()
+    recorded = {outcome.indicator_id: outcome for outcome in worker.outcomes.all()}
+    for indicator_id, achieved_on in outcomes.items():
+        outcome = recorded.get(indicator_id)
+        if achieved_on is None:
+            if outcome is not None:
+                outcome.delete()
+        elif outcome is None:
+            outcome = WorkerOutcome(worker=worker, indicator_id=indicator_id, achieved_on=achieved_on)
+            outcome.full_clean(exclude=["worker"])
+            outcome.save()
+        elif outcome.achieved_on != achieved_on:
+            outcome.achieved_on = achieved_on
+            outcome.save(update_fields=["achieved_on"])
+    return worker
+
+
+# --- union officers ----------------------------------------------------------------------
+
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def generate_password() -> str:
+    """A random password that is easy to read aloud or copy: no 0/O, 1/l/I; e.g. 'Kq7m-3Ztx-p9Wd'."""
+    while True:
+        chars = "".join(secrets.choice(PASSWORD_ALPHABET) for _i in range(12))
+        if any(c.islower() for c in chars) and any(c.isupper() for c in chars) and any(c.isdigit() for c in chars):
+            return "-".join(chars[i:i + 4] for i in range(0, 12, 4))
+
+
+def _record(officer: UnionOfficer, reason: str) -> None:
+    """A history record for an account event the officer's own fields do not show."""
+    officer._change_reason = reason
+    officer.save()
+
+
+@transaction.atomic
+def officer_create(*, enterprise: Enterprise, username: str, full_name: str, email: str = "",
+                   phone: str = "", position: str = "") -> UnionOfficer:
+    """A new union officer: a user account in the officer group, tied to `enterprise`.
+
+    The account has no usable password until the officer sets one from the e-mailed
+    link or the official issues an initial one.
+    """
+    last_name, first_name = split_full_name(full_name)
+    user = get_user_model()(username=username, first_name=first_name, last_name=last_name,
+                            email=email, is_active=True)
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    user.groups.add(Group.objects.get(name=OFFICER))
+    officer = UnionOfficer(user=user, enterprise=enterprise, phone=phone, position=position)
+    officer.full_clean()
+    officer._change_reason = "account-created"
+    officer.save()
+    return officer
+
+
+@transaction.atomic
+def officer_update(*, officer: UnionOfficer, full_name: str, email: str, phone: str,
+                   position: str) -> UnionOfficer:
+    """Change an officer's account details. The officer's history records the change;
+    a change of name or e-mail (kept on the user account) is noted as an account change."""
+    user = officer.user
+    before = (user.first_name, user.last_name, user.email)
+    user.last_name, user.first_name = split_full_name(full_name)
+    user.email = email
+    account_changed = before != (user.first_name, user.last_name, user.email)
+    if account_changed:
+        user.full_clean()
+        user.save(update_fields=["first_name", "last_name", "email"])
+    officer_changed = (officer.phone, officer.position) != (phone, position)
+    officer.phone, officer.position = phone, position
+    if account_changed or officer_changed:
+        officer.full_clean()
+        officer._change_reason = "account-updated" if account_changed else ""
+        officer.save()
+    return officer
+
+
+@transaction.atomic
+def officer_set_active(*, officer: UnionOfficer, active: bool) -> UnionOfficer:
+    """Let the officer log in again, or not. The account is kept for the history."""
+    officer.user.is_active = active
+    officer.user.save(update_fields=["is_active"])
+    _record(officer, "account-reactivated" if active else "account-deactivated")
+    return officer
+
+
+@transaction.atomic
+def officer_issue_password(*, officer: UnionOfficer) -> str:
+    """Set a new random password and return it, to be shown to the official once."""
+    password = generate_password()
+    officer.user.set_password(password)
+    officer.user.save(update_fields=["password"])
+    _record(officer, "password-issued")
+    return password
+
+
+@transaction.atomic
+def officer_send_password_link(*, officer: UnionOfficer, base_url: str, welcome: bool) -> None:
+    """E-mail the officer a link to set their password (Django's password-reset token).
+
+    The link lasts PASSWORD_RESET_TIMEOUT and stops working once the password is set.
+    """
+    user = officer.user
+    path = reverse("password_reset_confirm", kwargs={
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    })
+    context = {
+        "officer": officer,
+        "full_name": full_name_of(user),
+        "username": user.get_username(),
+        "enterprise": officer.enterprise,
+        "link": base_url.rstrip("/") + path,
+        "welcome": welcome,
+        "days": max(1, round(_reset_timeout() / 86400)),
+    }
+    subject = " ".join(render_to_string("enterprises/email/password_link_subject.txt", context).split())
+    body = render_to_string("enterprises/email/password_link.txt", context)
+    send_mail(subject, body, None, [user.email])
+    _record(officer, "password-link-sent")
+
+
+def _reset_timeout() -> int:
+    from django.conf import settings
+
+    return settings.PASSWORD_RESET_TIMEOUT

@@ -1,0 +1,152 @@
+"""The worker roster: adding and editing workers with the indicators they met, in one
+transaction; the roster list; leaving and coming back."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from enterprises.models import Sex, Worker, WorkerOutcome
+from enterprises.services import worker_save
+from tests.factories import WorkerFactory, WorkerOutcomeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def worker_data(indicators, **outcomes):
+    """The worker form as a browser posts it; outcomes={"a": date} ticks indicator a."""
+    data = {"employee_code": "AP0001", "full_name": "Lê Thị Mai", "sex": Sex.FEMALE,
+            "birth_year": "1994", "job": "Công nhân may"}
+    for code, date in outcomes.items():
+        pk = indicators[code].pk
+        data[f"met_{pk}"] = "on"
+        data[f"date_{pk}"] = date
+    return data
+
+
+def test_an_officer_adds_a_worker_with_the_indicators_met(client_for, officer_a, enterprise_a, indicators):
+    response = client_for(officer_a).post(reverse("enterprises:worker_create", args=[enterprise_a.pk]),
+                                          worker_data(indicators, a="2025-03-15", c="02/10/2025"))
+    assert response.status_code == 302
+    worker = Worker.objects.get(enterprise=enterprise_a, employee_code="AP0001")
+    outcomes = {o.indicator.code: o.achieved_on for o in worker.outcomes.select_related("indicator")}
+    assert outcomes == {"a": datetime.date(2025, 3, 15), "c": datetime.date(2025, 10, 2)}
+    assert worker.history.get().history_user == officer_a
+
+
+def test_editing_a_worker_adds_moves_and_removes_outcomes(client_for, official, enterprise_a, indicators):
+    worker = WorkerFactory(enterprise=enterprise_a, employee_code="AP0001")
+    WorkerOutcomeFactory(worker=worker, indicator=indicators["a"], achieved_on=datetime.date(2024, 5, 1))
+    WorkerOutcomeFactory(worker=worker, indicator=indicators["b"], achieved_on=datetime.date(2024, 6, 1))
+    url = reverse("enterprises:worker_update", args=[enterprise_a.pk, worker.pk])
+    client = client_for(official)
+    form = client.get(url).context["form"]
+    assert form[f"met_{indicators['a'].pk}"].value() is True
+    client.post(url, worker_data(indicators, a="2024-05-20", e="2025-01-10"))
+    outcomes = {o.indicator.code: o.achieved_on for o in worker.outcomes.select_related("indicator")}
+    assert outcomes == {"a": datetime.date(2024, 5, 20), "e": datetime.date(2025, 1, 10)}
+    history = client.get(url).context["history"]
+    described = {(c.label, c.old, c.new) for entry in history for c in entry.changes}
+    assert ("Kỹ năng nghề", "01/06/2024", "—") in described
+    assert ("Chính trị, pháp luật", "01/05/2024", "20/05/2024") in described
+
+
+def test_a_ticked_indicator_needs_a_date_and_nothing_is_half_saved(client_for, officer_a, enterprise_a, indicators):
+    data = worker_data(indicators, a="2025-03-15", b="")
+    response = client_for(officer_a).post(reverse("enterprises:worker_create", args=[enterprise_a.pk]), data)
+    assert response.status_code == 200
+    assert f"date_{indicators['b'].pk}" in response.context["form"].errors
+    assert not Worker.objects.exists() and not WorkerOutcome.objects.exists()
+    assert response.context["form"]["full_name"].value() == "Lê Thị Mai"
+
+
+def test_a_future_date_is_refused(client_for, officer_a, enterprise_a, indicators):
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    response = client_for(officer_a).post(reverse("enterprises:worker_create", args=[enterprise_a.pk]),
+                                          worker_data(indicators, a=tomorrow))
+    assert "tương lai" in str(response.context["form"].errors)
+
+
+@pytest.mark.parametrize("year", ["1939", "2016", "19x0"])
+def test_a_birth_year_out_of_range_is_refused(client_for, officer_a, enterprise_a, indicators, year):
+    response = client_for(officer_a).post(reverse("enterprises:worker_create", args=[enterprise_a.pk]),
+                                          {**worker_data(indicators), "birth_year": year})
+    assert "birth_year" in response.context["form"].errors
+    assert not Worker.objects.exists()
+
+
+def test_an_employee_code_is_unique_within_the_enterprise_only(client_for, official, enterprise_a, enterprise_b, indicators):
+    WorkerFactory(enterprise=enterprise_a, employee_code="AP0001")
+    WorkerFactory(enterprise=enterprise_b, employee_code="AP0002")
+    client = client_for(official)
+    clash = client.post(reverse("enterprises:worker_create", args=[enterprise_a.pk]), worker_data(indicators))
+    assert "đã được dùng" in clash.context["form"].errors["employee_code"][0]
+    client.post(reverse("enterprises:worker_create", args=[enterprise_a.pk]),
+                {**worker_data(indicators), "employee_code": "AP0002"})
+    assert Worker.objects.filter(employee_code="AP0002").count() == 2
+
+
+def test_the_viewer_reads_the_roster_but_gets_no_edit_links(client_for, viewer, enterprise_a, indicators):
+    worker = WorkerFactory(enterprise=enterprise_a)
+    WorkerOutcomeFactory(worker=worker, indicator=indicators["d"])
+    response = client_for(viewer).get(reverse("enterprises:worker_list", args=[enterprise_a.pk]))
+    html = response.content.decode()
+    assert worker.full_name in html
+    assert reverse("enterprises:worker_update", args=[enterprise_a.pk, worker.pk]) not in html
+    assert reverse("enterprises:worker_create", args=[enterprise_a.pk]) not in html
+    assert response.context["rows"][0][1] == [None, None, None, datetime.date(2025, 3, 1), None]
+
+
+def test_the_roster_searches_and_lists_who_has_not_met_an_indicator(client_for, officer_a, enterprise_a, indicators):
+    mai = WorkerFactory(enterprise=enterprise_a, full_name="Lê Thị Mai", employee_code="AP0001")
+    lan = WorkerFactory(enterprise=enterprise_a, full_name="Phạm Thị Lan", employee_code="AP0002")
+    WorkerFactory(enterprise=enterprise_a, full_name="Người đã nghỉ", is_active=False)
+    WorkerOutcomeFactory(worker=mai, indicator=indicators["b"])
+    client = client_for(officer_a)
+    url = reverse("enterprises:worker_list", args=[enterprise_a.pk])
+
+    def listed(**params):
+        return [worker for worker, _dates in client.get(url, params).context["rows"]]
+
+    assert listed() == [mai, lan]
+    assert listed(q="Lan") == [lan]
+    assert listed(q="AP0001") == [mai]
+    assert listed(missing=indicators["b"].pk) == [lan]
+    assert len(listed(status="all")) == 3
+
+
+def test_the_roster_page_takes_a_fixed_number_of_queries(client_for, officer_a, enterprise_a, indicators, django_assert_max_num_queries):
+    for worker in WorkerFactory.create_batch(50, enterprise=enterprise_a):
+        for code in "abc":
+            WorkerOutcomeFactory(worker=worker, indicator=indicators[code])
+    client = client_for(officer_a)
+    url = reverse("enterprises:worker_list", args=[enterprise_a.pk])
+    client.get(url)
+    with django_assert_max_num_queries(14):
+        response = client.get(url)
+    assert len(response.context["rows"]) == 50
+
+
+def test_a_worker_who_left_stops_counting_and_can_come_back(client_for, officer_a, enterprise_a):
+    worker = WorkerFactory(enterprise=enterprise_a)
+    client = client_for(officer_a)
+    client.post(reverse("enterprises:worker_deactivate", args=[enterprise_a.pk, worker.pk]))
+    worker.refresh_from_db()
+    assert not worker.is_active
+    page = client.get(enterprise_a.get_absolute_url())
+    assert page.context["totals"].workers == 0
+    client.post(reverse("enterprises:worker_reactivate", args=[enterprise_a.pk, worker.pk]))
+    worker.refresh_from_db()
+    assert worker.is_active
+
+
+def test_worker_save_is_all_or_nothing(enterprise_a, indicators):
+    worker = WorkerFactory(enterprise=enterprise_a, full_name="Trước")
+    worker.full_name = "Sau"
+    with pytest.raises(ValidationError):
+        worker_save(worker=worker, outcomes={indicators["a"].pk: datetime.date(2025, 1, 1), 987654: datetime.date(2025, 1, 1)})
+    worker.refresh_from_db()
+    assert worker.full_name == "Trước"
+    assert not WorkerOutcome.objects.exists()
