@@ -274,3 +274,63 @@ class ReportEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.at:%d/%m/%Y %H:%M}"
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("Deadline approaching")
+    OVERDUE = "overdue", _("Deadline passed")
+    DIGEST = "digest", _("Digest for the commune")
+
+
+class SentReminder(models.Model):
+    """A reminder e-mail that `send_reminders` has sent, so that a second run sends nothing new.
+
+    An officer gets at most one reminder of each kind per period; an official at most
+    one digest a day, and only when its content changed since the last one (fingerprint).
+    The unique constraints also keep two overlapping runs of the command from both sending.
+    """
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ReminderKind.choices)
+    period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sent_reminders",
+        verbose_name=_("period"),
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enterprise"),
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
+    email = models.EmailField(_("e-mail address"))
+    sent_on = models.DateField(_("sent on"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    fingerprint = models.CharField(_("content fingerprint"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("sent reminder")
+        verbose_name_plural = _("sent reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "period", "enterprise", "recipient"],
+                condition=models.Q(kind__in=["due_soon", "overdue"]),
+                name="one_officer_reminder_per_kind_and_period",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "sent_on"],
+                condition=models.Q(kind="digest"),
+                name="one_digest_per_recipient_and_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.email} ({self.sent_on:%d/%m/%Y})"

@@ -1,8 +1,25 @@
 from django.urls import path
 
-from . import views
+from . import api, export_views, views
 
 app_name = "indicators"
 
 urlpatterns = [
+    path("indicators/", views.indicator_list, name="indicator_list"),
+    path("indicators/<str:code>/", views.indicator_detail, name="indicator_detail"),
+    path("reports/", views.period_list, name="period_list"),
+    path("reports/<str:code>/", views.period_detail, name="period_detail"),
+    path("reports/<str:code>/open/", views.period_open, name="period_open"),
+    path("reports/<str:code>/close/", views.period_close, name="period_close"),
+    path("reports/<str:code>/deadline/", views.period_deadline, name="period_deadline"),
+    path("reports/<str:code>/approve/", views.report_approve_many, name="report_approve_many"),
+    path("reports/<str:code>/import/", views.report_import, name="report_import"),
+    path("reports/<str:code>/import/template/", views.report_import_template, name="report_import_template"),
+    path("reports/<str:code>/<int:enterprise_pk>/", views.report_detail, name="report_detail"),
+    path("reports/<str:code>/<int:enterprise_pk>/enter/", views.report_enter, name="report_enter"),
+    path("reports/<str:code>/<int:enterprise_pk>/approve/", views.report_approve, name="report_approve"),
+    path("reports/<str:code>/<int:enterprise_pk>/return/", views.report_return, name="report_return"),
+    path("reports/<str:code>/<int:enterprise_pk>/reopen/", views.report_reopen, name="report_reopen"),
+    path("reports/<str:code>/export.xlsx", export_views.report_export, name="report_export"),
+    path("api/v1/progress/", api.progress, name="api_progress"),
 ]

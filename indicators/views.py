@@ -1,0 +1,711 @@
+"""Pages of the indicators app: indicators and targets, reporting periods, the enterprise
+report form, the commune's review queue and the Excel import.
+
+Views stay thin (STYLE.md): access through enterprises.access, a form, a service from
+indicators.services, a message, a redirect. An officer's enterprise is always the one
+their account belongs to, never a number from the request, so a tampered POST cannot
+reach another enterprise; another enterprise's report page answers 404.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from enterprises import access
+from enterprises.models import Enterprise
+from hoanghop.templatetags.portal import num
+from plans.models import Plan
+
+from . import imports, services
+from .forms import ImportForm, IndicatorForm, PeriodDeadlineForm, ReportForm, ReturnForm
+from .models import (
+    EnterpriseReport,
+    Indicator,
+    Milestone,
+    PeriodState,
+    ReportingPeriod,
+    ReportStatus,
+    ReportValue,
+    Target,
+)
+from .progress import milestone_for, rate_of
+from .progress import plan_indicators as progress_plan_indicators
+from .progress import milestones as interpolated_milestones
+
+QUEUE_PAGE_SIZE = 50
+QUEUE_FILTERS = ["missing", "draft", "submitted", "returned", "approved", "late"]
+
+
+# --- History ---------------------------------------------------------------------------------
+
+
+def _display(field, value) -> str:
+    """A historical value as the interface shows it (choices, Vietnamese numbers and dates)."""
+    if value is None or value == "":
+        return "–"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, Decimal):
+        return num(value, 2)
+    if isinstance(value, int):
+        return str(value) if field.name.endswith("year") else num(value)
+    if hasattr(value, "year"):
+        return formats.date_format(timezone.localtime(value) if hasattr(value, "hour") else value,
+                                   "d/m/Y H:i" if hasattr(value, "hour") else "d/m/Y")
+    return str(value)
+
+
+def history_rows(records, *, fields: list[str], label=None) -> list[dict]:
+    """Who changed which fields and when: each historical record compared with the previous
+    record of the same object. `records` of one model, in any order; newest row first."""
+    rows = []
+    last = {}
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        previous = last.get(record.id)
+        model_fields = {f.name: f for f in record.instance_type._meta.fields}
+        changes = []
+        for name in fields:
+            new = getattr(record, name)
+            old = getattr(previous, name) if previous is not None else None
+            if record.history_type == "-":
+                continue
+            if previous is None and new in (None, ""):
+                continue
+            if previous is None or old != new:
+                field = model_fields[name]
+                changes.append({
+                    "field": str(field.verbose_name),
+                    "old": _display(field, old) if previous is not None else "",
+                    "new": _display(field, new),
+                })
+        last[record.id] = record
+        if changes or record.history_type == "-":
+            rows.append({
+                "at": record.history_date,
+                "user": record.history_user,
+                "type": record.history_type,
+                "object": label(record) if label else "",
+                "changes": changes,
+            })
+    return rows
+
+
+def _newest_first(*groups, merge: bool = False) -> list[dict]:
+    """Rows of several histories, newest first. With merge=True, the rows one save wrote
+    (same person, within a few seconds, e.g. a report and its five values) become one."""
+    rows = sorted((row for group in groups for row in group), key=lambda row: row["at"], reverse=True)
+    if not merge:
+        return rows
+    merged: list[dict] = []
+    for row in rows:
+        last = merged[-1] if merged else None
+        if (
+            last is not None and row["type"] != "-" and last["type"] != "-"
+            and last["user"] == row["user"]
+            and abs((last["at"] - row["at"]).total_seconds()) < 5
+        ):
+            last["changes"] = row["changes"] + last["changes"]
+            continue
+        merged.append({**row, "changes": list(row["changes"])})
+    return merged
+
+
+# --- Indicators ------------------------------------------------------------------------------
+
+
+def _current_year() -> int:
+    return timezone.localdate().year
+
+
+@access.member_required
+@require_GET
+def indicator_list(request):
+    year = _current_year()
+    plan = Plan.objects.current()
+    indicators = progress_plan_indicators(plan) if plan else []  # targets and milestones prefetched
+    rows = []
+    target_years = set()
+    for indicator in indicators:
+        targets = {target.year: target.value for target in indicator.targets.all()}
+        target_years.update(targets)
+        rows.append({"indicator": indicator, "targets": targets, "milestone": milestone_for(indicator, year)})
+    target_years = sorted(target_years)
+    for row in rows:
+        row["target_list"] = [row["targets"].get(y) for y in target_years]
+    return render(request, "indicators/indicator_list.html", {
+        "rows": rows, "target_years": target_years, "year": year,
+    })
+
+
+@access.member_required
+@require_http_methods(["GET", "POST"])
+def indicator_detail(request, code):
+    plan = Plan.objects.current()
+    indicator = get_object_or_404(Indicator.objects.select_related("plan"), plan=plan, code=code)
+    is_official = access.is_official(request.user)
+    if request.method == "POST" and not is_official:
+        return HttpResponseNotAllowed(["GET"])
+    target_years = sorted(indicator.targets.values_list("year", flat=True))
+    milestone_years = list(range(plan.start_year, plan.end_year + 1))
+    interpolated = interpolated_milestones(indicator)
+    form_kwargs = {"target_years": target_years, "milestone_years": milestone_years,
+                   "interpolated": interpolated}
+    if request.method == "POST":
+        form = IndicatorForm(request.POST, instance=indicator, **form_kwargs)
+        if form.is_valid():
+            try:
+                services.indicator_update(
+                    indicator=indicator, actor=request.user, version=form.cleaned_data["version"],
+                    fields=form.changes(), targets=form.targets(), milestones=form.milestones(),
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Indicator “%(name)s” saved.") % {"name": form.cleaned_data["name"]})
+                return redirect(reverse("indicators:indicator_detail", args=[indicator.code]))
+    else:
+        form = IndicatorForm(instance=indicator, **form_kwargs)
+
+    milestone_values = {m.year: m.value for m in indicator.milestones.all()}
+    schedule = [
+        {"year": year, "value": interpolated.get(year), "set": year in milestone_values,
+         "target": year in target_years}
+        for year in milestone_years
+    ]
+    history = _newest_first(
+        history_rows(indicator.history.select_related("history_user"),
+                     fields=["name", "description", "baseline", "baseline_year"]),
+        history_rows(Target.history.filter(indicator_id=indicator.pk).select_related("history_user"),
+                     fields=["value"], label=lambda r: _("Target %(year)s") % {"year": r.year}),
+        history_rows(Milestone.history.filter(indicator_id=indicator.pk).select_related("history_user"),
+                     fields=["value"], label=lambda r: _("Milestone %(year)s") % {"year": r.year}),
+    )
+    return render(request, "indicators/indicator_detail.html", {
+        "indicator": indicator, "form": form if is_official else None, "schedule": schedule,
+        "history": history,
+    })
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's refusal shown on the form: beside the fields it names, or on top."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- Periods ---------------------------------------------------------------------------------
+
+
+@access.member_required
+@require_GET
+def period_list(request):
+    if access.is_officer(request.user):
+        return _officer_period_list(request)
+    periods = list(ReportingPeriod.objects.order_by("-end", "-kind"))
+    counts = Counter()
+    for period_id, status, n in (
+        EnterpriseReport.objects.values_list("period_id", "status").annotate(n=Count("pk")).order_by()
+    ):
+        counts[(period_id, status)] = n
+    active = Enterprise.objects.active().count()
+    rows = [
+        {
+            "period": period,
+            "submitted": counts[(period.pk, ReportStatus.SUBMITTED)],
+            "approved": counts[(period.pk, ReportStatus.APPROVED)],
+            "returned": counts[(period.pk, ReportStatus.RETURNED)],
+            "draft": counts[(period.pk, ReportStatus.DRAFT)],
+        }
+        for period in periods
+    ]
+    return render(request, "indicators/period_list.html", {"rows": rows, "active": active})
+
+
+def _officer_period_list(request):
+    enterprise = access.get_enterprise_or_404(request.user, access.officer_enterprise_id(request.user))
+    reports = {
+        report.period_id: report
+        for report in EnterpriseReport.objects.filter(enterprise=enterprise)
+    }
+    periods = ReportingPeriod.objects.exclude(state=PeriodState.PENDING).order_by("-end", "-kind")
+    rows = [{"period": period, "report": reports.get(period.pk)} for period in periods]
+    return render(request, "indicators/officer_period_list.html", {
+        "enterprise": enterprise, "rows": rows, "today": timezone.localdate(),
+    })
+
+
+@access.member_required
+@require_http_methods(["GET", "POST"])
+def period_detail(request, code):
+    """For an officer: their enterprise's report for the period. For the commune: the review queue."""
+    period = get_object_or_404(ReportingPeriod, code=code)
+    if access.is_officer(request.user):
+        enterprise = access.get_enterprise_or_404(
+            request.user, access.officer_enterprise_id(request.user), change=True
+        )
+        report = _report_of(enterprise, period)
+        editable = period.is_open and (report is None or report.status in services.OFFICER_EDITABLE)
+        if editable:
+            return _report_form(request, period=period, enterprise=enterprise, report=report, official=False)
+        if request.method == "POST":
+            messages.error(request, _not_editable_message(period, report))
+            return redirect(period.get_absolute_url())
+        return _report_page(request, period=period, enterprise=enterprise, report=report)
+    if request.method == "POST":
+        return HttpResponseNotAllowed(["GET"])
+    return _review_queue(request, period)
+
+
+def _not_editable_message(period, report) -> str:
+    if not period.is_open:
+        return _("The reporting period %(period)s is not open: reports cannot be changed.") % {"period": period.code}
+    if report is not None and report.status == ReportStatus.APPROVED:
+        return _("This report has been approved and is locked. Ask the commune official to reopen it.")
+    return _("This report has been submitted and is waiting for the commune's review; it cannot be changed now.")
+
+
+def _report_of(enterprise, period) -> EnterpriseReport | None:
+    return (
+        EnterpriseReport.objects.filter(enterprise=enterprise, period=period)
+        .select_related("enterprise", "period", "reviewed_by")
+        .prefetch_related("values")
+        .first()
+    )
+
+
+def _queue_summary(period) -> dict:
+    summary = EnterpriseReport.objects.filter(period=period).aggregate(
+        **{status: Count("pk", filter=Q(status=status)) for status in ReportStatus.values},
+        late=Count("pk", filter=Q(is_late=True)),
+    )
+    has_report = EnterpriseReport.objects.filter(enterprise=OuterRef("pk"), period=period)
+    active = Enterprise.objects.active().aggregate(
+        total=Count("pk"), missing=Count("pk", filter=~Exists(has_report))
+    )
+    summary.update(active=active["total"], missing=active["missing"])
+    return summary
+
+
+def _review_queue(request, period):
+    status = request.GET.get("status", "")
+    search = request.GET.get("q", "").strip()
+    reports = EnterpriseReport.objects.filter(enterprise=OuterRef("pk"), period=period)
+    enterprises = (
+        Enterprise.objects.filter(Q(is_active=True) | Exists(reports))
+        .annotate(
+            report_status=Subquery(reports.values("status")[:1]),
+            report_late=Subquery(reports.values("is_late")[:1]),
+        )
+        .order_by("name", "pk")
+    )
+    if status == "missing":
+        enterprises = enterprises.filter(report_status__isnull=True)
+    elif status == "late":
+        enterprises = enterprises.filter(report_late=True)
+    elif status in ReportStatus.values:
+        enterprises = enterprises.filter(report_status=status)
+    else:
+        status = ""
+    if search:
+        enterprises = enterprises.filter(Q(name__icontains=search) | Q(tax_code__icontains=search))
+    page = Paginator(enterprises, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page_reports = {
+        report.enterprise_id: report
+        for report in EnterpriseReport.objects.filter(
+            period=period, enterprise_id__in=[e.pk for e in page]
+        ).select_related("reviewed_by")
+    }
+    rows = [{"enterprise": e, "report": page_reports.get(e.pk)} for e in page]
+    is_official = access.is_official(request.user)
+    context = {
+        "period": period,
+        "rows": rows,
+        "page": page,
+        "summary": _queue_summary(period),
+        "status": status,
+        "search": search,
+        "filters": [(key, _filter_label(key)) for key in QUEUE_FILTERS],
+        "is_past_deadline": period.is_late(timezone.now()),
+        "can_approve": is_official and any(
+            row["report"] and row["report"].status == ReportStatus.SUBMITTED for row in rows
+        ),
+    }
+    if is_official:
+        context["deadline_form"] = PeriodDeadlineForm(instance=period)
+        context["period_history"] = _newest_first(
+            history_rows(period.history.select_related("history_user"), fields=["state", "deadline"])
+        )
+    return render(request, "indicators/period_review.html", context)
+
+
+def _filter_label(key: str) -> str:
+    if key == "missing":
+        return _("Not reported")
+    if key == "late":
+        return _("Late")
+    return ReportStatus(key).label
+
+
+@access.official_required
+@require_POST
+def period_open(request, code):
+    period = get_object_or_404(ReportingPeriod, code=code)
+    try:
+        services.period_open(period=period, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Period %(period)s is open: enterprises can send their reports.") % {"period": period.code})
+    return redirect(period.get_absolute_url())
+
+
+@access.official_required
+@require_POST
+def period_close(request, code):
+    period = get_object_or_404(ReportingPeriod, code=code)
+    try:
+        services.period_close(period=period, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Period %(period)s is closed: reports can no longer be sent or changed.") % {"period": period.code})
+    return redirect(period.get_absolute_url())
+
+
+@access.official_required
+@require_POST
+def period_deadline(request, code):
+    period = get_object_or_404(ReportingPeriod, code=code)
+    form = PeriodDeadlineForm(request.POST, instance=period)
+    if form.is_valid():
+        try:
+            services.period_set_deadline(period=period, actor=request.user, deadline=form.cleaned_data["deadline"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The deadline of %(period)s is now %(date)s.") % {
+                "period": period.code, "date": form.cleaned_data["deadline"].strftime("%d/%m/%Y")})
+    else:
+        messages.error(request, " ".join(form.errors["deadline"]))
+    return redirect(period.get_absolute_url())
+
+
+# --- The report form and page ----------------------------------------------------------------
+
+
+def _roster_initial(enterprise, period, indicators) -> dict:
+    """Figures counted from the enterprise's roster of workers, when it keeps one."""
+    try:
+        from enterprises.roster import roster_totals
+    except ImportError:  # the roster arrives with the enterprises app
+        return {}
+    totals = roster_totals(enterprise, as_of=period.end)
+
+    def get(name):
+        return totals.get(name) if isinstance(totals, dict) else getattr(totals, name, None)
+
+    if not get("workers"):
+        return {}
+    met = get("met") or {}
+    initial = {"total_workers": get("workers"), "female_workers": get("female_workers")}
+    for indicator in indicators:
+        initial[services.count_field(indicator)] = met.get(indicator.pk, 0)
+    return initial
+
+
+def _report_form(request, *, period, enterprise, report, official: bool):
+    indicators = services.plan_indicators()
+    previous = services.previous_report(enterprise, period)
+    prefilled = False
+    if request.method == "POST":
+        intent = "enter" if official else ("draft" if request.POST.get("action") == "draft" else "submit")
+        form = ReportForm(request.POST, instance=report, indicators=indicators, previous=previous, intent=intent)
+        if form.is_valid():
+            arguments = {
+                "enterprise": enterprise, "period": period, "actor": request.user,
+                "figures": form.figures(), "version": form.cleaned_data["version"], "indicators": indicators,
+            }
+            try:
+                if intent == "draft":
+                    services.report_save_draft(**arguments)
+                elif intent == "submit":
+                    services.report_submit(**arguments, confirmed=form.cleaned_data["confirm"])
+                else:
+                    services.report_enter_for_enterprise(**arguments, confirmed=form.cleaned_data["confirm"])
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                if intent == "draft":
+                    messages.success(request, _("Draft saved. It is not sent to the commune until you press “Submit report”."))
+                    return redirect(period.get_absolute_url())
+                if intent == "submit":
+                    messages.success(request, _("Report sent to the commune. You will be told if it is returned."))
+                    return redirect(period.get_absolute_url())
+                messages.success(request, _("Report of %(enterprise)s entered and approved.") % {"enterprise": enterprise.name})
+                return redirect(reverse("indicators:report_detail", args=[period.code, enterprise.pk]))
+    else:
+        initial = {}
+        if report is None:
+            initial = _roster_initial(enterprise, period, indicators)
+            prefilled = bool(initial)
+        form = ReportForm(instance=report, initial=initial, indicators=indicators, previous=previous)
+    return render(request, "indicators/report_form.html", {
+        "form": form,
+        "period": period,
+        "enterprise": enterprise,
+        "report": report,
+        "previous": previous,
+        "official": official,
+        "prefilled": prefilled,
+        "is_past_deadline": period.is_late(timezone.now()),
+        "events": report.events.select_related("actor") if report else [],
+    })
+
+
+def _report_history(report, indicators) -> list[dict]:
+    names = {indicator.pk: f"{indicator.code}) {indicator.name}" for indicator in indicators}
+    values = history_rows(
+        ReportValue.history.filter(report_id=report.pk).select_related("history_user"),
+        fields=["count"], label=lambda r: names.get(r.indicator_id, ""),
+    )
+    for row in values:  # "a) Chính trị, pháp luật: 80 → 90" reads better than the field's name
+        for change in row["changes"]:
+            change["field"] = row["object"]
+        row["object"] = ""
+    return _newest_first(
+        history_rows(
+            report.history.select_related("history_user"),
+            fields=["status", "total_workers", "female_workers", "notes", "return_reason"],
+        ),
+        values,
+        merge=True,
+    )
+
+
+def _report_page(request, *, period, enterprise, report):
+    """A report read-only, with its figures beside the previous report's, events and history."""
+    indicators = services.plan_indicators()
+    previous = services.previous_report(enterprise, period)
+    old = services.previous_counts(previous)
+    figures, history, events = [], [], []
+    if report is not None:
+        counts = {value.indicator_id: value.count for value in report.values.all()}
+        figures = [
+            {"label": f"{i.code}) {i.name}", "value": counts.get(i.pk), "previous": old.get(i.code),
+             "rate": rate_of(counts[i.pk], report.total_workers) if i.pk in counts else None}
+            for i in indicators
+        ]
+        history = _report_history(report, indicators)
+        events = report.events.select_related("actor")
+    is_official = access.is_official(request.user)
+    may_edit = bool(
+        access.is_officer(request.user) and period.is_open
+        and (report is None or report.status in services.OFFICER_EDITABLE)
+    )
+    context = {
+        "period": period, "enterprise": enterprise, "report": report, "previous": previous,
+        "figures": figures, "history": history, "events": events, "may_edit": may_edit,
+        "is_official": is_official,
+    }
+    if is_official and report is not None:
+        version = report.version
+        context.update(
+            can_approve=report.status == ReportStatus.SUBMITTED,
+            can_return=report.status == ReportStatus.SUBMITTED and period.is_open,
+            can_reopen=report.status == ReportStatus.APPROVED and period.is_open,
+            can_enter=report.status != ReportStatus.APPROVED and period.is_open,
+            return_form=ReturnForm(initial={"version": version}, auto_id="return_%s",
+                                   label=_("Reason for returning it")),
+            reopen_form=ReturnForm(initial={"version": version}, auto_id="reopen_%s",
+                                   label=_("Reason for reopening it")),
+        )
+    return render(request, "indicators/report_detail.html", context)
+
+
+@access.member_required
+@require_GET
+def report_detail(request, code, enterprise_pk):
+    enterprise = access.get_enterprise_or_404(request.user, enterprise_pk)
+    period = get_object_or_404(ReportingPeriod, code=code)
+    report = _report_of(enterprise, period)
+    if report is None and not access.is_official(request.user):
+        if access.is_officer(request.user):
+            return redirect(period.get_absolute_url())
+        raise Http404
+    return _report_page(request, period=period, enterprise=enterprise, report=report)
+
+
+@access.official_required
+@require_http_methods(["GET", "POST"])
+def report_enter(request, code, enterprise_pk):
+    """The official types in a paper report on the enterprise's behalf; it is approved at once."""
+    enterprise = access.get_enterprise_or_404(request.user, enterprise_pk, change=True)
+    period = get_object_or_404(ReportingPeriod, code=code)
+    report = _report_of(enterprise, period)
+    if not period.is_open or (report is not None and report.status == ReportStatus.APPROVED):
+        messages.error(request, _not_editable_message(period, report))
+        return redirect(reverse("indicators:report_detail", args=[period.code, enterprise.pk]))
+    return _report_form(request, period=period, enterprise=enterprise, report=report, official=True)
+
+
+def _official_report(request, code, enterprise_pk) -> EnterpriseReport:
+    enterprise = access.get_enterprise_or_404(request.user, enterprise_pk)
+    return get_object_or_404(
+        EnterpriseReport.objects.select_related("enterprise", "period"), enterprise=enterprise, period__code=code
+    )
+
+
+def _posted_version(request) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1  # matches no row: refused as a concurrent change
+
+
+@access.official_required
+@require_POST
+def report_approve(request, code, enterprise_pk):
+    report = _official_report(request, code, enterprise_pk)
+    try:
+        services.report_approve(report=report, actor=request.user, version=_posted_version(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(report.get_absolute_url())
+    messages.success(request, _("Report of %(enterprise)s approved.") % {"enterprise": report.enterprise.name})
+    return redirect(report.period.get_absolute_url())
+
+
+def _send_back_view(request, code, enterprise_pk, service, done_message):
+    report = _official_report(request, code, enterprise_pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(report.get_absolute_url())
+    try:
+        service(report=report, actor=request.user, reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(report.get_absolute_url())
+    messages.success(request, done_message % {"enterprise": report.enterprise.name})
+    return redirect(report.get_absolute_url())
+
+
+@access.official_required
+@require_POST
+def report_return(request, code, enterprise_pk):
+    return _send_back_view(
+        request, code, enterprise_pk, services.report_return,
+        _("Report of %(enterprise)s returned; its officers have been e-mailed the reason."),
+    )
+
+
+@access.official_required
+@require_POST
+def report_reopen(request, code, enterprise_pk):
+    return _send_back_view(
+        request, code, enterprise_pk, services.report_reopen,
+        _("Report of %(enterprise)s reopened; it can be corrected again."),
+    )
+
+
+@access.official_required
+@require_POST
+def report_approve_many(request, code):
+    period = get_object_or_404(ReportingPeriod, code=code)
+    try:
+        versions = {
+            int(pk): int(request.POST.get(f"version-{pk}", "-1")) for pk in request.POST.getlist("report")
+        }
+    except ValueError:
+        versions = None
+    if not versions:
+        messages.error(request, _("Select at least one submitted report to approve."))
+        return redirect(period.get_absolute_url())
+    try:
+        approved = services.reports_approve(period=period, actor=request.user, versions=versions)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(count)s report(s) approved.") % {"count": len(approved)})
+    return redirect(period.get_absolute_url())
+
+
+# --- Excel import ----------------------------------------------------------------------------
+
+
+@access.official_required
+@require_http_methods(["GET", "POST"])
+def report_import(request, code):
+    period = get_object_or_404(ReportingPeriod, code=code)
+    indicators = services.plan_indicators()
+    parsed = None
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if not period.is_open:
+            form.add_error(None, _("Reports can only be imported into an open period; %(period)s is “%(state)s”.") % {
+                "period": period.code, "state": period.get_state_display()})
+        elif form.is_valid():
+            try:
+                parsed = imports.read_reports(form.cleaned_data["file"], indicators=indicators)
+            except imports.WorkbookError as error:
+                form.add_error("file", str(error))
+            else:
+                if not parsed.errors and not parsed.rows:
+                    form.add_error("file", _("The file has no filled-in row to import."))
+                elif not parsed.errors:
+                    try:
+                        outcome = services.reports_import(
+                            period=period, actor=request.user, rows=parsed.rows, indicators=indicators
+                        )
+                    except ValidationError as error:
+                        form.add_error(None, error)
+                    else:
+                        messages.success(request, _(
+                            "Imported %(total)s report(s) for %(period)s: %(created)s new, %(updated)s updated; "
+                            "all are approved and marked as entered by the commune."
+                        ) % {"total": len(parsed.rows), "period": period.code,
+                             "created": outcome.created, "updated": outcome.updated})
+                        return redirect(period.get_absolute_url())
+    else:
+        form = ImportForm()
+    return render(request, "indicators/report_import.html", {
+        "period": period, "form": form, "parsed": parsed, "indicators": indicators,
+        "columns": [imports.COL_TAX_CODE, imports.COL_TOTAL, imports.COL_FEMALE] + [i.name for i in indicators],
+    })
+
+
+@access.official_required
+@require_GET
+def report_import_template(request, code):
+    period = get_object_or_404(ReportingPeriod, code=code)
+    title = _("Enterprise reports, %(period)s — %(commune)s commune") % {
+        "period": str(period), "commune": settings.PORTAL_COMMUNE_NAME}
+    content = imports.reports_template(
+        period=period, indicators=services.plan_indicators(),
+        enterprises=Enterprise.objects.active().order_by("name", "pk").only("name", "tax_code"),
+        title=title,
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="mau-nhap-bao-cao-{period.code}.xlsx"'
+    return response

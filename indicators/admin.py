@@ -1,0 +1,96 @@
+"""The Django admin: a back door for the technical administrator, not the official's tool.
+
+Workflow changes (submit, approve, return) belong to the portal's pages, which record
+events; here reports and their log are read-only so the admin cannot bypass them.
+"""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    EnterpriseReport,
+    Indicator,
+    Milestone,
+    ReportEvent,
+    ReportingPeriod,
+    ReportValue,
+    SentReminder,
+    Target,
+)
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "plan", "baseline", "order"]
+    list_filter = ["plan"]
+    search_fields = ["code", "name"]
+    inlines = [TargetInline, MilestoneInline]
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "kind", "year", "start", "end", "deadline", "state"]
+    list_filter = ["state", "kind", "year"]
+    search_fields = ["code"]
+
+
+class ReportValueInline(admin.TabularInline):
+    model = ReportValue
+    extra = 0
+    can_delete = False
+    readonly_fields = ["indicator", "count"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReportEventInline(admin.TabularInline):
+    model = ReportEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["action", "from_status", "to_status", "actor", "at", "reason"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EnterpriseReport)
+class EnterpriseReportAdmin(SimpleHistoryAdmin):
+    list_display = ["enterprise", "period", "status", "total_workers", "is_late", "entered_by_official", "submitted_at"]
+    list_filter = ["period", "status", "is_late", "entered_by_official"]
+    list_select_related = ["enterprise", "period"]
+    search_fields = ["enterprise__name", "enterprise__tax_code"]
+    inlines = [ReportValueInline, ReportEventInline]
+    readonly_fields = [
+        "enterprise", "period", "status", "total_workers", "female_workers", "notes", "first_submitted_at",
+        "submitted_at", "is_late", "entered_by_official", "return_reason", "reviewed_at", "reviewed_by",
+        "version",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(admin.ModelAdmin):
+    list_display = ["kind", "period", "enterprise", "email", "sent_on", "sent_at"]
+    list_filter = ["kind", "sent_on", "period"]
+    list_select_related = ["period", "enterprise"]
+    search_fields = ["email"]
+    readonly_fields = ["kind", "period", "enterprise", "recipient", "email", "sent_on", "sent_at", "fingerprint"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,290 @@
+"""E-mails about reports: a returned report, and the reminders of `send_reminders`.
+
+E-mails are written in the portal's language (Vietnamese) whatever the language of
+the request that caused them, with absolute links built on settings.PORTAL_BASE_URL,
+since a management command has no request to take a host name from.
+
+Reminders (run daily by cron):
+- each union officer whose enterprise's report for an open period is still missing
+  (no report, a draft or a returned one) gets one e-mail once the deadline is
+  PORTAL_REMINDER_DAYS days away, and one more once the deadline has passed;
+- each commune official gets a digest of who is missing or waiting for review, at most
+  once a day and only when it differs from the last digest they got (so an unchanged
+  situation does not fill their mailbox every morning).
+Every e-mail sent is recorded (SentReminder); a second run the same day sends nothing new.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from enterprises.models import Enterprise, UnionOfficer
+from enterprises.roles import OFFICIAL
+
+from .models import (
+    EnterpriseReport,
+    ReminderKind,
+    ReportingPeriod,
+    ReportStatus,
+    SentReminder,
+)
+
+logger = logging.getLogger(__name__)
+
+DIGEST_NAMES = 30  # enterprises named per list in a digest; the rest are counted
+
+
+def absolute_url(path: str) -> str:
+    return settings.PORTAL_BASE_URL + path
+
+
+def _render(name: str, context: dict) -> tuple[str, str]:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"indicators/emails/{name}_subject.txt", context)
+        body = render_to_string(f"indicators/emails/{name}_body.txt", context)
+    return " ".join(subject.split()), body
+
+
+def _officers(enterprise_ids) -> list[UnionOfficer]:
+    return list(
+        UnionOfficer.objects.filter(enterprise_id__in=enterprise_ids, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user", "enterprise")
+        .order_by("enterprise_id", "user_id")
+    )
+
+
+def send_report_returned(report: EnterpriseReport, *, reopened: bool = False) -> int:
+    """Tell the enterprise's officers that the commune returned (or reopened) their report."""
+    officers = _officers([report.enterprise_id])
+    if not officers:
+        return 0
+    context = {
+        "report": report,
+        "period": report.period,
+        "enterprise": report.enterprise,
+        "reason": report.return_reason,
+        "reopened": reopened,
+        "url": absolute_url(reverse("indicators:period_detail", args=[report.period.code])),
+        "commune_name": settings.PORTAL_COMMUNE_NAME,
+    }
+    subject, body = _render("report_returned", context)
+    message = EmailMessage(subject, body, to=[officer.user.email for officer in officers])
+    return message.send()
+
+
+# --- Reminders -----------------------------------------------------------------------------
+
+
+@dataclass
+class ReminderSummary:
+    due_soon: int = 0
+    overdue: int = 0
+    digests: int = 0
+    failed: int = 0
+    skipped_no_email: set[str] = field(default_factory=set)  # enterprises nobody can be e-mailed at
+
+
+def _send_once(record: SentReminder, subject: str, body: str, summary: ReminderSummary) -> bool:
+    """Record and send in one transaction: a failed send is not recorded (retried next run),
+    and a record already there (another run got there first) means no second e-mail."""
+    try:
+        with transaction.atomic():
+            record.full_clean(validate_constraints=False)
+            record.save()
+            EmailMessage(subject, body, to=[record.email]).send()
+    except IntegrityError:
+        return False
+    except Exception:  # SMTP down or a bad address: report it, go on with the others
+        logger.exception("Reminder to %s could not be sent", record.email)
+        summary.failed += 1
+        return False
+    return True
+
+
+def _unreported(period: ReportingPeriod):
+    """Active enterprises with nothing submitted for the period (no report, draft, returned)."""
+    done = EnterpriseReport.objects.filter(
+        enterprise=OuterRef("pk"), period=period,
+        status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED],
+    )
+    return Enterprise.objects.active().filter(~Exists(done))
+
+
+def _remind_officers(period: ReportingPeriod, today: datetime.date, summary: ReminderSummary) -> None:
+    kind = ReminderKind.DUE_SOON if today <= period.deadline else ReminderKind.OVERDUE
+    enterprises = list(_unreported(period).values_list("pk", "name"))
+    if not enterprises:
+        return
+    officers = _officers([pk for pk, _name in enterprises])
+    reached = {officer.enterprise_id for officer in officers}
+    summary.skipped_no_email.update(name for pk, name in enterprises if pk not in reached)
+    already = set(
+        SentReminder.objects.filter(kind=kind, period=period).values_list("enterprise_id", "recipient_id")
+    )
+    statuses = dict(
+        EnterpriseReport.objects.filter(period=period, enterprise_id__in=reached).values_list(
+            "enterprise_id", "status"
+        )
+    )
+    url = absolute_url(reverse("indicators:period_detail", args=[period.code]))
+    for officer in officers:
+        if (officer.enterprise_id, officer.user_id) in already:
+            continue
+        context = {
+            "kind": kind,
+            "overdue": kind == ReminderKind.OVERDUE,
+            "period": period,
+            "enterprise": officer.enterprise,
+            "user": officer.user,
+            "status": statuses.get(officer.enterprise_id),
+            "days_left": (period.deadline - today).days,
+            "url": url,
+            "commune_name": settings.PORTAL_COMMUNE_NAME,
+        }
+        subject, body = _render("reminder", context)
+        record = SentReminder(
+            kind=kind, period=period, enterprise=officer.enterprise, recipient=officer.user,
+            email=officer.user.email, sent_on=today,
+        )
+        if _send_once(record, subject, body, summary):
+            if kind == ReminderKind.DUE_SOON:
+                summary.due_soon += 1
+            else:
+                summary.overdue += 1
+
+
+@dataclass
+class PeriodDigest:
+    period: ReportingPeriod
+    active: int
+    missing: list[tuple[int, str, str]]  # (enterprise pk, name, status or "")
+    waiting: list[tuple[int, str, bool]]  # (enterprise pk, name, late)
+    url: str
+    overdue: bool
+
+    @property
+    def waiting_late(self) -> int:
+        return sum(1 for _pk, _name, late in self.waiting if late)
+
+    # An e-mail names the first DIGEST_NAMES of each list and counts the rest.
+    @property
+    def missing_named(self):
+        return self.missing[:DIGEST_NAMES]
+
+    @property
+    def missing_more(self) -> int:
+        return max(0, len(self.missing) - DIGEST_NAMES)
+
+    @property
+    def waiting_named(self):
+        return self.waiting[:DIGEST_NAMES]
+
+    @property
+    def waiting_more(self) -> int:
+        return max(0, len(self.waiting) - DIGEST_NAMES)
+
+
+def period_digest(period: ReportingPeriod, today: datetime.date) -> PeriodDigest:
+    """Who has not submitted and who waits for review in an open period (two queries)."""
+    reports = {
+        enterprise_id: (status, late)
+        for enterprise_id, status, late in EnterpriseReport.objects.filter(period=period).values_list(
+            "enterprise_id", "status", "is_late"
+        )
+    }
+    missing, waiting, active = [], [], 0
+    for pk, name in Enterprise.objects.active().order_by("name", "pk").values_list("pk", "name"):
+        active += 1
+        status, late = reports.get(pk, ("", False))
+        if status == ReportStatus.SUBMITTED:
+            waiting.append((pk, name, late))
+        elif status != ReportStatus.APPROVED:
+            missing.append((pk, name, status))
+    # Inactive enterprises that did submit still wait for the official's review.
+    inactive_waiting = [pk for pk, (status, _late) in reports.items() if status == ReportStatus.SUBMITTED]
+    known = {pk for pk, _name, _late in waiting}
+    extra = [pk for pk in inactive_waiting if pk not in known]
+    if extra:
+        for pk, name in Enterprise.objects.filter(pk__in=extra).values_list("pk", "name"):
+            waiting.append((pk, name, reports[pk][1]))
+    return PeriodDigest(
+        period=period, active=active, missing=missing, waiting=waiting,
+        url=absolute_url(reverse("indicators:period_detail", args=[period.code])),
+        overdue=today > period.deadline,
+    )
+
+
+def _fingerprint(digests: list[PeriodDigest]) -> str:
+    content = [
+        [d.period.code, d.overdue, [(pk, status) for pk, _n, status in d.missing],
+         [(pk, late) for pk, _n, late in d.waiting]]
+        for d in digests
+    ]
+    return hashlib.sha256(json.dumps(content).encode()).hexdigest()
+
+
+def commune_officials():
+    User = get_user_model()
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__name=OFFICIAL) | Q(is_superuser=True))
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _send_digests(periods, today: datetime.date, summary: ReminderSummary) -> None:
+    digests = [period_digest(period, today) for period in periods]
+    digests = [d for d in digests if d.missing or d.waiting]
+    if not digests:
+        return
+    fingerprint = _fingerprint(digests)
+    context = {
+        "digests": digests,
+        "today": today,
+        "commune_name": settings.PORTAL_COMMUNE_NAME,
+        "skipped_no_email": sorted(summary.skipped_no_email),
+    }
+    subject, body = _render("digest", context)
+    for official in commune_officials():
+        last = (
+            SentReminder.objects.filter(kind=ReminderKind.DIGEST, recipient=official)
+            .order_by("-sent_on", "-sent_at")
+            .values_list("sent_on", "fingerprint")
+            .first()
+        )
+        if last and (last[0] >= today or last[1] == fingerprint):
+            continue
+        record = SentReminder(
+            kind=ReminderKind.DIGEST, recipient=official, email=official.email, sent_on=today,
+            fingerprint=fingerprint,
+        )
+        if _send_once(record, subject, body, summary):
+            summary.digests += 1
+
+
+def send_reminders(*, today: datetime.date | None = None) -> ReminderSummary:
+    """The daily run: officers' reminders for open periods, then the officials' digest."""
+    today = today or timezone.localdate()
+    summary = ReminderSummary()
+    periods = list(ReportingPeriod.objects.open().order_by("end", "kind"))
+    for period in periods:
+        if today >= period.deadline - datetime.timedelta(days=settings.PORTAL_REMINDER_DAYS):
+            _remind_officers(period, today, summary)
+    _send_digests(periods, today, summary)
+    return summary

@@ -1,0 +1,331 @@
+"""Forms of the indicators app. The rules themselves live in services (one place for the
+form, the import and the services); the forms turn them into messages beside the fields."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from hoanghop.templatetags.portal import num
+
+from . import services
+from .models import EnterpriseReport, Indicator, ReportingPeriod
+
+NUMBER_ERRORS = {
+    "invalid": _("Enter a whole number of workers, such as 0, 12 or 240."),
+    "min_value": _("A number of workers cannot be negative."),
+    "max_value": _("This number is too large."),
+    "required": _("Enter this figure before submitting."),
+}
+PERCENT_ERRORS = {
+    "invalid": _("Enter a percent, such as 72 or 72.5."),
+    "min_value": _("A percent cannot be below 0."),
+    "max_value": _("A percent cannot be above 100."),
+    "max_digits": _("Enter at most two decimals."),
+    "max_decimal_places": _("Enter at most two decimals."),
+    "max_whole_digits": _("A percent cannot be above 100."),
+}
+
+
+def number_input(**attrs):
+    """A phone-friendly whole-number box: the numeric keypad, big enough for a thumb.
+
+    A text input (not type=number) so that the server, not the browser, explains a
+    mistake in Vietnamese and the typed value stays visible.
+    """
+    return forms.TextInput(
+        attrs={"inputmode": "numeric", "autocomplete": "off", "class": "form-control-lg", **attrs}
+    )
+
+
+def workers_field(label, *, help_text="") -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label, required=False, min_value=0, max_value=10_000_000, help_text=help_text,
+        error_messages=NUMBER_ERRORS, widget=number_input(),
+    )
+
+
+class ReportForm(forms.ModelForm):
+    """An enterprise's figures for one period: totals, one count per indicator, notes.
+
+    `intent` is what the submit button asked for: "draft" (blank figures allowed),
+    "submit" or "enter" (every figure required, soft checks need the confirm box).
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    confirm = forms.BooleanField(
+        label=_("I have checked the figures above and confirm they are correct."), required=False
+    )
+
+    class Meta:
+        model = EnterpriseReport
+        fields = ["total_workers", "female_workers", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, indicators: list[Indicator], previous: EnterpriseReport | None,
+                 intent: str = "draft", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = indicators
+        self.previous = previous
+        self.intent = intent
+        self.warnings: list[str] = []
+        old = services.previous_counts(previous)
+        self.fields["total_workers"] = workers_field(
+            _("Total workers (CNLĐ) at the end of the period"),
+            help_text=self._previous_text(previous.total_workers if previous else None),
+        )
+        self.fields["female_workers"] = workers_field(
+            _("Of whom female workers"),
+            help_text=self._previous_text(previous.female_workers if previous else None),
+        )
+        for indicator in indicators:
+            self.fields[services.count_field(indicator)] = workers_field(
+                f"{indicator.code}) {indicator.name}",
+                help_text=self._previous_text(old.get(indicator.code)),
+            )
+        self.fields["notes"].label = _("Notes")
+        self.fields["notes"].required = False
+        # Fields in reading order: totals, indicators, notes, confirmation.
+        order = ["total_workers", "female_workers"] + [services.count_field(i) for i in indicators]
+        self.order_fields(order + ["notes", "version", "confirm"])
+        if self.instance.pk:
+            old_values = {value.indicator_id: value.count for value in self.instance.values.all()}
+            for indicator in indicators:
+                self.initial.setdefault(services.count_field(indicator), old_values.get(indicator.pk))
+        self.initial.setdefault("version", self.instance.version if self.instance.pk else 0)
+
+    def _previous_text(self, value) -> str:
+        if self.previous is None:
+            return ""
+        if value is None:
+            return _("Previous report (%(period)s): –") % {"period": self.previous.period.code}
+        return _("Previous report (%(period)s): %(value)s") % {
+            "period": self.previous.period.code, "value": num(value),
+        }
+
+    @property
+    def indicator_fields(self):
+        return [self[services.count_field(indicator)] for indicator in self.indicators]
+
+    def figures(self) -> services.Figures:
+        data = self.cleaned_data
+        return services.Figures(
+            total_workers=data.get("total_workers"),
+            female_workers=data.get("female_workers"),
+            counts={i.code: data.get(services.count_field(i)) for i in self.indicators},
+            notes=(data.get("notes") or "").strip(),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if any(name in self.errors for name in self.fields if name not in ("notes", "confirm")):
+            return cleaned  # a box that is not a number: explain that first
+        figures = self.figures()
+        complete = self.intent != "draft"
+        for name, errors in services.figures_problems(figures, self.indicators, complete=complete).items():
+            for error in errors:
+                self.add_error(name, error)
+        if not self.errors and complete:
+            self.warnings = services.figures_warnings(figures, self.previous, self.indicators)
+            if self.warnings and not cleaned.get("confirm"):
+                self.add_error(
+                    "confirm",
+                    ValidationError(
+                        _("Please check the warnings above and tick the box to confirm the figures."),
+                        code="needs_confirmation",
+                    ),
+                )
+        return cleaned
+
+    def _post_clean(self):
+        # The model instance is written by the services, never by ModelForm.save().
+        pass
+
+
+class ReturnForm(forms.Form):
+    """A reason is required to return or reopen a report: the enterprise must know what to fix."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        error_messages={"required": _("Give the reason, so that the enterprise knows what to correct.")},
+    )
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["reason"].label = label
+
+
+class PeriodDeadlineForm(forms.ModelForm):
+    class Meta:
+        model = ReportingPeriod
+        fields = ["deadline"]
+        widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        labels = {"deadline": _("Submission deadline")}
+        error_messages = {"deadline": {"invalid": _("Enter a date, such as 15/07/2026."),
+                                       "required": _("Enter a date, such as 15/07/2026.")}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline < self.instance.start:
+            raise ValidationError(
+                _("The deadline cannot be before the period starts (%(start)s)."),
+                code="deadline_before_start",
+                params={"start": self.instance.start.strftime("%d/%m/%Y")},
+            )
+        return deadline
+
+    def _post_clean(self):
+        # Saved through services.period_set_deadline, with its history.
+        pass
+
+
+def percent_field(label, *, required=False, placeholder=None) -> forms.DecimalField:
+    attrs = {"inputmode": "decimal", "autocomplete": "off"}
+    if placeholder is not None:
+        attrs["placeholder"] = num(placeholder, 2)
+    return forms.DecimalField(
+        label=label, required=required, max_digits=5, decimal_places=2, localize=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        error_messages=PERCENT_ERRORS, widget=forms.TextInput(attrs=attrs),
+    )
+
+
+class IndicatorForm(forms.ModelForm):
+    """The official's edit of one indicator: text, baseline, phase targets, yearly milestones.
+
+    Target years are those the plan set (Target rows); milestone years run over the
+    plan's years. An empty milestone is interpolated; its placeholder shows the value.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = Indicator
+        fields = ["name", "description", "baseline", "baseline_year"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        labels = {
+            "name": _("Short name (also the Excel column header)"),
+            "description": _("What counts a worker"),
+            "baseline": _("Baseline (%)"),
+            "baseline_year": _("Baseline year"),
+        }
+
+    def __init__(self, *args, target_years: list[int], milestone_years: list[int],
+                 interpolated: dict[int, Decimal], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target_years = target_years
+        self.milestone_years = milestone_years
+        self.fields["baseline"] = percent_field(_("Baseline (%)"))
+        self.fields["baseline"].help_text = _("Leave empty if unknown: milestones then start from 0.")
+        self.initial["baseline"] = self.instance.baseline
+        targets = {t.year: t.value for t in self.instance.targets.all()}
+        milestones = {m.year: m.value for m in self.instance.milestones.all()}
+        for year in target_years:
+            name = f"target_{year}"
+            self.fields[name] = percent_field(_("Target %(year)s (%%)") % {"year": year}, required=True)
+            self.fields[name].error_messages["required"] = _("A phase target cannot be empty.")
+            self.initial[name] = targets.get(year)
+        for year in milestone_years:
+            name = f"milestone_{year}"
+            self.fields[name] = percent_field(
+                _("Milestone %(year)s (%%)") % {"year": year}, placeholder=interpolated.get(year)
+            )
+            self.initial[name] = milestones.get(year)
+        self.initial.setdefault("version", self.instance.version)
+
+    @property
+    def target_fields(self):
+        return [self[f"target_{year}"] for year in self.target_years]
+
+    @property
+    def milestone_fields(self):
+        return [self[f"milestone_{year}"] for year in self.milestone_years]
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        clash = (
+            Indicator.objects.filter(plan_id=self.instance.plan_id, name__iexact=name)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        )
+        if clash:
+            raise ValidationError(
+                _("Another indicator of the plan is already called “%(name)s”; names head the Excel columns and must differ."),
+                code="duplicate_name", params={"name": name},
+            )
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        previous = None
+        for year in self.target_years:
+            value = cleaned.get(f"target_{year}")
+            if value is None:
+                continue
+            if previous is not None and value < previous[1]:
+                self.add_error(
+                    f"target_{year}",
+                    ValidationError(
+                        _("The %(year)s target cannot be lower than the %(earlier)s target."),
+                        code="target_decreasing", params={"year": year, "earlier": previous[0]},
+                    ),
+                )
+            previous = (year, value)
+        baseline = cleaned.get("baseline")
+        first_target = cleaned.get(f"target_{self.target_years[0]}") if self.target_years else None
+        if baseline is not None and first_target is not None and baseline > first_target:
+            self.add_error(
+                "baseline",
+                ValidationError(_("The baseline cannot be above the first target."), code="baseline_above_target"),
+            )
+        return cleaned
+
+    def _post_clean(self):
+        # Saved through services.indicator_update, with the version check.
+        pass
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+    def targets(self) -> dict[int, Decimal]:
+        return {year: self.cleaned_data[f"target_{year}"] for year in self.target_years}
+
+    def milestones(self) -> dict[int, Decimal | None]:
+        return {year: self.cleaned_data.get(f"milestone_{year}") for year in self.milestone_years}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        error_messages={"required": _("Choose the Excel file to import."),
+                        "empty": _("The file is empty.")},
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+
+    def clean_file(self):
+        from django.conf import settings
+
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise ValidationError(
+                _("Only Excel files in .xlsx format can be imported (save the file as “Excel Workbook (.xlsx)”)."),
+                code="not_xlsx",
+            )
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise ValidationError(
+                _("The file is larger than %(max)s MB."),
+                code="too_large", params={"max": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
+            )
+        return upload

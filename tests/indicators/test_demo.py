@@ -1,0 +1,55 @@
+"""The demo reports: realistic, cumulative, every workflow state, and safe to seed twice."""
+
+import pytest
+from django.core.management import call_command
+
+from indicators.models import EnterpriseReport, PeriodState, ReportEvent, ReportingPeriod, ReportStatus, ReportValue
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded(plan):
+    # A few more enterprises than the enterprises app's demo, so that every fate appears.
+    for n in range(6):
+        factories.EnterpriseFactory(tax_code=f"{2809000000 + n}")
+    call_command("seed_demo", verbosity=0)
+
+
+def test_the_periods_are_opened_and_closed_as_in_a_real_year(seeded):
+    states = dict(ReportingPeriod.objects.values_list("code", "state"))
+    assert [states[c] for c in ("2024-H1", "2024", "2025-H1", "2025")] == [PeriodState.CLOSED] * 4
+    assert states["2026-H1"] == PeriodState.OPEN
+    assert states["2026"] == PeriodState.PENDING
+
+
+def test_figures_never_go_down_and_stay_within_the_workforce(seeded):
+    by_enterprise = {}
+    for report in EnterpriseReport.objects.select_related("period").prefetch_related("values").order_by("period__end"):
+        counts = {value.indicator_id: value.count for value in report.values.all()}
+        assert report.female_workers <= report.total_workers
+        assert all(count <= report.total_workers for count in counts.values())
+        previous = by_enterprise.get(report.enterprise_id)
+        if previous:
+            assert report.total_workers >= previous[0]
+            assert all(counts[i] >= previous[1][i] for i in counts)
+        by_enterprise[report.enterprise_id] = (report.total_workers, counts)
+
+
+def test_every_state_appears_with_its_events(seeded):
+    open_period = ReportingPeriod.objects.get(code="2026-H1")
+    statuses = set(EnterpriseReport.objects.filter(period=open_period).values_list("status", flat=True))
+    assert statuses == {ReportStatus.APPROVED, ReportStatus.SUBMITTED, ReportStatus.RETURNED, ReportStatus.DRAFT}
+    returned = EnterpriseReport.objects.get(status=ReportStatus.RETURNED)
+    assert returned.return_reason and returned.events.filter(action="return", reason=returned.return_reason).exists()
+    assert EnterpriseReport.objects.filter(is_late=True).exists()
+    assert not EnterpriseReport.objects.exclude(events__isnull=False).exists()
+    silent = EnterpriseReport.objects.filter(period__code="2025").count()
+    assert silent == EnterpriseReport.objects.filter(period__code="2024").count() - 1  # one never sent 2025's
+
+
+def test_seeding_twice_changes_nothing(seeded):
+    counts = (EnterpriseReport.objects.count(), ReportValue.objects.count(), ReportEvent.objects.count())
+    call_command("seed_demo", verbosity=0)
+    assert (EnterpriseReport.objects.count(), ReportValue.objects.count(), ReportEvent.objects.count()) == counts

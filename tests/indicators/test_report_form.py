@@ -1,0 +1,227 @@
+"""Anh Minh (officer of enterprise A) fills in his enterprise's report on his phone."""
+
+import datetime
+import re
+import zoneinfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from indicators.models import EnterpriseReport, PeriodState, ReportAction, ReportStatus
+from tests import factories
+
+from .conftest import FULL_COUNTS, report_data
+
+pytestmark = pytest.mark.django_db
+
+
+def form_url(period):
+    return reverse("indicators:period_detail", args=[period.code])
+
+
+def post(client, period, **kwargs):
+    return client.post(form_url(period), report_data(**kwargs))
+
+
+def only_report(enterprise, period):
+    return EnterpriseReport.objects.get(enterprise=enterprise, period=period)
+
+
+class TestTheForm:
+    def test_it_has_one_numeric_box_per_indicator_labelled_from_the_indicator_rows(
+        self, client_for, officer_a, open_period, indicators
+    ):
+        indicators["c"].name = "Kỹ năng sống và giá trị"
+        indicators["c"].save()
+        page = client_for(officer_a).get(form_url(open_period)).content.decode()
+        for indicator in indicators.values():
+            assert f'name="count_{indicator.code}"' in page
+        assert "c) Kỹ năng sống và giá trị" in page
+        assert page.count('inputmode="numeric"') == 2 + len(indicators)
+        assert "Lưu nháp" in page and "Gửi báo cáo" in page
+
+    def test_it_shows_the_previous_reports_figure_beside_each_box(
+        self, client_for, officer_a, open_period, previous_a
+    ):
+        page = client_for(officer_a).get(form_url(open_period)).content.decode()
+        assert "Báo cáo kỳ trước (2025): 100" in page
+        assert "Báo cáo kỳ trước (2025): 80" in page  # indicator a
+
+    def test_it_is_prefilled_from_the_enterprises_roster(self, client_for, officer_a, enterprise_a, open_period, indicators):
+        workers = [factories.WorkerFactory(enterprise=enterprise_a, sex=sex) for sex in ("female", "female", "male")]
+        factories.WorkerOutcomeFactory(worker=workers[0], indicator=indicators["a"], achieved_on=datetime.date(2026, 3, 1))
+        factories.WorkerOutcomeFactory(worker=workers[1], indicator=indicators["a"], achieved_on=datetime.date(2026, 3, 1))
+        response = client_for(officer_a).get(form_url(open_period))
+        form = response.context["form"]
+        assert form.initial["total_workers"] == 3
+        assert form.initial["female_workers"] == 2
+        assert form.initial["count_a"] == 2
+        assert form.initial["count_b"] == 0
+        assert "danh sách CNLĐ" in response.content.decode()
+
+    def test_an_officer_of_a_closed_period_sees_the_report_read_only(
+        self, client_for, officer_a, previous_a, closed_2025
+    ):
+        page = client_for(officer_a).get(form_url(closed_2025)).content.decode()
+        assert 'name="count_a"' not in page
+        assert "Đã duyệt" in page
+
+
+class TestHardValidation:
+    @pytest.mark.parametrize(
+        "changes, field, message",
+        [
+            ({"total": -5}, "total_workers", "không thể là số âm"),
+            ({"counts": {**FULL_COUNTS, "b": -1}}, "count_b", "không thể là số âm"),
+            ({"female": "12.5"}, "female_workers", "số nguyên"),
+            ({"counts": {**FULL_COUNTS, "d": "mười"}}, "count_d", "số nguyên"),
+            ({"total": 0, "female": 0, "counts": dict.fromkeys(FULL_COUNTS, 0)}, "total_workers", "phải lớn hơn 0"),
+            ({"female": 101}, "female_workers", "không được lớn hơn tổng số CNLĐ"),
+            ({"counts": {**FULL_COUNTS, "e": 150}}, "count_e", "không được lớn hơn tổng số CNLĐ"),
+            ({"total": ""}, "total_workers", "Nhập số liệu này trước khi gửi"),
+        ],
+    )
+    def test_a_bad_figure_is_refused_with_a_vietnamese_message_and_the_values_are_kept(
+        self, client_for, officer_a, open_period, changes, field, message
+    ):
+        response = post(client_for(officer_a), open_period, **changes)
+        assert response.status_code == 200
+        form = response.context["form"]
+        assert field in form.errors
+        assert message in " ".join(form.errors[field])
+        assert not EnterpriseReport.objects.exists()
+        # What was typed stays in the boxes.
+        typed = report_data(**changes)[field]
+        assert re.search(rf'name="{field}" value="{re.escape(str(typed))}"', response.content.decode()) or typed == ""
+
+    def test_a_draft_may_leave_figures_blank_but_not_wrong(self, client_for, officer_a, enterprise_a, open_period):
+        client = client_for(officer_a)
+        response = post(client, open_period, action="draft", female=None, counts={"a": 120})
+        assert response.status_code == 200 and "count_a" in response.context["form"].errors
+        response = post(client, open_period, action="draft", female=None, counts={"a": 40})
+        assert response.status_code == 302
+        report = only_report(enterprise_a, open_period)
+        assert report.status == ReportStatus.DRAFT and report.female_workers is None
+        assert dict(report.values.values_list("indicator__code", "count")) == {"a": 40}
+        assert list(report.events.values_list("action", flat=True)) == [ReportAction.CREATE]
+
+
+class TestSoftChecks:
+    def test_a_workforce_change_above_half_needs_confirmation(
+        self, client_for, officer_a, enterprise_a, open_period, previous_a
+    ):
+        client = client_for(officer_a)
+        counts = {"a": 160, "b": 100, "c": 80, "d": 80, "e": 40}
+        response = post(client, open_period, total=160, female=90, counts=counts)
+        assert response.status_code == 200
+        assert "hơn 50%" in response.content.decode()
+        assert "confirm" in response.context["form"].errors
+        assert not EnterpriseReport.objects.filter(period=open_period).exists()
+        response = post(client, open_period, total=160, female=90, counts=counts, confirm=True)
+        assert response.status_code == 302
+        assert only_report(enterprise_a, open_period).status == ReportStatus.SUBMITTED
+
+    def test_a_change_of_exactly_half_needs_none(self, client_for, officer_a, enterprise_a, open_period, previous_a):
+        counts = {"a": 100, "b": 100, "c": 80, "d": 80, "e": 40}
+        assert post(client_for(officer_a), open_period, total=150, female=90, counts=counts).status_code == 302
+
+    def test_a_cumulative_count_below_the_previous_needs_confirmation(
+        self, client_for, officer_a, enterprise_a, open_period, previous_a
+    ):
+        client = client_for(officer_a)
+        counts = {**FULL_COUNTS, "e": 15}  # was 20 in 2025
+        response = post(client, open_period, counts=counts)
+        assert response.status_code == 200
+        assert "Công dân học tập" in " ".join(str(w) for w in response.context["form"].warnings)
+        assert post(client, open_period, counts=counts, confirm=True).status_code == 302
+
+    def test_a_draft_is_saved_without_confirmation(self, client_for, officer_a, enterprise_a, open_period, previous_a):
+        response = post(client_for(officer_a), open_period, action="draft", total=400)
+        assert response.status_code == 302
+        assert only_report(enterprise_a, open_period).status == ReportStatus.DRAFT
+
+
+class TestLateness:
+    def test_a_submission_after_the_deadline_is_accepted_and_marked_late(
+        self, client_for, officer_a, enterprise_a, open_period
+    ):
+        open_period.deadline = timezone.localdate() - datetime.timedelta(days=1)
+        open_period.save()
+        client = client_for(officer_a)
+        assert "vẫn được nhận" in client.get(form_url(open_period)).content.decode()
+        assert post(client, open_period).status_code == 302
+        report = only_report(enterprise_a, open_period)
+        assert report.status == ReportStatus.SUBMITTED and report.is_late
+
+    def test_the_deadline_day_itself_is_on_time(self, client_for, officer_a, enterprise_a, open_period):
+        open_period.deadline = timezone.localdate()
+        open_period.save()
+        post(client_for(officer_a), open_period)
+        assert not only_report(enterprise_a, open_period).is_late
+
+    def test_the_deadline_ends_at_midnight_in_vietnam_not_in_utc(self, open_period):
+        vietnam = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+        open_period.deadline = datetime.date(2026, 7, 15)
+        assert not open_period.is_late(datetime.datetime(2026, 7, 15, 23, 30, tzinfo=vietnam))
+        assert open_period.is_late(datetime.datetime(2026, 7, 16, 0, 10, tzinfo=vietnam))  # still the 15th in UTC
+
+    def test_lateness_is_decided_at_the_first_submission(
+        self, client_for, officer_a, official, enterprise_a, open_period
+    ):
+        from indicators import services
+
+        post(client_for(officer_a), open_period)
+        report = only_report(enterprise_a, open_period)
+        services.report_return(report=report, actor=official, reason="Thiếu số liệu", version=report.version)
+        open_period.deadline = timezone.localdate() - datetime.timedelta(days=3)
+        open_period.save()
+        report.refresh_from_db()
+        post(client_for(officer_a), open_period, version=report.version)
+        report.refresh_from_db()
+        assert report.status == ReportStatus.SUBMITTED
+        assert not report.is_late
+
+
+class TestWhatAnOfficerCannotReach:
+    def test_a_post_naming_another_enterprise_still_writes_only_the_officers_own(
+        self, client_for, officer_a, enterprise_a, enterprise_b, open_period
+    ):
+        data = report_data()
+        data.update({"enterprise": enterprise_b.pk, "enterprise_id": enterprise_b.pk})
+        client_for(officer_a).post(form_url(open_period), data)
+        assert list(EnterpriseReport.objects.values_list("enterprise_id", flat=True)) == [enterprise_a.pk]
+
+    def test_entering_for_another_enterprise_is_refused(self, client_for, officer_a, enterprise_b, open_period):
+        url = reverse("indicators:report_enter", args=[open_period.code, enterprise_b.pk])
+        assert client_for(officer_a).post(url, report_data()).status_code == 403
+        assert not EnterpriseReport.objects.exists()
+
+    def test_another_enterprises_report_page_is_not_found(self, client_for, officer_a, enterprise_b, open_period):
+        factories.ReportFactory(enterprise=enterprise_b, period=open_period, status=ReportStatus.SUBMITTED)
+        url = reverse("indicators:report_detail", args=[open_period.code, enterprise_b.pk])
+        assert client_for(officer_a).get(url).status_code == 404
+
+    @pytest.mark.parametrize("state", [PeriodState.CLOSED, PeriodState.PENDING])
+    def test_a_period_that_is_not_open_accepts_nothing(self, client_for, officer_a, open_period, state):
+        open_period.state = state
+        open_period.save()
+        response = client_for(officer_a).post(form_url(open_period), report_data(), follow=True)
+        assert "không mở" in response.content.decode()
+        assert not EnterpriseReport.objects.exists()
+
+    def test_an_unknown_period_is_not_found(self, client_for, officer_a, plan):
+        assert client_for(officer_a).get(reverse("indicators:period_detail", args=["1999"])).status_code == 404
+
+    def test_a_submitted_report_waits_for_review_and_cannot_be_changed(
+        self, client_for, officer_a, enterprise_a, open_period
+    ):
+        client = client_for(officer_a)
+        post(client, open_period)
+        report = only_report(enterprise_a, open_period)
+        response = post(client, open_period, total=999, version=report.version)
+        assert response.status_code == 302
+        report.refresh_from_db()
+        assert report.total_workers == 100
+        page = client.get(form_url(open_period)).content.decode()
+        assert 'name="total_workers"' not in page and "Đã gửi" in page
