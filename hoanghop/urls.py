@@ -7,6 +7,8 @@ from .forms import LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dashboard/print/", views.dashboard_print, name="dashboard_print"),
+    path("dashboard/enterprises/", views.dashboard_enterprises, name="dashboard_enterprises"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),

@@ -1,7 +1,177 @@
+"""The portal's front page: a dashboard for whoever logs in.
+
+The commune official and the district viewer see the commune's progress
+against the plan's targets; a union officer sees their own enterprise; a user
+without a role sees how to get one. Every figure comes from
+`indicators.progress` in a fixed number of queries, whatever the number of
+enterprises and periods; `hoanghop.dashboard` only arranges them.
+"""
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
+
+from enterprises import access
+from enterprises.roles import OFFICER, OFFICIAL, VIEWER
+from indicators import progress
+from indicators.models import EnterpriseReport, ReportingPeriod, ReportStatus
+from plans.models import Activity, Plan, Task, TaskStatus
+
+from . import dashboard
 
 
 @login_required
 def home(request):
+    role = access.role_of(request.user)
+    if role in (OFFICIAL, VIEWER):
+        return render(request, "dashboard/commune.html", _commune_context(request))
+    if role == OFFICER:
+        return render(request, "dashboard/officer.html", _officer_context(request))
     return render(request, "home.html")
+
+
+@access.commune_view_required
+def dashboard_print(request):
+    """The commune dashboard laid out for paper: tables instead of charts, no controls."""
+    context = _commune_context(request)
+    context.update(commune_body=settings.PORTAL_COMMUNE_BODY, printed_at=timezone.now())
+    return render(request, "dashboard/print.html", context)
+
+
+@access.commune_view_required
+def dashboard_enterprises(request):
+    """Every enterprise's rates for a period: filtered, sorted and paginated on the server,
+    for communes (or provinces) too large for the dashboard's table."""
+    plan = Plan.objects.current()
+    periods = list(ReportingPeriod.objects.order_by("end", "kind"))
+    period = _chosen_period(request, periods)
+    if plan is None or period is None:
+        return render(request, "dashboard/enterprises.html", {"period": None, "periods": periods})
+    result = progress.commune_progress(period, indicators=progress.plan_indicators(plan))
+    rows = progress.enterprise_rows(period)
+    show = request.GET.get("show", "all")
+    if show not in dict(dashboard.TABLE_FILTERS):
+        show = "all"
+    sort = request.GET.get("sort", "name")
+    selected = dashboard.sort_rows(result, dashboard.filter_rows(rows, show), sort)
+    page = Paginator(selected, dashboard.PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = dashboard.table_rows(result, page.object_list)
+    return render(
+        request,
+        "dashboard/enterprises.html",
+        {
+            "period": period,
+            "periods": periods,
+            "progress": result,
+            "page": page,
+            "show": show,
+            "sort": sort,
+            "filters": dashboard.TABLE_FILTERS,
+            "total_rows": len(rows),
+        },
+    )
+
+
+def _chosen_period(request, periods):
+    code = request.GET.get("period")
+    if code:
+        chosen = next((p for p in periods if p.code == code), None)
+        if chosen is None:
+            raise Http404
+        return chosen
+    default = dashboard.default_period(periods, timezone.localdate())
+    # The same instance as in the select list, whichever query found it.
+    return next((p for p in periods if default and p.pk == default.pk), default)
+
+
+def _commune_context(request) -> dict:
+    plan = Plan.objects.current()
+    periods = list(ReportingPeriod.objects.order_by("end", "kind"))
+    period = _chosen_period(request, periods)
+    if plan is None or period is None:
+        return {"period": None, "periods": periods, "plan": plan}
+    indicators = progress.plan_indicators(plan)
+    # One pass over every period gives the trend charts and, on the way, the chosen
+    # period's figures (commune_series agrees with commune_progress period by period).
+    series = progress.commune_series(periods, indicators=indicators)
+    result = next(point for point in series if point.period.pk == period.pk)
+    bound = progress.lower_bound(result)
+    rows = progress.enterprise_rows(period)
+    limited = len(rows) > dashboard.TABLE_LIMIT
+    shown = dashboard.furthest_behind(result, rows) if limited else rows
+    trends = dashboard.trends(series, result)
+    task_badges = dashboard.task_badges(TaskStatus.choices)
+    deadline_passed = timezone.localdate() > period.deadline
+    return {
+        "plan": plan,
+        "period": period,
+        "periods": periods,
+        "progress": result,
+        "bound": bound,
+        "cards": dashboard.cards(result, bound),
+        "bound_shown": not result.completeness.is_complete,
+        "legend": list(dashboard.PROGRESS_BADGES.values()),
+        "missing_groups": dashboard.missing_groups(rows, deadline_passed=deadline_passed),
+        "late_rows": dashboard.late_rows(rows),
+        "awaiting_review": sum(1 for row in rows if row.status == ReportStatus.SUBMITTED),
+        "deadline_passed": deadline_passed,
+        "table": dashboard.table_rows(result, shown),
+        "table_limited": limited,
+        "table_total": len(rows),
+        "trends": trends,
+        "chart_data": dashboard.chart_data(trends, period, series),
+        "task_badges": task_badges,
+        "task_groups": dashboard.task_groups(_task_counts(plan), task_badges),
+        "activities": _latest_activities(plan),
+        "list_limit": dashboard.LIST_LIMIT,
+    }
+
+
+def _task_counts(plan):
+    """Tasks per group and status: one aggregate query."""
+    return (
+        Task.objects.filter(group__plan=plan)
+        .values("group__number", "group__title", "status")
+        .annotate(n=Count("pk"))
+        .order_by("group__number", "status")
+    )
+
+
+def _latest_activities(plan, count: int = 5):
+    return list(
+        Activity.objects.filter(task__group__plan=plan)
+        .select_related("task__group")
+        .order_by("-date", "-pk")[:count]
+    )
+
+
+def _officer_context(request) -> dict:
+    enterprise = access.get_enterprise_or_404(request.user, access.officer_enterprise_id(request.user))
+    plan = Plan.objects.current()
+    reports = list(
+        EnterpriseReport.objects.filter(enterprise=enterprise)
+        .select_related("period")
+        .order_by("-period__end", "-pk")
+    )
+    latest = next((report for report in reports if report.total_workers), None)
+    result = (
+        progress.enterprise_progress(latest.period, enterprise, plan=plan)
+        if latest is not None and plan is not None
+        else None
+    )
+    today = timezone.localdate()
+    return {
+        "enterprise": enterprise,
+        "latest": latest,
+        "latest_badge": dashboard.report_badge(latest.status) if latest else None,
+        "progress": result,
+        "cards": dashboard.cards(result, None) if result else [],
+        "open_periods": dashboard.open_periods(
+            ReportingPeriod.objects.open().order_by("end"), {r.period_id: r for r in reports}, today
+        ),
+        "history": [(report, dashboard.report_badge(report.status)) for report in reports],
+    }

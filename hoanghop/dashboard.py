@@ -1,0 +1,390 @@
+"""Arranging the figures of `indicators.progress` for the dashboards' templates.
+
+Nothing here counts or sums: every figure comes from `indicators.progress`,
+which reads the database in a fixed number of aggregate queries. This module
+only picks, orders and labels those results (which status word and icon goes
+with a rate, which enterprises are still missing, which rows the table shows)
+so that the templates stay free of logic and the view stays thin.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from indicators import progress
+from indicators.models import PeriodKind, ReportingPeriod, ReportStatus
+
+# The commune table on the dashboard shows every enterprise of a commune-sized
+# commune; above this many, only the ones furthest behind (the full list has
+# its own paginated page). Keeps the page light at province scale.
+TABLE_LIMIT = 30
+# Names listed per group of missing or late enterprises before "and N more".
+LIST_LIMIT = 30
+# Rows per page of the full enterprise table.
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A state shown by text and icon (never by colour alone)."""
+
+    code: str
+    label: str
+    icon: str  # bootstrap-icons class
+    tone: str  # Bootstrap contextual colour: success, primary, danger, warning, secondary
+
+
+PROGRESS_BADGES = {
+    progress.ACHIEVED: Badge(progress.ACHIEVED, progress.STATUS_LABELS[progress.ACHIEVED],
+                             "bi-check-circle-fill", "success"),
+    progress.ON_TRACK: Badge(progress.ON_TRACK, progress.STATUS_LABELS[progress.ON_TRACK],
+                             "bi-arrow-up-right-circle-fill", "primary"),
+    progress.BEHIND: Badge(progress.BEHIND, progress.STATUS_LABELS[progress.BEHIND],
+                           "bi-exclamation-triangle-fill", "danger"),
+}
+NO_DATA = Badge("none", _("No data"), "bi-dash-circle", "secondary")
+
+NO_REPORT = "none"
+REPORT_BADGES = {
+    ReportStatus.APPROVED: Badge(ReportStatus.APPROVED, ReportStatus.APPROVED.label,
+                                 "bi-check2-circle", "success"),
+    ReportStatus.SUBMITTED: Badge(ReportStatus.SUBMITTED, ReportStatus.SUBMITTED.label,
+                                  "bi-hourglass-split", "primary"),
+    ReportStatus.RETURNED: Badge(ReportStatus.RETURNED, ReportStatus.RETURNED.label,
+                                 "bi-arrow-return-left", "warning"),
+    ReportStatus.DRAFT: Badge(ReportStatus.DRAFT, ReportStatus.DRAFT.label, "bi-pencil", "secondary"),
+    NO_REPORT: Badge(NO_REPORT, _("No report"), "bi-x-circle", "danger"),
+}
+
+# Why an enterprise has no approved report yet, in the order the official acts on them.
+MISSING_GROUPS = [
+    (ReportStatus.SUBMITTED, _("Submitted, awaiting approval")),
+    (ReportStatus.RETURNED, _("Returned for correction")),
+    (ReportStatus.DRAFT, _("Draft, not yet submitted")),
+    (NO_REPORT, _("Nothing entered yet")),
+]
+
+TABLE_FILTERS = [
+    ("all", _("All")),
+    ("missing", _("Not approved")),
+    (ReportStatus.APPROVED, ReportStatus.APPROVED.label),
+    (ReportStatus.SUBMITTED, ReportStatus.SUBMITTED.label),
+    (ReportStatus.RETURNED, ReportStatus.RETURNED.label),
+    (ReportStatus.DRAFT, ReportStatus.DRAFT.label),
+    (NO_REPORT, _("No report")),
+    ("late", pgettext_lazy("dashboard", "Late")),
+]
+
+
+def progress_badge(status: str | None) -> Badge:
+    return PROGRESS_BADGES.get(status, NO_DATA)
+
+
+def report_badge(status: str | None) -> Badge:
+    return REPORT_BADGES[status or NO_REPORT]
+
+
+def short_label(period: ReportingPeriod) -> str:
+    """A period's name short enough for a chart axis on a phone."""
+    if period.kind == PeriodKind.HALF_YEAR:
+        return str(_("First half %(year)s") % {"year": period.year})
+    return str(_("Full year %(year)s") % {"year": period.year})
+
+
+# --- which period ---------------------------------------------------------------
+
+
+def default_period(periods: list[ReportingPeriod], today: datetime.date) -> ReportingPeriod | None:
+    """The latest period with approved reports, else the latest open one, else the
+    latest one already started (or the first, before the plan begins)."""
+    chosen = progress.latest_period_with_approved_reports()
+    if chosen is not None:
+        return chosen
+    open_periods = [p for p in periods if p.is_open]
+    if open_periods:
+        return max(open_periods, key=lambda p: p.end)
+    started = [p for p in periods if p.start <= today]
+    if started:
+        return max(started, key=lambda p: p.end)
+    return periods[0] if periods else None
+
+
+# --- the commune dashboard ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Card:
+    item: progress.IndicatorProgress
+    badge: Badge
+    lower_rate: Decimal | None  # the whole commune's lower bound for this indicator
+
+
+@dataclass(frozen=True)
+class Cell:
+    indicator_code: str
+    rate: Decimal | None
+    badge: Badge | None  # against the period's milestone and phase target
+
+
+@dataclass(frozen=True)
+class TableRow:
+    row: progress.EnterpriseRow
+    report: Badge
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class MissingGroup:
+    badge: Badge
+    title: str
+    rows: list[progress.EnterpriseRow]
+    count: int
+    overdue: bool  # nothing submitted and the deadline has passed
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.rows)
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    label: str
+    rate: Decimal | None
+    milestone: Decimal | None
+    approved: int
+    expected: int
+
+
+@dataclass(frozen=True)
+class Trend:
+    code: str
+    name: str
+    targets: tuple[progress.TargetGap, ...]
+    rows: list[TrendRow]
+
+
+def cards(result: progress.Progress, bound: progress.LowerBound | None) -> list[Card]:
+    return [
+        Card(
+            item=item,
+            badge=progress_badge(item.status),
+            lower_rate=bound.rates.get(item.indicator_id) if bound else None,
+        )
+        for item in result.indicators
+    ]
+
+
+def table_rows(result: progress.Progress, rows: Iterable[progress.EnterpriseRow]) -> list[TableRow]:
+    """Each enterprise's rates, judged against the commune's milestone and phase target
+    for the period (the same yardstick for every enterprise). Shape only the rows shown:
+    at province scale that is a page, not thousands."""
+    shaped = []
+    for row in rows:
+        cells = []
+        for item in result.indicators:
+            rate = row.rates.get(item.indicator_id)
+            status = progress.status_of(rate, item.phase_target, item.milestone)
+            cells.append(Cell(item.code, rate, progress_badge(status) if status else None))
+        shaped.append(TableRow(row, report_badge(row.status), cells))
+    return shaped
+
+
+def furthest_behind(
+    result: progress.Progress, rows: list[progress.EnterpriseRow], limit: int = TABLE_LIMIT
+) -> list[progress.EnterpriseRow]:
+    """The enterprises with figures that are furthest behind: the most indicators under
+    the period's milestone first, then the deepest shortfall under it, then by name."""
+    yardsticks = [(item.indicator_id, item.phase_target, item.milestone) for item in result.indicators]
+
+    def distance(row):
+        behind, shortfall = 0, None
+        for indicator_id, phase, milestone in yardsticks:
+            rate = row.rates.get(indicator_id)
+            if rate is None:
+                continue
+            if progress.status_of(rate, phase, milestone) == progress.BEHIND:
+                behind += 1
+            if milestone is not None and (shortfall is None or rate - milestone < shortfall):
+                shortfall = rate - milestone
+        return (-behind, shortfall if shortfall is not None else Decimal(0), row.name)
+
+    return sorted((row for row in rows if row.total_workers), key=distance)[:limit]
+
+
+def is_missing(row: progress.EnterpriseRow) -> bool:
+    """Expected to report (active) but without an approved report."""
+    return row.is_active and row.status != ReportStatus.APPROVED
+
+
+def missing_groups(
+    rows: list[progress.EnterpriseRow], *, deadline_passed: bool, limit: int = LIST_LIMIT
+) -> list[MissingGroup]:
+    """The active enterprises without an approved report, by how far their report got."""
+    groups = []
+    for status, title in MISSING_GROUPS:
+        members = [r for r in rows if is_missing(r) and (r.status or NO_REPORT) == status]
+        if members:
+            overdue = deadline_passed and status in (ReportStatus.DRAFT, NO_REPORT)
+            groups.append(MissingGroup(report_badge(status), title, members[:limit], len(members), overdue))
+    return groups
+
+
+def late_rows(rows: list[progress.EnterpriseRow]) -> list[progress.EnterpriseRow]:
+    return [r for r in rows if r.is_late]
+
+
+def filter_rows(rows: list[progress.EnterpriseRow], show: str) -> list[progress.EnterpriseRow]:
+    if show == "missing":
+        return [r for r in rows if is_missing(r)]
+    if show == "late":
+        return [r for r in rows if r.is_late]
+    if show in REPORT_BADGES:
+        return [r for r in rows if (r.status or NO_REPORT) == show]
+    return rows
+
+
+def sort_rows(
+    result: progress.Progress, rows: list[progress.EnterpriseRow], key: str
+) -> list[progress.EnterpriseRow]:
+    """Sort by name (default) or by one indicator's rate ("b" ascending, "-b" descending);
+    enterprises without a rate always come last."""
+    descending = key.startswith("-")
+    item = result.indicator(key.lstrip("-"))
+    if item is None:
+        return sorted(rows, key=lambda r: (r.name.casefold(), r.enterprise_id), reverse=descending)
+    with_rate = [r for r in rows if r.rates.get(item.indicator_id) is not None]
+    without = [r for r in rows if r.rates.get(item.indicator_id) is None]
+    with_rate.sort(key=lambda r: r.rates[item.indicator_id], reverse=descending)
+    return with_rate + without
+
+
+def trends(series: list[progress.Progress], result: progress.Progress) -> list[Trend]:
+    """Per indicator, its rate and milestone in every period (the table under each chart)."""
+    trend_list = []
+    for position, item in enumerate(result.indicators):
+        rows = []
+        for point in series:
+            same = point.indicators[position] if position < len(point.indicators) else None
+            rows.append(
+                TrendRow(
+                    label=str(point.period),
+                    rate=same.rate if same else None,
+                    milestone=same.milestone if same else None,
+                    approved=point.completeness.approved,
+                    expected=point.completeness.expected,
+                )
+            )
+        trend_list.append(Trend(item.code, item.name, item.targets, rows))
+    return trend_list
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def chart_data(trend_list: list[Trend], selected: ReportingPeriod, series: list[progress.Progress]) -> dict:
+    """What static/js/dashboard.js draws, passed through json_script (numbers, not text)."""
+    return {
+        "labels": [short_label(point.period) for point in series],
+        "selected": next((i for i, p in enumerate(series) if p.period.pk == selected.pk), None),
+        "text": {
+            "rate": str(pgettext_lazy("dashboard", "Rate")),
+            "milestone": str(pgettext_lazy("dashboard", "Milestone")),
+            "target": str(pgettext_lazy("dashboard", "Target %(year)s")),
+        },
+        "indicators": [
+            {
+                "code": trend.code,
+                "name": trend.name,
+                "rates": [_number(row.rate) for row in trend.rows],
+                "milestones": [_number(row.milestone) for row in trend.rows],
+                "targets": [{"year": t.year, "value": _number(t.target)} for t in trend.targets],
+            }
+            for trend in trend_list
+        ],
+    }
+
+
+TASK_ICONS = {
+    "not_started": ("bi-circle", "secondary"),
+    "in_progress": ("bi-play-circle", "primary"),
+    "ongoing": ("bi-arrow-repeat", "info"),
+    "done": ("bi-check-circle-fill", "success"),
+}
+
+
+def task_badges(statuses: Iterable[tuple[str, str]]) -> list[Badge]:
+    """One badge per task status (the choices of plans.TaskStatus), in their order."""
+    return [Badge(value, label, *TASK_ICONS.get(value, ("bi-circle", "secondary"))) for value, label in statuses]
+
+
+@dataclass(frozen=True)
+class TaskGroupProgress:
+    number: int
+    title: str
+    counts: list[tuple[Badge, int]]
+    total: int
+
+
+def task_groups(rows: Iterable[dict], badges: list[Badge]) -> list[TaskGroupProgress]:
+    """Arrange the rows of one values(group, status).annotate(n) query by group and status."""
+    groups: dict[int, dict] = {}
+    for row in rows:
+        group = groups.setdefault(row["group__number"], {"title": row["group__title"], "counts": {}})
+        group["counts"][row["status"]] = row["n"]
+    return [
+        TaskGroupProgress(
+            number=number,
+            title=groups[number]["title"],
+            counts=[(badge, groups[number]["counts"].get(badge.code, 0)) for badge in badges],
+            total=sum(groups[number]["counts"].values()),
+        )
+        for number in sorted(groups)
+    ]
+
+
+# --- an officer's own enterprise ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenPeriod:
+    period: ReportingPeriod
+    report: object | None  # their EnterpriseReport for it, if any
+    badge: Badge
+    days_left: int  # negative once the deadline has passed
+    action: str  # the one button's words
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0 and self.badge.code in (ReportStatus.DRAFT, NO_REPORT, ReportStatus.RETURNED)
+
+
+def open_periods(periods: Iterable[ReportingPeriod], reports: dict, today: datetime.date) -> list[OpenPeriod]:
+    """The open periods with the officer's report for each and what the button should say."""
+    actions = {
+        NO_REPORT: _("Fill in the report"),
+        ReportStatus.DRAFT: _("Continue the report"),
+        ReportStatus.RETURNED: _("Correct and resubmit"),
+        ReportStatus.SUBMITTED: _("View the report"),
+        ReportStatus.APPROVED: _("View the report"),
+    }
+    shaped = []
+    for period in periods:
+        report = reports.get(period.pk)
+        status = report.status if report else NO_REPORT
+        shaped.append(
+            OpenPeriod(
+                period=period,
+                report=report,
+                badge=report_badge(status),
+                days_left=(period.deadline - today).days,
+                action=actions[status],
+            )
+        )
+    return shaped

@@ -1,0 +1,396 @@
+"""The front page: the commune's dashboard for Chị Lan and Anh Tuấn, an enterprise's for Anh Minh.
+
+The hand-computed commune of these tests, year 2024 (milestones: half of each
+2025 target, interpolated from 0 in 2023):
+
+| enterprise | status | workers | a | b | c | d | e |
+|---|---|---|---|---|---|---|---|
+| An Phát (A) | approved | 100 | 90 | 40 | 20 | 40 | 10 |
+| Bình Minh (B) | approved | 300 | 270 | 120 | 60 | 90 | 60 |
+| commune | 2 of 6 | 400 | 90,0 % Đạt | 40,0 % ≥ 36 on track | 20,0 % < 32,5 behind | 32,5 % = 32,5 on track | 17,5 % = 17,5 on track |
+
+Cường (submitted late), Dũng (draft; approved 100 workers in 2024-H1), Én (returned)
+and Phúc (nothing) have no approved report; lower bound for a: 360 / (400 + 100) = 72,0 %,
+with 3 enterprises of unknown headcount.
+"""
+
+import itertools
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from enterprises.roles import OFFICER
+from hoanghop import dashboard
+from indicators.models import PeriodState, ReportingPeriod, ReportStatus
+from plans.models import Task, TaskStatus
+from tests.factories import (
+    ActivityFactory,
+    EnterpriseFactory,
+    ReportFactory,
+    UnionOfficerFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+TAX_CODES = itertools.count(2850000000)
+
+
+def firm(**fields):
+    """An enterprise whose tax code cannot clash with the cast's (the factory's sequence can)."""
+    return EnterpriseFactory(tax_code=f"{next(TAX_CODES):010d}", **fields)
+
+
+def period(code):
+    return ReportingPeriod.objects.get(code=code)
+
+
+def report(enterprise, code, total, status=ReportStatus.APPROVED, **options):
+    counts = {key: options.pop(key) for key in list(options) if key in "abcde"}
+    return ReportFactory(
+        enterprise=enterprise, period=period(code), status=status, total_workers=total,
+        female_workers=total // 2, counts=counts, **options,
+    )
+
+
+@pytest.fixture
+def commune(plan, enterprise_a, enterprise_b):
+    """The commune of the module docstring, its 2024 period open."""
+    ReportingPeriod.objects.filter(code="2024").update(state=PeriodState.OPEN)
+    report(enterprise_a, "2024", 100, a=90, b=40, c=20, d=40, e=10)
+    report(enterprise_b, "2024", 300, a=270, b=120, c=60, d=90, e=60)
+    others = {
+        "late": firm(name="Công ty Cường Thịnh"),
+        "draft": firm(name="Hợp tác xã Dũng Tiến"),
+        "returned": firm(name="Công ty Én Bạc"),
+        "nothing": firm(name="Xưởng gỗ Phúc Lộc"),
+    }
+    report(others["late"], "2024", 50, status=ReportStatus.SUBMITTED, is_late=True, a=10)
+    report(others["draft"], "2024", 80, status=ReportStatus.DRAFT)
+    report(others["draft"], "2024-H1", 100, a=10)
+    report(others["returned"], "2024", 60, status=ReportStatus.RETURNED, a=5)
+    return others
+
+
+def page(client, user, path=None, **params):
+    client.force_login(user)
+    response = client.get(path or reverse("home"), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def card(html, code):
+    """The HTML of one indicator's card."""
+    match = re.search(rf'data-indicator="{code}".*?</article>', html, re.S)
+    assert match, f"no card for indicator {code}"
+    return match.group(0)
+
+
+def text(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+class TestTheCommuneDashboard:
+    def test_each_card_shows_the_rate_targets_milestone_status_and_gaps(self, client, official, commune):
+        html = page(client, official)
+        first = text(card(html, "a"))
+        assert "90,0%" in first
+        assert "360 trên 400 CNLĐ" in first
+        assert "Mốc 2024 45,0%" in first
+        assert "Mục tiêu 2025 90,0% đã đạt" in first
+        assert "Mục tiêu 2030 95,0% cần thêm 20 CNLĐ" in first
+        assert "Đạt" in first
+
+    def test_the_status_words_come_with_an_icon_and_not_colour_alone(self, client, official, commune):
+        html = page(client, official)
+        assert re.search(r'data-status="on_track"><i class="bi [^"]+" aria-hidden="true"></i> Đúng tiến độ', card(html, "b"))
+        assert re.search(r'data-status="behind"><i class="bi [^"]+" aria-hidden="true"></i> Chậm tiến độ', card(html, "c"))
+        assert "Đạt" in text(card(html, "a"))
+        assert "32,5%" in text(card(html, "d")) and "Đúng tiến độ" in text(card(html, "d"))  # on the milestone
+
+    def test_the_gap_is_counted_in_workers_to_each_target(self, client, official, commune):
+        third = text(card(page(client, official), "c"))
+        assert "20,0%" in third
+        assert "Mục tiêu 2025 65,0% cần thêm 180 CNLĐ" in third  # 65 % of 400 − 80
+        assert "Mục tiêu 2030 85,0% cần thêm 260 CNLĐ" in third  # 85 % of 400 − 80
+
+    def test_completeness_counts_approved_out_of_expected_enterprises(self, client, official, commune):
+        html = page(client, official)
+        completeness = text(re.search(r"data-completeness>.*?</p>", html, re.S).group(0))
+        assert "2 / 6 doanh nghiệp có báo cáo đã duyệt" in completeness
+        assert "400 CNLĐ" in completeness
+
+    def test_missing_enterprises_are_grouped_by_how_far_their_report_got_and_linked(
+        self, client, official, commune
+    ):
+        html = page(client, official)
+        groups = {
+            code: text(re.search(rf'data-missing="{code}".*?</ul>', html, re.S).group(0))
+            for code in ("submitted", "draft", "returned", "none")
+        }
+        assert "Công ty Cường Thịnh" in groups["submitted"] and "chờ duyệt" in groups["submitted"]
+        assert "Hợp tác xã Dũng Tiến" in groups["draft"]
+        assert "Công ty Én Bạc" in groups["returned"]
+        assert "Xưởng gỗ Phúc Lộc" in groups["none"]
+        assert "An Phát" not in " ".join(groups.values())
+        detail = reverse("enterprises:enterprise_detail", args=[commune["nothing"].pk])
+        assert f'href="{detail}"' in html
+
+    def test_late_submissions_are_listed_and_linked(self, client, official, commune):
+        html = page(client, official)
+        late = re.search(r"<ul[^>]*data-late>.*?</ul>", html, re.S).group(0)
+        assert "Công ty Cường Thịnh" in late
+        assert reverse("enterprises:enterprise_detail", args=[commune["late"].pk]) in late
+        assert "Dũng Tiến" not in late
+
+    def test_the_lower_bound_counts_silent_enterprises_last_headcount_as_not_reached(
+        self, client, official, commune
+    ):
+        html = page(client, official)
+        assert "ít nhất: 72,0%" in text(card(html, "a"))  # 360 / (400 + Dũng's last 100)
+        note = text(re.search(r"data-lower-bound-note>.*?</div>", html, re.S).group(0))
+        assert "500 CNLĐ" in note
+        assert "3 doanh nghiệp chưa có số lao động" in note  # Cường, Én and Phúc never approved
+
+    def test_a_complete_period_shows_no_lower_bound(self, client, official, plan, enterprise_a):
+        report(enterprise_a, "2024", 100, a=90)
+        html = page(client, official)
+        assert "data-lower-bound-note" not in html
+        assert "data-lower-bound" not in card(html, "a")
+        assert "Tất cả doanh nghiệp đã có báo cáo được duyệt" in text(html)
+
+    def test_the_enterprise_table_marks_each_rate_against_the_milestone(self, client, official, commune, enterprise_b):
+        html = page(client, official)
+        row = re.search(rf'<tr data-enterprise="{enterprise_b.pk}">.*?</tr>', html, re.S).group(0)
+        cells = re.findall(r'<td class="num rate-cell[^"]*"[^>]*>.*?</td>', row, re.S)
+        assert len(cells) == 5
+        assert "rate-achieved" in cells[0] and "90,0%" in cells[0] and "Đạt" in cells[0]
+        assert "rate-behind" in cells[2] and "20,0%" in cells[2] and "Chậm tiến độ" in cells[2]
+        assert 'data-sort-value="20"' in cells[2]
+        assert reverse("enterprises:enterprise_detail", args=[enterprise_b.pk]) in row
+        assert "data-sortable" in html
+
+    def test_each_trend_chart_gets_its_numbers_as_json_and_as_a_table(self, client, official, commune):
+        html = page(client, official)
+        data = json.loads(re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', html, re.S).group(1))
+        assert len(data["labels"]) == 14  # 2024-H1 … 2030
+        first = data["indicators"][0]
+        assert first["code"] == "a"
+        assert first["rates"][1] == 90.0  # year 2024, the second period
+        assert first["rates"][0] == 10.0  # 2024-H1: Dũng's 10 of 100, the only approved report
+        assert first["milestones"][1] == 45.0
+        assert first["targets"] == [{"year": 2025, "value": 90.0}, {"year": 2030, "value": 95.0}]
+        assert html.count("<canvas data-chart=") == 5
+        assert html.count('<details class="chart-data') == 5
+        assert "vendor/chart.js/chart.umd.min.js" in html and "js/dashboard.js" in html
+        assert "<script>" not in html  # no inline scripts
+
+    def test_task_progress_counts_tasks_by_group_and_status(self, client, official, commune):
+        Task.objects.filter(group__number=1, letter__in=["a", "b"]).update(status=TaskStatus.DONE)
+        Task.objects.filter(group__number=4, letter="đ").update(status=TaskStatus.ONGOING)
+        html = page(client, official)
+        first = re.search(r'data-task-group="1">.*?</tr>', html, re.S).group(0)
+        assert re.search(r'data-status="done">2</td>', first)
+        assert re.search(r'data-status="not_started">2</td>', first)
+        fourth = re.search(r'data-task-group="4">.*?</tr>', html, re.S).group(0)
+        assert re.search(r'data-status="ongoing">1</td>', fourth)
+        assert html.count("data-task-group=") == 5
+
+    def test_the_latest_five_activities_are_listed_newest_first(self, client, official, commune):
+        task = Task.objects.get(group__number=4, letter="đ")
+        for day in range(1, 8):
+            ActivityFactory(task=task, title=f"Hoạt động ngày {day}", date=f"2025-03-{day:02d}")
+        html = text(page(client, official))
+        assert "Hoạt động ngày 7" in html and "Hoạt động ngày 3" in html
+        assert "Hoạt động ngày 2" not in html
+        assert html.index("Hoạt động ngày 7") < html.index("Hoạt động ngày 3")
+        assert "nhiệm vụ 4đ" in html
+
+    def test_the_official_gets_the_review_queue_excel_and_print_buttons(self, client, official, commune):
+        html = page(client, official)
+        assert reverse("indicators:period_detail", args=["2024"]) in html
+        assert "data-change" in html
+        assert reverse("indicators:report_export", args=["2024"]) in html
+        assert "Xuất Excel" in html
+        assert reverse("dashboard_print") + "?period=2024" in html
+
+
+class TestThePeriod:
+    def test_it_defaults_to_the_latest_period_with_approved_reports(self, client, official, commune):
+        ReportingPeriod.objects.filter(code="2025-H1").update(state=PeriodState.OPEN)
+        html = page(client, official)
+        assert '<option value="2024" selected>' in html
+
+    def test_without_approved_reports_it_is_the_latest_open_period(self, client, official, plan):
+        ReportingPeriod.objects.filter(code__in=["2024-H1", "2025-H1"]).update(state=PeriodState.OPEN)
+        html = page(client, official)
+        assert '<option value="2025-H1" selected>' in html
+        assert "–" in text(card(html, "a"))  # no rate yet
+
+    def test_any_period_can_be_chosen_from_the_select(self, client, official, commune):
+        html = page(client, official, period="2024-H1")
+        assert '<option value="2024-H1" selected>' in html
+        assert html.count("<option ") == 14
+        assert "100,0%" not in text(card(html, "a"))  # Dũng's 10 of 100 is 10,0 %
+        assert "10,0%" in text(card(html, "a"))
+
+    def test_an_unknown_period_is_not_found(self, client, official, commune):
+        client.force_login(official)
+        assert client.get(reverse("home"), {"period": "1999"}).status_code == 404
+
+    def test_the_page_says_so_when_no_plan_is_loaded(self, client, official):
+        html = page(client, official)
+        assert "data-empty" in html
+
+
+class TestTheViewer:
+    def test_the_viewer_sees_the_figures_read_only(self, client, viewer, commune):
+        html = page(client, viewer)
+        assert "90,0%" in text(card(html, "a"))
+        assert "data-change" not in html
+        assert "Duyệt báo cáo" not in html
+        assert 'method="post"' not in html.split('id="main"')[1]  # no form that changes anything
+        assert reverse("indicators:report_export", args=["2024"]) in html  # the district downloads Excel
+
+
+class TestAccess:
+    @pytest.mark.parametrize("name", ["home", "dashboard_print", "dashboard_enterprises"])
+    def test_anonymous_visitors_are_sent_to_log_in(self, client, name):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+    @pytest.mark.parametrize("name", ["dashboard_print", "dashboard_enterprises"])
+    def test_an_officer_cannot_open_the_commune_pages(self, client, officer_a, name):
+        client.force_login(officer_a)
+        assert client.get(reverse(name)).status_code == 403
+
+    def test_a_user_without_a_role_is_told_to_ask_for_one(self, client):
+        html = page(client, UserFactory())
+        assert "chưa được phân vai trò" in html
+        assert "data-section" not in html
+
+
+class TestTheOfficersDashboard:
+    def test_an_officer_sees_only_their_own_enterprise(self, client, officer_a, enterprise_a, enterprise_b, commune):
+        html = page(client, officer_a)
+        assert enterprise_a.name in html
+        for other in [enterprise_b, *commune.values()]:
+            assert other.name not in html
+        assert reverse("enterprises:enterprise_detail", args=[enterprise_a.pk]) in html
+        assert reverse("enterprises:enterprise_detail", args=[enterprise_b.pk]) not in html
+        assert "data-section=\"completeness\"" not in html
+
+    def test_their_rates_are_shown_against_the_targets_with_the_gap_for_their_enterprise(
+        self, client, officer_a, commune
+    ):
+        html = page(client, officer_a)
+        first = text(card(html, "a"))
+        assert "90,0%" in first and "90 trên 100 CNLĐ" in first
+        assert "Mục tiêu 2030 95,0% cần thêm 5 CNLĐ" in first
+        third = text(card(html, "c"))
+        assert "20,0%" in third and "Chậm tiến độ" in third
+        assert "Mục tiêu 2025 65,0% cần thêm 45 CNLĐ" in third
+
+    def test_the_open_period_shows_its_deadline_their_report_state_and_one_button(
+        self, client, officer_a, commune
+    ):
+        html = page(client, officer_a)
+        block = re.search(r'data-period="2024".*?data-fill-report>.*?</a>', html, re.S).group(0)
+        assert "15/01/2025" in block
+        assert "Đã duyệt" in text(block)
+        assert reverse("indicators:period_detail", args=["2024"]) in block
+        assert html.count("data-fill-report") == 1
+
+    def test_without_a_report_the_button_asks_to_fill_it_in(self, client, officer_b, plan):
+        ReportingPeriod.objects.filter(code="2025-H1").update(state=PeriodState.OPEN)
+        html = page(client, officer_b)
+        block = text(re.search(r'data-period="2025-H1".*?</a>', html, re.S).group(0))
+        assert "Chưa có báo cáo" in block
+        assert "data-no-figures" in html
+
+    def test_their_report_history_lists_every_period_with_status_and_late_flag(
+        self, client, officer_a, enterprise_a, commune
+    ):
+        report(enterprise_a, "2024-H1", 90, status=ReportStatus.APPROVED, is_late=True, a=50)
+        report(enterprise_a, "2025-H1", 110, status=ReportStatus.RETURNED, a=60)
+        html = page(client, officer_a)
+        rows = re.findall(r'<tr data-report="([^"]+)">(.*?)</tr>', html, re.S)
+        assert [code for code, _row in rows] == ["2025-H1", "2024", "2024-H1"]
+        assert "data-late" in rows[2][1] and "data-late" not in rows[1][1]
+        assert "Trả lại" in text(rows[0][1])
+        # The figures come from their latest report, whatever its status.
+        assert "60 trên 110 CNLĐ" in text(card(html, "a"))
+
+    def test_an_officer_of_an_enterprise_without_reports_sees_an_empty_history(self, client, plan):
+        officer = UnionOfficerFactory(user__role=OFFICER).user
+        html = page(client, officer)
+        assert "Chưa có báo cáo nào" in html
+
+
+class TestThePrintableVersion:
+    def test_it_has_the_figures_as_tables_and_no_chart(self, client, official, commune):
+        html = page(client, official, reverse("dashboard_print"), period="2024")
+        assert "<canvas" not in html and "chart.umd" not in html
+        assert "dashboard-print" in html
+        row = text(re.search(r'<tr data-indicator="a">.*?</tr>', html, re.S).group(0))
+        assert "360/400" in row and "90,0%" in row and "72,0%" in row and "Đạt" in row
+        assert html.count("<table") >= 5 + 3  # a trend table per indicator, summary, enterprises, tasks
+
+    def test_the_viewer_may_print_it_too(self, client, viewer, commune):
+        assert "90,0%" in page(client, viewer, reverse("dashboard_print"))
+
+
+class TestTheFullEnterpriseTable:
+    def test_it_filters_by_report_state(self, client, official, commune):
+        html = page(client, official, reverse("dashboard_enterprises"), period="2024", show="missing")
+        names = text(html)
+        assert "Cường Thịnh" in names and "Phúc Lộc" in names
+        assert "An Phát" not in names
+
+    def test_it_sorts_by_an_indicators_rate_with_blanks_last(self, client, official, commune, enterprise_a, enterprise_b):
+        html = page(client, official, reverse("dashboard_enterprises"), period="2024", sort="-e")
+        order = re.findall(r'<tr data-enterprise="(\d+)">', html)
+        assert order[:2] == [str(enterprise_b.pk), str(enterprise_a.pk)]  # 20 % then 10 %
+
+    def test_a_large_commune_shows_only_the_enterprises_furthest_behind_on_the_dashboard(
+        self, client, official, plan
+    ):
+        firms = [firm() for _ in range(dashboard.TABLE_LIMIT + 5)]
+        for number, enterprise in enumerate(firms):
+            report(enterprise, "2024", 100, a=number)  # all under the 45 % milestone, some deeper
+        html = page(client, official)
+        shown = re.findall(r'<tr data-enterprise="(\d+)">', html)
+        assert shown == [str(e.pk) for e in firms[: dashboard.TABLE_LIMIT]]  # lowest rate first
+        assert "data-table-limited" in html
+        assert reverse("dashboard_enterprises") + "?period=2024" in html
+        listing = page(client, official, reverse("dashboard_enterprises"), period="2024")
+        assert listing.count("<tr data-enterprise=") == dashboard.TABLE_LIMIT + 5
+
+
+class TestQueries:
+    @pytest.mark.parametrize("enterprises", [5, 200])
+    def test_the_official_dashboard_takes_as_many_queries_for_200_enterprises_as_for_5(
+        self, client, official, plan, enterprises, django_assert_max_num_queries
+    ):
+        for number in range(enterprises):
+            firm_ = firm()
+            report(firm_, "2024-H1", 40, a=30, b=20, c=10, d=5, e=1)
+            report(firm_, "2024", 50, status=ReportStatus.APPROVED if number % 4 else ReportStatus.SUBMITTED,
+                   a=40, b=30, c=20, d=10, e=5)
+        for day in range(1, 8):
+            ActivityFactory(task=Task.objects.first(), date=f"2024-05-{day:02d}")
+        client.force_login(official)
+        with django_assert_max_num_queries(QUERY_BOUND):
+            response = client.get(reverse("home"))
+        assert response.status_code == 200
+        assert "Chậm tiến độ" in response.content.decode() or "Đúng tiến độ" in response.content.decode()
+
+
+# Session, user and role (3), plan, periods, default period (3), indicators with targets
+# and milestones (3), the series (4), the lower bound (1), the enterprise rows (3), the
+# task counts (1) and the latest activities (1).
+QUERY_BOUND = 19
