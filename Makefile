@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: setup run test bench messages clean
+.PHONY: setup run test bench load messages clean
 
 setup: $(VENV)/.installed node_modules/.installed locale/.compiled
 	$(PY) manage.py migrate --no-input -v 0
@@ -40,9 +40,15 @@ test: setup
 bench: setup
 	$(PY) bench/dashboard.py
 
-# Refresh the Vietnamese catalogue after changing translatable strings.
+# Load test: 50 simulated users for 60 s against gunicorn (installs locust first).
+load: setup
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	$(PY) bench/load.py
+
+# Refresh every Vietnamese catalogue after changing translatable strings
+# (`manage.py catalog <app> --fill file.json` writes translations).
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=tests --ignore=bench
+	$(PY) manage.py catalog --all
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles locale/.compiled

@@ -103,3 +103,10 @@ class TestAccessHelper:
 
         with pytest.raises(Http404):
             access.get_enterprise_or_404(officer_a, enterprise_b.pk)
+
+
+def test_an_english_browser_still_gets_vietnamese_until_english_is_chosen(client):
+    english_browser = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+    assert "Đăng nhập" in client.get(reverse("login"), **english_browser).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Log in" in client.get(reverse("login"), **english_browser).content.decode()
