@@ -1,0 +1,184 @@
+#!/usr/bin/env python
+"""Load test (`make load`): simulated officials and officers against gunicorn.
+
+    python bench/load.py [--users 50] [--seconds 60] [--enterprises 5000] [--reuse]
+
+Uses the dashboard benchmark's synthetic province-scale data and database
+(bench/dashboard.py explains which database), serves the portal with gunicorn on
+127.0.0.1 with production settings, and runs locust headless (bench/locustfile.py):
+a quarter of the users are officials browsing dashboards, the review queue, the
+registry and the Excel export; the others are union officers opening and saving
+their report for the open period, then submitting it. Prints requests/s,
+p50/p95 latency and failures per request and overall, then one JSON line.
+Goal: no failures and p95 under 500 ms on this 2-core machine.
+
+Only loopback traffic: the server and the load generator both run here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.dashboard import OUT, database_url, prepare_database  # noqa: E402
+
+PASSWORD = "Tai-thu-2030!"
+OPEN_PERIOD = "2030"
+PAST_PERIOD = "2025"
+GOAL_P95_MS = 500
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def prepare_data(enterprises: int, officers: int, *, reuse: bool) -> tuple[str, list[str]]:
+    """Synthetic data, an official and officers with a known password, an open period
+    whose reports of the officers' enterprises are not yet written."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    from bench import synthetic
+    from enterprises.models import Enterprise, UnionOfficer
+    from enterprises.roles import OFFICER
+    from indicators.models import EnterpriseReport, PeriodState, ReportingPeriod
+
+    call_command("migrate", verbosity=0)
+    if not (reuse and Enterprise.objects.count() == enterprises):
+        if Enterprise.objects.exists():
+            sys.exit("The benchmark database holds other data; run without --reuse to rebuild it.")
+        print(f"Building {enterprises:,} enterprises with every period's reports…", flush=True)
+        synthetic.build(enterprises)
+    official = synthetic.official()
+    official.set_password(PASSWORD)
+    official.save()
+
+    User = get_user_model()
+    group = Group.objects.get(name=OFFICER)
+    names = []
+    for enterprise in Enterprise.objects.filter(is_active=True).order_by("pk")[:officers]:
+        user, _created = User.objects.get_or_create(username=f"load.officer{enterprise.pk}")
+        user.set_password(PASSWORD)
+        user.save()
+        user.groups.add(group)
+        UnionOfficer.objects.update_or_create(user=user, defaults={"enterprise": enterprise})
+        names.append(user.username)
+    period = ReportingPeriod.objects.get(code=OPEN_PERIOD)
+    period.state = PeriodState.OPEN
+    period.save()
+    EnterpriseReport.objects.filter(period=period, enterprise__officers__user__username__in=names).delete()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return official.username, names
+
+
+def serve(env: dict, port: int, workers: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "hoanghop.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--threads", "2", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    for _attempt in range(60):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)
+            return server
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    sys.exit("gunicorn did not answer within 30 s")
+
+
+def read_stats(prefix: Path) -> list[dict]:
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--enterprises", type=int, default=5000)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--reuse", action="store_true", help="keep an already built benchmark database")
+    args = parser.parse_args()
+
+    url = database_url()
+    prepare_database(url, reuse=args.reuse)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "hoanghop.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "load-test-only-" + "x" * 40,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Plain HTTP on loopback: no HTTPS redirect, no secure-only cookies.
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SECURE_COOKIES": "0",
+        "DJANGO_HSTS_SECONDS": "0",
+        "AXES_FAILURE_LIMIT": "1000",
+    }
+    os.environ.update(env)
+    official, officers = prepare_data(args.enterprises, args.users, reuse=args.reuse)
+
+    port = free_port()
+    server = serve(env, port, args.workers)
+    OUT.mkdir(parents=True, exist_ok=True)
+    prefix = OUT / "load"
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+             "--users", str(args.users), "--spawn-rate", "10", "--run-time", f"{args.seconds}s",
+             "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary",
+             "--stop-timeout", "10", "--loglevel", "WARNING"],
+            cwd=ROOT, check=False, timeout=args.seconds + 120,
+            env={**env, "LOAD_PASSWORD": PASSWORD, "LOAD_OFFICIAL": official,
+                 "LOAD_OFFICERS": ",".join(officers), "LOAD_OPEN_PERIOD": OPEN_PERIOD,
+                 "LOAD_PAST_PERIOD": PAST_PERIOD},
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    rows = read_stats(prefix)
+    print()
+    print(f"{'request':<22}{'count':>8}{'fail':>6}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
+    for row in rows:
+        print(f"{row['Name'][:22]:<22}{row['Request Count']:>8}{row['Failure Count']:>6}"
+              f"{float(row['Requests/s']):>8.1f}{row['50%']:>9}{row['95%']:>9}{float(row['Max Response Time']):>9.0f}")
+    total = next(row for row in rows if row["Name"] == "Aggregated")
+    result = {
+        "users": args.users,
+        "seconds": args.seconds,
+        "enterprises": args.enterprises,
+        "gunicorn_workers": args.workers,
+        "requests": int(total["Request Count"]),
+        "failures": int(total["Failure Count"]),
+        "requests_per_s": round(float(total["Requests/s"]), 1),
+        "p50_ms": float(total["50%"]),
+        "p95_ms": float(total["95%"]),
+        "database": url.split(":", 1)[0],
+        "load_avg_1m": round(os.getloadavg()[0], 2),
+    }
+    result["goal_met"] = result["failures"] == 0 and result["p95_ms"] < GOAL_P95_MS
+    print(f"goal (0 failures, p95 < {GOAL_P95_MS} ms): {'met' if result['goal_met'] else 'MISSED'}")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
