@@ -2,18 +2,20 @@
 
 Two layers, neither of which knows about requests:
 
-- `WorkbookWriter` / `SheetWriter`: a streaming xlsx writer (openpyxl write-only
-  mode, so memory stays flat however many enterprises there are). It is the one
+- `WorkbookWriter` / `SheetWriter`: a streaming xlsx writer over XlsxWriter in its
+  constant_memory mode (each row goes to a temporary file as soon as the next one
+  starts, so memory stays flat however many enterprises there are). It is the one
   place that turns Python values into cells, and it does so safely: text from users
-  never becomes a formula, characters Excel refuses are removed, numbers and dates
-  stay numbers and dates. Styles are resolved once per distinct `Style`, not per cell.
+  is always written as text, never as a formula, with the characters Excel refuses
+  removed; numbers and dates stay numbers and dates. Each distinct `Style` becomes
+  one XlsxWriter format, made once.
 - `DistrictReport`: the four sheets (Tổng hợp, Doanh nghiệp, Nhiệm vụ, Hoạt động),
   written row by row from `indicators.progress`, which alone computes the figures,
   so the workbook shows the same numbers as the dashboards and the API.
 
-The report talks to its writer through a small surface (`add_sheet`, `save`;
-`write`, `merge`, `row` on a sheet); the benchmark drives the same report through
-an unstyled xlsxwriter backend to measure the floor.
+The report talks to its writer through a small surface (`add_sheet`, `close`;
+`write` on a sheet); the benchmark drives the same report through an unstyled
+backend to measure the floor.
 """
 
 from __future__ import annotations
@@ -27,23 +29,16 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
-import openpyxl
+import xlsxwriter
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import to_excel
-from openpyxl.utils.indexed_list import IndexedList
-from openpyxl.worksheet.header_footer import HeaderFooter
-from openpyxl.worksheet.page import PageMargins
-from openpyxl.worksheet.properties import PageSetupProperties
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
 
 from enterprises.models import Enterprise
 from plans.models import Activity, Plan, Task, TaskStatus
@@ -53,7 +48,7 @@ from .models import ReportingPeriod, ReportStatus
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FONT_NAME = "Times New Roman"
-PAPER_A4 = "9"  # the paperSize code of A4 in SpreadsheetML
+PAPER_A4 = 9  # the paperSize code of A4 in SpreadsheetML
 
 # --- safe cell values -------------------------------------------------------------
 
@@ -61,9 +56,9 @@ PAPER_A4 = "9"  # the paperSize code of A4 in SpreadsheetML
 # with these as a formula; full-width forms are included because some input methods
 # produce them and Excel accepts them too.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-# openpyxl's list of control characters XML 1.0 forbids, plus what no XML parser
-# accepts either: lone surrogates and the two non-characters U+FFFE / U+FFFF.
-_ILLEGAL = re.compile(ILLEGAL_CHARACTERS_RE.pattern + "|[\ud800-\udfff\ufffe\uffff]")
+# The control characters XML 1.0 forbids (all below U+0020 but tab, LF and CR), and what
+# no XML parser accepts either: lone surrogates and the non-characters U+FFFE / U+FFFF.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 MAX_TEXT_LENGTH = 32767  # Excel's limit for one cell
 
 
@@ -79,8 +74,16 @@ def looks_like_formula(value: str) -> bool:
     return value.startswith(FORMULA_TRIGGERS)
 
 
-class Formula(str):
-    """A formula the report itself writes ("=SUM(E9:E20)"): the only text stored as one."""
+@dataclass(frozen=True)
+class Formula:
+    """A formula the report itself writes: the only thing stored as one.
+
+    `result` is its value as the report computed it, stored with the formula so that
+    viewers which show a file without recalculating it (previews, phone apps) show
+    the figure too; "" for a blank result."""
+
+    text: str  # "=SUM(E9:E20)"
+    result: int | float | str
 
 
 @dataclass(frozen=True)
@@ -93,10 +96,13 @@ class Style:
     underline: bool = False
     color: str | None = None  # font colour, RRGGBB
     fill: str | None = None  # background, RRGGBB
-    align: str = "left"
-    valign: str = "center"
+    align: str = "left"  # left, center, right, justify
+    valign: str = "center"  # top, center, bottom
     wrap: bool = True
     border: bool = False
+    # "below" / "above": a bordered cell that reads as one box with the cell below or
+    # above it, so the border between the two is left out (see write_enterprises).
+    joins: str | None = None
     number_format: str = "General"
     indent: int = 0
 
@@ -109,29 +115,49 @@ class Style:
         return self.border or self.fill is not None
 
 
-THIN = Side(style="thin", color="000000")
+class Margins(NamedTuple):
+    """Page margins in inches."""
+
+    left: float
+    right: float
+    top: float
+    bottom: float
+
+
+# Decree 30/2020: margins top/bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
+PORTRAIT_MARGINS = Margins(left=1.18, right=0.59, top=0.79, bottom=0.79)
+LANDSCAPE_MARGINS = Margins(left=0.59, right=0.59, top=0.79, bottom=0.59)
+PAGE_NUMBER = f'&C&"{FONT_NAME},Regular"&12&P'  # the page number, top centre
 
 
 class WorkbookWriter:
-    """A streaming workbook: sheets are written row by row to temporary files and
-    zipped on save, so a report of 20,000 enterprises needs no more memory than one
-    of 20. Columns widths, frozen panes and page set-up are fixed when a sheet is
-    added, before its first row, as the streaming format requires."""
+    """A streaming workbook written to `target` (a path or a binary file object).
 
-    def __init__(self, *, title: str = "", creator: str = "", xml_rows: bool = True):
-        self.book = Workbook(write_only=True)
-        self.xml_rows = xml_rows  # False: always through openpyxl's cells (see SheetWriter)
-        # Times New Roman as the workbook's default font ("Normal" style): empty cells,
-        # and the unit of column widths, then agree with every written cell. openpyxl
-        # has no public setter for it; the default is font 0 of the style sheet.
-        self.book._fonts = IndexedList([Font(name=FONT_NAME, size=DEFAULT_SIZE)])
-        self.book.properties.title = title or None
-        self.book.properties.creator = creator or None
-        self._arrays: dict[tuple[Style, bool], Any] = {}
-        self._by_id: dict[tuple[int, bool], Any] = {}
-        self._ids: dict[tuple[int, bool], int] = {}
-        self._styles_seen: list[Style] = []  # keeps the ids in _by_id valid
-        self.sheets: list[SheetWriter] = []
+    XlsxWriter's constant_memory mode keeps one row of a sheet in memory: a row is
+    final as soon as a cell of a later row is written, and cells can be merged only
+    within the row being written. Column widths, frozen panes and page set-up are
+    given when a sheet is added."""
+
+    def __init__(self, target, *, title: str = "", creator: str = ""):
+        self.book = xlsxwriter.Workbook(target, {
+            "constant_memory": True,
+            # Text is only ever written with write_string; these keep XlsxWriter from
+            # reading numbers, formulas or links into strings anywhere it might.
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            # Times New Roman 12 as the workbook's default font ("Normal" style): empty
+            # cells, and the unit of column widths, then agree with every written cell.
+            "default_format_properties": {"font_name": FONT_NAME, "font_size": DEFAULT_SIZE},
+            # The default column of that font is 72 px wide (8-px digit), its row 21 px high.
+            "default_column_width": 9 * DIGIT_PX,
+            "default_row_height": 21,
+        })
+        self.book.set_properties({"title": title, "author": creator})
+        self._formats: dict[tuple[Style, bool], Format] = {}
+        # Looked up by identity first: hashing a Style's fields for every cell would cost
+        # more than writing the cell. The Style is kept with its format, so its id stays valid.
+        self._by_id: dict[tuple[int, bool], tuple[Style, Format]] = {}
 
     def add_sheet(
         self,
@@ -141,134 +167,144 @@ class WorkbookWriter:
         landscape: bool = False,
         freeze: str | None = None,
         title_rows: tuple[int, int] | None = None,
-        margins: PageMargins | None = None,
+        margins: Margins = PORTRAIT_MARGINS,
+        numbered: bool = True,
     ) -> SheetWriter:
-        ws = self.book.create_sheet(sheet_title(title))
-        for index, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = width
+        ws = self.book.add_worksheet(sheet_title(title))
+        for column, width in enumerate(widths):
+            # In pixels: a width of w is w digits of the default font, w × 8 px, as the
+            # row heights (text_lines) assume; XlsxWriter's set_column would add 5 px.
+            ws.set_column_pixels(column, column, round(width * DIGIT_PX))
         if freeze:
-            ws.freeze_panes = freeze
-        ws.page_setup.paperSize = PAPER_A4
-        ws.page_setup.orientation = "landscape" if landscape else "portrait"
+            ws.freeze_panes(freeze)
+        ws.set_paper(PAPER_A4)
+        if landscape:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
         # Fit every column on the page width; as many pages down as the rows need.
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.print_options.horizontalCentered = True
-        # Decree 30/2020: margins top/bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
-        ws.page_margins = margins or PageMargins(
-            left=1.18, right=0.59, top=0.79, bottom=0.79, header=0.3, footer=0.3
-        )
-        # Page numbers at the top centre, from the second page on (Decree 30/2020).
-        header = HeaderFooter(differentFirst=True)
-        header.oddHeader.center.text = "&P"
-        header.oddHeader.center.font = f"{FONT_NAME},Regular"
-        header.oddHeader.center.size = 12
-        ws.HeaderFooter = header
+        ws.fit_to_pages(1, 0)
+        ws.center_horizontally()
+        ws.set_margins(left=margins.left, right=margins.right, top=margins.top, bottom=margins.bottom)
+        if numbered:
+            ws.set_header(PAGE_NUMBER)
         if title_rows:
-            ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
-        sheet = SheetWriter(self, ws, widths)
-        self.sheets.append(sheet)
-        return sheet
+            ws.repeat_rows(title_rows[0] - 1, title_rows[1] - 1)
+        return SheetWriter(self, ws, widths)
 
-    def style_array(self, style: Style, ws, *, as_text: bool = False):
-        """The workbook's style record for a Style, built once: setting fonts and
-        borders cell by cell would hash a font object per cell."""
-        # Looked up by identity first: hashing a Style's twelve fields for every cell would
-        # cost more than the rest of the lookup (_styles_seen keeps each id from being reused).
-        array = self._by_id.get((id(style), as_text))
-        if array is not None:
-            return array
+    def format(self, style: Style, *, as_text: bool = False) -> Format:
+        """The workbook's format for a Style, made once."""
+        found = self._by_id.get((id(style), as_text))
+        if found is not None:
+            return found[1]
         key = (style, as_text)
-        array = self._arrays.get(key)
-        if array is None:
-            prototype = Cell(ws)
-            prototype.font = Font(
-                name=FONT_NAME, size=style.size, bold=style.bold, italic=style.italic,
-                underline="single" if style.underline else None, color=style.color,
-            )
-            prototype.alignment = Alignment(
-                horizontal=style.align, vertical=style.valign, wrap_text=style.wrap,
-                indent=style.indent,
-            )
-            if style.border:
-                prototype.border = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+        cell_format = self._formats.get(key)
+        if cell_format is None:
+            properties = {
+                # Not tied to the theme's body font (Calibri), which Excel would show instead.
+                "font_name": FONT_NAME, "font_scheme": "none", "font_size": style.size, "bold": style.bold,
+                "italic": style.italic, "underline": 1 if style.underline else 0,
+                "align": style.align, "valign": "vcenter" if style.valign == "center" else style.valign,
+                "text_wrap": style.wrap, "num_format": style.number_format, "indent": style.indent,
+                # "Quote prefix": the cell stays text even if someone edits it and presses
+                # Enter, as when a value is typed with a leading apostrophe.
+                "quote_prefix": as_text,
+            }
+            if style.color:
+                properties["font_color"] = f"#{style.color}"
             if style.fill:
-                prototype.fill = PatternFill("solid", start_color=style.fill, end_color=style.fill)
-            prototype.number_format = style.number_format
-            # "Quote prefix": the cell is text even if someone edits it and presses
-            # Enter, as when a value is typed with a leading apostrophe.
-            prototype.quotePrefix = as_text
-            array = self._arrays[key] = prototype._style
-        self._by_id[(id(style), as_text)] = array
-        self._styles_seen.append(style)
-        return array
+                properties.update(pattern=1, bg_color=f"#{style.fill}")
+            if style.border:
+                properties["border"] = 1
+                if style.joins:
+                    properties["bottom" if style.joins == "below" else "top"] = 0
+            cell_format = self._formats[key] = self.book.add_format(properties)
+        self._by_id[(id(style), as_text)] = (style, cell_format)
+        return cell_format
 
-    def style_id(self, style: Style, *, as_text: bool = False) -> int:
-        """The index of a Style's record among the workbook's cell formats (a cell's "s")."""
-        key = (id(style), as_text)
-        index = self._ids.get(key)
-        if index is None:
-            array = self.style_array(style, self.sheets[-1].ws, as_text=as_text)
-            index = self._ids[key] = self.book._cell_styles.add(array)
-        return index
-
-    def save(self, target) -> None:
-        """Write the workbook to a path or a binary file object."""
-        self.book.save(target)
+    def close(self) -> None:
+        """Finish the workbook: the sheets' rows are zipped into the target."""
+        self.book.close()
 
 
 class SheetWriter:
     """Rows of one sheet, written in order. `write` takes a row's values and their
-    styles; a value may be text, a number, a date, a `Formula` or None.
-
-    Two ways to hand a row to openpyxl's write-only sheet, with the same result:
-    - as ready-made SpreadsheetML (`<row><c …/></row>`), when openpyxl streams through
-      its own ElementTree writer (no lxml installed): its generic serializer builds and
-      walks an element tree for every cell, most of the time of a large export, while
-      the XML of a row is simple enough to write directly;
-    - as openpyxl cells otherwise (lxml's writer takes no ready-made XML).
-    """
+    styles; a value may be text, a number, a date, a `Formula` or None."""
 
     def __init__(self, writer: WorkbookWriter, ws, widths: Sequence[float]):
         self.writer = writer
         self.ws = ws
         self.widths = list(widths)
-        self.row = 0  # the last row written
-        self.letters = [get_column_letter(column) for column in range(1, len(widths) + 1)]
-        self.as_xml = writer.xml_rows and _take_rows_as_xml(ws)
-        if not self.as_xml:
-            # openpyxl's conversion of appended values would first try each finished cell
-            # as a value and fail: an exception per cell.
-            ws._values_to_row = _as_given
+        self.row = 0  # the last row written, counted from 1 as Excel does
 
     @property
     def columns(self) -> int:
         return len(self.widths)
 
-    def write(self, values: Sequence, styles: Sequence[Style] | Style, *, height: float | None = None) -> int:
-        """Append one row; returns its number."""
+    def write(
+        self,
+        values: Sequence,
+        styles: Sequence[Style] | Style,
+        *,
+        height: float | None = None,
+        merge: Iterable[tuple[int, int]] = (),
+    ) -> int:
+        """Append one row; returns its number. `merge` lists the (first, last) columns,
+        counted from 1, that are merged into one cell in this row; the first one holds
+        the value."""
         if isinstance(styles, Style):
             styles = [styles] * len(values)
         elif len(values) < len(styles):
             # Cells without a value still draw their borders.
             values = list(values) + [None] * (len(styles) - len(values))
+        row = self.row  # XlsxWriter counts from 0
         self.row += 1
+        ws, cell_format = self.ws, self.writer.format
         # Every row gets its height: neither Excel nor LibreOffice reliably fits the
-        # height of wrapped text when opening a file, and merged cells never.
-        height = round(height or self.fit(values, styles), 1)
-        if self.as_xml:
-            self.ws.append((self.row_xml(values, styles, height),))
-        else:
-            dimensions = self.ws.row_dimensions
-            dimensions[self.row].height = height
-            cells = [
-                self.cell(value, style, column)
-                for column, (value, style) in enumerate(zip(values, styles), start=1)
-            ]
-            self.ws.append([cell for cell in cells if cell is not None])
-            del dimensions[self.row]  # written with the row; keeping it would grow with the sheet
+        # height of wrapped text when opening a file, and merged cells never. It is
+        # stored in whole pixels (¾ pt), rounded down: LibreOffice lays a row out a
+        # pixel taller than it is stored, and rounding up would push rows to a new page.
+        ws.set_row_pixels(row, int((height or self.fit(values, styles)) * 4 / 3))
+        merged = False
+        for first, last in merge:
+            if last > first:
+                merged = True
+                ws.merge_range(row, first - 1, row, last - 1, None, cell_format(styles[first - 1] or PLAIN))
+        written = False
+        for column, (value, style) in enumerate(zip(values, styles)):
+            written = self.cell(row, column, value, style or PLAIN) or written
+        if not (written or merged):
+            # A row without cells is dropped by the streaming writer, and its height
+            # with it: a spacer row keeps one blank cell.
+            ws.write_blank(row, 0, None, cell_format(PLAIN))
         return self.row
+
+    def cell(self, row: int, column: int, value, style: Style) -> bool:
+        """Write one cell; False if there was nothing to write."""
+        ws, cell_format = self.ws, self.writer.format
+        if value is None:
+            if not style.shows_when_empty:
+                return False
+            ws.write_blank(row, column, None, cell_format(style))
+        elif isinstance(value, (int, float, Decimal)):  # bool is an int
+            value = float(value) if isinstance(value, Decimal) else value
+            # NaN and infinity have no place in a sheet: Excel would call the file corrupt.
+            if not math.isfinite(value):
+                return self.cell(row, column, None, style)
+            ws.write_number(row, column, value, cell_format(style))
+        elif isinstance(value, str):
+            # Always write_string: text is never turned into a formula, a number or a link.
+            value = clean_text(value)
+            ws.write_string(row, column, value, cell_format(style, as_text=looks_like_formula(value)))
+        elif isinstance(value, Formula):
+            ws.write_formula(row, column, value.text, cell_format(style), value.result)
+        elif isinstance(value, (date, datetime)):
+            if isinstance(value, datetime) and timezone.is_aware(value):
+                value = timezone.localtime(value).replace(tzinfo=None)
+            ws.write_datetime(row, column, value, cell_format(style))
+        else:
+            return self.cell(row, column, str(value), style)
+        return True
 
     def fit(self, values: Sequence, styles: Sequence[Style]) -> float:
         """The height of a row whose cells are not merged: its tallest cell."""
@@ -282,112 +318,10 @@ class SheetWriter:
                 tallest = max(tallest, style.size * LINE_FACTOR + LINE_PADDING)
         return tallest or DEFAULT_SIZE * LINE_FACTOR + LINE_PADDING
 
-    def merge(self, row: int, first: int, last: int, *, down_to: int | None = None) -> None:
-        """Merge columns first..last of a row (and of the rows below it, down to `down_to`)."""
-        if last > first or (down_to or row) > row:
-            self.ws.merged_cells.add(
-                f"{get_column_letter(first)}{row}:{get_column_letter(last)}{down_to or row}"
-            )
 
-    def row_xml(self, values: Sequence, styles: Sequence[Style], height: float) -> str:
-        """The <row> element with its <c> cells, as openpyxl writes them."""
-        row, style_id = self.row, self.writer.style_id
-        parts = [f'<row r="{row}" ht="{height}" customHeight="1">']
-        for letter, value, style in zip(self.letters, values, styles):
-            kind, value = cell_value(value)
-            if style is None:
-                style = PLAIN
-            if kind is EMPTY:
-                if style.shows_when_empty:
-                    parts.append(f'<c r="{letter}{row}" s="{style_id(style)}"/>')
-            elif kind is TEXT:
-                s = style_id(style, as_text=looks_like_formula(value))
-                space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
-                parts.append(
-                    f'<c r="{letter}{row}" s="{s}" t="inlineStr"><is><t{space}>{xml_text(value)}</t></is></c>'
-                )
-            elif kind is FORMULA:
-                parts.append(f'<c r="{letter}{row}" s="{style_id(style)}"><f>{xml_text(value[1:])}</f></c>')
-            else:  # a number, or a date as Excel counts days
-                number = to_excel(value) if kind is DATE else value
-                parts.append(f'<c r="{letter}{row}" s="{style_id(style)}"><v>{number!r}</v></c>')
-        parts.append("</row>")
-        return "".join(parts)
-
-    def cell(self, value, style: Style | None, column: int):
-        """An openpyxl cell (the path without ready-made XML)."""
-        if style is None:
-            style = PLAIN
-        ws, row, array = self.ws, self.row, self.writer.style_array
-        kind, value = cell_value(value)
-        if kind is EMPTY:
-            if not style.shows_when_empty:
-                return None
-            return Cell(ws, row=row, column=column, style_array=array(style, ws))
-        if kind is FORMULA or kind is TEXT:
-            as_text = kind is TEXT and looks_like_formula(value)
-            cell = Cell(ws, row=row, column=column, style_array=array(style, ws, as_text=as_text))
-            # Set the type ourselves: openpyxl would read a text's leading "=" as a formula.
-            cell._value, cell.data_type = value, "f" if kind is FORMULA else "s"
-            return cell
-        return Cell(ws, row=row, column=column, value=value, style_array=array(style, ws))
-
-
-EMPTY, TEXT, FORMULA, NUMBER, DATE = "empty", "text", "formula", "number", "date"
-
-
-def cell_value(value) -> tuple[str, Any]:
-    """What a Python value becomes in a cell: (kind, value as stored)."""
-    if value is None:
-        return EMPTY, None
-    if isinstance(value, Formula):
-        return FORMULA, str(value)
-    if isinstance(value, str):
-        return TEXT, clean_text(value)
-    if isinstance(value, bool):
-        return NUMBER, int(value)
-    if isinstance(value, int):
-        return NUMBER, value
-    if isinstance(value, (float, Decimal)):
-        value = float(value)
-        # NaN and infinity have no place in a sheet: Excel would call the file corrupt.
-        return (NUMBER, value) if math.isfinite(value) else (EMPTY, None)
-    if isinstance(value, datetime):
-        return DATE, timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    if isinstance(value, date):
-        return DATE, value
-    return TEXT, clean_text(str(value))
-
-
-_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-
-
-def xml_text(text: str) -> str:
-    return text.translate(_XML_ESCAPES)
-
-
-def _take_rows_as_xml(ws) -> bool:
-    """Have a write-only sheet take each appended row as its finished XML.
-
-    openpyxl (3.1) appends a row by converting its values to cells (_values_to_row) and
-    serialising them with its sheet writer's write_row; both are replaced here, for this
-    sheet only. This needs openpyxl's ElementTree stream, whose writer takes text as it
-    is; with lxml, the sheet keeps openpyxl's cells.
-    """
-    if openpyxl.LXML:
-        return False
-    ws._get_writer()  # writes the sheet's head: widths and panes are set before, in add_sheet
-    ws._values_to_row = _as_given
-    ws._writer.write_row = _write_row_xml
-    return True
-
-
-def _as_given(row, row_index):
-    return row
-
-
-def _write_row_xml(xf, row, row_index):
-    xf._file(row[0])
+def column_letter(column: int) -> str:
+    """'A' for column 1."""
+    return xl_col_to_name(column - 1)
 
 
 def sheet_title(title: str) -> str:
@@ -557,6 +491,9 @@ LD_CENTER = LD.but(align="center")
 LD_INT = LD.but(align="right", number_format="#,##0")
 LD_PCT = LD.but(align="right", number_format="0.0%")
 LD_DATE = LD.but(align="center", number_format="DD/MM/YYYY")
+# A heading over both header rows of "Doanh nghiệp": two cells drawn as one box.
+LH_OVER = LH.but(joins="below", valign="bottom")
+LH_UNDER = LH.but(joins="above")
 LD_GROUP = Style(size=11, bold=True, border=True, fill=GREY_FILL, valign="top")
 MUTED = "7F7F7F"
 
@@ -580,6 +517,7 @@ class DistrictReport:
     """The workbook for one period. `write(target)` streams it to a path or file."""
 
     def __init__(self, period: ReportingPeriod, *, today: date | None = None, writer_class=None):
+        # writer_class: WorkbookWriter, or the benchmark's unstyled floor.
         self.period = period
         self.today = today or timezone.localdate()
         self.writer_class = writer_class or WorkbookWriter
@@ -607,8 +545,9 @@ class DistrictReport:
         }
 
     def write(self, target) -> None:
+        """Stream the workbook to a path or a binary file object."""
         with translation.override(settings.LANGUAGE_CODE):
-            writer = self.writer_class(title=self.title(), creator=self.body)
+            writer = self.writer_class(target, title=self.title(), creator=self.body)
             tasks = self.tasks()
             activity_totals = self.activities().aggregate(count=Count("pk"), workers=Sum("workers_reached"))
             self.write_summary(writer, progress.commune_progress(self.period, indicators=self.indicators),
@@ -616,7 +555,7 @@ class DistrictReport:
             self.write_enterprises(writer, progress.enterprise_rows(self.period))
             self.write_tasks(writer, tasks)
             self.write_activities(writer)
-            writer.save(target)
+            writer.close()
 
     def title(self) -> str:
         if self.plan:
@@ -632,7 +571,10 @@ class DistrictReport:
     def write_summary(self, writer, commune: progress.Progress, tasks, activity_totals) -> None:
         years = self.target_years
         widths = [5, 22] + [9] * len(years) + [9, 9, 8, 12]
-        sheet = writer.add_sheet(_("Commune summary"), widths=widths)
+        # No page number: Decree 30/2020 numbers pages from the second on, and XlsxWriter
+        # cannot leave out the first page's header alone; the report itself takes one
+        # page, and the list sheets after it carry the numbers.
+        sheet = writer.add_sheet(_("Commune summary"), widths=widths, numbered=False)
         last = sheet.columns
         left, right = (1, 3), (4, last)
         full = sum(widths)
@@ -640,14 +582,11 @@ class DistrictReport:
         def pair(left_text, left_style, right_text, right_style, height=None):
             values = [left_text, None, None, right_text] + [None] * (last - 4)
             styles = [left_style] * 3 + [right_style] * (last - 3)
-            row = sheet.write(values, styles, height=height)
-            sheet.merge(row, *left)
-            sheet.merge(row, *right)
+            sheet.write(values, styles, height=height, merge=(left, right))
 
         def paragraph(text, style, height=None):
-            row = sheet.write([text] + [None] * (last - 1), style,
-                              height=height or text_height(text, full, style))
-            sheet.merge(row, 1, last)
+            sheet.write([text] + [None] * (last - 1), style,
+                        height=height or text_height(text, full, style), merge=[(1, last)])
 
         # The header block of Decree 30/2020: the body on the left, the nation on the right.
         body_first, body_second = body_lines(self.body)
@@ -764,8 +703,8 @@ class DistrictReport:
             "(group B) are listed in grey italics and not counted; figures of reports still in draft "
             "are not shown."
         ) % {"summary": _("Commune summary")}
-        row = sheet.write([note] + [None] * (last - 1), LIST_NOTE, height=text_height(note, full, LIST_NOTE))
-        sheet.merge(row, 1, last)
+        sheet.write([note] + [None] * (last - 1), LIST_NOTE, height=text_height(note, full, LIST_NOTE),
+                    merge=[(1, last)])
         sheet.write([], [], height=6)
 
         # Two header rows: the indicator over its two columns, then "met" and "rate".
@@ -779,13 +718,14 @@ class DistrictReport:
             widths[i] + widths[i + 1] for i in range(first_indicator - 1, len(widths), 2) for _k in (0, 1)
         ]
         header_height = max(text_height(h, w, LH) for h, w in zip(top, spans) if h)
-        upper = sheet.write(top, LH, height=header_height)
-        lower = sheet.write(bottom, LH, height=text_height(_("Workers who met it"), widths[-2], LH))
-        for column in range(1, first_indicator):
-            sheet.merge(upper, column, column, down_to=lower)
-        for index in range(len(indicators)):
-            column = first_indicator + 2 * index
-            sheet.merge(upper, column, column + 1)
+        # The first columns' headings stand over both header rows. The streaming writer
+        # merges cells only within a row, so each is drawn as one box of two cells with
+        # no border between them, its heading at the foot of the upper one.
+        lead = first_indicator - 1
+        sheet.write(top, [LH_OVER] * lead + [LH] * (last - lead), height=header_height,
+                    merge=[(column, column + 1) for column in range(first_indicator, last, 2)])
+        sheet.write(bottom, [LH_UNDER] * lead + [LH] * (last - lead),
+                    height=text_height(_("Workers who met it"), widths[-2], LH))
 
         approved = [r for r in rows if r.status == ReportStatus.APPROVED]
         others = [r for r in rows if r.status != ReportStatus.APPROVED]
@@ -795,23 +735,30 @@ class DistrictReport:
         self._group_row(sheet, _("A. Enterprises with an approved report (counted in the commune's figures)"))
         number_ = 0
         first_data = sheet.row + 1
+        sums = [0] * last  # of each column over group A: the totals' cached results
         for enterprise in approved:
             number_ += 1
-            sheet.write(self._enterprise_values(number_, enterprise), counted_styles)
+            values = self._enterprise_values(number_, enterprise)
+            sheet.write(values, counted_styles)
+            for index in range(4, len(values)):
+                sums[index] += values[index] or 0
         last_data = sheet.row
         if not approved:
             self._empty_row(sheet, _("None."))
         # The totals: real formulas over group A, agreeing with "Tổng hợp".
         totals = [None, _("Total (approved reports)"), None, _("%(count)s enterprises") % {"count": number(len(approved))}]
         row = sheet.row + 1
+        workers = sums[4]
         for column in range(5, last + 1):
-            letter = get_column_letter(column)
+            letter = column_letter(column)
             is_rate = column >= first_indicator and (column - first_indicator) % 2 == 1
             if is_rate:
-                met, workers = get_column_letter(column - 1), "E"
-                totals.append(Formula(f'=IF({workers}{row}=0,"",{met}{row}/{workers}{row})'))
+                met = column_letter(column - 1)
+                totals.append(Formula(
+                    f'=IF(E{row}=0,"",{met}{row}/E{row})', sums[column - 2] / workers if workers else "",
+                ))
             elif approved:
-                totals.append(Formula(f"=SUM({letter}{first_data}:{letter}{last_data})"))
+                totals.append(Formula(f"=SUM({letter}{first_data}:{letter}{last_data})", sums[column - 1]))
             else:
                 totals.append(0)
         sheet.write(totals, [total(s) for s in counted_styles])
@@ -880,8 +827,9 @@ class DistrictReport:
             ], styles)
         if not tasks:
             self._empty_row(sheet, _("None."))
+        activities = sum(task.period_activities for task in tasks)
         totals = [None, _("Total (tasks)"), None, None, None,
-                  Formula(f"=SUM(F{first}:F{sheet.row})") if tasks else 0, None]
+                  Formula(f"=SUM(F{first}:F{sheet.row})", activities) if tasks else 0, None]
         sheet.write(totals, [total(s) for s in styles])
 
     # --- Hoạt động -----------------------------------------------------------------
@@ -912,9 +860,10 @@ class DistrictReport:
             .order_by("date", "pk")
         )
         first = sheet.row + 1
-        count = 0
+        count = reached = 0
         # In chunks, so that a long list never sits in memory whole.
         for count, activity in enumerate(activities.iterator(chunk_size=1000), start=1):
+            reached += activity.workers_reached or 0
             sheet.write([
                 count, activity.date, activity.task.code, activity.title, activity.place,
                 activity.organiser, enterprise_list(activity.enterprises.all()), activity.workers_reached,
@@ -922,7 +871,7 @@ class DistrictReport:
         if not count:
             self._empty_row(sheet, _("No activity was recorded in this period."))
         totals = [None, None, None, _("Total (attendances)"), None, None, None,
-                  Formula(f"=SUM(H{first}:H{sheet.row})") if count else 0]
+                  Formula(f"=SUM(H{first}:H{sheet.row})", reached) if count else 0]
         sheet.write(totals, [total(s) for s in styles])
 
     # --- shared pieces of the list sheets ---------------------------------------------
@@ -934,19 +883,17 @@ class DistrictReport:
             (_("Reporting period: %(period)s") % {"period": self.period_text()}, LIST_SUBTITLE),
             (self.attached_to(), LIST_SUBTITLE),
         ):
-            row = sheet.write([text] + [None] * (last - 1), style, height=text_height(text, full, style))
-            sheet.merge(row, 1, last)
+            sheet.write([text] + [None] * (last - 1), style, height=text_height(text, full, style),
+                        merge=[(1, last)])
 
     def _group_row(self, sheet, text: str) -> None:
         last = sheet.columns
-        row = sheet.write([text] + [None] * (last - 1), LD_GROUP,
-                          height=text_height(text, sum(sheet.widths), LD_GROUP))
-        sheet.merge(row, 1, last)
+        sheet.write([text] + [None] * (last - 1), LD_GROUP,
+                    height=text_height(text, sum(sheet.widths), LD_GROUP), merge=[(1, last)])
 
     def _empty_row(self, sheet, text: str) -> None:
         last = sheet.columns
-        row = sheet.write([text] + [None] * (last - 1), muted(LD))
-        sheet.merge(row, 1, last)
+        sheet.write([text] + [None] * (last - 1), muted(LD), merge=[(1, last)])
 
 
 # The list sheets open with LIST_TITLE_ROWS title rows (see _list_title) and a spacer;
@@ -954,7 +901,6 @@ class DistrictReport:
 # title rows are set to before the first row is written.
 LIST_TITLE_ROWS = 3
 LIST_HEADER = LIST_TITLE_ROWS + 2
-LANDSCAPE_MARGINS = PageMargins(left=0.59, right=0.59, top=0.79, bottom=0.59, header=0.3, footer=0.3)
 
 
 def fraction(percent_value: Decimal | None) -> float | None:

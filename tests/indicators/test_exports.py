@@ -18,7 +18,6 @@ d 150 = 30 % (behind: milestone 32.5), e 160 = 32 % (on track). Completeness 2/5
 
 import csv
 import datetime
-import functools
 import io
 import os
 import re
@@ -55,14 +54,6 @@ COMMUNE = {
 TARGETS = {"a": (0.90, 0.95), "b": (0.72, 0.85), "c": (0.65, 0.85), "d": (0.65, 0.80), "e": (0.35, 0.60)}
 
 
-@pytest.fixture(autouse=True, params=["xml rows", "openpyxl cells"])
-def row_path(request, monkeypatch):
-    """Every test runs on both ways the writer hands rows to openpyxl (see SheetWriter)."""
-    if request.param == "openpyxl cells":
-        monkeypatch.setattr(exports, "WorkbookWriter", functools.partial(exports.WorkbookWriter, xml_rows=False))
-    return request.param
-
-
 @pytest.fixture
 def year_2024(plan):
     return PeriodFactory(year=2024, kind=PeriodKind.ANNUAL)
@@ -83,11 +74,12 @@ def data_set(year_2024, enterprise_a, enterprise_b):
     return year_2024
 
 
-def workbook(period, **kwargs):
+def workbook(period, *, today=TODAY, data_only=False):
+    """The workbook as openpyxl reads it back; data_only: the formulas' stored results."""
     buffer = io.BytesIO()
-    exports.write_district_report(period, buffer, today=kwargs.pop("today", TODAY))
+    exports.write_district_report(period, buffer, today=today)
     buffer.seek(0)
-    return load_workbook(buffer)
+    return load_workbook(buffer, data_only=data_only)
 
 
 def find_row(ws, column, value):
@@ -260,6 +252,19 @@ class TestEnterpriseSheet:
         assert [values[letter] for letter in "GIKMO"] == [met for met, _rate, _label in COMMUNE.values()]
         assert totals[4].number_format == "#,##0" and totals[7].number_format == "0.0%"
 
+    def test_the_totals_carry_their_results_for_viewers_that_do_not_recalculate(self, data_set):
+        ws = workbook(data_set, data_only=True)["Doanh nghiệp"]
+        totals = [cell.value for cell in find_row(ws, 2, "Cộng (các báo cáo đã duyệt)")]
+        assert totals[4:6] == [500, 220]
+        assert totals[6:16:2] == [met for met, _rate, _label in COMMUNE.values()]
+        assert totals[7:16:2] == pytest.approx([rate for _met, rate, _label in COMMUNE.values()])
+
+    def test_a_rate_over_no_workers_is_left_blank(self, year_2024):
+        ws = workbook(year_2024, data_only=True)["Doanh nghiệp"]
+        totals = [cell.value for cell in find_row(ws, 2, "Cộng (các báo cáo đã duyệt)")]
+        assert totals[4:6] == [0, 0]
+        assert set(totals[7:16:2]) <= {None, ""}
+
     def test_reports_not_approved_are_listed_grey_and_italic_outside_the_totals(self, data_set):
         ws = workbook(data_set)["Doanh nghiệp"]
         totals_row = find_row(ws, 2, "Cộng (các báo cáo đã duyệt)")[0].row
@@ -358,16 +363,11 @@ class TestSafety:
 
 
 class TestLayout:
-    def test_rows_are_handed_to_openpyxl_as_xml_unless_lxml_streams_them(self, row_path):
-        import openpyxl
-
-        sheet = exports.WorkbookWriter(xml_rows=row_path == "xml rows").add_sheet("x", widths=[10])
-        assert sheet.as_xml is (row_path == "xml rows" and not openpyxl.LXML)
-
     def test_times_new_roman_throughout(self, data_set):
         book = workbook(data_set)
-        fonts = {c.font.name for ws in book for row in ws.iter_rows() for c in row if c.value is not None}
-        assert fonts == {"Times New Roman"}
+        fonts = {(c.font.name, c.font.scheme) for ws in book for row in ws.iter_rows() for c in row if c.value is not None}
+        # No font is tied to the theme's body font, which Excel would show instead of the name.
+        assert fonts == {("Times New Roman", None)}
         assert book._fonts[0].name == "Times New Roman"  # the default, for empty cells and widths
 
     def test_every_sheet_prints_on_a4_fitted_to_the_width(self, data_set):
@@ -375,9 +375,17 @@ class TestLayout:
         for ws in book:
             assert ws.page_setup.paperSize in ("9", 9)
             assert ws.sheet_properties.pageSetUpPr.fitToPage
-            assert (int(ws.page_setup.fitToWidth), int(ws.page_setup.fitToHeight)) == (1, 0)
+            # fitToWidth="1" is the default, which XlsxWriter leaves out.
+            assert (int(ws.page_setup.fitToWidth or 1), int(ws.page_setup.fitToHeight)) == (1, 0)
         assert book["Tổng hợp"].page_setup.orientation == "portrait"
         assert {book[name].page_setup.orientation for name in ("Doanh nghiệp", "Nhiệm vụ", "Hoạt động")} == {"landscape"}
+
+    def test_the_list_sheets_number_their_pages_and_the_report_page_has_no_number(self, data_set):
+        book = workbook(data_set)
+        assert not book["Tổng hợp"].oddHeader.center.text  # Decree 30/2020: none on the first page
+        for name in ("Doanh nghiệp", "Nhiệm vụ", "Hoạt động"):
+            header = book[name].oddHeader.center
+            assert header.text.strip() == "&P" and header.font == "Times New Roman,Regular"
 
     def test_the_lists_freeze_and_repeat_their_header_rows(self, data_set):
         book = workbook(data_set)
@@ -397,6 +405,24 @@ class TestLayout:
         task = find_row(ws, 1, "1a")
         assert task[1].alignment.wrap_text
         assert ws.row_dimensions[task[1].row].height > 30  # the long task text gets its lines
+
+    def test_empty_spacer_rows_keep_their_heights(self, data_set):
+        ws = workbook(data_set)["Tổng hợp"]
+        # Heights are stored in whole pixels: 8 pt is 11 px, 8.25 pt.
+        assert ws["A3"].value is None and ws.row_dimensions[3].height == pytest.approx(8, abs=0.5)
+        assert ws["A5"].value is None and ws.row_dimensions[5].height == pytest.approx(12, abs=0.5)
+
+    def test_the_enterprise_headings_stand_over_both_header_rows(self, data_set):
+        ws = workbook(data_set)["Doanh nghiệp"]
+        # An indicator's name is merged over its two columns, above "met" and "rate".
+        assert {"G6:H6", "I6:J6", "O6:P6"} <= {str(r) for r in ws.merged_cells.ranges}
+        # The first columns' headings are boxes of two cells without a border between.
+        for letter in "ABCDEF":
+            upper, lower = ws[f"{letter}6"], ws[f"{letter}7"]
+            assert upper.value and lower.value is None
+            assert upper.border.bottom.style is None and lower.border.top.style is None
+            assert upper.border.top.style == lower.border.bottom.style == "thin"
+            assert upper.border.left.style == lower.border.left.style == "thin"
 
 
 class TestQueries:
