@@ -132,6 +132,8 @@ def main() -> None:
         "DJANGO_SECURE_COOKIES": "0",
         "DJANGO_HSTS_SECONDS": "0",
         "AXES_FAILURE_LIMIT": "1000",
+        # Collected static files stay with the benchmark's output, not in the checkout.
+        "DJANGO_STATIC_ROOT": str(OUT / "static"),
     }
     os.environ.update(env)
     official, officers = prepare_data(args.enterprises, args.users, reuse=args.reuse)
