@@ -21,7 +21,6 @@ import re
 import secrets
 import time
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +30,8 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+
+from hoanghop.xlsx import open_workbook_safely, sheet_rows
 
 from .models import Enterprise, Ownership, Sex, Worker
 from .validators import normalize_tax_code
@@ -211,29 +212,18 @@ def read_sheet(path_or_file, *, key_header: str, max_rows: int) -> Sheet:
     The header is searched in the first 15 rows of each sheet in turn, so a title
     block above it or an instructions sheet before it are fine.
     """
-    from openpyxl import load_workbook
-
-    if hasattr(path_or_file, "seek"):
-        path_or_file.seek(0)
-    if not zipfile.is_zipfile(path_or_file):
-        raise WorkbookError(_("The file is not an Excel workbook (.xlsx). If it is an old .xls file, open it in Excel and save it as “Excel Workbook (.xlsx)”."))
-    if hasattr(path_or_file, "seek"):
-        path_or_file.seek(0)
+    # Size, zip-bomb and damage checks, bounded columns: hoanghop.xlsx, shared by every import.
     try:
-        workbook = load_workbook(path_or_file, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged file
-        logger.info("Unreadable workbook uploaded", exc_info=True)
-        raise WorkbookError(_("The file could not be read as an Excel workbook: it may be damaged, protected by a password, or another kind of file. Save it again as .xlsx and retry."))
+        workbook = open_workbook_safely(path_or_file)
+    except ValidationError as error:
+        raise WorkbookError(" ".join(error.messages)) from None
     wanted = normalize_header(key_header)
     try:
         for worksheet in workbook.worksheets:
             if not hasattr(worksheet, "iter_rows"):  # a chart sheet
                 continue
-            worksheet.reset_dimensions()  # trust the cells, not the declared size
             header_row = None
-            for number, values in enumerate(
-                worksheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True), start=1
-            ):
+            for number, values in enumerate(sheet_rows(worksheet, max_row=HEADER_SEARCH_ROWS), start=1):
                 if any(normalize_header(value) == wanted for value in values):
                     header_row, raw = number, [cell_text(value) for value in values]
                     break
@@ -241,9 +231,7 @@ def read_sheet(path_or_file, *, key_header: str, max_rows: int) -> Sheet:
                 continue
             rows = []
             empty_run = 0
-            for number, values in enumerate(
-                worksheet.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1
-            ):
+            for number, values in enumerate(sheet_rows(worksheet, min_row=header_row + 1), start=header_row + 1):
                 if all(cell_text(value) == "" for value in values):
                     empty_run += 1
                     if empty_run >= EMPTY_ROWS_END:
@@ -259,6 +247,8 @@ def read_sheet(path_or_file, *, key_header: str, max_rows: int) -> Sheet:
             return Sheet(header_row, [normalize_header(h) for h in raw], raw, rows)
     except WorkbookError:
         raise
+    except ValidationError as error:
+        raise WorkbookError(" ".join(error.messages)) from None
     except Exception:
         logger.info("Workbook failed while reading", exc_info=True)
         raise WorkbookError(_("The file could not be read as an Excel workbook: it may be damaged, protected by a password, or another kind of file. Save it again as .xlsx and retry."))

@@ -7,8 +7,6 @@ to the wrong role; another enterprise's pages answer 404.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.contrib import messages
 import logging
 import smtplib
@@ -25,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from hoanghop.history import Children, history_of
 from indicators.models import EnterpriseReport
 from plans.models import Plan
 
@@ -55,13 +54,12 @@ from .forms import (
 )
 from .models import Enterprise, UnionOfficer, Worker, WorkerOutcome
 from .roster import roster_totals
-from .services import CHANGE_REASONS, Change, display, field_label
+from .services import CHANGE_REASONS
 
 logger = logging.getLogger(__name__)
 
 ENTERPRISES_PER_PAGE = 25
 WORKERS_PER_PAGE = 50
-HISTORY_SHOWN = 30
 PREVIEW_ROWS_SHOWN = 500
 ERRORS_SHOWN = 200
 IMPORT_TOKEN_AGE = 60 * 60  # an hour between the preview and the confirmation
@@ -76,72 +74,6 @@ def current_indicators() -> list:
 
 def paginate(request, queryset, per_page):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-# --- history ----------------------------------------------------------------------------
-
-
-@dataclass
-class HistoryEntry:
-    when: object
-    who: str
-    action: str
-    subject: str = ""
-    changes: list[Change] = field(default_factory=list)
-
-
-def _action(history_type: str) -> str:
-    return {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}[history_type]
-
-
-def history_entries(records, model, *, fields, subject=lambda record: "") -> list[HistoryEntry]:
-    """Who changed which of `fields`, when, old → new: newest first.
-
-    `records` are all the historical records of the objects shown, so that each one
-    is compared with the one before it in memory (no query per record).
-    """
-    previous_of = {}
-    entries = []
-    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
-        previous = previous_of.get(record.id)
-        previous_of[record.id] = record
-        changes = []
-        if record.history_type == "~" and previous is not None:
-            delta = record.diff_against(previous, included_fields=fields)
-            changes = [Change(field_label(model, c.field), display(model, c.field, c.old),
-                              display(model, c.field, c.new)) for c in delta.changes]
-        reason = CHANGE_REASONS.get(record.history_change_reason or "")
-        if record.history_type == "~" and not changes and not reason:
-            continue  # saved without changing anything
-        action = str(reason) if reason else _action(record.history_type)
-        who = full_name_of(record.history_user) if record.history_user else _("the system")
-        entries.append(HistoryEntry(record.history_date, who, action, subject(record), changes))
-    entries.reverse()
-    return entries
-
-
-def outcome_history_entries(records) -> list[HistoryEntry]:
-    """A worker's outcomes over time: met (with the date), date corrected, removed."""
-    entries = []
-    previous_of = {}
-    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
-        previous = previous_of.get(record.id)
-        previous_of[record.id] = record
-        name = record.indicator.name if record.indicator_id else "?"
-        old = display(WorkerOutcome, "achieved_on", previous.achieved_on if previous else None)
-        new = display(WorkerOutcome, "achieved_on", record.achieved_on)
-        if record.history_type == "+":
-            old = "—"
-        elif record.history_type == "-":
-            old, new = new, "—"
-        elif old == new:
-            continue
-        who = full_name_of(record.history_user) if record.history_user else _("the system")
-        reason = CHANGE_REASONS.get(record.history_change_reason or "")
-        entries.append(HistoryEntry(record.history_date, who, str(reason) if reason else _action(record.history_type),
-                                    _("Learning outcome"), [Change(name, old, new)]))
-    entries.reverse()
-    return entries
 
 
 # --- enterprises ------------------------------------------------------------------------
@@ -187,15 +119,10 @@ def enterprise_detail(request, pk):
         EnterpriseReport.objects.filter(enterprise=enterprise)
         .select_related("period").order_by("-period__end", "-period__kind")
     )
-    enterprise_fields = [f.name for f in Enterprise._meta.fields if f.name not in ("id", "created_at", "updated_at")]
-    history = history_entries(
-        enterprise.history.select_related("history_user"), Enterprise, fields=enterprise_fields
-    ) + history_entries(
-        UnionOfficer.history.filter(enterprise_id=enterprise.pk).select_related("history_user", "user"),
-        UnionOfficer, fields=["phone", "position"],
-        subject=lambda r: _("Officer %(name)s") % {"name": full_name_of(r.user)} if r.user_id else "",
+    officers_history = Children(
+        UnionOfficer.history.filter(enterprise_id=enterprise.pk).select_related("user"),
+        label=lambda r: _("Officer %(name)s") % {"name": full_name_of(r.user)}, fields=["phone", "position"],
     )
-    history.sort(key=lambda entry: entry.when, reverse=True)
     return render(request, "enterprises/enterprise_detail.html", {
         "enterprise": enterprise,
         "can_change": can_change_enterprise(request.user, enterprise),
@@ -205,8 +132,7 @@ def enterprise_detail(request, pk):
         "roster_rows": [(indicator, totals.met_count(indicator.pk), totals.rate(indicator.pk))
                         for indicator in indicators],
         "reports": reports,
-        "history": history[:HISTORY_SHOWN],
-        "history_more": max(0, len(history) - HISTORY_SHOWN),
+        "history": history_of(enterprise, children=[officers_history], reasons=CHANGE_REASONS),
     })
 
 
@@ -399,7 +325,6 @@ def officer_create(request, pk):
 
 
 def _officer_page(request, officer, *, form=None, password_form=None, status=200):
-    records = UnionOfficer.history.filter(id=officer.pk).select_related("history_user")
     return render(request, "enterprises/officer_update.html", {
         "enterprise": officer.enterprise,
         "officer": officer,
@@ -409,7 +334,7 @@ def _officer_page(request, officer, *, form=None, password_form=None, status=200
             "email": officer.user.email, "phone": officer.phone, "position": officer.position,
         }),
         "password_form": password_form or OfficerPasswordForm(user=officer.user),
-        "history": history_entries(records, UnionOfficer, fields=["phone", "position"]),
+        "history": history_of(officer, fields=["phone", "position"], reasons=CHANGE_REASONS),
     }, status=status)
 
 
@@ -510,15 +435,10 @@ def _worker_form_page(request, enterprise, worker, *, created: bool):
             if "add_another" in request.POST:
                 return redirect("enterprises:worker_create", enterprise.pk)
             return redirect("enterprises:worker_list", enterprise.pk)
-    history = []
-    if not created:
-        history = history_entries(
-            Worker.history.filter(id=worker.pk).select_related("history_user"), Worker,
-            fields=["employee_code", "full_name", "sex", "birth_year", "job", "is_active"],
-        ) + outcome_history_entries(
-            WorkerOutcome.history.filter(worker_id=worker.pk).select_related("history_user", "indicator")
-        )
-        history.sort(key=lambda entry: entry.when, reverse=True)
+    history = [] if created else history_of(worker, hidden=["enterprise"], reasons=CHANGE_REASONS, children=[
+        Children(WorkerOutcome.history.filter(worker_id=worker.pk).select_related("indicator"),
+                 label=lambda r: r.indicator.name, fields=["achieved_on"]),
+    ])
     return render(request, "enterprises/worker_form.html", {
         "enterprise": enterprise, "worker": None if created else worker, "form": form,
         "history": history, "has_plan": bool(indicators),

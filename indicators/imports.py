@@ -18,14 +18,15 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
 from enterprises.validators import TAX_CODE_RE, normalize_tax_code
+from hoanghop.xlsx import open_workbook_safely, sheet_rows
 
 from . import services
 from .models import Indicator, ReportingPeriod
@@ -102,25 +103,17 @@ def _whole_number(value) -> int | None:
 
 
 def _open(file):
-    from openpyxl import load_workbook
-
+    """Size, zip-bomb and damage checks, bounded columns: hoanghop.xlsx, shared by every import."""
     try:
-        data = file.read()
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
-        raise WorkbookError(
-            _("The file cannot be read as an Excel workbook (.xlsx). Open it in Excel and save it again as “Excel Workbook (.xlsx)”.")
-        ) from error
-    except Exception as error:  # openpyxl raises many kinds of errors on a damaged file
-        raise WorkbookError(
-            _("The file cannot be read as an Excel workbook (.xlsx). Open it in Excel and save it again as “Excel Workbook (.xlsx)”.")
-        ) from error
+        return open_workbook_safely(file)
+    except ValidationError as error:
+        raise WorkbookError(" ".join(error.messages)) from None
 
 
 def _find_header(sheet) -> tuple[int, dict[str, int]] | None:
     """(Excel row number, {normalised header: column index}) of the sheet's header row."""
     wanted = normalise_header(COL_TAX_CODE)
-    for number, row in enumerate(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True), start=1):
+    for number, row in enumerate(sheet_rows(sheet, max_row=HEADER_SEARCH_ROWS), start=1):
         headers = {normalise_header(cell): index for index, cell in enumerate(row) if cell is not None}
         if wanted in headers:
             return number, headers
@@ -132,6 +125,8 @@ def read_reports(file, *, indicators: list[Indicator]) -> ParsedImport:
     workbook = _open(file)
     try:
         for sheet in workbook.worksheets:
+            if not hasattr(sheet, "iter_rows"):  # a chart sheet
+                continue
             found = _find_header(sheet)
             if found:
                 return _read_sheet(sheet, *found, indicators=indicators)
@@ -139,6 +134,8 @@ def read_reports(file, *, indicators: list[Indicator]) -> ParsedImport:
             _("No header row found: one of the first %(rows)s rows must have a “%(column)s” cell.")
             % {"rows": HEADER_SEARCH_ROWS, "column": COL_TAX_CODE}
         )
+    except ValidationError as error:  # a damaged or too wide sheet, found while reading it
+        raise WorkbookError(" ".join(error.messages)) from None
     finally:
         workbook.close()
 
@@ -163,9 +160,7 @@ def _read_sheet(sheet, header_row: int, headers: dict[str, int], *, indicators) 
     parsed = ParsedImport()
     candidates = []  # (row number, tax code, figures)
     seen: dict[str, int] = {}
-    for number, row in enumerate(
-        sheet.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1
-    ):
+    for number, row in enumerate(sheet_rows(sheet, min_row=header_row + 1), start=header_row + 1):
         if number - header_row > MAX_ROWS:
             parsed.errors.append(RowError(number, "", _("Too many rows: import at most %(max)s at a time.") % {"max": MAX_ROWS}))
             break

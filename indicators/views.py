@@ -10,7 +10,6 @@ reach another enterprise; another enterprise's report page answers 404.
 from __future__ import annotations
 
 from collections import Counter
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,13 +19,13 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from enterprises import access
 from enterprises.models import Enterprise
-from hoanghop.templatetags.portal import num
+from hoanghop.history import Children, history_of
 from plans.models import Plan
 
 from . import imports, services
@@ -47,82 +46,6 @@ from .progress import milestones as interpolated_milestones
 
 QUEUE_PAGE_SIZE = 50
 QUEUE_FILTERS = ["missing", "draft", "submitted", "returned", "approved", "late"]
-
-
-# --- History ---------------------------------------------------------------------------------
-
-
-def _display(field, value) -> str:
-    """A historical value as the interface shows it (choices, Vietnamese numbers and dates)."""
-    if value is None or value == "":
-        return "–"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, Decimal):
-        return num(value, 2)
-    if isinstance(value, int):
-        return str(value) if field.name.endswith("year") else num(value)
-    if hasattr(value, "year"):
-        return formats.date_format(timezone.localtime(value) if hasattr(value, "hour") else value,
-                                   "d/m/Y H:i" if hasattr(value, "hour") else "d/m/Y")
-    return str(value)
-
-
-def history_rows(records, *, fields: list[str], label=None) -> list[dict]:
-    """Who changed which fields and when: each historical record compared with the previous
-    record of the same object. `records` of one model, in any order; newest row first."""
-    rows = []
-    last = {}
-    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
-        previous = last.get(record.id)
-        model_fields = {f.name: f for f in record.instance_type._meta.fields}
-        changes = []
-        for name in fields:
-            new = getattr(record, name)
-            old = getattr(previous, name) if previous is not None else None
-            if record.history_type == "-":
-                continue
-            if previous is None and new in (None, ""):
-                continue
-            if previous is None or old != new:
-                field = model_fields[name]
-                changes.append({
-                    "field": str(field.verbose_name),
-                    "old": _display(field, old) if previous is not None else "",
-                    "new": _display(field, new),
-                })
-        last[record.id] = record
-        if changes or record.history_type == "-":
-            rows.append({
-                "at": record.history_date,
-                "user": record.history_user,
-                "type": record.history_type,
-                "object": label(record) if label else "",
-                "changes": changes,
-            })
-    return rows
-
-
-def _newest_first(*groups, merge: bool = False) -> list[dict]:
-    """Rows of several histories, newest first. With merge=True, the rows one save wrote
-    (same person, within a few seconds, e.g. a report and its five values) become one."""
-    rows = sorted((row for group in groups for row in group), key=lambda row: row["at"], reverse=True)
-    if not merge:
-        return rows
-    merged: list[dict] = []
-    for row in rows:
-        last = merged[-1] if merged else None
-        if (
-            last is not None and row["type"] != "-" and last["type"] != "-"
-            and last["user"] == row["user"]
-            and abs((last["at"] - row["at"]).total_seconds()) < 5
-        ):
-            last["changes"] = row["changes"] + last["changes"]
-            continue
-        merged.append({**row, "changes": list(row["changes"])})
-    return merged
 
 
 # --- Indicators ------------------------------------------------------------------------------
@@ -187,14 +110,12 @@ def indicator_detail(request, code):
          "target": year in target_years}
         for year in milestone_years
     ]
-    history = _newest_first(
-        history_rows(indicator.history.select_related("history_user"),
-                     fields=["name", "description", "baseline", "baseline_year"]),
-        history_rows(Target.history.filter(indicator_id=indicator.pk).select_related("history_user"),
-                     fields=["value"], label=lambda r: _("Target %(year)s") % {"year": r.year}),
-        history_rows(Milestone.history.filter(indicator_id=indicator.pk).select_related("history_user"),
-                     fields=["value"], label=lambda r: _("Milestone %(year)s") % {"year": r.year}),
-    )
+    history = history_of(indicator, fields=["name", "description", "baseline", "baseline_year"], children=[
+        Children(Target.history.filter(indicator_id=indicator.pk), fields=["value"],
+                 label=lambda r: _("Target %(year)s") % {"year": r.year}),
+        Children(Milestone.history.filter(indicator_id=indicator.pk), fields=["value"],
+                 label=lambda r: _("Milestone %(year)s") % {"year": r.year}),
+    ])
     return render(request, "indicators/indicator_detail.html", {
         "indicator": indicator, "form": form if is_official else None, "schedule": schedule,
         "history": history,
@@ -349,9 +270,7 @@ def _review_queue(request, period):
     }
     if is_official:
         context["deadline_form"] = PeriodDeadlineForm(instance=period)
-        context["period_history"] = _newest_first(
-            history_rows(period.history.select_related("history_user"), fields=["state", "deadline"])
-        )
+        context["period_history"] = history_of(period)
     return render(request, "indicators/period_review.html", context)
 
 
@@ -479,23 +398,13 @@ def _report_form(request, *, period, enterprise, report, official: bool):
     })
 
 
-def _report_history(report, indicators) -> list[dict]:
-    names = {indicator.pk: f"{indicator.code}) {indicator.name}" for indicator in indicators}
-    values = history_rows(
-        ReportValue.history.filter(report_id=report.pk).select_related("history_user"),
-        fields=["count"], label=lambda r: names.get(r.indicator_id, ""),
-    )
-    for row in values:  # "a) Chính trị, pháp luật: 80 → 90" reads better than the field's name
-        for change in row["changes"]:
-            change["field"] = row["object"]
-        row["object"] = ""
-    return _newest_first(
-        history_rows(
-            report.history.select_related("history_user"),
-            fields=["status", "total_workers", "female_workers", "notes", "return_reason"],
-        ),
-        values,
-        merge=True,
+def _report_history(report) -> list:
+    """The report's own fields and its figures, each figure as "Chỉ tiêu a: 90 → 95"."""
+    return history_of(
+        report, fields=["status", "total_workers", "female_workers", "notes", "return_reason"],
+        children=[Children(ReportValue.history.filter(report_id=report.pk).select_related("indicator"),
+                           label=lambda r: _("Indicator %(code)s") % {"code": r.indicator.code},
+                           fields=["count"])],
     )
 
 
@@ -512,7 +421,7 @@ def _report_page(request, *, period, enterprise, report):
              "rate": rate_of(counts[i.pk], report.total_workers) if i.pk in counts else None}
             for i in indicators
         ]
-        history = _report_history(report, indicators)
+        history = _report_history(report)
         events = report.events.select_related("actor")
     is_official = access.is_official(request.user)
     may_edit = bool(

@@ -14,12 +14,14 @@ from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enterprises import access
 from enterprises.access import member_required, official_required, role_required
 from enterprises.roles import OFFICER, OFFICIAL
+from hoanghop.history import Children, history_of
 from indicators.models import Milestone
 
 from . import services
@@ -32,7 +34,6 @@ from .forms import (
     default_activity_date,
     plan_tasks,
 )
-from .history import file_entries, history_entries, merged
 from .models import Activity, AnnualPlan, Evidence, Plan, Task, TaskStatus
 
 # Recording activities: the official for the commune, an officer for their enterprise.
@@ -129,7 +130,7 @@ def task_detail(request, pk):
         "task": task,
         "activities": _mark_changeable(request.user, activities),
         "scheduled_years": list(task.annual_plans.values_list("year", flat=True).order_by("year")),
-        "history": history_entries(task.history.select_related("history_user")),
+        "history": history_of(task),
         "can_record": access.role_of(request.user) in (OFFICIAL, OFFICER),
     })
 
@@ -250,14 +251,13 @@ def activity_create(request):
 def activity_detail(request, pk):
     activity = access.get_activity_or_404(request.user, pk)
     activity = _with_details(Activity.objects.filter(pk=activity.pk)).get()
-    evidence_history = Evidence.history.filter(activity_id=activity.pk).select_related("history_user")
     return render(request, "plans/activity_detail.html", {
         "activity": activity,
         "can_change": access.can_change_activity(request.user, activity),
-        "history": merged(
-            history_entries(activity.history.select_related("history_user")),
-            file_entries(evidence_history),
-        ),
+        "history": history_of(activity, children=[Children(
+            Evidence.history.filter(activity_id=activity.pk),
+            label=lambda record: capfirst(Evidence._meta.verbose_name), fields=["original_name"],
+        )]),
     })
 
 
@@ -385,8 +385,7 @@ def annual_plan_detail(request, year):
         "annual_plan": annual_plan,
         "milestones": list(milestones),
         "activities": list(activities),
-        "history": history_entries(annual_plan.history.select_related("history_user"))
-        if annual_plan else [],
+        "history": history_of(annual_plan) if annual_plan else [],
     })
 
 

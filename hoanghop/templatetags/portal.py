@@ -1,9 +1,13 @@
-"""Number formatting the Vietnamese way (1.234 and 12,5%), following the active language."""
+"""Number formatting the Vietnamese way (1.234 and 12,5%), following the active language;
+people's names in Vietnamese order."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils import formats
+from django.utils.translation import gettext as _
+
+from enterprises.forms import full_name_of
 
 register = template.Library()
 
@@ -25,3 +29,9 @@ def pct(value, decimals=1):
     if value is None or value == "":
         return "–"
     return num(value, decimals) + "%"
+
+
+@register.filter
+def person(user):
+    """Who did something: 'Nguyễn Thị Lan' (family name first), or 'System' for no user."""
+    return full_name_of(user) if user is not None else _("System")

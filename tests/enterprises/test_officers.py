@@ -127,7 +127,7 @@ def test_the_official_edits_an_officer_and_the_history_shows_it(client_for, offi
     officer_a.refresh_from_db()
     assert (officer_a.email, officer.phone, officer.position) == ("minh@anphat.vn", "0987 654 321", "Phó Chủ tịch")
     history = client.get(url).context["history"]
-    assert history[0].action == "Sửa thông tin tài khoản"
+    assert history[0].reason == "Sửa thông tin tài khoản"
     assert history[0].who == "Nguyễn Thị Lan"
     assert {(c.old, c.new) for c in history[0].changes} == {("—", "0987 654 321"), ("—", "Phó Chủ tịch")}
 

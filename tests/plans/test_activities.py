@@ -225,7 +225,8 @@ class TestEditing:
         assert entry.user == official
         assert changes["Tiêu đề"] == ("Ngày Sách và Văn hoá đọc Việt Nam", "Ngày Sách 2025")
         assert changes["Số công nhân lao động tham gia"] == ("90", "1.200")
-        assert any(e.action == "file_added" and e.subject == "ngay-sach.png" for e in response.context["history"])
+        described = {(c.label, c.old, c.new) for e in response.context["history"] for c in e.changes}
+        assert ("Tệp minh chứng", "—", "ngay-sach.png") in described
 
     def test_a_bad_file_on_edit_changes_nothing(self, client_for, officer_a, activity_a, tasks):
         url = reverse("plans:activity_update", args=[activity_a.pk])
@@ -297,7 +298,8 @@ class TestEvidence:
         assert "Đã xoá tệp “ket-qua.pdf”." in response.content.decode()
         assert not Evidence.objects.filter(pk=evidence.pk).exists()
         assert not path.exists()
-        assert any(e.action == "file_removed" for e in response.context["history"])
+        described = {(c.label, c.old, c.new) for e in response.context["history"] for c in e.changes}
+        assert ("Tệp minh chứng", "ket-qua.pdf", "—") in described
 
     def test_the_official_deletes_any_file(self, client_for, official, activity_a):
         evidence = activity_a.evidence.first()
