@@ -414,6 +414,48 @@ def enterprise_progress(period: ReportingPeriod, enterprise: Enterprise, *, plan
     )
 
 
+@dataclass(frozen=True)
+class ReportCounts:
+    """How far a period's reporting has got: its reports by status, the late ones, and
+    the active enterprises with no report at all."""
+
+    draft: int = 0
+    submitted: int = 0
+    approved: int = 0
+    returned: int = 0
+    late: int = 0
+    active: int = 0
+    missing: int = 0
+
+
+def report_counts(periods: Iterable[ReportingPeriod]) -> dict[int, ReportCounts]:
+    """ReportCounts per period id, for many periods in two queries."""
+    ids = [period.pk for period in periods]
+    by_status = {
+        row.pop("period_id"): row
+        for row in EnterpriseReport.objects.filter(period_id__in=ids)
+        .order_by()
+        .values("period_id")
+        .annotate(
+            **{status: Count("pk", filter=Q(status=status)) for status in ReportStatus.values},
+            late=Count("pk", filter=Q(is_late=True)),
+        )
+    }
+    silent = Enterprise.objects.filter(is_active=True).aggregate(
+        active=Count("pk"),
+        **{
+            f"missing_{pk}": Count(
+                "pk", filter=~Exists(EnterpriseReport.objects.filter(enterprise=OuterRef("pk"), period_id=pk))
+            )
+            for pk in ids
+        },
+    )
+    return {
+        pk: ReportCounts(**by_status.get(pk, {}), active=silent["active"], missing=silent[f"missing_{pk}"])
+        for pk in ids
+    }
+
+
 def latest_period_with_approved_reports() -> ReportingPeriod | None:
     # Exists on the (period, status) index, not a join sorting every approved report.
     approved = EnterpriseReport.objects.filter(period=OuterRef("pk"), status=ReportStatus.APPROVED)

@@ -9,13 +9,11 @@ reach another enterprise; another enterprise's report page answers 404.
 
 from __future__ import annotations
 
-from collections import Counter
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +26,7 @@ from enterprises.models import Enterprise
 from hoanghop.history import Children, history_of
 from plans.models import Plan
 
-from . import imports, services
+from . import imports, progress, services
 from .forms import ImportForm, IndicatorForm, PeriodDeadlineForm, ReportForm, ReturnForm
 from .models import (
     EnterpriseReport,
@@ -140,22 +138,9 @@ def period_list(request):
     if access.is_officer(request.user):
         return _officer_period_list(request)
     periods = list(ReportingPeriod.objects.order_by("-end", "-kind"))
-    counts = Counter()
-    for period_id, status, n in (
-        EnterpriseReport.objects.values_list("period_id", "status").annotate(n=Count("pk")).order_by()
-    ):
-        counts[(period_id, status)] = n
-    active = Enterprise.objects.active().count()
-    rows = [
-        {
-            "period": period,
-            "submitted": counts[(period.pk, ReportStatus.SUBMITTED)],
-            "approved": counts[(period.pk, ReportStatus.APPROVED)],
-            "returned": counts[(period.pk, ReportStatus.RETURNED)],
-            "draft": counts[(period.pk, ReportStatus.DRAFT)],
-        }
-        for period in periods
-    ]
+    counts = progress.report_counts(periods)
+    rows = [{"period": period, "counts": counts[period.pk]} for period in periods]
+    active = counts[periods[0].pk].active if periods else Enterprise.objects.active().count()
     return render(request, "indicators/period_list.html", {"rows": rows, "active": active})
 
 
@@ -211,19 +196,6 @@ def _report_of(enterprise, period) -> EnterpriseReport | None:
     )
 
 
-def _queue_summary(period) -> dict:
-    summary = EnterpriseReport.objects.filter(period=period).aggregate(
-        **{status: Count("pk", filter=Q(status=status)) for status in ReportStatus.values},
-        late=Count("pk", filter=Q(is_late=True)),
-    )
-    has_report = EnterpriseReport.objects.filter(enterprise=OuterRef("pk"), period=period)
-    active = Enterprise.objects.active().aggregate(
-        total=Count("pk"), missing=Count("pk", filter=~Exists(has_report))
-    )
-    summary.update(active=active["total"], missing=active["missing"])
-    return summary
-
-
 def _review_queue(request, period):
     status = request.GET.get("status", "")
     search = request.GET.get("q", "").strip()
@@ -259,7 +231,7 @@ def _review_queue(request, period):
         "period": period,
         "rows": rows,
         "page": page,
-        "summary": _queue_summary(period),
+        "summary": progress.report_counts([period])[period.pk],
         "status": status,
         "search": search,
         "filters": [(key, _filter_label(key)) for key in QUEUE_FILTERS],
@@ -285,26 +257,29 @@ def _filter_label(key: str) -> str:
 @access.official_required
 @require_POST
 def period_open(request, code):
-    period = get_object_or_404(ReportingPeriod, code=code)
-    try:
-        services.period_open(period=period, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Period %(period)s is open: enterprises can send their reports.") % {"period": period.code})
-    return redirect(period.get_absolute_url())
+    return _period_change_state(
+        request, code, services.period_open,
+        _("Period %(period)s is open: enterprises can send their reports."),
+    )
 
 
 @access.official_required
 @require_POST
 def period_close(request, code):
+    return _period_change_state(
+        request, code, services.period_close,
+        _("Period %(period)s is closed: reports can no longer be sent or changed."),
+    )
+
+
+def _period_change_state(request, code, service, done_message):
     period = get_object_or_404(ReportingPeriod, code=code)
     try:
-        services.period_close(period=period, actor=request.user)
+        service(period=period, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Period %(period)s is closed: reports can no longer be sent or changed.") % {"period": period.code})
+        messages.success(request, done_message % {"period": period.code})
     return redirect(period.get_absolute_url())
 
 

@@ -74,7 +74,7 @@ class TestTheList:
         response = client_for(official).get(reverse("indicators:period_list"))
         rows = {row["period"].code: row for row in response.context["rows"]}
         assert len(rows) == 14
-        assert (rows["2025"]["approved"], rows["2025"]["submitted"]) == (1, 1)
+        assert (rows["2025"]["counts"].approved, rows["2025"]["counts"].submitted) == (1, 1)
 
     def test_an_officer_sees_the_opened_periods_with_their_own_reports(
         self, client_for, officer_a, plan, enterprise_a, enterprise_b

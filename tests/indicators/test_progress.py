@@ -147,3 +147,29 @@ class TestSeriesAndTables:
         result = progress.enterprise_progress(year_2025, submitted.enterprise)
         assert result.indicator("a").rate == Decimal(50)
         assert result.completeness.approved == 0
+
+
+class TestReportCounts:
+    def test_they_count_reports_by_status_the_late_ones_and_the_silent_active_enterprises(self, plan):
+        first_half, year = PeriodFactory(year=2025, kind="half"), PeriodFactory(year=2025)
+        late = report(first_half, 10, status=ReportStatus.SUBMITTED)
+        late.is_late = True
+        late.save()
+        report(first_half, 10)
+        report(first_half, 10, status=ReportStatus.DRAFT)
+        gone = report(first_half, 10)
+        gone.enterprise.is_active = False
+        gone.enterprise.save()
+        counts = progress.report_counts([first_half, year])
+        assert counts[first_half.pk] == progress.ReportCounts(
+            draft=1, submitted=1, approved=2, late=1, active=3, missing=0
+        )
+        assert counts[year.pk] == progress.ReportCounts(active=3, missing=3)
+
+    @pytest.mark.parametrize("periods", [2, 14])
+    def test_they_take_two_queries_however_many_periods(self, plan, periods, django_assert_num_queries):
+        from indicators.models import ReportingPeriod
+
+        chosen = list(ReportingPeriod.objects.order_by("end")[:periods])
+        with django_assert_num_queries(2):
+            progress.report_counts(chosen)

@@ -39,7 +39,7 @@ class TestTheQueue:
         response = client_for(official).get(queue_url(open_period))
         page = response.content.decode()
         summary = response.context["summary"]
-        assert (summary["active"], summary["submitted"], summary["approved"], summary["missing"], summary["late"]) == (4, 2, 1, 1, 1)
+        assert (summary.active, summary.submitted, summary.approved, summary.missing, summary.late) == (4, 2, 1, 1, 1)
         assert commune["d"].name in page
         assert commune["e"].name not in page  # inactive and silent: not expected
         assert page.count('name="report"') == 2  # a checkbox per submitted report
