@@ -90,8 +90,11 @@ class FloorWriter:
 
 
 def export_once(period, writer_class=None) -> float:
+    from django.core.cache import caches
+
     from indicators.exports import DistrictReport, WorkbookWriter
 
+    caches["figures"].clear()  # every query, as after a restart: figures cached by a run would hide them
     started = time.perf_counter()
     with tempfile.TemporaryFile(suffix=".xlsx") as handle:
         DistrictReport(period, writer_class=writer_class or WorkbookWriter).write(handle)

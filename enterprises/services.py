@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from indicators import figures_cache
+
 from .forms import full_name_of, split_full_name
 from .imports import EnterpriseRow, WorkerRow
 from .models import Enterprise, UnionOfficer, Worker, WorkerOutcome
@@ -171,6 +173,8 @@ def enterprises_import(*, rows: list[EnterpriseRow], user) -> ImportPlan:
     if changed:
         bulk_update_with_history(changed, Enterprise, sorted(fields), batch_size=BATCH_SIZE,
                                  default_user=user, default_change_reason="import")
+    if created or changed:
+        figures_cache.touch_all()  # bulk writes send no signals
     return plan
 
 

@@ -24,10 +24,13 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from indicators import figures_cache
+
 FORMAT = 1
 # Rebuilt by `migrate` or short-lived: not worth restoring, and content types and
-# permissions would clash with the ones migrate already created.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes"]
+# permissions would clash with the ones migrate already created. The figures cache's
+# revision tokens are made anew after a restore.
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes", "indicators.figuresrevision"]
 
 
 class BackupError(Exception):
@@ -111,6 +114,7 @@ def backup_restore(path: Path) -> dict:
                 SIMPLE_HISTORY_ENABLED=False
             ):
                 call_command("loaddata", str(fixture), verbosity=0)
+            figures_cache.touch_all()  # no figure cached before the restore is valid after it
         media = Path(settings.MEDIA_ROOT)
         if media.exists():
             shutil.rmtree(media)

@@ -121,6 +121,20 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Caches live in each server process's memory. The "figures" cache holds the periods'
+# computed figures under revision tokens kept in the database (indicators.figures_cache),
+# so processes never serve each other stale figures and no cache server is needed.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "figures": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "figures",
+        # Entries under replaced tokens are never read again: let them expire.
+        "TIMEOUT": env_int("PORTAL_FIGURES_CACHE_SECONDS", 60 * 60),
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
+
 AUTHENTICATION_BACKENDS = [
     # AxesStandaloneBackend must be first: it refuses locked-out credentials.
     "axes.backends.AxesStandaloneBackend",

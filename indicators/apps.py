@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class IndicatorsConfig(AppConfig):
     name = "indicators"
     verbose_name = _("Indicators and reports")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

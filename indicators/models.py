@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -334,3 +336,25 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.email} ({self.sent_on:%d/%m/%Y})"
+
+
+class FiguresRevision(models.Model):
+    """A period's revision token: replaced whenever anything the period's figures are
+    computed from changes, so that figures cached under the old token are never read
+    again (indicators.figures_cache). One row per period, kept by signals."""
+
+    period = models.OneToOneField(
+        ReportingPeriod,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="figures_revision",
+        verbose_name=_("period"),
+    )
+    token = models.UUIDField(_("token"), default=uuid.uuid4)
+
+    class Meta:
+        verbose_name = _("figures revision")
+        verbose_name_plural = _("figures revisions")
+
+    def __str__(self):
+        return f"{self.period_id}: {self.token}"

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Iterable
 
@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
 
+from . import figures_cache
 from .models import EnterpriseReport, Indicator, ReportingPeriod, ReportStatus, ReportValue
 
 ACHIEVED = "achieved"
@@ -214,51 +215,29 @@ def approved_reports(period: ReportingPeriod):
     return EnterpriseReport.objects.filter(period=period, status=ReportStatus.APPROVED)
 
 
-def completeness(period: ReportingPeriod) -> Completeness:
-    """Approved reports out of the enterprises expected to report (one query).
-
-    Expected: the active enterprises, and any since deactivated whose approved
-    report for this period still counts in the figures.
-    """
-    counts = Enterprise.objects.aggregate(
-        expected=Count(
-            "pk",
-            filter=Q(is_active=True)
-            | Q(pk__in=approved_reports(period).values("enterprise_id")),
-        ),
-        approved=Count("pk", filter=Q(pk__in=approved_reports(period).values("enterprise_id"))),
-    )
-    return Completeness(approved=counts["approved"], expected=counts["expected"])
-
-
 def commune_progress(period: ReportingPeriod, *, plan=None, indicators=None) -> Progress:
     """The commune's figures for a period, from its approved reports."""
-    if indicators is None:
-        indicators = plan_indicators(plan or _current_plan())
-    totals = approved_reports(period).aggregate(
-        total=Sum("total_workers"), female=Sum("female_workers")
-    )
-    met = dict(
-        ReportValue.objects.filter(report__period=period, report__status=ReportStatus.APPROVED)
-        .values("indicator_id")
-        .annotate(met=Sum("count"))
-        .values_list("indicator_id", "met")
-    )
-    total = totals["total"] or 0
-    return Progress(
-        period=period,
-        completeness=completeness(period),
-        total_workers=total,
-        female_workers=totals["female"] or 0,
-        indicators=[indicator_progress(i, period.year, met.get(i.pk, 0), total) for i in indicators],
-    )
+    return commune_series([period], plan=plan, indicators=indicators)[0]
 
 
 def commune_series(periods: Iterable[ReportingPeriod], *, plan=None, indicators=None) -> list[Progress]:
-    """commune_progress for many periods at once, in a fixed number of queries (trend charts)."""
+    """The commune's figures for many periods at once (trend charts): each period's from
+    the figures cache while its revision holds, the others in a fixed number of queries."""
     periods = list(periods)
     if indicators is None:
         indicators = plan_indicators(plan or _current_plan())
+    tokens = figures_cache.tokens(p.pk for p in periods)
+    scope = ",".join(str(i.pk) for i in indicators)
+    known = figures_cache.get_many("progress", tokens, scope)
+    computed = _compute_series([p for p in periods if p.pk not in known], indicators)
+    # Kept without the period, so that a cached figure never carries an old copy of it.
+    figures_cache.set_many("progress", tokens, {pk: replace(item, period=None) for pk, item in computed.items()}, scope)
+    return [replace(known[p.pk], period=p) if p.pk in known else computed[p.pk] for p in periods]
+
+
+def _compute_series(periods: list[ReportingPeriod], indicators: list[Indicator]) -> dict[int, Progress]:
+    if not periods:
+        return {}
     ids = [p.pk for p in periods]
     # order_by(): the models' Meta.ordering would otherwise join periods, enterprises and
     # indicators into these aggregates for nothing (a third of the dashboard's SQL time).
@@ -285,24 +264,22 @@ def commune_series(periods: Iterable[ReportingPeriod], *, plan=None, indicators=
         .annotate(n=Count("pk"))
         .values_list("period_id", "n")
     )
-    series = []
+    series = {}
     for period in periods:
         row = totals.get(period.pk, {})
         total = row.get("total") or 0
-        series.append(
-            Progress(
-                period=period,
-                completeness=Completeness(
-                    approved=row.get("reports", 0),
-                    expected=active + inactive_reporting.get(period.pk, 0),
-                ),
-                total_workers=total,
-                female_workers=row.get("female") or 0,
-                indicators=[
-                    indicator_progress(i, period.year, met[period.pk].get(i.pk, 0), total)
-                    for i in indicators
-                ],
-            )
+        series[period.pk] = Progress(
+            period=period,
+            completeness=Completeness(
+                approved=row.get("reports", 0),
+                expected=active + inactive_reporting.get(period.pk, 0),
+            ),
+            total_workers=total,
+            female_workers=row.get("female") or 0,
+            indicators=[
+                indicator_progress(i, period.year, met[period.pk].get(i.pk, 0), total)
+                for i in indicators
+            ],
         )
     return series
 
@@ -319,9 +296,24 @@ class LowerBound:
 def lower_bound(progress: Progress) -> LowerBound:
     """Count the non-reporting active enterprises' last known headcount as not reached.
 
-    The headcount is each one's latest approved total before this period (one query).
+    The headcount is each one's latest approved total before this period (one query,
+    cached until a report of this period or an earlier one changes).
     """
     period = progress.period
+    headcount, unknown = figures_cache.get_or_compute(
+        "missing-headcount", period.pk, figures_cache.token_up_to(period), lambda: _missing_headcount(period)
+    )
+    workers = progress.total_workers + headcount
+    return LowerBound(
+        workers=workers,
+        unknown_enterprises=unknown,
+        rates={item.indicator_id: rate_of(item.met, workers) for item in progress.indicators},
+    )
+
+
+def _missing_headcount(period: ReportingPeriod) -> tuple[int, int]:
+    """The active enterprises without an approved report for the period: the sum of their
+    latest approved headcounts before it, and how many have none."""
     latest_total = Subquery(
         EnterpriseReport.objects.filter(
             enterprise=OuterRef("pk"), status=ReportStatus.APPROVED, period__end__lt=period.end
@@ -335,12 +327,7 @@ def lower_bound(progress: Progress) -> LowerBound:
         .annotate(last_total=latest_total)
         .aggregate(headcount=Sum("last_total"), unknown=Count("pk", filter=Q(last_total=None)))
     )
-    workers = progress.total_workers + (missing["headcount"] or 0)
-    return LowerBound(
-        workers=workers,
-        unknown_enterprises=missing["unknown"],
-        rates={item.indicator_id: rate_of(item.met, workers) for item in progress.indicators},
-    )
+    return missing["headcount"] or 0, missing["unknown"]
 
 
 # --- enterprises ----------------------------------------------------------------
@@ -348,7 +335,15 @@ def lower_bound(progress: Progress) -> LowerBound:
 
 def enterprise_rows(period: ReportingPeriod, enterprises=None) -> list[EnterpriseRow]:
     """Every enterprise (default: active ones, and any with a report in the period) with
-    its report's figures and rates for the period, in two queries."""
+    its report's figures and rates for the period, in three queries; the default list
+    comes from the figures cache while the period's revision holds."""
+    if enterprises is None:
+        token = figures_cache.tokens([period.pk]).get(period.pk)
+        return figures_cache.get_or_compute("rows", period.pk, token, lambda: _enterprise_rows(period, None))
+    return _enterprise_rows(period, enterprises)
+
+
+def _enterprise_rows(period: ReportingPeriod, enterprises) -> list[EnterpriseRow]:
     if enterprises is None:
         enterprises = Enterprise.objects.filter(
             Q(is_active=True) | Q(pk__in=EnterpriseReport.objects.filter(period=period).values("enterprise_id"))

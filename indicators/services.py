@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises import access
 
+from . import figures_cache
 from .models import (
     EnterpriseReport,
     Indicator,
@@ -216,6 +217,9 @@ def _claim(report_filter: dict, version: int | None) -> EnterpriseReport | None:
 def _report_for_write(
     *, enterprise: Enterprise, period: ReportingPeriod, version: int | None
 ) -> EnterpriseReport:
+    # The period's figures revision first, before any report row: the lock order every
+    # report writer keeps (indicators.figures_cache).
+    figures_cache.touch([period.pk])
     report = _claim({"enterprise": enterprise, "period": period}, version)
     if report is None:
         report = EnterpriseReport(enterprise=enterprise, period=period, status=ReportStatus.DRAFT)
@@ -449,6 +453,7 @@ def report_enter_for_enterprise(
 
 def _transition(report: EnterpriseReport, version: int) -> EnterpriseReport:
     """The report re-read after the compare-and-swap on the version the reviewer saw."""
+    figures_cache.touch([report.period_id])  # lock order: see _report_for_write
     claimed = _claim({"pk": report.pk}, version)
     if claimed is None:
         raise _conflict()

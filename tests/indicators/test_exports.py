@@ -432,7 +432,7 @@ class TestQueries:
         for number in range(30):
             enterprise = EnterpriseFactory(tax_code=f"28020000{number:02d}")
             ReportFactory(enterprise=enterprise, period=data_set, counts={"a": 50, "b": 40})
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(17):
             exports.write_district_report(data_set, io.BytesIO(), today=TODAY)
 
 

@@ -109,7 +109,8 @@ class TestCommuneProgress:
     ):
         for _ in range(enterprises):
             report(year_2025, 50, a=40, b=30, c=20, d=10, e=5)
-        with django_assert_max_num_queries(7):
+        # The plan and its indicators (4), the period's revision token (1), the figures (4).
+        with django_assert_max_num_queries(9):
             result = progress.commune_progress(year_2025)
         assert result.indicator("b").met == 30 * enterprises
 

@@ -1,0 +1,199 @@
+"""The figures cache (indicators.figures_cache): the dashboard's figures come from the
+cache until something they are computed from changes, and never after.
+
+Each write path below first fills the cache, then changes the data the way a user does,
+and checks two things: the figures read afterwards differ from before (the change
+matters), and they equal the figures computed from an empty cache (nothing stale)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from enterprises import services as enterprise_services
+from enterprises.imports import EnterpriseRow
+from indicators import figures_cache, progress, services
+from indicators.models import EnterpriseReport, FiguresRevision, Milestone, ReportingPeriod, ReportStatus, ReportValue
+from tests import factories
+
+from .conftest import FULL_COUNTS
+
+pytestmark = pytest.mark.django_db
+
+
+def figures(period):
+    """Everything the dashboard shows of the period and its trend, through the cache."""
+    result = progress.commune_progress(period)
+    series = progress.commune_series(ReportingPeriod.objects.order_by("end", "kind"))
+    return result, progress.lower_bound(result), progress.enterprise_rows(period), series
+
+
+def assert_changed_and_current(period, before):
+    after = figures(period)
+    assert after != before, "the change should show in the figures"
+    caches["figures"].clear()
+    assert figures(period) == after, "figures read from the cache are stale"
+
+
+def figures_of(total=100, **counts):
+    return services.Figures(total_workers=total, female_workers=total // 2, counts={**FULL_COUNTS, **counts})
+
+
+@pytest.fixture
+def commune(open_period, enterprise_a, enterprise_b):
+    factories.ReportFactory(enterprise=enterprise_b, period=open_period, total_workers=200, counts={"a": 150})
+    return open_period
+
+
+@pytest.fixture
+def submitted_a(commune, enterprise_a, officer_a):
+    return services.report_submit(
+        enterprise=enterprise_a, period=commune, actor=officer_a, figures=figures_of(), version=0,
+        confirmed=True,
+    )
+
+
+class TestEveryChangeShows:
+    def test_an_officer_saving_a_draft(self, commune, enterprise_a, officer_a):
+        before = figures(commune)
+        services.report_save_draft(
+            enterprise=enterprise_a, period=commune, actor=officer_a, figures=figures_of(), version=0
+        )
+        assert_changed_and_current(commune, before)
+
+    def test_the_official_approving_a_report(self, submitted_a, official):
+        before = figures(submitted_a.period)
+        services.report_approve(report=submitted_a, actor=official, version=submitted_a.version)
+        assert_changed_and_current(submitted_a.period, before)
+
+    def test_the_official_approving_several_reports(self, submitted_a, official):
+        before = figures(submitted_a.period)
+        services.reports_approve(period=submitted_a.period, actor=official, versions={submitted_a.pk: submitted_a.version})
+        assert_changed_and_current(submitted_a.period, before)
+
+    def test_the_official_returning_a_report(self, submitted_a, official):
+        before = figures(submitted_a.period)
+        services.report_return(report=submitted_a, actor=official, reason="Số nữ chưa khớp.", version=submitted_a.version)
+        assert_changed_and_current(submitted_a.period, before)
+
+    def test_the_official_reopening_an_approved_report(self, commune, enterprise_b, official):
+        report = EnterpriseReport.objects.get(enterprise=enterprise_b, period=commune)
+        before = figures(commune)
+        services.report_reopen(report=report, actor=official, reason="Sửa số tổng.", version=report.version)
+        assert_changed_and_current(commune, before)
+
+    def test_the_official_entering_a_paper_report(self, commune, enterprise_a, official):
+        before = figures(commune)
+        services.report_enter_for_enterprise(
+            enterprise=enterprise_a, period=commune, actor=official, figures=figures_of(), version=0,
+            confirmed=True,
+        )
+        assert_changed_and_current(commune, before)
+
+    def test_the_official_importing_reports(self, commune, enterprise_b, official):
+        before = figures(commune)
+        services.reports_import(
+            period=commune, actor=official,
+            rows=[services.ImportedReport(row=2, enterprise=enterprise_b, figures=figures_of(300))],
+        )
+        assert_changed_and_current(commune, before)
+
+    def test_a_figure_edited_on_its_own(self, commune):
+        value = ReportValue.objects.get(report__period=commune, indicator__code="a")
+        before = figures(commune)
+        value.count = 10
+        value.save()
+        assert_changed_and_current(commune, before)
+
+    def test_a_report_deleted(self, commune, enterprise_b):
+        before = figures(commune)
+        EnterpriseReport.objects.get(enterprise=enterprise_b, period=commune).delete()
+        assert_changed_and_current(commune, before)
+
+    def test_an_enterprise_deactivated(self, commune, enterprise_a):
+        before = figures(commune)
+        enterprise_a.is_active = False
+        enterprise_a.save()
+        assert_changed_and_current(commune, before)
+
+    def test_enterprises_renamed_by_an_import(self, commune, enterprise_b, official):
+        before = figures(commune)
+        enterprise_services.enterprises_import(
+            rows=[EnterpriseRow(row=2, tax_code=enterprise_b.tax_code, values={"name": "Công ty Đổi Tên"})],
+            user=official,
+        )
+        assert_changed_and_current(commune, before)
+
+    def test_a_target_changed(self, commune, indicators, official):
+        indicator = indicators["a"]
+        before = figures(commune)
+        services.indicator_update(
+            indicator=indicator, actor=official, version=indicator.version, fields={},
+            targets={2025: Decimal(90), 2030: Decimal(99)}, milestones={},
+        )
+        assert_changed_and_current(commune, before)
+
+    def test_a_milestone_set(self, commune, indicators):
+        before = figures(commune)
+        Milestone.objects.create(indicator=indicators["a"], year=commune.year, value=Decimal(10))
+        assert_changed_and_current(commune, before)
+
+    def test_an_earlier_period_approved_moves_the_later_lower_bound(self, commune, closed_2025, enterprise_a, official):
+        """Enterprise A has not reported in 2026-H1; its 2025 headcount counts as not reached."""
+        report = factories.ReportFactory(
+            enterprise=enterprise_a, period=closed_2025, status=ReportStatus.SUBMITTED, total_workers=400
+        )
+        before = figures(commune)
+        services.report_approve(report=report, actor=official, version=report.version)
+        assert_changed_and_current(commune, before)
+        assert figures(commune)[1].workers == 200 + 400
+
+
+class TestTheCacheItself:
+    def test_a_new_period_gets_a_revision_and_a_save_replaces_it(self, plan):
+        period = factories.PeriodFactory(year=2031)
+        first = FiguresRevision.objects.get(period=period).token
+        period.deadline += datetime.timedelta(days=1)
+        period.save()
+        assert FiguresRevision.objects.get(period=period).token != first
+
+    def test_unchanged_figures_come_from_the_cache(self, commune):
+        first = figures(commune)
+        with CaptureQueriesContext(connection) as queries:
+            assert figures(commune) == first
+        # The plan, its indicators and the revision tokens again; no report nor figure.
+        read = " ".join(query["sql"] for query in queries.captured_queries)
+        assert "figuresrevision" in read
+        assert "enterprisereport" not in read and "reportvalue" not in read
+
+    def test_a_period_without_a_revision_is_computed_every_time(self, commune, django_assert_num_queries):
+        FiguresRevision.objects.filter(period=commune).delete()
+        first = progress.enterprise_rows(commune)
+        with django_assert_num_queries(4):  # its (missing) token and the three queries
+            assert progress.enterprise_rows(commune) == first
+
+    def test_cached_figures_carry_todays_copy_of_the_period(self, commune):
+        figures(commune)
+        fresh = ReportingPeriod.objects.get(pk=commune.pk)
+        assert progress.commune_progress(fresh).period is fresh
+
+    def test_touch_all_gives_every_period_a_revision(self, plan):
+        FiguresRevision.objects.all().delete()
+        figures_cache.touch_all()
+        assert FiguresRevision.objects.count() == ReportingPeriod.objects.count()
+
+    def test_the_dashboard_shows_an_approval_at_once(self, client_for, official, submitted_a):
+        client = client_for(official)
+        period = submitted_a.period
+        url = reverse("home") + f"?period={period.code}"
+        assert 'data-missing="submitted"' in client.get(url).content.decode()
+        client.post(
+            reverse("indicators:report_approve", args=[period.code, submitted_a.enterprise_id]),
+            {"version": submitted_a.version},
+        )
+        html = client.get(url).content.decode()
+        assert 'data-missing="submitted"' not in html and 'data-missing="nobody"' in html
