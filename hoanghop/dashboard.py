@@ -10,6 +10,7 @@ so that the templates stay free of logic and the view stays thin.
 from __future__ import annotations
 
 import datetime
+import heapq
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
@@ -200,21 +201,27 @@ def furthest_behind(
 ) -> list[progress.EnterpriseRow]:
     """The enterprises with figures that are furthest behind: the most indicators under
     the period's milestone first, then the deepest shortfall under it, then by name."""
-    yardsticks = [(item.indicator_id, item.phase_target, item.milestone) for item in result.indicators]
+    # progress.status_of says BEHIND when a rate is under both the phase target and the
+    # milestone (those set): under the lower of them. Run for every enterprise, so inlined.
+    yardsticks = []
+    for item in result.indicators:
+        bars = [value for value in (item.phase_target, item.milestone) if value is not None]
+        yardsticks.append((item.indicator_id, min(bars) if bars else None, item.milestone))
 
     def distance(row):
         behind, shortfall = 0, None
-        for indicator_id, phase, milestone in yardsticks:
-            rate = row.rates.get(indicator_id)
+        rates = row.rates
+        for indicator_id, bar, milestone in yardsticks:
+            rate = rates.get(indicator_id)
             if rate is None:
                 continue
-            if progress.status_of(rate, phase, milestone) == progress.BEHIND:
+            if bar is None or rate < bar:
                 behind += 1
             if milestone is not None and (shortfall is None or rate - milestone < shortfall):
                 shortfall = rate - milestone
         return (-behind, shortfall if shortfall is not None else Decimal(0), row.name)
 
-    return sorted((row for row in rows if row.total_workers), key=distance)[:limit]
+    return heapq.nsmallest(limit, (row for row in rows if row.total_workers), key=distance)
 
 
 def is_missing(row: progress.EnterpriseRow) -> bool:

@@ -406,3 +406,34 @@ QUERY_BOUND = 22
 # The same page while no figure changed: the series, the lower bound's headcount and the
 # enterprise rows come from the figures cache, each after reading its tokens.
 CACHED_QUERY_BOUND = 14
+
+
+class TestFurthestBehind:
+    def test_it_orders_as_the_statuses_say_for_every_kind_of_yardstick(self):
+        """The inlined comparison agrees with progress.status_of: achieved, on track or
+        behind, with a phase target and milestone, only one of them, or neither."""
+        from decimal import Decimal
+
+        from indicators import progress
+
+        def item(pk, phase, milestone):
+            return progress.IndicatorProgress(pk, str(pk), "", 0, 0, None, milestone, phase, None, ())
+
+        yardsticks = [item(1, Decimal(90), Decimal(45)), item(2, None, Decimal(30)), item(3, Decimal(60), None),
+                      item(4, None, None)]
+        result = progress.Progress(None, progress.Completeness(0, 0), 0, 0, yardsticks)
+        rates = [Decimal(value) for value in ("0", "29.99", "30", "44.99", "45", "59.99", "60", "89.99", "90", "95")]
+        rows = [
+            progress.EnterpriseRow(number, f"DN {number:03d}", "", True, number, "approved", False, 100, 0, {},
+                                   {1: rates[number % 10], 2: rates[number // 10 % 10], 3: rates[number // 3 % 10],
+                                    **({4: rates[0]} if number % 2 else {})})
+            for number in range(100)
+        ]
+
+        def reference(row):
+            statuses = [progress.status_of(row.rates.get(i.indicator_id), i.phase_target, i.milestone) for i in yardsticks]
+            shortfalls = [row.rates[i.indicator_id] - i.milestone for i in yardsticks
+                          if i.milestone is not None and i.indicator_id in row.rates]
+            return (-statuses.count(progress.BEHIND), min(shortfalls), row.name)
+
+        assert dashboard.furthest_behind(result, rows, limit=40) == sorted(rows, key=reference)[:40]
