@@ -2,18 +2,23 @@
 
 At province scale a period's figures cost tens of milliseconds of SQL and Python,
 and they change only when a report, an enterprise or an indicator does. Every period
-has a revision token in the database (FiguresRevision); the figures are cached under
-the token of the period they belong to, and every change replaces the token, in the
+has revision tokens in the database (FiguresRevision); the figures are cached under
+the tokens of the period they belong to, and every change replaces the tokens, in the
 same transaction as the change. A reader takes the token before it reads the data,
 so figures can be cached under a newer token than the data they came from only if
 the data is newer still, never older: a cached value is never stale, in any process.
 
+Two tokens per period: `token` for what shows every report (the enterprise rows, with
+drafts and submissions), `approved_token` for what counts only approved reports (the
+commune's figures and lower bound), which officers' saves and submissions leave alone.
+
 What replaces the tokens (connected in IndicatorsConfig.ready):
-- a report or one of its figures saved or deleted: its period's token;
+- a report or one of its figures saved or deleted: its period's token, and its
+  approved token when the report is or was approved;
 - an enterprise, indicator, target or milestone saved or deleted, or enterprises
   imported in bulk (no signals there; enterprises.services calls touch_all): every
-  period's token, as they all show names and rates against targets;
-- a period saved: its own token (a new period gets its row).
+  period's tokens, as they all show names and rates against targets;
+- a period saved: its own tokens (a new period gets its row).
 
 The cache itself is the "figures" alias of CACHES: memory of each server process by
 default, which needs no set-up, since the tokens that decide what is valid live in
@@ -42,43 +47,50 @@ def cache():
     return caches[CACHE_ALIAS]
 
 
-def tokens(period_ids: Iterable[int] | None = None) -> dict[int, str]:
-    """The current token of each period (all periods when None), in one query.
-    A period without a row is missing from the result and is never cached."""
+def tokens(period_ids: Iterable[int] | None = None, *, approved: bool = False) -> dict[int, str]:
+    """The current token of each period (all periods when None), in one query; with
+    approved=True, the approved tokens. A period without a row is missing from the
+    result and is never cached."""
     revisions = FiguresRevision.objects.all()
     if period_ids is not None:
         revisions = revisions.filter(period_id__in=list(period_ids))
-    return {period_id: token.hex for period_id, token in revisions.values_list("period_id", "token")}
+    field = "approved_token" if approved else "token"
+    return {period_id: token.hex for period_id, token in revisions.values_list("period_id", field)}
 
 
-def touch(period_ids: Iterable[int]) -> None:
-    """Replace the tokens of these periods (one UPDATE, which also takes their row locks)."""
+def touch(period_ids: Iterable[int], *, approved: bool = False) -> None:
+    """Replace the tokens of these periods, the approved ones too if asked (one UPDATE,
+    which also takes their row locks)."""
     ids = sorted(set(period_ids))
     if ids:
-        FiguresRevision.objects.filter(period_id__in=ids).update(token=uuid.uuid4())
+        FiguresRevision.objects.filter(period_id__in=ids).update(**_new_tokens(approved))
 
 
 def touch_report(report_id: int) -> None:
-    """Replace the token of a report's period, knowing only the report's id."""
-    FiguresRevision.objects.filter(period__reports=report_id).update(token=uuid.uuid4())
+    """Replace both tokens of a report's period, knowing only the report's id."""
+    FiguresRevision.objects.filter(period__reports=report_id).update(**_new_tokens(True))
 
 
 def touch_all() -> None:
-    """Replace every period's token, creating the rows of periods that have none."""
-    token = uuid.uuid4()
+    """Replace every period's tokens, creating the rows of periods that have none."""
     FiguresRevision.objects.bulk_create(
-        [FiguresRevision(period_id=pk, token=token) for pk in ReportingPeriod.objects.values_list("pk", flat=True)],
+        [
+            FiguresRevision(period_id=pk, **_new_tokens(True))
+            for pk in ReportingPeriod.objects.values_list("pk", flat=True)
+        ],
         update_conflicts=True,
         unique_fields=["period"],
-        update_fields=["token"],
+        update_fields=["token", "approved_token"],
     )
 
 
 def token_up_to(period: ReportingPeriod) -> str | None:
-    """One token standing for this period's and every earlier period's (one query);
-    None when one of them has no revision."""
+    """One token standing for the approved tokens of this period and every earlier one
+    (one query); None when one of them has no revision."""
     pairs = list(
-        ReportingPeriod.objects.filter(end__lte=period.end).order_by("pk").values_list("pk", "figures_revision__token")
+        ReportingPeriod.objects.filter(end__lte=period.end)
+        .order_by("pk")
+        .values_list("pk", "figures_revision__approved_token")
     )
     if any(token is None for _pk, token in pairs):
         return None
@@ -110,6 +122,11 @@ def get_or_compute(name: str, period_id: int, token: str | None, compute: Callab
         value = compute()
         cache().set(key, value)
     return value
+
+
+def _new_tokens(approved: bool) -> dict[str, uuid.UUID]:
+    token = uuid.uuid4()
+    return {"token": token, "approved_token": token} if approved else {"token": token}
 
 
 def _key(name: str, period_id: int, token: str, scope: str) -> str:

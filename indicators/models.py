@@ -339,9 +339,13 @@ class SentReminder(models.Model):
 
 
 class FiguresRevision(models.Model):
-    """A period's revision token: replaced whenever anything the period's figures are
-    computed from changes, so that figures cached under the old token are never read
-    again (indicators.figures_cache). One row per period, kept by signals."""
+    """A period's revision tokens: replaced whenever anything the period's figures are
+    computed from changes, so that figures cached under an old token are never read
+    again (indicators.figures_cache). One row per period, kept by signals.
+
+    `token` changes with any report of the period; `approved_token` only when what the
+    commune's figures count changes (an approved report, enterprises, targets), not
+    while officers save and submit."""
 
     period = models.OneToOneField(
         ReportingPeriod,
@@ -351,6 +355,7 @@ class FiguresRevision(models.Model):
         verbose_name=_("period"),
     )
     token = models.UUIDField(_("token"), default=uuid.uuid4)
+    approved_token = models.UUIDField(_("token of the approved figures"), default=uuid.uuid4)
 
     class Meta:
         verbose_name = _("figures revision")

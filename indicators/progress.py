@@ -226,7 +226,7 @@ def commune_series(periods: Iterable[ReportingPeriod], *, plan=None, indicators=
     periods = list(periods)
     if indicators is None:
         indicators = plan_indicators(plan or _current_plan())
-    tokens = figures_cache.tokens(p.pk for p in periods)
+    tokens = figures_cache.tokens((p.pk for p in periods), approved=True)
     scope = ",".join(str(i.pk) for i in indicators)
     known = figures_cache.get_many("progress", tokens, scope)
     computed = _compute_series([p for p in periods if p.pk not in known], indicators)

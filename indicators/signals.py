@@ -1,21 +1,46 @@
 """Keep the figures cache's revision tokens current (indicators.figures_cache).
 
 Connected in IndicatorsConfig.ready. Saves and deletes of every model the figures are
-computed from replace the tokens of the periods they affect; a raw save (loaddata, a
-restore) does nothing here: restoring replaces every token once it has loaded.
+computed from replace the tokens of the periods they affect (the approved tokens too
+when the commune's figures may change); a raw save (loaddata, a restore) does nothing
+here: restoring replaces every token once it has loaded.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_init, post_save
 
 from enterprises.models import Enterprise
 
 from . import figures_cache
-from .models import EnterpriseReport, FiguresRevision, Indicator, Milestone, ReportingPeriod, ReportValue, Target
+from .models import (
+    EnterpriseReport,
+    FiguresRevision,
+    Indicator,
+    Milestone,
+    ReportingPeriod,
+    ReportStatus,
+    ReportValue,
+    Target,
+)
+
+
+def report_loaded(sender, instance, **kwargs):
+    # The status as read (or as constructed): a report that was approved counts in the
+    # commune's figures until it is saved otherwise. Read from __dict__ so that a
+    # deferred status is not fetched; unknown then, which counts as approved.
+    instance._counted_status = instance.__dict__.get("status")
+
+
+def counts_in_figures(report: EnterpriseReport) -> bool:
+    """Whether a change of this report can change the commune's (approved) figures."""
+    before = getattr(report, "_counted_status", None)
+    return before is None or ReportStatus.APPROVED in (before, report.__dict__.get("status"))
 
 
 def report_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        figures_cache.touch([instance.period_id])
+    if raw:
+        return
+    figures_cache.touch([instance.period_id], approved=counts_in_figures(instance))
+    instance._counted_status = instance.__dict__.get("status")
 
 
 def value_changed(sender, instance, raw=False, **kwargs):
@@ -23,7 +48,7 @@ def value_changed(sender, instance, raw=False, **kwargs):
         return
     report = instance._state.fields_cache.get("report")
     if report is not None:
-        figures_cache.touch([report.period_id])
+        figures_cache.touch([report.period_id], approved=counts_in_figures(report))
     else:
         figures_cache.touch_report(instance.report_id)
 
@@ -39,10 +64,11 @@ def period_saved(sender, instance, created, raw=False, **kwargs):
     if created:
         FiguresRevision.objects.create(period=instance)
     else:
-        figures_cache.touch([instance.pk])
+        figures_cache.touch([instance.pk], approved=True)
 
 
 def connect() -> None:
+    post_init.connect(report_loaded, sender=EnterpriseReport, dispatch_uid="figures-report-loaded")
     for event, signal in (("saved", post_save), ("deleted", post_delete)):
         signal.connect(report_changed, sender=EnterpriseReport, dispatch_uid=f"figures-report-{event}")
         signal.connect(value_changed, sender=ReportValue, dispatch_uid=f"figures-value-{event}")

@@ -170,6 +170,21 @@ class TestTheCacheItself:
         assert "figuresrevision" in read
         assert "enterprisereport" not in read and "reportvalue" not in read
 
+    def test_officers_saving_and_submitting_leave_the_commune_figures_cached(
+        self, commune, enterprise_a, officer_a
+    ):
+        """Only approved reports count in the commune's figures: a draft or a submission
+        changes the enterprise rows, not the figures nor the lower bound."""
+        figures(commune)
+        services.report_save_draft(
+            enterprise=enterprise_a, period=commune, actor=officer_a, figures=figures_of(), version=0
+        )
+        with CaptureQueriesContext(connection) as queries:
+            result = progress.commune_progress(commune)
+            progress.lower_bound(result)
+        read = " ".join(query["sql"] for query in queries.captured_queries)
+        assert "enterprisereport" not in read and "reportvalue" not in read
+
     def test_a_period_without_a_revision_is_computed_every_time(self, commune, django_assert_num_queries):
         FiguresRevision.objects.filter(period=commune).delete()
         first = progress.enterprise_rows(commune)
