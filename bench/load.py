@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Load test (`make load`): simulated officials and officers against gunicorn.
 
-    python bench/load.py [--users 50] [--seconds 60] [--enterprises 5000] [--reuse]
+    python bench/load.py [--users 50] [--seconds 60] [--enterprises 5000] [--workers 4] [--threads 1] [--reuse]
 
 Uses the dashboard benchmark's synthetic province-scale data and database
 (bench/dashboard.py explains which database), serves the portal with gunicorn on
@@ -91,12 +91,12 @@ def prepare_data(enterprises: int, officers: int, *, reuse: bool) -> tuple[str, 
     return official.username, names
 
 
-def serve(env: dict, port: int, workers: int) -> subprocess.Popen:
+def serve(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "hoanghop.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--threads", "2", "--log-level", "warning",
-         # Longer than the users' pauses, as a proxy in front would keep it: gunicorn's 2 s
-         # default closes idle keep-alive connections just as a client reuses them.
+         "--workers", str(workers), "--threads", str(threads), "--log-level", "warning",
+         # With --threads > 1: longer than the users' pauses, as a proxy in front would keep
+         # it (gunicorn's 2 s default closes idle connections just as a client reuses them).
          "--keep-alive", "10"],
         cwd=ROOT, env=env,
     )
@@ -121,6 +121,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--enterprises", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    # Sync workers, as the README deploys: each takes a connection only when free, so no
+    # request waits behind an Excel export in a busy worker (with threads, a kept-alive
+    # connection stays with its worker).
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (1: gunicorn's sync workers)")
     parser.add_argument("--reuse", action="store_true", help="keep an already built benchmark database")
     args = parser.parse_args()
 
@@ -145,7 +149,7 @@ def main() -> None:
     official, officers = prepare_data(args.enterprises, args.users, reuse=args.reuse)
 
     port = free_port()
-    server = serve(env, port, args.workers)
+    server = serve(env, port, args.workers, args.threads)
     ramp_up = -(-args.users // SPAWN_RATE)
     OUT.mkdir(parents=True, exist_ok=True)
     prefix = OUT / "load"
@@ -179,6 +183,7 @@ def main() -> None:
         "seconds": args.seconds,
         "enterprises": args.enterprises,
         "gunicorn_workers": args.workers,
+        "gunicorn_threads": args.threads,
         "requests": int(total["Request Count"]),
         "failures": int(total["Failure Count"]),
         "requests_per_s": round(float(total["Requests/s"]), 1),
