@@ -4,6 +4,8 @@ Pure functions of a period (and a scope): they read the database with a fixed
 number of aggregate queries, whatever the number of enterprises, and return
 dataclasses. Nothing here knows about requests, templates or workbooks; the
 dashboards, the API and the Excel export all read the same numbers from here.
+A period's figures, lower bound and enterprise rows are kept in the figures cache
+until what they come from changes (indicators.figures_cache).
 
 Rules (DOMAIN.md):
 - a rate is Σ met / Σ total workers over approved reports, never a mean of rates;
