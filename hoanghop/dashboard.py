@@ -201,12 +201,10 @@ def furthest_behind(
 ) -> list[progress.EnterpriseRow]:
     """The enterprises with figures that are furthest behind: the most indicators under
     the period's milestone first, then the deepest shortfall under it, then by name."""
-    # progress.status_of says BEHIND when a rate is under both the phase target and the
-    # milestone (those set): under the lower of them. Run for every enterprise, so inlined.
-    yardsticks = []
-    for item in result.indicators:
-        bars = [value for value in (item.phase_target, item.milestone) if value is not None]
-        yardsticks.append((item.indicator_id, min(bars) if bars else None, item.milestone))
+    yardsticks = [
+        (item.indicator_id, progress.behind_below(item.phase_target, item.milestone), item.milestone)
+        for item in result.indicators
+    ]
 
     def distance(row):
         behind, shortfall = 0, None

@@ -112,11 +112,12 @@ def set_many(name: str, token_map: dict[int, str], values: dict[int, object], sc
     )
 
 
-def get_or_compute(name: str, period_id: int, token: str | None, compute: Callable[[], T], scope: str = "") -> T:
-    """The cached value of `name` for a period, else compute() kept under the token."""
+def get_or_compute(name: str, period_id: int, token: str | None, compute: Callable[[], T]) -> T:
+    """The cached value of `name` for a period, else compute() kept under the token
+    (computed every time without a token)."""
     if token is None:
         return compute()
-    key = _key(name, period_id, token, scope)
+    key = _key(name, period_id, token, "")
     value = cache().get(key)
     if value is None:
         value = compute()

@@ -184,6 +184,14 @@ def status_of(rate: Decimal | None, phase: Decimal | None, milestone: Decimal | 
     return BEHIND
 
 
+def behind_below(phase: Decimal | None, milestone: Decimal | None) -> Decimal | None:
+    """The rate under which status_of says BEHIND: the lower of the phase target and the
+    milestone, of those set (None: neither is set, and any rate is behind). For ranking
+    thousands of enterprises without a call to status_of per rate."""
+    bars = [value for value in (phase, milestone) if value is not None]
+    return min(bars) if bars else None
+
+
 def gap_of(target: Decimal, total: int, met: int) -> int:
     """Workers still to reach: ceil(target % × total − met), never below 0."""
     return max(0, math.ceil(target * total / HUNDRED - met))

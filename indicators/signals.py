@@ -46,9 +46,8 @@ def report_changed(sender, instance, raw=False, **kwargs):
 def value_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    report = instance._state.fields_cache.get("report")
-    if report is not None:
-        figures_cache.touch([report.period_id], approved=counts_in_figures(report))
+    if ReportValue.report.is_cached(instance):
+        figures_cache.touch([instance.report.period_id], approved=counts_in_figures(instance.report))
     else:
         figures_cache.touch_report(instance.report_id)
 

@@ -23,6 +23,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('period', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='figures_revision', serialize=False, to='indicators.reportingperiod', verbose_name='period')),
                 ('token', models.UUIDField(default=uuid.uuid4, verbose_name='token')),
+                ('approved_token', models.UUIDField(default=uuid.uuid4, verbose_name='token of the approved figures')),
             ],
             options={
                 'verbose_name': 'figures revision',

@@ -410,8 +410,8 @@ CACHED_QUERY_BOUND = 14
 
 class TestFurthestBehind:
     def test_it_orders_as_the_statuses_say_for_every_kind_of_yardstick(self):
-        """The inlined comparison agrees with progress.status_of: achieved, on track or
-        behind, with a phase target and milestone, only one of them, or neither."""
+        """The ranking counts as behind what progress.status_of calls behind: with a phase
+        target and a milestone, only one of them, or neither."""
         from decimal import Decimal
 
         from indicators import progress

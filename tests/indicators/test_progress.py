@@ -49,6 +49,17 @@ class TestMilestones:
         assert progress.phase_target(indicators["e"], 2026) == Decimal(60)
 
 
+class TestBehindBelow:
+    @pytest.mark.parametrize(
+        "phase, milestone", [(Decimal(90), Decimal(45)), (None, Decimal(30)), (Decimal(60), None), (None, None)]
+    )
+    def test_a_rate_is_under_it_exactly_when_status_of_says_behind(self, phase, milestone):
+        bar = progress.behind_below(phase, milestone)
+        for rate in ("0", "29.99", "30", "44.99", "45", "59.99", "60", "89.99", "90", "95"):
+            rate = Decimal(rate)
+            assert (bar is None or rate < bar) == (progress.status_of(rate, phase, milestone) == progress.BEHIND)
+
+
 class TestCommuneProgress:
     def test_the_rate_sums_workers_and_never_averages_percentages(self, year_2025):
         report(year_2025, 10, a=10)  # 100 %
