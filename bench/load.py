@@ -60,7 +60,7 @@ def prepare_data(enterprises: int, officers: int, *, reuse: bool) -> tuple[str, 
 
     from bench import synthetic
     from enterprises.models import Enterprise, UnionOfficer
-    from enterprises.roles import OFFICER
+    from accounts.roles import OFFICER
     from indicators.models import EnterpriseReport, PeriodState, ReportingPeriod
 
     call_command("migrate", verbosity=0)

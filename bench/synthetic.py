@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from enterprises.models import Enterprise, Ownership
-from enterprises.roles import OFFICIAL
+from accounts.roles import OFFICIAL
 from indicators.models import EnterpriseReport, PeriodState, ReportingPeriod, ReportStatus, ReportValue
 from plans.models import Activity, Plan, Task, TaskStatus
 

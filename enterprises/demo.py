@@ -8,8 +8,8 @@ import datetime
 import random
 
 from enterprises.models import Enterprise, Ownership, Sex, UnionOfficer, Worker, WorkerOutcome
-from enterprises.roles import OFFICER
-from hoanghop.demo import demo_user
+from accounts.roles import OFFICER
+from accounts.demo import demo_user
 
 ENTERPRISES = [
     {"tax_code": "2801234567", "name": "Công ty TNHH May mặc Hoàng Hợp", "address": "Thôn 3",

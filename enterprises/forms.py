@@ -36,19 +36,6 @@ def clean_phone_value(value: str) -> str:
     return value
 
 
-def split_full_name(full_name: str) -> tuple[str, str]:
-    """Vietnamese order: the given name is the last word ("Nguyễn Thị Lan" -> "Nguyễn Thị", "Lan")."""
-    words = full_name.split()
-    if len(words) < 2:
-        return "", full_name.strip()
-    return " ".join(words[:-1]), words[-1]
-
-
-def full_name_of(user) -> str:
-    """The user's name in Vietnamese order (family and middle names, then the given name)."""
-    return " ".join(part for part in (user.last_name, user.first_name) if part) or user.get_username()
-
-
 class TaxCodeField(forms.CharField):
     """Accepts the spaces and dots people type ("2800 123 456"); the model validates the rest."""
 

@@ -31,7 +31,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from hoanghop.xlsx import open_workbook_safely, sheet_rows
+from core.xlsx import open_workbook_safely, sheet_rows
 
 from .models import Enterprise, Ownership, Sex, Worker
 from .validators import normalize_tax_code
@@ -212,7 +212,7 @@ def read_sheet(path_or_file, *, key_header: str, max_rows: int) -> Sheet:
     The header is searched in the first 15 rows of each sheet in turn, so a title
     block above it or an instructions sheet before it are fine.
     """
-    # Size, zip-bomb and damage checks, bounded columns: hoanghop.xlsx, shared by every import.
+    # Size, zip-bomb and damage checks, bounded columns: core.xlsx, shared by every import.
     try:
         workbook = open_workbook_safely(path_or_file)
     except ValidationError as error:

@@ -5,6 +5,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts import access
+from core.names import full_name_of
+
 from .validators import validate_tax_code
 
 
@@ -20,6 +23,14 @@ class Ownership(models.TextChoices):
 class EnterpriseQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+    def visible_to(self, user):
+        """The enterprises this user may see (`accounts.access` decides)."""
+        return access.scoped(self, user)
+
+    def editable_by(self, user):
+        """The enterprises whose data this user may change."""
+        return access.scoped(self, user, change=True)
 
 
 class Enterprise(models.Model):
@@ -77,7 +88,7 @@ class UnionOfficer(models.Model):
         verbose_name_plural = _("union officers")
 
     def __str__(self):
-        return self.user.get_full_name() or self.user.get_username()
+        return full_name_of(self.user)
 
 
 class Sex(models.TextChoices):

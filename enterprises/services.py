@@ -27,12 +27,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from indicators import figures_cache
 
-from .forms import full_name_of, split_full_name
+from core.names import full_name_of, split_full_name
 from .imports import EnterpriseRow, WorkerRow
+from .signals import enterprises_bulk_changed
 from .models import Enterprise, UnionOfficer, Worker, WorkerOutcome
-from .roles import OFFICER
+from accounts.roles import OFFICER
 
 BATCH_SIZE = 500
 
@@ -174,7 +174,7 @@ def enterprises_import(*, rows: list[EnterpriseRow], user) -> ImportPlan:
         bulk_update_with_history(changed, Enterprise, sorted(fields), batch_size=BATCH_SIZE,
                                  default_user=user, default_change_reason="import")
     if created or changed:
-        figures_cache.touch_all()  # bulk writes send no signals
+        enterprises_bulk_changed.send(sender=Enterprise)  # bulk writes send no model signals
     return plan
 
 

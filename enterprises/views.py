@@ -17,28 +17,19 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from hoanghop.history import Children, history_of
+from core.history import Children, history_of
 from indicators.models import EnterpriseReport
 from plans.models import Plan
 
 from . import imports, services
-from .access import (
-    can_change_enterprise,
-    commune_view_required,
-    get_enterprise_or_404,
-    get_enterprise_to_change_or_404,
-    get_officer_or_404,
-    get_worker_or_404,
-    is_official,
-    member_required,
-    official_required,
-)
+from accounts import access
+from accounts.access import commune_view_required, is_official, member_required, official_required
 from .filters import EnterpriseFilter, WorkerFilter
 from .forms import (
     EnterpriseContactForm,
@@ -50,8 +41,9 @@ from .forms import (
     PasswordDelivery,
     RosterFileForm,
     WorkerForm,
-    full_name_of,
 )
+from core.names import full_name_of
+
 from .models import Enterprise, UnionOfficer, Worker, WorkerOutcome
 from .roster import roster_totals
 from .services import CHANGE_REASONS
@@ -70,6 +62,32 @@ def current_indicators() -> list:
     """The indicators of the plan the portal runs; none before `load_plan` ran."""
     plan = Plan.objects.current()
     return list(plan.indicators.order_by("order", "code")) if plan else []
+
+
+def get_enterprise_or_404(user, pk) -> Enterprise:
+    return access.get_or_404(Enterprise.objects, user, pk=pk)
+
+
+def get_enterprise_to_change_or_404(user, pk, *, official_only: bool = False) -> Enterprise:
+    """The enterprise `pk` for a page that changes it: 404 for whoever may not see it, 403
+    for whoever sees it but may not change it (`official_only`: its record, its officers)."""
+    return access.get_or_404(Enterprise.objects, user, pk=pk, change=True, official_only=official_only)
+
+
+def get_worker_or_404(user, enterprise_pk, worker_pk) -> Worker:
+    """A worker of enterprise `enterprise_pk` to change, fetched through that enterprise."""
+    enterprise = get_enterprise_to_change_or_404(user, enterprise_pk)
+    worker = get_object_or_404(enterprise.workers.all(), pk=worker_pk)
+    worker.enterprise = enterprise  # already loaded: spare the query
+    return worker
+
+
+def get_officer_or_404(user, enterprise_pk, officer_pk) -> UnionOfficer:
+    """A union officer of enterprise `enterprise_pk`, for the official's pages about them."""
+    enterprise = get_enterprise_to_change_or_404(user, enterprise_pk, official_only=True)
+    officer = get_object_or_404(enterprise.officers.select_related("user"), pk=officer_pk)
+    officer.enterprise = enterprise
+    return officer
 
 
 def paginate(request, queryset, per_page):
@@ -125,7 +143,7 @@ def enterprise_detail(request, pk):
     )
     return render(request, "enterprises/enterprise_detail.html", {
         "enterprise": enterprise,
-        "can_change": can_change_enterprise(request.user, enterprise),
+        "can_change": access.can_change(request.user, enterprise.pk),
         "can_manage": official,
         "officers": [(officer, full_name_of(officer.user)) for officer in officers],
         "totals": totals,
@@ -417,7 +435,7 @@ def worker_list(request, pk):
     return render(request, "enterprises/worker_list.html", {
         "enterprise": enterprise, "filter": worker_filter, "page": page, "rows": rows,
         "indicators": indicators, "totals": roster_totals(enterprise),
-        "can_change": can_change_enterprise(request.user, enterprise),
+        "can_change": access.can_change(request.user, enterprise.pk),
     })
 
 
@@ -453,12 +471,12 @@ def worker_create(request, pk):
 
 @member_required
 def worker_update(request, pk, worker_pk):
-    worker = get_worker_or_404(request.user, pk, worker_pk, change=True)
+    worker = get_worker_or_404(request.user, pk, worker_pk)
     return _worker_form_page(request, worker.enterprise, worker, created=False)
 
 
 def _set_worker_active(request, pk, worker_pk, active: bool):
-    worker = get_worker_or_404(request.user, pk, worker_pk, change=True)
+    worker = get_worker_or_404(request.user, pk, worker_pk)
     if worker.is_active != active:
         worker.is_active = active
         worker.save(update_fields=["is_active"])

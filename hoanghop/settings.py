@@ -45,12 +45,14 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    # The portal's apps first: their Vietnamese wins over Django's own for shared
-    # words ("Save", "History"), as earlier apps' catalogues take precedence.
-    "hoanghop",
-    "plans",
+    # The portal's apps, in their layers: a lower one never imports a higher one
+    # (tests/test_layers.py). Listed first so that their templates come before others'.
+    "core",
+    "accounts",
     "enterprises",
+    "plans",
     "indicators",
+    "dashboard",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -70,7 +72,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "hoanghop.middleware.PortalLocaleMiddleware",
+    "core.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -95,7 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "hoanghop.context_processors.portal",
+                "accounts.context_processors.portal",
             ],
         },
     },
@@ -172,7 +174,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]  # app catalogues live in <app>/locale/
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-FORMAT_MODULE_PATH = ["hoanghop.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))

@@ -16,7 +16,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from enterprises import access
+from accounts import access
 
 from .models import ReportingPeriod, ReportStatus
 from .progress import commune_progress

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from enterprises.models import Enterprise, UnionOfficer
-from enterprises.roles import OFFICIAL
+from accounts.roles import OFFICIAL
 
 from .models import (
     EnterpriseReport,

@@ -32,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from enterprises.models import Enterprise, UnionOfficer
-from enterprises.roles import OFFICIAL
+from accounts.roles import OFFICIAL
 
 from .models import (
     EnterpriseReport,

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from enterprises.access import commune_view_required
+from accounts.access import commune_view_required
 
 from . import exports
 from .models import ReportingPeriod

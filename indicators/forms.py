@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from hoanghop.templatetags.portal import num
+from core.templatetags.portal import num
 
 from . import services
 from .models import EnterpriseReport, Indicator, ReportingPeriod

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
 from enterprises.validators import TAX_CODE_RE, normalize_tax_code
-from hoanghop.xlsx import open_workbook_safely, sheet_rows
+from core.xlsx import open_workbook_safely, sheet_rows
 
 from . import services
 from .models import Indicator, ReportingPeriod
@@ -103,7 +103,7 @@ def _whole_number(value) -> int | None:
 
 
 def _open(file):
-    """Size, zip-bomb and damage checks, bounded columns: hoanghop.xlsx, shared by every import."""
+    """Size, zip-bomb and damage checks, bounded columns: core.xlsx, shared by every import."""
     try:
         return open_workbook_safely(file)
     except ValidationError as error:

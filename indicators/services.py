@@ -2,7 +2,7 @@
 
 Every function here is keyword-only, runs in one transaction and calls `full_clean()`
 before saving, so that a view, the Excel import, a management command and the demo
-seed all go through the same rules. Views check *who* may act (enterprises.access);
+seed all go through the same rules. Views check *who* may act (accounts.access);
 the functions check it again where a mistake would be costly (an officer approving).
 
 Optimistic locking: a form carries the `version` of the row it was drawn from. A write
@@ -25,7 +25,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enterprises import access
+from accounts import access
 
 from . import figures_cache
 from .models import (

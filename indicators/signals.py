@@ -8,7 +8,9 @@ here: restoring replaces every token once it has loaded.
 
 from django.db.models.signals import post_delete, post_init, post_save
 
+from core.signals import data_restored
 from enterprises.models import Enterprise
+from enterprises.signals import enterprises_bulk_changed
 
 from . import figures_cache
 from .models import (
@@ -57,6 +59,10 @@ def every_period_changed(sender, instance, raw=False, **kwargs):
         figures_cache.touch_all()
 
 
+def everything_changed(sender, **kwargs):
+    figures_cache.touch_all()
+
+
 def period_saved(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
@@ -74,3 +80,5 @@ def connect() -> None:
         for model in (Enterprise, Indicator, Target, Milestone):
             signal.connect(every_period_changed, sender=model, dispatch_uid=f"figures-{model.__name__}-{event}")
     post_save.connect(period_saved, sender=ReportingPeriod, dispatch_uid="figures-period")
+    enterprises_bulk_changed.connect(everything_changed, dispatch_uid="figures-enterprises-bulk")
+    data_restored.connect(everything_changed, dispatch_uid="figures-restored")

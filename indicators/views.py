@@ -1,7 +1,7 @@
 """Pages of the indicators app: indicators and targets, reporting periods, the enterprise
 report form, the commune's review queue and the Excel import.
 
-Views stay thin (STYLE.md): access through enterprises.access, a form, a service from
+Views stay thin (STYLE.md): access through accounts.access, a form, a service from
 indicators.services, a message, a redirect. An officer's enterprise is always the one
 their account belongs to, never a number from the request, so a tampered POST cannot
 reach another enterprise; another enterprise's report page answers 404.
@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from enterprises import access
+from accounts import access
 from enterprises.models import Enterprise
-from hoanghop.history import Children, history_of
+from core.history import Children, history_of
 from plans.models import Plan
 
 from . import imports, progress, services
@@ -145,7 +145,7 @@ def period_list(request):
 
 
 def _officer_period_list(request):
-    enterprise = access.get_enterprise_or_404(request.user, access.officer_enterprise_id(request.user))
+    enterprise = access.get_or_404(Enterprise.objects, request.user, pk=access.officer_enterprise_id(request.user))
     reports = {
         report.period_id: report
         for report in EnterpriseReport.objects.filter(enterprise=enterprise)
@@ -163,8 +163,8 @@ def period_detail(request, code):
     """For an officer: their enterprise's report for the period. For the commune: the review queue."""
     period = get_object_or_404(ReportingPeriod, code=code)
     if access.is_officer(request.user):
-        enterprise = access.get_enterprise_or_404(
-            request.user, access.officer_enterprise_id(request.user), change=True
+        enterprise = get_object_or_404(
+            Enterprise.objects.editable_by(request.user), pk=access.officer_enterprise_id(request.user)
         )
         report = _report_of(enterprise, period)
         editable = period.is_open and (report is None or report.status in services.OFFICER_EDITABLE)
@@ -426,7 +426,7 @@ def _report_page(request, *, period, enterprise, report):
 @access.member_required
 @require_GET
 def report_detail(request, code, enterprise_pk):
-    enterprise = access.get_enterprise_or_404(request.user, enterprise_pk)
+    enterprise = access.get_or_404(Enterprise.objects, request.user, pk=enterprise_pk)
     period = get_object_or_404(ReportingPeriod, code=code)
     report = _report_of(enterprise, period)
     if report is None and not access.is_official(request.user):
@@ -440,7 +440,7 @@ def report_detail(request, code, enterprise_pk):
 @require_http_methods(["GET", "POST"])
 def report_enter(request, code, enterprise_pk):
     """The official types in a paper report on the enterprise's behalf; it is approved at once."""
-    enterprise = access.get_enterprise_or_404(request.user, enterprise_pk, change=True)
+    enterprise = get_object_or_404(Enterprise.objects.editable_by(request.user), pk=enterprise_pk)
     period = get_object_or_404(ReportingPeriod, code=code)
     report = _report_of(enterprise, period)
     if not period.is_open or (report is not None and report.status == ReportStatus.APPROVED):
@@ -450,7 +450,7 @@ def report_enter(request, code, enterprise_pk):
 
 
 def _official_report(request, code, enterprise_pk) -> EnterpriseReport:
-    enterprise = access.get_enterprise_or_404(request.user, enterprise_pk)
+    enterprise = access.get_or_404(Enterprise.objects, request.user, pk=enterprise_pk)
     return get_object_or_404(
         EnterpriseReport.objects.select_related("enterprise", "period"), enterprise=enterprise, period__code=code
     )

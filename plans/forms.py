@@ -13,7 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from enterprises import access
+from accounts import access
 from enterprises.models import Enterprise
 
 from .models import YEAR_VALIDATORS, Activity, AnnualPlan, Task, TaskStatus, Unit
@@ -91,7 +91,7 @@ class ActivityFilter(StyledFilterSet):
         # The querysets must be set before the base class builds the form.
         self.base_filters = copy.deepcopy(self.base_filters)
         self.base_filters["task"].queryset = plan_tasks(plan)
-        self.base_filters["enterprise"].queryset = access.visible_enterprises(user)
+        self.base_filters["enterprise"].queryset = Enterprise.objects.visible_to(user)
         super().__init__(*args, **kwargs)
 
 
@@ -200,7 +200,7 @@ class ActivityForm(forms.ModelForm):
             "Photos (JPEG, PNG, WebP) or PDF documents, up to %(count)s files at a time, "
             "each at most %(size)s."
         ) % {"count": MAX_FILES_PER_UPLOAD, "size": filesizeformat(settings.UPLOAD_MAX_BYTES)}
-        editable = access.editable_enterprises(user)
+        editable = Enterprise.objects.editable_by(user)
         if access.is_official(user):
             # Inactive enterprises stay selectable only where they are already linked.
             linked = self.instance.enterprises.all() if self.instance.pk else Enterprise.objects.none()

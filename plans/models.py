@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts import access
+
 YEAR_VALIDATORS = [MinValueValidator(2023), MaxValueValidator(2030)]
 
 
@@ -143,6 +145,13 @@ class Task(models.Model):
         return self.text if len(self.text) <= 90 else self.text[:88].rstrip() + "…"
 
 
+class ActivityQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The activities this user may see: every commune activity (public plan work, no
+        owner enterprise), and those recorded for an enterprise the user sees."""
+        return access.scoped(self, user, via="owner_enterprise", shared_when_null=True)
+
+
 class Activity(models.Model):
     """Something actually done under a task."""
 
@@ -180,6 +189,7 @@ class Activity(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
+    objects = ActivityQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[enterprises])
 
     class Meta:

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from enterprises import access
+from enterprises.models import Enterprise
 
 from .models import Activity, AnnualPlan, Evidence, Plan, Task, TaskStatus, Unit
 from .uploads import CheckedFile
@@ -89,7 +89,7 @@ def activity_save(
     if activity.owner_enterprise_id:
         enterprise_ids.add(activity.owner_enterprise_id)
     if activity.pk:
-        editable = access.editable_enterprises(user).values("pk")
+        editable = Enterprise.objects.editable_by(user).values("pk")
         enterprise_ids |= set(
             activity.enterprises.exclude(pk__in=editable).values_list("pk", flat=True)
         )

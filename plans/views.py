@@ -2,7 +2,7 @@
 their evidence, and the yearly plans.
 
 Everybody with a role reads the plan; only the official changes tasks and yearly plans.
-Which activities a user sees or changes is decided in `enterprises.access`.
+Which activities a user sees or changes is decided in `accounts.access`.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from enterprises import access
-from enterprises.access import member_required, official_required, role_required
-from enterprises.roles import OFFICER, OFFICIAL
-from hoanghop.history import Children, history_of
+from accounts import access
+from accounts.access import member_required, official_required, role_required
+from accounts.roles import OFFICER, OFFICIAL
+from core.history import Children, history_of
+from core.names import full_name_of
 from indicators.models import Milestone
 
 from . import services
@@ -55,17 +56,24 @@ def _with_details(activities):
     )
 
 
+def _activity_or_404(request, pk, *, change: bool = False) -> Activity:
+    """The activity `pk` if the user may see it: 404 otherwise; with change=True, 403 when
+    they may see but not change it (a commune activity, for an officer)."""
+    return access.get_or_404(Activity.objects, request.user, pk=pk, change=change,
+                             via="owner_enterprise", shared_when_null=True)
+
+
 def _mark_changeable(user, activities):
     """Flag the activities this user may change, so their cards offer an edit link."""
     activities = list(activities)
     for activity in activities:
-        activity.user_can_change = access.can_change_activity(user, activity)
+        activity.user_can_change = access.can_change(user, activity.owner_enterprise_id)
     return activities
 
 
 def _task_rows(plan: Plan, user):
     """The plan's tasks, each with its number of visible activities and the latest one's id."""
-    visible = access.visible_activities(user).order_by()
+    visible = Activity.objects.visible_to(user).order_by()
     latest = visible.filter(task=OuterRef("pk")).order_by("-date", "-pk").values("pk")[:1]
     count = (
         visible.filter(task=OuterRef("pk")).values("task").annotate(n=Count("pk")).values("n")
@@ -125,7 +133,7 @@ def task_detail(request, pk):
         Task.objects.select_related("group__plan", "lead_unit").prefetch_related("coordinating_units"),
         pk=pk,
     )
-    activities = _with_details(access.visible_activities(request.user).filter(task=task))
+    activities = _with_details(Activity.objects.visible_to(request.user).filter(task=task))
     return render(request, "plans/task_detail.html", {
         "task": task,
         "activities": _mark_changeable(request.user, activities),
@@ -180,7 +188,7 @@ def task_update(request, pk):
         last = conflict.history.select_related("history_user").first()
         conflict.changed_at = last.history_date if last else None
         user = last.history_user if last else None
-        conflict.changed_by = (user.get_full_name() or user.get_username()) if user else _("System")
+        conflict.changed_by = full_name_of(user) if user else _("System")
     return render(request, "plans/task_form.html", {
         "task": task, "form": form, "conflict": conflict,
     })
@@ -189,7 +197,7 @@ def task_update(request, pk):
 @member_required
 def activity_list(request):
     plan = _current_plan_or_404()
-    visible = access.visible_activities(request.user).filter(task__group__plan=plan)
+    visible = Activity.objects.visible_to(request.user).filter(task__group__plan=plan)
     filterset = ActivityFilter(
         request.GET or None, queryset=visible, user=request.user, plan=plan
     )
@@ -249,11 +257,11 @@ def activity_create(request):
 
 @member_required
 def activity_detail(request, pk):
-    activity = access.get_activity_or_404(request.user, pk)
+    activity = _activity_or_404(request, pk)
     activity = _with_details(Activity.objects.filter(pk=activity.pk)).get()
     return render(request, "plans/activity_detail.html", {
         "activity": activity,
-        "can_change": access.can_change_activity(request.user, activity),
+        "can_change": access.can_change(request.user, activity.owner_enterprise_id),
         "history": history_of(activity, children=[Children(
             Evidence.history.filter(activity_id=activity.pk),
             label=lambda record: capfirst(Evidence._meta.verbose_name), fields=["original_name"],
@@ -263,7 +271,7 @@ def activity_detail(request, pk):
 
 @recorder_required
 def activity_update(request, pk):
-    activity = access.get_activity_or_404(request.user, pk, change=True)
+    activity = _activity_or_404(request, pk, change=True)
     plan = activity.task.group.plan
     if request.method == "POST":
         form = ActivityForm(request.POST, request.FILES, instance=activity, user=request.user, plan=plan)
@@ -281,7 +289,7 @@ def activity_update(request, pk):
 
 @recorder_required
 def activity_delete(request, pk):
-    activity = access.get_activity_or_404(request.user, pk, change=True)
+    activity = _activity_or_404(request, pk, change=True)
     if request.method == "POST":
         task = activity.task
         services.activity_delete(activity=activity)
@@ -299,7 +307,7 @@ def evidence_download(request, activity_pk, pk):
     Photos open in the browser; PDFs download. The response may not be sniffed into
     another type, and runs sandboxed even if opened directly.
     """
-    activity = access.get_activity_or_404(request.user, activity_pk)
+    activity = _activity_or_404(request, activity_pk)
     evidence = get_object_or_404(activity.evidence, pk=pk)
     try:
         handle = evidence.file.open("rb")
@@ -319,7 +327,7 @@ def evidence_download(request, activity_pk, pk):
 @recorder_required
 @require_POST
 def evidence_delete(request, activity_pk, pk):
-    activity = access.get_activity_or_404(request.user, activity_pk, change=True)
+    activity = _activity_or_404(request, activity_pk, change=True)
     evidence = get_object_or_404(activity.evidence, pk=pk)
     services.evidence_delete(evidence=evidence)
     messages.success(request, _("The file “%(name)s” was deleted.") % {"name": evidence.original_name})
@@ -339,7 +347,7 @@ def annual_plan_list(request):
         annual.year: annual for annual in plan.annual_plans.annotate(task_count=Count("tasks"))
     }
     activity_counts = dict(
-        access.visible_activities(request.user)
+        Activity.objects.visible_to(request.user)
         .filter(task__group__plan=plan)
         .order_by()
         .values_list("date__year")
@@ -377,7 +385,7 @@ def annual_plan_detail(request, year):
         .order_by("indicator__order", "indicator__code")
     )
     activities = _with_details(
-        access.visible_activities(request.user).filter(task__group__plan=plan, date__year=year)
+        Activity.objects.visible_to(request.user).filter(task__group__plan=plan, date__year=year)
     )
     return render(request, "plans/annual_plan_detail.html", {
         "plan": plan,

@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import caches
 from django.core.management import call_command
 
-from enterprises.roles import OFFICER
+from accounts.roles import OFFICER
 
 from . import factories
 

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from enterprises.models import Enterprise, Ownership, Sex, UnionOfficer, Worker, WorkerOutcome
-from enterprises.roles import OFFICER, OFFICIAL, VIEWER
+from accounts.roles import OFFICER, OFFICIAL, VIEWER
 from indicators.models import (
     EnterpriseReport,
     Indicator,

@@ -53,7 +53,7 @@ from django.utils.http import urlsafe_base64_encode
 from openpyxl import Workbook
 
 from enterprises import imports as enterprise_imports
-from enterprises.roles import OFFICER
+from accounts.roles import OFFICER
 from enterprises.views import _import_token
 from indicators.models import EnterpriseReport, Indicator, PeriodState, ReportingPeriod, ReportStatus
 from plans import services as plan_services

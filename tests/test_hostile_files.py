@@ -3,7 +3,7 @@ reports) and the evidence upload, sent files that are broken or built to hurt.
 
 Each must be refused with a clear Vietnamese message, answer a page (never a 500) and
 save nothing: no row, no file waiting for confirmation, no evidence stored. The
-workbook checks live in one place, hoanghop.xlsx, which the three imports share.
+workbook checks live in one place, core.xlsx, which the three imports share.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from enterprises.models import Enterprise, Worker
-from hoanghop.xlsx import MAX_COLUMNS, MAX_UNCOMPRESSED_BYTES, sheet_rows
+from core.xlsx import MAX_COLUMNS, MAX_UNCOMPRESSED_BYTES, sheet_rows
 from indicators.models import EnterpriseReport, PeriodState, ReportingPeriod
 from plans.models import Activity, Evidence
 

@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from enterprises.roles import OFFICER, OFFICIAL, ROLE_LABELS, VIEWER
+from accounts.roles import OFFICER, OFFICIAL, ROLE_LABELS, VIEWER
 from tests.factories import PASSWORD
 
 

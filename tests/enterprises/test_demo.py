@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def seed_twice():
-    from hoanghop import demo as accounts
+    from accounts import demo as accounts
 
     accounts.seed()
     first = demo.seed()

@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from enterprises import access
+from accounts import access
 from enterprises.models import UnionOfficer
-from enterprises.roles import OFFICER
+from accounts.roles import OFFICER
 from enterprises.services import generate_password
 from tests.factories import PASSWORD
 

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from enterprises import access
+from accounts import access
 from plans.models import Activity, Evidence
 
 from .conftest import (
@@ -106,7 +106,7 @@ class TestRecording:
         activity = Activity.objects.get()
         assert activity.owner_enterprise == enterprise_a
         assert list(activity.enterprises.all()) == [enterprise_a]  # the owner is always involved
-        assert access.can_change_activity(officer_a, activity)
+        assert access.can_change(officer_a, activity.owner_enterprise_id)
 
     def test_the_form_offers_the_task_from_the_task_page(self, client_for, official, tasks):
         response = client_for(official).get(reverse("plans:activity_create"), {"task": tasks["1d"].pk})
@@ -342,22 +342,22 @@ class TestWhoSeesWhichActivities:
     def test_officers_see_commune_activities_and_their_own(
         self, officer_a, officer_b, commune_activity, activity_a
     ):
-        assert set(access.visible_activities(officer_a)) == {commune_activity, activity_a}
-        assert set(access.visible_activities(officer_b)) == {commune_activity}
+        assert set(Activity.objects.visible_to(officer_a)) == {commune_activity, activity_a}
+        assert set(Activity.objects.visible_to(officer_b)) == {commune_activity}
 
     def test_the_official_and_the_viewer_see_all(self, official, viewer, commune_activity, activity_a):
         for user in (official, viewer):
-            assert set(access.visible_activities(user)) == {commune_activity, activity_a}
+            assert set(Activity.objects.visible_to(user)) == {commune_activity, activity_a}
 
     def test_only_the_owner_officer_and_the_official_may_change(
         self, official, officer_a, officer_b, viewer, commune_activity, activity_a
     ):
-        assert access.can_change_activity(official, commune_activity)
-        assert access.can_change_activity(official, activity_a)
-        assert access.can_change_activity(officer_a, activity_a)
-        assert not access.can_change_activity(officer_a, commune_activity)
-        assert not access.can_change_activity(officer_b, activity_a)
-        assert not access.can_change_activity(viewer, activity_a)
+        assert access.can_change(official, commune_activity.owner_enterprise_id)
+        assert access.can_change(official, activity_a.owner_enterprise_id)
+        assert access.can_change(officer_a, activity_a.owner_enterprise_id)
+        assert not access.can_change(officer_a, commune_activity.owner_enterprise_id)
+        assert not access.can_change(officer_b, activity_a.owner_enterprise_id)
+        assert not access.can_change(viewer, activity_a.owner_enterprise_id)
 
     def test_the_activity_list_filters_by_task_year_and_enterprise(
         self, client_for, official, tasks, commune_activity, activity_a, enterprise_b

@@ -3,7 +3,7 @@
 import pytest
 
 from enterprises import demo as enterprises_demo
-from hoanghop import demo as hoanghop_demo
+from accounts import demo as hoanghop_demo
 from plans import demo, services
 from plans.models import Activity, AnnualPlan, Task, TaskStatus
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from hoanghop.backup import backup_create
+from core.backup import backup_create
 
 
 class Command(BaseCommand):

@@ -3,11 +3,11 @@ import importlib
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from hoanghop.demo import DEMO_PASSWORD
+from accounts.demo import DEMO_PASSWORD
 
 # Each app seeds its own demo data, in dependency order; each seed() is idempotent
 # and returns the demo logins it created as (username, description) pairs.
-SEEDERS = ["hoanghop.demo", "enterprises.demo", "plans.demo", "indicators.demo"]
+SEEDERS = ["accounts.demo", "enterprises.demo", "plans.demo", "indicators.demo"]
 
 
 class Command(BaseCommand):

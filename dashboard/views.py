@@ -4,7 +4,7 @@ The commune official and the district viewer see the commune's progress
 against the plan's targets; a union officer sees their own enterprise; a user
 without a role sees how to get one. Every figure comes from
 `indicators.progress` in a fixed number of queries, whatever the number of
-enterprises and periods; `hoanghop.dashboard` only arranges them.
+enterprises and periods; `dashboard.layout` only arranges them.
 """
 
 from django.conf import settings
@@ -15,13 +15,14 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from enterprises import access
-from enterprises.roles import OFFICER, OFFICIAL, VIEWER
+from accounts import access
+from accounts.roles import OFFICER, OFFICIAL, VIEWER
 from indicators import progress
+from enterprises.models import Enterprise
 from indicators.models import EnterpriseReport, ReportingPeriod, ReportStatus
 from plans.models import Activity, Plan, Task, TaskStatus
 
-from . import dashboard
+from . import layout
 
 
 @login_required
@@ -54,12 +55,12 @@ def dashboard_enterprises(request):
     result = progress.commune_progress(period, indicators=progress.plan_indicators(plan))
     rows = progress.enterprise_rows(period)
     show = request.GET.get("show", "all")
-    if show not in dict(dashboard.TABLE_FILTERS):
+    if show not in dict(layout.TABLE_FILTERS):
         show = "all"
     sort = request.GET.get("sort", "name")
-    selected = dashboard.sort_rows(result, dashboard.filter_rows(rows, show), sort)
-    page = Paginator(selected, dashboard.PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = dashboard.table_rows(result, page.object_list)
+    selected = layout.sort_rows(result, layout.filter_rows(rows, show), sort)
+    page = Paginator(selected, layout.PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = layout.table_rows(result, page.object_list)
     return render(
         request,
         "dashboard/enterprises.html",
@@ -70,7 +71,7 @@ def dashboard_enterprises(request):
             "page": page,
             "show": show,
             "sort": sort,
-            "filters": dashboard.TABLE_FILTERS,
+            "filters": layout.TABLE_FILTERS,
             "total_rows": len(rows),
         },
     )
@@ -83,7 +84,7 @@ def _chosen_period(request, periods):
         if chosen is None:
             raise Http404
         return chosen
-    default = dashboard.default_period(periods, timezone.localdate())
+    default = layout.default_period(periods, timezone.localdate())
     # The same instance as in the select list, whichever query found it.
     return next((p for p in periods if default and p.pk == default.pk), default)
 
@@ -101,10 +102,10 @@ def _commune_context(request) -> dict:
     result = next(point for point in series if point.period.pk == period.pk)
     bound = progress.lower_bound(result)
     rows = progress.enterprise_rows(period)
-    limited = len(rows) > dashboard.TABLE_LIMIT
-    shown = dashboard.furthest_behind(result, rows) if limited else rows
-    trends = dashboard.trends(series, result)
-    task_badges = dashboard.task_badges(TaskStatus.choices)
+    limited = len(rows) > layout.TABLE_LIMIT
+    shown = layout.furthest_behind(result, rows) if limited else rows
+    trends = layout.trends(series, result)
+    task_badges = layout.task_badges(TaskStatus.choices)
     deadline_passed = timezone.localdate() > period.deadline
     return {
         "plan": plan,
@@ -112,22 +113,22 @@ def _commune_context(request) -> dict:
         "periods": periods,
         "progress": result,
         "bound": bound,
-        "cards": dashboard.cards(result, bound),
+        "cards": layout.cards(result, bound),
         "bound_shown": not result.completeness.is_complete,
-        "legend": list(dashboard.PROGRESS_BADGES.values()),
-        "missing_groups": dashboard.missing_groups(rows, deadline_passed=deadline_passed),
-        "late_rows": dashboard.late_rows(rows),
+        "legend": list(layout.PROGRESS_BADGES.values()),
+        "missing_groups": layout.missing_groups(rows, deadline_passed=deadline_passed),
+        "late_rows": layout.late_rows(rows),
         "awaiting_review": sum(1 for row in rows if row.status == ReportStatus.SUBMITTED),
         "deadline_passed": deadline_passed,
-        "table": dashboard.table_rows(result, shown),
+        "table": layout.table_rows(result, shown),
         "table_limited": limited,
         "table_total": len(rows),
         "trends": trends,
-        "chart_data": dashboard.chart_data(trends, period, series),
+        "chart_data": layout.chart_data(trends, period, series),
         "task_badges": task_badges,
-        "task_groups": dashboard.task_groups(_task_counts(plan), task_badges),
+        "task_groups": layout.task_groups(_task_counts(plan), task_badges),
         "activities": _latest_activities(plan),
-        "list_limit": dashboard.LIST_LIMIT,
+        "list_limit": layout.LIST_LIMIT,
     }
 
 
@@ -150,7 +151,7 @@ def _latest_activities(plan, count: int = 5):
 
 
 def _officer_context(request) -> dict:
-    enterprise = access.get_enterprise_or_404(request.user, access.officer_enterprise_id(request.user))
+    enterprise = access.get_or_404(Enterprise.objects, request.user, pk=access.officer_enterprise_id(request.user))
     plan = Plan.objects.current()
     reports = list(
         EnterpriseReport.objects.filter(enterprise=enterprise)
@@ -167,11 +168,11 @@ def _officer_context(request) -> dict:
     return {
         "enterprise": enterprise,
         "latest": latest,
-        "latest_badge": dashboard.report_badge(latest.status) if latest else None,
+        "latest_badge": layout.report_badge(latest.status) if latest else None,
         "progress": result,
-        "cards": dashboard.cards(result, None) if result else [],
-        "open_periods": dashboard.open_periods(
+        "cards": layout.cards(result, None) if result else [],
+        "open_periods": layout.open_periods(
             ReportingPeriod.objects.open().order_by("end"), {r.period_id: r for r in reports}, today
         ),
-        "history": [(report, dashboard.report_badge(report.status)) for report in reports],
+        "history": [(report, layout.report_badge(report.status)) for report in reports],
     }

@@ -29,7 +29,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.utils import get_m2m_reverse_field_name
 
-from hoanghop.templatetags.portal import person
+from core.templatetags.portal import person
 
 EMPTY = "—"
 # Bookkeeping, not content: never shown as a change.

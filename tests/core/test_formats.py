@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from hoanghop.templatetags.portal import num, pct
+from core.templatetags.portal import num, pct
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from django import template
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from enterprises.forms import full_name_of
+from core.names import full_name_of
 
 register = template.Library()
 

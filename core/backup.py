@@ -24,7 +24,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from indicators import figures_cache
+from .signals import data_restored
 
 FORMAT = 1
 # Rebuilt by `migrate` or short-lived: not worth restoring, and content types and
@@ -114,7 +114,7 @@ def backup_restore(path: Path) -> dict:
                 SIMPLE_HISTORY_ENABLED=False
             ):
                 call_command("loaddata", str(fixture), verbosity=0)
-            figures_cache.touch_all()  # no figure cached before the restore is valid after it
+            data_restored.send(sender=__name__)  # e.g. no figure cached before it is valid after it
         media = Path(settings.MEDIA_ROOT)
         if media.exists():
             shutil.rmtree(media)

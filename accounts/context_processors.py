@@ -1,7 +1,7 @@
 from django.conf import settings
 
-from enterprises import access
-from enterprises.roles import OFFICER, OFFICIAL, ROLE_LABELS, VIEWER
+from accounts import access
+from accounts.roles import OFFICER, OFFICIAL, ROLE_LABELS, VIEWER
 
 
 def portal(request):

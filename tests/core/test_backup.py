@@ -4,7 +4,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 
-from hoanghop.backup import row_counts
+from core.backup import row_counts
 from indicators import progress
 from indicators.models import EnterpriseReport
 from plans.models import Evidence

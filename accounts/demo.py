@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from enterprises.roles import OFFICIAL, VIEWER
+from accounts.roles import OFFICIAL, VIEWER
 
 DEMO_PASSWORD = "HoangHop@2030"
 

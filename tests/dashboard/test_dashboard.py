@@ -21,8 +21,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from enterprises.roles import OFFICER
-from hoanghop import dashboard
+from accounts.roles import OFFICER
+from dashboard import layout as dashboard
 from indicators.models import PeriodState, ReportingPeriod, ReportStatus
 from plans.models import Task, TaskStatus
 from tests.factories import (

@@ -1,6 +1,6 @@
 """Every change to enterprises, workers, reports, indicators, targets, periods, tasks and
 activities is visible on the object's page as who / when / what changed; report workflow
-transitions with their reasons. One history mechanism (hoanghop.history) and one partial
+transitions with their reasons. One history mechanism (core.history) and one partial
 (templates/_history.html) serve every page, in a fixed number of queries."""
 
 import datetime

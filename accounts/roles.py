@@ -1,0 +1,17 @@
+"""The portal's three roles, kept as Django groups.
+
+The groups are created by a migration (`enterprises/migrations/0003_roles.py`). They carry
+no Django permissions: who may see and change what is decided in `accounts.access` alone.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+OFFICIAL = "commune_official"
+OFFICER = "union_officer"
+VIEWER = "district_viewer"
+
+ROLE_LABELS = {
+    OFFICIAL: _("Commune official"),
+    OFFICER: _("Enterprise union officer"),
+    VIEWER: _("District viewer"),
+}
