@@ -8,7 +8,7 @@ its reports and history must survive; deactivate it instead.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Enterprise, UnionOfficer, Worker, WorkerOutcome
+from .models import Enterprise, UnionOfficer, Worker
 
 
 class UnionOfficerInline(admin.TabularInline):
@@ -38,12 +38,6 @@ class UnionOfficerAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["user", "enterprise"]
 
 
-class WorkerOutcomeInline(admin.TabularInline):
-    model = WorkerOutcome
-    extra = 0
-    fields = ["indicator", "achieved_on"]
-
-
 @admin.register(Worker)
 class WorkerAdmin(SimpleHistoryAdmin):
     list_display = ["employee_code", "full_name", "enterprise", "sex", "birth_year", "is_active"]
@@ -51,4 +45,3 @@ class WorkerAdmin(SimpleHistoryAdmin):
     list_filter = ["is_active", "sex"]
     search_fields = ["employee_code", "full_name", "enterprise__name"]
     raw_id_fields = ["enterprise"]
-    inlines = [WorkerOutcomeInline]

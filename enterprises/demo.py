@@ -4,10 +4,9 @@ Idempotent: enterprises are matched by tax code, accounts by username and worker
 employee code, so running `seed_demo` again changes nothing the official edited.
 """
 
-import datetime
 import random
 
-from enterprises.models import Enterprise, Ownership, Sex, UnionOfficer, Worker, WorkerOutcome
+from enterprises.models import Enterprise, Ownership, Sex, UnionOfficer, Worker
 from accounts.roles import OFFICER
 from accounts.demo import demo_user
 
@@ -58,7 +57,6 @@ GIVEN_MALE = ["Hùng", "Dũng", "Nam", "Tuấn", "Quang", "Sơn", "Thắng", "Lo
 GARMENT_JOBS = ["Công nhân may", "Công nhân may", "Công nhân may", "Thợ cắt", "Kiểm hàng (KCS)",
                 "Là, đóng gói", "Tổ trưởng chuyền may", "Thợ cơ điện"]
 # Share of the garment workers who met each indicator, by indicator code.
-OUTCOME_SHARE = {"a": 0.85, "b": 0.65, "c": 0.55, "d": 0.5, "e": 0.25}
 
 
 def seed() -> list[tuple[str, str]]:
@@ -83,10 +81,8 @@ def seed() -> list[tuple[str, str]]:
 def seed_garment_roster(size: int = 40) -> None:
     """About forty workers of the garment company, with outcomes spread over the indicators.
 
-    Outcomes need the plan's indicators: when `load_plan` has not run yet, the workers
-    are created alone and a later `seed_demo` adds their outcomes.
+    Their outcomes are indicators' rows: `indicators.demo` adds them once the plan is loaded.
     """
-    from plans.models import Plan
 
     enterprise = Enterprise.objects.get(tax_code=GARMENT_TAX_CODE)
     rng = random.Random(2030)  # the same roster every time
@@ -110,15 +106,3 @@ def seed_garment_roster(size: int = 40) -> None:
             },
         )
         workers.append(worker)
-    plan = Plan.objects.current()
-    if plan is None:
-        return
-    start = datetime.date(2024, 3, 1)
-    for indicator in plan.indicators.all():
-        share = OUTCOME_SHARE.get(indicator.code, 0.4)
-        for worker in workers:
-            if rng.random() < share:
-                WorkerOutcome.objects.get_or_create(
-                    worker=worker, indicator=indicator,
-                    defaults={"achieved_on": start + datetime.timedelta(days=rng.randint(0, 600))},
-                )

@@ -1,4 +1,4 @@
-"""Search and filters of the enterprise list and the worker roster (django-filter)."""
+"""Search and filters of the enterprise list (django-filter); `StatusFilterSet` serves rosters too."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Enterprise, Ownership, Worker
+from .models import Enterprise, Ownership
 from .validators import normalize_tax_code
 
 ACTIVE, INACTIVE, ALL = "active", "inactive", "all"
@@ -65,33 +65,3 @@ class EnterpriseFilter(StatusFilterSet):
 
     def filter_union(self, queryset, name, value):
         return queryset.filter(has_union=(value == "yes"))
-
-
-class WorkerFilter(StatusFilterSet):
-    q = django_filters.CharFilter(
-        method="search", label=_("Code or name"),
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Employee code or name")}),
-    )
-    missing = django_filters.ChoiceFilter(method="filter_missing", label=_("Not yet met"),
-                                          empty_label=_("Any indicator"))
-    status = django_filters.ChoiceFilter(
-        method="filter_status", label=_("Status"), empty_label=None,
-        choices=[(ACTIVE, _("Currently employed")), (INACTIVE, _("Left")), (ALL, _("All"))],
-    )
-
-    class Meta:
-        model = Worker
-        fields = ["q", "missing", "status"]
-
-    def __init__(self, *args, indicators=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["missing"].extra["choices"] = [(str(i.pk), i.name) for i in indicators]
-
-    def search(self, queryset, name, value):
-        value = " ".join(value.split())
-        if not value:
-            return queryset
-        return queryset.filter(Q(employee_code__icontains=value) | Q(full_name__icontains=value))
-
-    def filter_missing(self, queryset, name, value):
-        return queryset.exclude(outcomes__indicator_id=value)

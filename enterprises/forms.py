@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .imports import EARLIEST_OUTCOME, birth_year_bounds
-from .models import Enterprise, Worker
+from .models import Enterprise
 from .validators import normalize_tax_code
 
 PHONE_CHARS = re.compile(r"^\+?[\d\s().-]+$")
@@ -130,14 +127,6 @@ class ExcelFileForm(forms.Form):
         return uploaded
 
 
-class RosterFileForm(ExcelFileForm):
-    deactivate_missing = forms.BooleanField(
-        label=_("Workers not in the file have left the enterprise"),
-        help_text=_("Tick when the file is the complete list of current workers: those missing from it are marked as no longer employed."),
-        required=False,
-    )
-
-
 def username_field():
     return forms.CharField(
         label=_("Username"),
@@ -232,88 +221,3 @@ class OfficerPasswordForm(forms.Form):
                 code="no_email",
             )
         return delivery
-
-
-class WorkerForm(forms.ModelForm):
-    """A worker and, per indicator of the current plan, whether and when they met it."""
-
-    class Meta:
-        model = Worker
-        fields = ["employee_code", "full_name", "sex", "birth_year", "job"]
-        widgets = {"sex": forms.RadioSelect}
-
-    def __init__(self, *args, indicators=(), outcomes=None, **kwargs):
-        """`outcomes` maps indicator id -> date already recorded for this worker."""
-        super().__init__(*args, **kwargs)
-        self.indicators = list(indicators)
-        outcomes = outcomes or {}
-        self.fields["sex"].choices = [c for c in self.fields["sex"].choices if c[0]]
-        for indicator in self.indicators:
-            met, day = self.outcome_names(indicator)
-            self.fields[met] = forms.BooleanField(
-                label=indicator.name, required=False, initial=indicator.pk in outcomes,
-                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
-            )
-            self.fields[day] = forms.DateField(
-                label=_("Date met"), required=False, initial=outcomes.get(indicator.pk),
-                widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"},
-                                       format="%Y-%m-%d"),
-            )
-
-    @staticmethod
-    def outcome_names(indicator) -> tuple[str, str]:
-        return f"met_{indicator.pk}", f"date_{indicator.pk}"
-
-    def outcome_rows(self):
-        """(indicator, checkbox, date field) for the template's table."""
-        return [(indicator, *(self[name] for name in self.outcome_names(indicator)))
-                for indicator in self.indicators]
-
-    def clean_employee_code(self):
-        code = self.cleaned_data["employee_code"].strip()
-        taken = Worker.objects.filter(enterprise_id=self.instance.enterprise_id, employee_code=code)
-        if taken.exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(
-                _("Employee code %(code)s is already used by another worker of this enterprise."),
-                code="duplicate_employee_code",
-                params={"code": code},
-            )
-        return code
-
-    def clean_full_name(self):
-        return " ".join(self.cleaned_data["full_name"].split())
-
-    def clean_birth_year(self):
-        year = self.cleaned_data["birth_year"]
-        low, high = birth_year_bounds()
-        if year is not None and not low <= year <= high:
-            raise forms.ValidationError(
-                _("Birth year must be from %(low)s to %(high)s."),
-                code="birth_year_range",
-                params={"low": low, "high": high},
-            )
-        return year
-
-    def clean(self):
-        cleaned = super().clean()
-        today = timezone.localdate()
-        for indicator in self.indicators:
-            met, day = self.outcome_names(indicator)
-            if not cleaned.get(met):
-                continue
-            date = cleaned.get(day)
-            if date is None and day not in self.errors:
-                self.add_error(day, _("Enter the date “%(name)s” was met, or untick it.") % {"name": indicator.name})
-            elif date is not None and date > today:
-                self.add_error(day, _("The date cannot be in the future."))
-            elif date is not None and date < EARLIEST_OUTCOME:
-                self.add_error(day, _("The date is too early to be a result of the plan."))
-        return cleaned
-
-    def outcomes(self) -> dict[int, datetime.date | None]:
-        """indicator id -> date met, or None to record that it is not met."""
-        return {
-            indicator.pk: self.cleaned_data.get(self.outcome_names(indicator)[1])
-            if self.cleaned_data.get(self.outcome_names(indicator)[0]) else None
-            for indicator in self.indicators
-        }

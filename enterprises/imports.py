@@ -1,4 +1,4 @@
-"""Reading the enterprise list and worker rosters from Excel, and writing their templates.
+"""Reading the enterprise list from Excel and writing its template, with the shared reading pieces.
 
 This module knows workbooks and the file formats of DOMAIN.md, nothing of requests:
 it turns a file into checked rows (or Vietnamese errors naming the Excel row) and
@@ -26,14 +26,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from core.xlsx import open_workbook_safely, sheet_rows
 
-from .models import Enterprise, Ownership, Sex, Worker
+from .models import Enterprise, Ownership
 from .validators import normalize_tax_code
 
 logger = logging.getLogger(__name__)
@@ -43,8 +42,6 @@ HEADER_SEARCH_ROWS = 15
 # this many empty rows in a row mean the data is over.
 EMPTY_ROWS_END = 1000
 MAX_ENTERPRISE_ROWS = 5_000
-MAX_ROSTER_ROWS = 10_000
-EARLIEST_OUTCOME = datetime.date(2000, 1, 1)
 
 STT = "STT"
 
@@ -60,22 +57,6 @@ ENTERPRISE_HEADERS = {
     "email": "Email",
 }
 ENTERPRISE_REQUIRED = ("name", "tax_code")
-
-# Worker roster: the fixed columns, then one column per indicator (its short name).
-ROSTER_HEADERS = {
-    "employee_code": "Mã nhân viên",
-    "full_name": "Họ và tên",
-    "sex": "Giới tính",
-    "birth_year": "Năm sinh",
-    "job": "Công việc",
-}
-ROSTER_REQUIRED = ("employee_code", "full_name", "sex")
-
-SEX_WORDS = {
-    "nam": Sex.MALE, "male": Sex.MALE, "m": Sex.MALE,
-    "nữ": Sex.FEMALE, "nu": Sex.FEMALE, "female": Sex.FEMALE, "f": Sex.FEMALE,
-}
-SEX_LABELS = {Sex.MALE: "Nam", Sex.FEMALE: "Nữ"}
 
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
 
@@ -103,16 +84,6 @@ class EnterpriseRow:
     row: int
     tax_code: str
     values: dict[str, object]
-
-
-@dataclass
-class WorkerRow:
-    """One worker read from a roster file, with the indicators met (id -> date)."""
-
-    row: int
-    employee_code: str
-    values: dict[str, object]
-    outcomes: dict[int, datetime.date]
 
 
 @dataclass
@@ -392,121 +363,6 @@ def parse_enterprises(path_or_file) -> ParsedFile:
     return result
 
 
-# --- worker roster -------------------------------------------------------------------
-
-
-def birth_year_bounds() -> tuple[int, int]:
-    """The range the model accepts, read from its validators so both always agree."""
-    low, high = 1900, datetime.date.today().year
-    for validator in Worker._meta.get_field("birth_year").validators:
-        if validator.code == "min_value":
-            low = validator.limit_value
-        elif validator.code == "max_value":
-            high = validator.limit_value
-    return low, high
-
-
-def indicator_headers(indicators) -> dict[str, object]:
-    """Header text -> indicator: the short name, or "a) short name" as in the portal."""
-    lookup = {}
-    for indicator in indicators:
-        lookup[normalize_header(indicator.name)] = indicator
-        lookup[normalize_header(f"{indicator.code}) {indicator.name}")] = indicator
-    return lookup
-
-
-def parse_roster(path_or_file, *, indicators) -> ParsedFile:
-    """Read a worker roster; `indicators` are the current plan's, one column each."""
-    sheet = read_sheet(path_or_file, key_header=ROSTER_HEADERS["employee_code"], max_rows=MAX_ROSTER_ROWS)
-    columns, errors, unknown = map_columns(sheet, ROSTER_HEADERS, ROSTER_REQUIRED)
-    by_header = indicator_headers(indicators)
-    indicator_columns: dict[int, object] = {}
-    for index, header in unknown:
-        indicator = by_header.get(normalize_header(header))
-        if indicator is None:
-            errors.append(RowError(sheet.header_row, _("Column “%(header)s” is neither a roster column nor the short name of an indicator of the current plan (%(names)s).") % {"header": header, "names": ", ".join(f"“{i.name}”" for i in indicators)}))
-        elif indicator.pk in indicator_columns.values():
-            errors.append(RowError(sheet.header_row, _("Column “%(header)s” appears twice.") % {"header": header}))
-        else:
-            indicator_columns[index] = indicator.pk
-    result = ParsedFile(header_row=sheet.header_row, errors=errors)
-    if errors:
-        return result
-    if not sheet.rows:
-        result.errors.append(RowError(None, _("The file has no data rows below the header.")))
-        return result
-    low, high = birth_year_bounds()
-    today = timezone.localdate()
-    names = {indicator.pk: indicator.name for indicator in indicators}
-    seen: dict[str, list[int]] = {}
-    for number, values in sheet.rows:
-        row_errors = []
-        data = {name: cell(values, index) for name, index in columns.items()}
-        dates = {pk: cell(values, index) for index, pk in indicator_columns.items()}
-        if not any(cell_text(v) for v in [*data.values(), *dates.values()]):
-            continue
-        code = cell_text(data["employee_code"])
-        full_name = cell_text(data["full_name"])
-        for name, text in (("employee_code", code), ("full_name", full_name)):
-            if not text:
-                row_errors.append(_("“%(header)s” is empty.") % {"header": ROSTER_HEADERS[name]})
-        if code:
-            seen.setdefault(code, []).append(number)
-        sex_text = cell_text(data["sex"])
-        sex = SEX_WORDS.get(sex_text.casefold())
-        if not sex_text:
-            row_errors.append(_("“%(header)s” is empty.") % {"header": ROSTER_HEADERS["sex"]})
-        elif sex is None:
-            row_errors.append(_("“%(header)s” is “%(value)s”; write Nam or Nữ.") % {"header": ROSTER_HEADERS["sex"], "value": sex_text})
-        birth_year = None
-        birth_text = cell_text(data.get("birth_year"))
-        if birth_text:
-            if not birth_text.isdigit():
-                row_errors.append(_("“%(header)s” is “%(value)s”; write a year such as 1990.") % {"header": ROSTER_HEADERS["birth_year"], "value": birth_text})
-            elif not low <= int(birth_text) <= high:
-                row_errors.append(_("“%(header)s” %(value)s is out of range: from %(low)s to %(high)s.") % {"header": ROSTER_HEADERS["birth_year"], "value": birth_text, "low": low, "high": high})
-            else:
-                birth_year = int(birth_text)
-        outcomes = {}
-        for pk, raw in dates.items():
-            try:
-                achieved_on = cell_date(raw)
-            except ValueError:
-                row_errors.append(_("“%(header)s”: “%(value)s” is not a date; write dd/mm/yyyy or leave it empty.") % {"header": names[pk], "value": cell_text(raw)})
-                continue
-            if achieved_on is None:
-                continue
-            if achieved_on > today:
-                row_errors.append(_("“%(header)s”: %(date)s is in the future.") % {"header": names[pk], "date": achieved_on.strftime("%d/%m/%Y")})
-            elif achieved_on < EARLIEST_OUTCOME:
-                row_errors.append(_("“%(header)s”: %(date)s is too early to be a result of the plan.") % {"header": names[pk], "date": achieved_on.strftime("%d/%m/%Y")})
-            else:
-                outcomes[pk] = achieved_on
-        # As for enterprises, an empty optional cell leaves what is recorded unchanged.
-        values_set = {"full_name": full_name, "sex": sex}
-        if birth_year is not None:
-            values_set["birth_year"] = birth_year
-        if cell_text(data.get("job")):
-            values_set["job"] = cell_text(data.get("job"))
-        # The model's own rules (lengths…) too, for the fields not already explained above.
-        checked = {"enterprise", "sex", "birth_year"} | {
-            name for name, text in (("employee_code", code), ("full_name", full_name)) if not text}
-        candidate = Worker(employee_code=code, **{k: v for k, v in values_set.items() if k not in checked})
-        try:
-            candidate.full_clean(exclude=sorted(checked), validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            row_errors += validation_messages(error, ROSTER_HEADERS)
-        if row_errors:
-            result.errors += [RowError(number, message) for message in row_errors]
-        else:
-            result.rows.append(WorkerRow(number, code, values_set, outcomes))
-    result.errors += duplicate_errors(
-        seen, _("Employee code %(value)s appears more than once in the file (also on row %(rows)s).")
-    )
-    result.errors.sort(key=lambda e: (e.row or 0))
-    return result
-
-
 # --- templates -----------------------------------------------------------------------
 
 
@@ -583,32 +439,6 @@ def enterprise_template() -> bytes:
         widths=[6, 40, 16, 18, 22, 22, 36, 16, 28],
         text_columns={ENTERPRISE_HEADERS["tax_code"], ENTERPRISE_HEADERS["phone"]},
         choices={ENTERPRISE_HEADERS["ownership"]: ownership_labels()},
-    )
-
-
-def roster_template(indicators, *, enterprise_name: str = "") -> bytes:
-    """The empty roster to fill in, with one date column per indicator, as .xlsx bytes."""
-    low, high = birth_year_bounds()
-    indicator_names = [indicator.name for indicator in indicators]
-    headers = [STT, *ROSTER_HEADERS.values(), *indicator_names]
-    note = (
-        "Ghi chú: “Mã nhân viên”, “Họ và tên” và “Giới tính” (Nam hoặc Nữ) là bắt buộc; mã nhân viên "
-        "không trùng nhau, mã đã có thì công nhân đó được cập nhật. “Năm sinh” từ "
-        f"{low} đến {high}. Mỗi cột chỉ tiêu ghi ngày công nhân đạt chỉ tiêu đó (dd/mm/yyyy), để "
-        "trống nếu chưa đạt. Ô để trống không xoá thông tin hay kết quả đã ghi nhận. Không ghi số CCCD/CMND "
-        "hay thông tin cá nhân khác (Nghị định 13/2023/NĐ-CP)."
-    )
-    title = "DANH SÁCH CÔNG NHÂN LAO ĐỘNG"
-    if enterprise_name:
-        title += " – " + enterprise_name.upper()
-    return _template_workbook(
-        title=title,
-        note=note,
-        headers=headers,
-        widths=[6, 16, 30, 11, 11, 24, *[16] * len(indicator_names)],
-        text_columns={ROSTER_HEADERS["employee_code"]},
-        date_columns=set(indicator_names),
-        choices={ROSTER_HEADERS["sex"]: list(SEX_LABELS.values())},
     )
 
 

@@ -140,32 +140,4 @@ class Worker(models.Model):
         return f"{self.employee_code} – {self.full_name}"
 
     def get_absolute_url(self):
-        return reverse("enterprises:worker_update", args=[self.enterprise_id, self.pk])
-
-
-class WorkerOutcome(models.Model):
-    """A worker has met one indicator (cumulative: once met, counted once)."""
-
-    worker = models.ForeignKey(
-        Worker, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("worker")
-    )
-    indicator = models.ForeignKey(
-        "indicators.Indicator",
-        on_delete=models.PROTECT,
-        related_name="worker_outcomes",
-        verbose_name=_("indicator"),
-    )
-    achieved_on = models.DateField(_("achieved on"))
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["indicator__order"]
-        verbose_name = _("learning outcome")
-        verbose_name_plural = _("learning outcomes")
-        constraints = [
-            models.UniqueConstraint(fields=["worker", "indicator"], name="unique_outcome_per_worker")
-        ]
-
-    def __str__(self):
-        return f"{self.worker} – {self.indicator}"
+        return reverse("indicators:worker_update", args=[self.enterprise_id, self.pk])

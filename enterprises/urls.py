@@ -24,13 +24,4 @@ urlpatterns = [
          name="officer_deactivate"),
     path("<int:pk>/officers/<int:officer_pk>/reactivate/", views.officer_reactivate,
          name="officer_reactivate"),
-    path("<int:pk>/workers/", views.worker_list, name="worker_list"),
-    path("<int:pk>/workers/add/", views.worker_create, name="worker_create"),
-    path("<int:pk>/workers/import/", views.worker_import, name="worker_import"),
-    path("<int:pk>/workers/import/confirm/", views.worker_import_confirm, name="worker_import_confirm"),
-    path("<int:pk>/workers/import/template.xlsx", views.worker_import_template,
-         name="worker_import_template"),
-    path("<int:pk>/workers/<int:worker_pk>/", views.worker_update, name="worker_update"),
-    path("<int:pk>/workers/<int:worker_pk>/deactivate/", views.worker_deactivate, name="worker_deactivate"),
-    path("<int:pk>/workers/<int:worker_pk>/reactivate/", views.worker_reactivate, name="worker_reactivate"),
 ]

@@ -12,10 +12,9 @@ import logging
 import smtplib
 
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,13 +23,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.history import Children, history_of
-from indicators.models import EnterpriseReport
-from plans.models import Plan
 
 from . import imports, services
 from accounts import access
 from accounts.access import commune_view_required, is_official, member_required, official_required
-from .filters import EnterpriseFilter, WorkerFilter
+from .filters import EnterpriseFilter
 from .forms import (
     EnterpriseContactForm,
     EnterpriseForm,
@@ -39,14 +36,13 @@ from .forms import (
     OfficerForm,
     OfficerPasswordForm,
     PasswordDelivery,
-    RosterFileForm,
-    WorkerForm,
 )
 from core.names import full_name_of
+from core.sections import collect_sections
 
-from .models import Enterprise, UnionOfficer, Worker, WorkerOutcome
-from .roster import roster_totals
+from .models import Enterprise, UnionOfficer, Worker
 from .services import CHANGE_REASONS
+from .signals import enterprise_page_sections
 
 logger = logging.getLogger(__name__)
 
@@ -56,12 +52,6 @@ PREVIEW_ROWS_SHOWN = 500
 ERRORS_SHOWN = 200
 IMPORT_TOKEN_AGE = 60 * 60  # an hour between the preview and the confirmation
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def current_indicators() -> list:
-    """The indicators of the plan the portal runs; none before `load_plan` ran."""
-    plan = Plan.objects.current()
-    return list(plan.indicators.order_by("order", "code")) if plan else []
 
 
 def get_enterprise_or_404(user, pk) -> Enterprise:
@@ -130,13 +120,7 @@ def enterprise_create(request):
 def enterprise_detail(request, pk):
     enterprise = get_enterprise_or_404(request.user, pk)
     official = is_official(request.user)
-    indicators = current_indicators()
-    totals = roster_totals(enterprise)
     officers = list(enterprise.officers.select_related("user").order_by("-user__is_active", "user__first_name", "pk"))
-    reports = list(
-        EnterpriseReport.objects.filter(enterprise=enterprise)
-        .select_related("period").order_by("-period__end", "-period__kind")
-    )
     officers_history = Children(
         UnionOfficer.history.filter(enterprise_id=enterprise.pk).select_related("user"),
         label=lambda r: _("Officer %(name)s") % {"name": full_name_of(r.user)}, fields=["phone", "position"],
@@ -146,10 +130,7 @@ def enterprise_detail(request, pk):
         "can_change": access.can_change(request.user, enterprise.pk),
         "can_manage": official,
         "officers": [(officer, full_name_of(officer.user)) for officer in officers],
-        "totals": totals,
-        "roster_rows": [(indicator, totals.met_count(indicator.pk), totals.rate(indicator.pk))
-                        for indicator in indicators],
-        "reports": reports,
+        "sections": collect_sections(enterprise_page_sections, Enterprise, request=request, enterprise=enterprise),
         "history": history_of(enterprise, children=[officers_history], reasons=CHANGE_REASONS),
     })
 
@@ -203,17 +184,17 @@ def enterprise_reactivate(request, pk):
 # --- Excel imports --------------------------------------------------------------------------
 
 
-def _excel_response(content: bytes, filename: str) -> HttpResponse:
+def excel_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def _import_token(kind: str, name: str, user, **extra) -> str:
+def import_token(kind: str, name: str, user, **extra) -> str:
     return signing.dumps({"file": name, "user": user.pk, **extra}, salt=f"enterprises.import.{kind}")
 
 
-def _read_import_token(request, kind: str):
+def read_import_token(request, kind: str):
     """The staged upload a confirmation refers to, if the token is this user's and fresh."""
     try:
         data = signing.loads(request.POST.get("token", ""), salt=f"enterprises.import.{kind}",
@@ -225,14 +206,14 @@ def _read_import_token(request, kind: str):
     return data, imports.staged_path(data.get("file", ""))
 
 
-def _parse_or_error(parse, path, **kwargs):
+def parse_or_error(parse, path, **kwargs):
     try:
         return parse(path, **kwargs), None
     except imports.WorkbookError as error:
         return None, str(error)
 
 
-def _import_context(parsed, plan):
+def import_context(parsed, plan):
     context = {"parsed": parsed}
     if parsed is not None:
         context["errors"] = parsed.errors[:ERRORS_SHOWN]
@@ -257,15 +238,15 @@ def enterprise_import(request):
     context = {"form": form, "max_rows": imports.MAX_ENTERPRISE_ROWS}
     if request.method == "POST" and form.is_valid():
         name = imports.stage_upload(form.cleaned_data["file"])
-        parsed, error = _parse_or_error(imports.parse_enterprises, imports.staged_path(name))
+        parsed, error = parse_or_error(imports.parse_enterprises, imports.staged_path(name))
         if error or not parsed.is_valid:
             imports.discard_staged(name)
-            context.update({"file_error": error, **_import_context(parsed, None)})
+            context.update({"file_error": error, **import_context(parsed, None)})
         else:
             plan = services.enterprise_import_plan(parsed.rows)
             context.update({
-                **_import_context(parsed, plan),
-                "token": _import_token("enterprises", name, request.user),
+                **import_context(parsed, plan),
+                "token": import_token("enterprises", name, request.user),
                 "filename": form.cleaned_data["file"].name,
             })
     return render(request, "enterprises/enterprise_import.html", context)
@@ -274,7 +255,7 @@ def enterprise_import(request):
 @require_POST
 @official_required
 def enterprise_import_confirm(request):
-    data, path = _read_import_token(request, "enterprises")
+    data, path = read_import_token(request, "enterprises")
     if "cancel" in request.POST:
         if data:
             imports.discard_staged(data["file"])
@@ -283,12 +264,12 @@ def enterprise_import_confirm(request):
     if path is None:
         messages.error(request, _("The uploaded file has expired or was already imported. Upload it again."))
         return redirect("enterprises:enterprise_import")
-    parsed, error = _parse_or_error(imports.parse_enterprises, path)
+    parsed, error = parse_or_error(imports.parse_enterprises, path)
     if error or not parsed.is_valid:
         imports.discard_staged(data["file"])
         return render(request, "enterprises/enterprise_import.html", {
             "form": ExcelFileForm(), "file_error": error, "max_rows": imports.MAX_ENTERPRISE_ROWS,
-            **_import_context(parsed, None)})
+            **import_context(parsed, None)})
     try:
         plan = services.enterprises_import(rows=parsed.rows, user=request.user)
     except IntegrityError:
@@ -302,7 +283,7 @@ def enterprise_import_confirm(request):
 
 @official_required
 def enterprise_import_template(request):
-    return _excel_response(imports.enterprise_template(), "mau-danh-sach-doanh-nghiep.xlsx")
+    return excel_response(imports.enterprise_template(), "mau-danh-sach-doanh-nghiep.xlsx")
 
 
 # --- union officers ----------------------------------------------------------------------------
@@ -414,153 +395,3 @@ def officer_deactivate(request, pk, officer_pk):
 @member_required
 def officer_reactivate(request, pk, officer_pk):
     return _set_officer_active(request, pk, officer_pk, True)
-
-
-# --- worker roster --------------------------------------------------------------------------------
-
-
-@member_required
-def worker_list(request, pk):
-    enterprise = get_enterprise_or_404(request.user, pk)
-    indicators = current_indicators()
-    worker_filter = WorkerFilter(request.GET, queryset=enterprise.workers.order_by("employee_code", "pk"),
-                                 indicators=indicators)
-    page = paginate(request, worker_filter.qs.prefetch_related(
-        Prefetch("outcomes", queryset=WorkerOutcome.objects.only("worker_id", "indicator_id", "achieved_on"))
-    ), WORKERS_PER_PAGE)
-    rows = []
-    for worker in page:
-        met = {outcome.indicator_id: outcome.achieved_on for outcome in worker.outcomes.all()}
-        rows.append((worker, [met.get(indicator.pk) for indicator in indicators]))
-    return render(request, "enterprises/worker_list.html", {
-        "enterprise": enterprise, "filter": worker_filter, "page": page, "rows": rows,
-        "indicators": indicators, "totals": roster_totals(enterprise),
-        "can_change": access.can_change(request.user, enterprise.pk),
-    })
-
-
-def _worker_form_page(request, enterprise, worker, *, created: bool):
-    indicators = current_indicators()
-    outcomes = {} if created else {o.indicator_id: o.achieved_on for o in worker.outcomes.all()}
-    form = WorkerForm(request.POST or None, instance=worker, indicators=indicators, outcomes=outcomes)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.worker_save(worker=form.save(commit=False), outcomes=form.outcomes())
-        except ValidationError as error:  # e.g. the same employee code saved a moment ago
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, _("Worker %(worker)s was saved.") % {"worker": form.instance})
-            if "add_another" in request.POST:
-                return redirect("enterprises:worker_create", enterprise.pk)
-            return redirect("enterprises:worker_list", enterprise.pk)
-    history = [] if created else history_of(worker, hidden=["enterprise"], reasons=CHANGE_REASONS, children=[
-        Children(WorkerOutcome.history.filter(worker_id=worker.pk).select_related("indicator"),
-                 label=lambda r: r.indicator.name, fields=["achieved_on"]),
-    ])
-    return render(request, "enterprises/worker_form.html", {
-        "enterprise": enterprise, "worker": None if created else worker, "form": form,
-        "history": history, "has_plan": bool(indicators),
-    })
-
-
-@member_required
-def worker_create(request, pk):
-    enterprise = get_enterprise_to_change_or_404(request.user, pk)
-    return _worker_form_page(request, enterprise, Worker(enterprise=enterprise), created=True)
-
-
-@member_required
-def worker_update(request, pk, worker_pk):
-    worker = get_worker_or_404(request.user, pk, worker_pk)
-    return _worker_form_page(request, worker.enterprise, worker, created=False)
-
-
-def _set_worker_active(request, pk, worker_pk, active: bool):
-    worker = get_worker_or_404(request.user, pk, worker_pk)
-    if worker.is_active != active:
-        worker.is_active = active
-        worker.save(update_fields=["is_active"])
-    if active:
-        messages.success(request, _("%(worker)s is on the roster of current workers again.") % {"worker": worker})
-    else:
-        messages.success(request, _("%(worker)s is marked as no longer employed and no longer counts in the roster totals.") % {"worker": worker})
-    return redirect("enterprises:worker_update", pk, worker.pk)
-
-
-@require_POST
-@member_required
-def worker_deactivate(request, pk, worker_pk):
-    return _set_worker_active(request, pk, worker_pk, False)
-
-
-@require_POST
-@member_required
-def worker_reactivate(request, pk, worker_pk):
-    return _set_worker_active(request, pk, worker_pk, True)
-
-
-@member_required
-def worker_import(request, pk):
-    enterprise = get_enterprise_to_change_or_404(request.user, pk)
-    indicators = current_indicators()
-    form = RosterFileForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "enterprise": enterprise, "indicators": indicators,
-               "max_rows": imports.MAX_ROSTER_ROWS}
-    if request.method == "POST" and form.is_valid():
-        name = imports.stage_upload(form.cleaned_data["file"])
-        parsed, error = _parse_or_error(imports.parse_roster, imports.staged_path(name), indicators=indicators)
-        if error or not parsed.is_valid:
-            imports.discard_staged(name)
-            context.update({"file_error": error, **_import_context(parsed, None)})
-        else:
-            deactivate_missing = form.cleaned_data["deactivate_missing"]
-            plan = services.roster_import_plan(enterprise=enterprise, rows=parsed.rows, indicators=indicators,
-                                               deactivate_missing=deactivate_missing)
-            context.update({
-                **_import_context(parsed, plan),
-                "token": _import_token("roster", name, request.user, enterprise=enterprise.pk,
-                                       deactivate_missing=deactivate_missing),
-                "filename": form.cleaned_data["file"].name,
-            })
-    return render(request, "enterprises/worker_import.html", context)
-
-
-@require_POST
-@member_required
-def worker_import_confirm(request, pk):
-    enterprise = get_enterprise_to_change_or_404(request.user, pk)
-    data, path = _read_import_token(request, "roster")
-    if data and data.get("enterprise") != enterprise.pk:
-        data, path = None, None
-    if "cancel" in request.POST:
-        if data:
-            imports.discard_staged(data["file"])
-        messages.info(request, _("The import was cancelled; nothing was saved."))
-        return redirect("enterprises:worker_list", enterprise.pk)
-    if path is None:
-        messages.error(request, _("The uploaded file has expired or was already imported. Upload it again."))
-        return redirect("enterprises:worker_import", enterprise.pk)
-    indicators = current_indicators()
-    parsed, error = _parse_or_error(imports.parse_roster, path, indicators=indicators)
-    if error or not parsed.is_valid:
-        imports.discard_staged(data["file"])
-        return render(request, "enterprises/worker_import.html", {
-            "form": RosterFileForm(), "enterprise": enterprise, "indicators": indicators,
-            "max_rows": imports.MAX_ROSTER_ROWS, "file_error": error, **_import_context(parsed, None)})
-    try:
-        plan = services.roster_import(enterprise=enterprise, rows=parsed.rows, indicators=indicators,
-                                      user=request.user, deactivate_missing=data.get("deactivate_missing", False))
-    except IntegrityError:
-        messages.error(request, _("Someone changed the roster at the same moment; nothing was saved. Upload the file again."))
-        return redirect("enterprises:worker_import", enterprise.pk)
-    imports.discard_staged(data["file"])
-    messages.success(request, _("Import finished: %(new)s workers added, %(updated)s updated, %(unchanged)s unchanged, %(left)s marked as no longer employed.") % {
-        "new": len(plan.new), "updated": len(plan.updated), "unchanged": len(plan.unchanged), "left": len(plan.left)})
-    return redirect("enterprises:worker_list", enterprise.pk)
-
-
-@member_required
-def worker_import_template(request, pk):
-    enterprise = get_enterprise_to_change_or_404(request.user, pk)
-    content = imports.roster_template(current_indicators(), enterprise_name=enterprise.name)
-    return _excel_response(content, "mau-danh-sach-cong-nhan.xlsx")

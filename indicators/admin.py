@@ -15,6 +15,7 @@ from .models import (
     ReportingPeriod,
     ReportValue,
     SentReminder,
+    WorkerOutcome,
     Target,
 )
 
@@ -94,3 +95,11 @@ class SentReminderAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(WorkerOutcome)
+class WorkerOutcomeAdmin(SimpleHistoryAdmin):
+    list_display = ["worker", "indicator", "achieved_on"]
+    list_select_related = ["worker", "indicator"]
+    search_fields = ["worker__employee_code", "worker__full_name", "worker__enterprise__name"]
+    raw_id_fields = ["worker"]

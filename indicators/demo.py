@@ -23,19 +23,21 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from enterprises.models import Enterprise, UnionOfficer
+from enterprises.demo import GARMENT_TAX_CODE
+from enterprises.models import Enterprise, UnionOfficer, Worker
 from accounts.roles import OFFICIAL
 
 from .models import (
     EnterpriseReport,
+    Indicator,
     PeriodState,
     ReportAction,
     ReportEvent,
     ReportingPeriod,
     ReportStatus,
     ReportValue,
+    WorkerOutcome,
 )
-from .services import plan_indicators
 
 CLOSED = ["2024-H1", "2024", "2025-H1", "2025"]
 OPEN = "2026-H1"
@@ -151,10 +153,30 @@ def _report(*, enterprise, period, figures, fate, late, officer, official, notes
     )
 
 
+OUTCOME_SHARE = {"a": 0.85, "b": 0.65, "c": 0.55, "d": 0.5, "e": 0.25}
+
+
+def seed_roster_outcomes(indicators: list[Indicator]) -> None:
+    """Outcomes of the garment company's demo roster (enterprises.demo), spread over the
+    indicators: most workers met a), fewest e). The same outcomes every time."""
+    workers = list(Worker.objects.filter(enterprise__tax_code=GARMENT_TAX_CODE).order_by("employee_code"))
+    rng = random.Random(2030)
+    start = datetime.date(2024, 3, 1)
+    for indicator in indicators:
+        share = OUTCOME_SHARE.get(indicator.code, 0.4)
+        for worker in workers:
+            if rng.random() < share:
+                WorkerOutcome.objects.get_or_create(
+                    worker=worker, indicator=indicator,
+                    defaults={"achieved_on": start + datetime.timedelta(days=rng.randint(0, 600))},
+                )
+
+
 @transaction.atomic
 def seed() -> list:
     periods = {p.code: p for p in ReportingPeriod.objects.filter(code__in=CLOSED + [OPEN, "2026"])}
-    indicators = plan_indicators()
+    indicators = list(Indicator.objects.of_plan())
+    seed_roster_outcomes(indicators)
     if not periods or not indicators:
         return []
     _set_states(periods)

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from plans.models import Plan
+
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 
 
@@ -15,6 +17,14 @@ def percent_field(verbose_name, **kwargs):
     return models.DecimalField(
         verbose_name, max_digits=5, decimal_places=2, validators=PERCENT_VALIDATORS, **kwargs
     )
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def of_plan(self, plan=None):
+        """The indicators of `plan` (by default the plan the portal runs) in the plan's order;
+        none before `load_plan` ran."""
+        plan = plan or Plan.objects.current()
+        return self.filter(plan=plan).order_by("order", "code") if plan else self.none()
 
 
 class Indicator(models.Model):
@@ -31,6 +41,7 @@ class Indicator(models.Model):
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), default=2023)
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    objects = IndicatorQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -363,3 +374,33 @@ class FiguresRevision(models.Model):
 
     def __str__(self):
         return f"{self.period_id}: {self.token}"
+
+
+class WorkerOutcome(models.Model):
+    """A worker on an enterprise's roster has met one indicator (cumulative: once met, counted
+    once). It lives here, beside the indicators it points at, not with the worker: the
+    enterprises layer knows nothing of indicators."""
+
+    worker = models.ForeignKey(
+        "enterprises.Worker", on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("worker")
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        related_name="worker_outcomes",
+        verbose_name=_("indicator"),
+    )
+    achieved_on = models.DateField(_("achieved on"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator__order"]
+        verbose_name = _("learning outcome")
+        verbose_name_plural = _("learning outcomes")
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "indicator"], name="unique_outcome_per_worker")
+        ]
+
+    def __str__(self):
+        return f"{self.worker} – {self.indicator}"

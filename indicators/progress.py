@@ -121,13 +121,10 @@ class EnterpriseRow:
 # --- targets and milestones -------------------------------------------------
 
 
-def plan_indicators(plan) -> list[Indicator]:
-    """The plan's indicators with their targets and milestones (three queries)."""
-    return list(
-        Indicator.objects.filter(plan=plan).order_by("order", "code").prefetch_related(
-            "targets", "milestones"
-        )
-    )
+def plan_indicators(plan=None) -> list[Indicator]:
+    """The plan's indicators (the current plan's by default) with their targets and
+    milestones (three queries)."""
+    return list(Indicator.objects.of_plan(plan).prefetch_related("targets", "milestones"))
 
 
 def milestones(indicator: Indicator) -> dict[int, Decimal]:
@@ -235,7 +232,7 @@ def commune_series(periods: Iterable[ReportingPeriod], *, plan=None, indicators=
     the figures cache while its revision holds, the others in a fixed number of queries."""
     periods = list(periods)
     if indicators is None:
-        indicators = plan_indicators(plan or _current_plan())
+        indicators = plan_indicators(plan)
     tokens = figures_cache.tokens((p.pk for p in periods), approved=True)
     scope = ",".join(str(i.pk) for i in indicators)
     known = figures_cache.get_many("progress", tokens, scope)
@@ -414,7 +411,7 @@ def enterprise_progress(period: ReportingPeriod, enterprise: Enterprise, *, plan
         female_workers=report.female_workers or 0,
         indicators=[
             indicator_progress(i, period.year, met.get(i.pk, 0), report.total_workers)
-            for i in plan_indicators(plan or _current_plan())
+            for i in plan_indicators(plan)
         ],
     )
 
@@ -466,8 +463,3 @@ def latest_period_with_approved_reports() -> ReportingPeriod | None:
     approved = EnterpriseReport.objects.filter(period=OuterRef("pk"), status=ReportStatus.APPROVED)
     return ReportingPeriod.objects.filter(Exists(approved)).order_by(F("end").desc()).first()
 
-
-def _current_plan():
-    from plans.models import Plan
-
-    return Plan.objects.current()

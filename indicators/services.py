@@ -72,16 +72,6 @@ def count_field(indicator: Indicator) -> str:
     return f"count_{indicator.code}"
 
 
-def plan_indicators(plan=None) -> list[Indicator]:
-    """The indicators enterprises report on: those of the current plan, in the plan's order."""
-    from plans.models import Plan
-
-    plan = plan or Plan.objects.current()
-    if plan is None:
-        return []
-    return list(Indicator.objects.filter(plan=plan).order_by("order", "code"))
-
-
 def figures_problems(
     figures: Figures, indicators: list[Indicator], *, complete: bool
 ) -> dict[str, list[ValidationError]]:
@@ -339,7 +329,7 @@ def report_save_draft(
     stays visible) until it is submitted again."""
     _check_may_write_as_enterprise(actor, enterprise)
     _check_period_open(period)
-    indicators = plan_indicators() if indicators is None else indicators
+    indicators = list(Indicator.objects.of_plan()) if indicators is None else indicators
     _check_figures(figures, indicators, complete=False)
 
     def write():
@@ -391,7 +381,7 @@ def report_submit(
     """The officer sends the report to the commune: a draft, a returned report or none yet."""
     _check_may_write_as_enterprise(actor, enterprise)
     _check_period_open(period)
-    indicators = plan_indicators() if indicators is None else indicators
+    indicators = list(Indicator.objects.of_plan()) if indicators is None else indicators
     _check_figures(figures, indicators, complete=True)
     _check_confirmed(figures, enterprise, period, indicators, confirmed)
 
@@ -429,7 +419,7 @@ def report_enter_for_enterprise(
     """
     _check_official(actor)
     _check_period_open(period)
-    indicators = plan_indicators() if indicators is None else indicators
+    indicators = list(Indicator.objects.of_plan()) if indicators is None else indicators
     _check_figures(figures, indicators, complete=True)
     _check_confirmed(figures, enterprise, period, indicators, confirmed)
 
@@ -608,7 +598,7 @@ def reports_import(
     """
     _check_official(actor)
     _check_period_open(period)
-    indicators = plan_indicators() if indicators is None else indicators
+    indicators = list(Indicator.objects.of_plan()) if indicators is None else indicators
     outcome = ImportOutcome()
     for item in rows:
         problems = figures_problems(item.figures, indicators, complete=True)

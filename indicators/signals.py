@@ -1,4 +1,5 @@
-"""Keep the figures cache's revision tokens current (indicators.figures_cache).
+"""The receivers of the indicators layer: the figures cache's revision tokens kept current
+(indicators.figures_cache), and the sections this layer adds to lower layers' pages.
 
 Connected in IndicatorsConfig.ready. Saves and deletes of every model the figures are
 computed from replace the tokens of the periods they affect (the approved tokens too
@@ -10,9 +11,10 @@ from django.db.models.signals import post_delete, post_init, post_save
 
 from core.signals import data_restored
 from enterprises.models import Enterprise
-from enterprises.signals import enterprises_bulk_changed
+from enterprises.signals import enterprise_page_sections, enterprises_bulk_changed
+from plans.signals import plan_page_sections
 
-from . import figures_cache
+from . import figures_cache, pages
 from .models import (
     EnterpriseReport,
     FiguresRevision,
@@ -82,3 +84,5 @@ def connect() -> None:
     post_save.connect(period_saved, sender=ReportingPeriod, dispatch_uid="figures-period")
     enterprises_bulk_changed.connect(everything_changed, dispatch_uid="figures-enterprises-bulk")
     data_restored.connect(everything_changed, dispatch_uid="figures-restored")
+    enterprise_page_sections.connect(pages.enterprise_sections, dispatch_uid="indicators-enterprise-page")
+    plan_page_sections.connect(pages.plan_sections, dispatch_uid="indicators-plan-pages")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, export_views, views
+from . import api, export_views, roster_views, views
 
 app_name = "indicators"
 
@@ -22,4 +22,14 @@ urlpatterns = [
     path("reports/<str:code>/<int:enterprise_pk>/reopen/", views.report_reopen, name="report_reopen"),
     path("reports/<str:code>/export.xlsx", export_views.report_export, name="report_export"),
     path("api/v1/progress/", api.progress, name="api_progress"),
+    # An enterprise's worker roster, under the enterprise's address.
+    path("enterprises/<int:pk>/workers/", roster_views.worker_list, name="worker_list"),
+    path("enterprises/<int:pk>/workers/add/", roster_views.worker_create, name="worker_create"),
+    path("enterprises/<int:pk>/workers/import/", roster_views.worker_import, name="worker_import"),
+    path("enterprises/<int:pk>/workers/import/confirm/", roster_views.worker_import_confirm, name="worker_import_confirm"),
+    path("enterprises/<int:pk>/workers/import/template.xlsx", roster_views.worker_import_template,
+         name="worker_import_template"),
+    path("enterprises/<int:pk>/workers/<int:worker_pk>/", roster_views.worker_update, name="worker_update"),
+    path("enterprises/<int:pk>/workers/<int:worker_pk>/deactivate/", roster_views.worker_deactivate, name="worker_deactivate"),
+    path("enterprises/<int:pk>/workers/<int:worker_pk>/reactivate/", roster_views.worker_reactivate, name="worker_reactivate"),
 ]

@@ -38,6 +38,7 @@ from .models import (
     ReportValue,
     Target,
 )
+from .roster import roster_totals
 from .progress import milestone_for, rate_of
 from .progress import plan_indicators as progress_plan_indicators
 from .progress import milestones as interpolated_milestones
@@ -306,10 +307,6 @@ def period_deadline(request, code):
 
 def _roster_initial(enterprise, period, indicators) -> dict:
     """Figures counted from the enterprise's roster of workers, when it keeps one."""
-    try:
-        from enterprises.roster import roster_totals
-    except ImportError:  # the roster arrives with the enterprises app
-        return {}
     totals = roster_totals(enterprise, as_of=period.end)
 
     def get(name):
@@ -325,7 +322,7 @@ def _roster_initial(enterprise, period, indicators) -> dict:
 
 
 def _report_form(request, *, period, enterprise, report, official: bool):
-    indicators = services.plan_indicators()
+    indicators = list(Indicator.objects.of_plan())
     previous = services.previous_report(enterprise, period)
     prefilled = False
     if request.method == "POST":
@@ -385,7 +382,7 @@ def _report_history(report) -> list:
 
 def _report_page(request, *, period, enterprise, report):
     """A report read-only, with its figures beside the previous report's, events and history."""
-    indicators = services.plan_indicators()
+    indicators = list(Indicator.objects.of_plan())
     previous = services.previous_report(enterprise, period)
     old = services.previous_counts(previous)
     figures, history, events = [], [], []
@@ -540,7 +537,7 @@ def report_approve_many(request, code):
 @require_http_methods(["GET", "POST"])
 def report_import(request, code):
     period = get_object_or_404(ReportingPeriod, code=code)
-    indicators = services.plan_indicators()
+    indicators = list(Indicator.objects.of_plan())
     parsed = None
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
@@ -584,7 +581,7 @@ def report_import_template(request, code):
     title = _("Enterprise reports, %(period)s — %(commune)s commune") % {
         "period": str(period), "commune": settings.PORTAL_COMMUNE_NAME}
     content = imports.reports_template(
-        period=period, indicators=services.plan_indicators(),
+        period=period, indicators=list(Indicator.objects.of_plan()),
         enterprises=Enterprise.objects.active().order_by("name", "pk").only("name", "tax_code"),
         title=title,
     )

@@ -23,7 +23,7 @@ from accounts.access import member_required, official_required, role_required
 from accounts.roles import OFFICER, OFFICIAL
 from core.history import Children, history_of
 from core.names import full_name_of
-from indicators.models import Milestone
+from core.sections import collect_sections
 
 from . import services
 from .forms import (
@@ -36,6 +36,7 @@ from .forms import (
     plan_tasks,
 )
 from .models import Activity, AnnualPlan, Evidence, Plan, Task, TaskStatus
+from .signals import plan_page_sections
 
 # Recording activities: the official for the commune, an officer for their enterprise.
 recorder_required = role_required(OFFICIAL, OFFICER)
@@ -103,13 +104,6 @@ def plan_detail(request):
     for group in groups:
         group.task_list = [task for task in tasks if task.group_id == group.pk]
 
-    indicators = list(plan.indicators.prefetch_related("targets"))
-    target_years = sorted({target.year for i in indicators for target in i.targets.all()})
-    indicator_rows = []
-    for indicator in indicators:
-        by_year = {target.year: target.value for target in indicator.targets.all()}
-        indicator_rows.append((indicator, [by_year.get(year) for year in target_years]))
-
     counts = dict(
         Task.objects.filter(group__plan=plan).order_by().values_list("status").annotate(n=Count("pk"))
     )
@@ -122,8 +116,7 @@ def plan_detail(request):
         "shown_count": len(tasks),
         "task_total": sum(counts.values()),
         "status_counts": status_counts,
-        "indicator_rows": indicator_rows,
-        "target_years": target_years,
+        "sections": collect_sections(plan_page_sections, Plan, request=request, plan=plan, page="plan"),
     })
 
 
@@ -353,15 +346,13 @@ def annual_plan_list(request):
         .values_list("date__year")
         .annotate(n=Count("pk"))
     )
-    milestone_counts = dict(
-        Milestone.objects.filter(indicator__plan=plan).order_by().values_list("year").annotate(n=Count("pk"))
-    )
+    notes = collect_sections(plan_page_sections, Plan, request=request, plan=plan, page="annual_plans")
     years = [
         {
             "year": year,
             "annual_plan": annual_plans.get(year),
             "activity_count": activity_counts.get(year, 0),
-            "milestone_count": milestone_counts.get(year, 0),
+            "note": notes.get(str(year)),
         }
         for year in range(plan.start_year, plan.end_year + 1)
     ]
@@ -379,11 +370,6 @@ def annual_plan_detail(request, year):
         .prefetch_related(Prefetch("tasks", queryset=plan_tasks(plan).select_related("lead_unit")))
         .first()
     )
-    milestones = (
-        Milestone.objects.filter(indicator__plan=plan, year=year)
-        .select_related("indicator")
-        .order_by("indicator__order", "indicator__code")
-    )
     activities = _with_details(
         Activity.objects.visible_to(request.user).filter(task__group__plan=plan, date__year=year)
     )
@@ -391,7 +377,8 @@ def annual_plan_detail(request, year):
         "plan": plan,
         "year": year,
         "annual_plan": annual_plan,
-        "milestones": list(milestones),
+        "sections": collect_sections(plan_page_sections, Plan, request=request, plan=plan, page="annual_plan",
+                                     year=year),
         "activities": list(activities),
         "history": history_of(annual_plan) if annual_plan else [],
     })

@@ -7,9 +7,10 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from enterprises.models import Enterprise, Ownership, Sex, UnionOfficer, Worker, WorkerOutcome
+from enterprises.models import Enterprise, Ownership, Sex, UnionOfficer, Worker
 from accounts.roles import OFFICER, OFFICIAL, VIEWER
 from indicators.models import (
+    WorkerOutcome,
     EnterpriseReport,
     Indicator,
     Milestone,

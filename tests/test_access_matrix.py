@@ -54,7 +54,7 @@ from openpyxl import Workbook
 
 from enterprises import imports as enterprise_imports
 from accounts.roles import OFFICER
-from enterprises.views import _import_token
+from enterprises.views import import_token
 from indicators.models import EnterpriseReport, Indicator, PeriodState, ReportingPeriod, ReportStatus
 from plans import services as plan_services
 from plans.models import Activity, Task
@@ -201,12 +201,12 @@ def worker_data(w, user):
 
 def enterprise_import_token(w, user):
     name = enterprise_imports.stage_upload(xlsx_upload(ENTERPRISE_ROWS))
-    return {"token": _import_token("enterprises", name, user)} if user else {}
+    return {"token": import_token("enterprises", name, user)} if user else {}
 
 
 def roster_import_token(w, user):
     name = enterprise_imports.stage_upload(xlsx_upload(ROSTER_ROWS))
-    return {"token": _import_token("roster", name, user, enterprise=w.enterprise_a,
+    return {"token": import_token("roster", name, user, enterprise=w.enterprise_a,
                                    deactivate_missing=False)} if user else {}
 
 
@@ -392,30 +392,30 @@ PAGES: dict[str, Page | tuple[Page, ...]] = {
         lambda w: {"pk": w.enterprise_a, "officer_pk": w.officer_left}, POST_ONLY,
         post=but(A_OFFICIAL, official=REDIRECT), changes=("official",),
     ),
-    "enterprises:worker_list": Page(enterprise_a, A_READ),
-    "enterprises:worker_create": Page(enterprise_a, A_CHANGE,
+    "indicators:worker_list": Page(enterprise_a, A_READ),
+    "indicators:worker_create": Page(enterprise_a, A_CHANGE,
                                       post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT),
                                       data=worker_data, changes=("officer_a", "official")),
-    "enterprises:worker_import": Page(
+    "indicators:worker_import": Page(
         enterprise_a, A_CHANGE, post=A_CHANGE,
         data=lambda w, user: {"file": xlsx_upload(ROSTER_ROWS)}, changes=("officer_a", "official"),
     ),
-    "enterprises:worker_import_confirm": Page(
+    "indicators:worker_import_confirm": Page(
         enterprise_a, POST_ONLY, post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT),
         data=roster_import_token, changes=("officer_a", "official"),
     ),
-    "enterprises:worker_import_template": Page(enterprise_a, A_CHANGE),
-    "enterprises:worker_update": (
+    "indicators:worker_import_template": Page(enterprise_a, A_CHANGE),
+    "indicators:worker_update": (
         Page(worker_of_a, A_CHANGE, post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT),
              data=worker_data, changes=("officer_a", "official")),
         # B's worker under A's address: children are looked up through their parent.
         Page(lambda w: {"pk": w.enterprise_a, "worker_pk": w.worker_b}, but(A_CHANGE, officer_a=404, official=404),
              post=but(A_CHANGE, officer_a=404, official=404), data=worker_data, variant="B's worker under A"),
     ),
-    "enterprises:worker_deactivate": Page(worker_of_a, POST_ONLY,
+    "indicators:worker_deactivate": Page(worker_of_a, POST_ONLY,
                                           post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT),
                                           changes=("officer_a", "official")),
-    "enterprises:worker_reactivate": Page(
+    "indicators:worker_reactivate": Page(
         lambda w: {"pk": w.enterprise_a, "worker_pk": w.worker_left}, POST_ONLY,
         post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT), changes=("officer_a", "official"),
     ),

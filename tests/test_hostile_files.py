@@ -180,7 +180,7 @@ def send(client_for, official, enterprise_a, open_period, indicators):
     """send(kind, content) -> the official's POST of `content` to that import."""
     urls = {
         "enterprises": reverse("enterprises:enterprise_import"),
-        "roster": reverse("enterprises:worker_import", args=[enterprise_a.pk]),
+        "roster": reverse("indicators:worker_import", args=[enterprise_a.pk]),
         "reports": reverse("indicators:report_import", args=[open_period.code]),
     }
     client = client_for(official)

@@ -89,7 +89,7 @@ def test_a_workers_page_shows_changes_to_the_worker_and_their_outcomes(
 ):
     worker = factories.WorkerFactory(enterprise=enterprise_a, employee_code="AP0001", full_name="Lê Thị Mai")
     a = indicators["a"].pk
-    client_for(officer_a).post(reverse("enterprises:worker_update", args=[enterprise_a.pk, worker.pk]), {
+    client_for(officer_a).post(reverse("indicators:worker_update", args=[enterprise_a.pk, worker.pk]), {
         "employee_code": "AP0001", "full_name": "Lê Thị Mai", "sex": Sex.FEMALE, "birth_year": "1995",
         "job": "Tổ trưởng tổ may", f"met_{a}": "on", f"date_{a}": "2025-03-15",
     })

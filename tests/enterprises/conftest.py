@@ -54,9 +54,9 @@ def import_roster(client):
         data = {"file": upload(content, "cong-nhan.xlsx")}
         if deactivate_missing:
             data["deactivate_missing"] = "on"
-        response = client.post(reverse("enterprises:worker_import", args=[enterprise.pk]), data)
+        response = client.post(reverse("indicators:worker_import", args=[enterprise.pk]), data)
         if confirm and response.context and response.context.get("token"):
-            return client.post(reverse("enterprises:worker_import_confirm", args=[enterprise.pk]),
+            return client.post(reverse("indicators:worker_import_confirm", args=[enterprise.pk]),
                                {"token": response.context["token"]})
         return response
 

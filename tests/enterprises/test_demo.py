@@ -4,7 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from enterprises import demo
-from enterprises.models import Enterprise, UnionOfficer, Worker, WorkerOutcome
+from enterprises.models import Enterprise, UnionOfficer, Worker
+from indicators import demo as indicators_demo
+from indicators.models import WorkerOutcome
 from enterprises.validators import validate_tax_code
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +42,7 @@ def test_the_garment_company_has_a_roster_with_outcomes_over_every_indicator(pla
     garment = Enterprise.objects.get(tax_code=demo.GARMENT_TAX_CODE)
     assert garment.workers.count() == 40
     assert UnionOfficer.objects.get(user__username="congdoan.maymac").enterprise == garment
+    indicators_demo.seed_roster_outcomes(list(plan.indicators.all()))
     per_indicator = {i.code: WorkerOutcome.objects.filter(worker__enterprise=garment, indicator=i).count()
                      for i in plan.indicators.all()}
     assert all(count > 0 for count in per_indicator.values())
@@ -52,7 +55,8 @@ def test_seeding_before_the_plan_is_loaded_creates_workers_and_adds_outcomes_lat
     assert not WorkerOutcome.objects.exists()
     call_command("load_plan", verbosity=0)
     demo.seed()
+    indicators_demo.seed()
     assert WorkerOutcome.objects.exists()
     count = WorkerOutcome.objects.count()
-    demo.seed()
+    indicators_demo.seed()
     assert WorkerOutcome.objects.count() == count

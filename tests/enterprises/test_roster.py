@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from enterprises.models import Sex
-from enterprises.roster import RosterTotals, roster_totals
+from indicators.roster import RosterTotals, roster_totals
 from tests.factories import WorkerFactory, WorkerOutcomeFactory
 
 pytestmark = pytest.mark.django_db

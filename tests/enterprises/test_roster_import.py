@@ -5,8 +5,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from enterprises.models import Sex, Worker, WorkerOutcome
-from enterprises.roster import roster_totals
+from enterprises.models import Sex, Worker
+from indicators.models import WorkerOutcome
+from indicators.roster import roster_totals
 from tests.factories import WorkerFactory, WorkerOutcomeFactory
 
 from .conftest import ROSTER_HEADER, TITLE_BLOCK
@@ -35,7 +36,7 @@ def test_a_good_roster_is_previewed_then_imported(officer_client, officer_a, ent
     preview = import_roster(enterprise_a, content, confirm=False)
     assert len(preview.context["plan"].new) == 3
     assert not Worker.objects.exists()
-    officer_client.post(reverse("enterprises:worker_import_confirm", args=[enterprise_a.pk]),
+    officer_client.post(reverse("indicators:worker_import_confirm", args=[enterprise_a.pk]),
                         {"token": preview.context["token"]})
     workers = {w.employee_code: w for w in enterprise_a.workers.all()}
     assert set(workers) == {"AP0001", "AP0002", "1003"}
@@ -65,7 +66,7 @@ def test_reimporting_updates_workers_and_outcomes_and_leaves_empty_cells_alone(o
         ("Kỹ năng nghề", "02/10/2025", "05/10/2025"),
         ("Công dân học tập", "—", "20/12/2025"),
     }
-    officer_client.post(reverse("enterprises:worker_import_confirm", args=[enterprise_a.pk]), {"token": preview.context["token"]})
+    officer_client.post(reverse("indicators:worker_import_confirm", args=[enterprise_a.pk]), {"token": preview.context["token"]})
     outcomes = outcomes_of(enterprise_a)
     assert outcomes[("AP0001", "a")] == datetime.date(2025, 3, 15)  # empty cell: kept
     assert outcomes[("AP0001", "b")] == datetime.date(2025, 10, 5)
@@ -80,7 +81,7 @@ def test_workers_missing_from_a_complete_file_are_marked_as_left_when_asked(offi
                               is_active=False, birth_year=1994, job="Công nhân may")
     preview = import_roster(enterprise_a, workbook([ROSTER_HEADER, *ROWS]), confirm=False, deactivate_missing=True)
     assert [row.key for row in preview.context["plan"].left] == ["OLD01"]
-    officer_client.post(reverse("enterprises:worker_import_confirm", args=[enterprise_a.pk]), {"token": preview.context["token"]})
+    officer_client.post(reverse("indicators:worker_import_confirm", args=[enterprise_a.pk]), {"token": preview.context["token"]})
     assert not enterprise_a.workers.get(employee_code="OLD01").is_active
     returning.refresh_from_db()
     assert returning.is_active
@@ -129,7 +130,7 @@ def test_the_roster_template_has_one_date_column_per_indicator(officer_client, e
 
     from openpyxl import load_workbook
 
-    response = officer_client.get(reverse("enterprises:worker_import_template", args=[enterprise_a.pk]))
+    response = officer_client.get(reverse("indicators:worker_import_template", args=[enterprise_a.pk]))
     sheet = load_workbook(io.BytesIO(response.content)).active
     header_row = next(r for r in range(1, 16) if sheet.cell(r, 2).value == "Mã nhân viên")
     assert [c.value for c in sheet[header_row]] == ROSTER_HEADER

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from enterprises.models import Sex, Worker, WorkerOutcome
-from enterprises.services import worker_save
+from enterprises.models import Sex, Worker
+from indicators.models import WorkerOutcome
+from indicators.roster_services import worker_save
 from tests.factories import WorkerFactory, WorkerOutcomeFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def worker_data(indicators, **outcomes):
 
 
 def test_an_officer_adds_a_worker_with_the_indicators_met(client_for, officer_a, enterprise_a, indicators):
-    response = client_for(officer_a).post(reverse("enterprises:worker_create", args=[enterprise_a.pk]),
+    response = client_for(officer_a).post(reverse("indicators:worker_create", args=[enterprise_a.pk]),
                                           worker_data(indicators, a="2025-03-15", c="02/10/2025"))
     assert response.status_code == 302
     worker = Worker.objects.get(enterprise=enterprise_a, employee_code="AP0001")
@@ -40,7 +41,7 @@ def test_editing_a_worker_adds_moves_and_removes_outcomes(client_for, official, 
     worker = WorkerFactory(enterprise=enterprise_a, employee_code="AP0001")
     WorkerOutcomeFactory(worker=worker, indicator=indicators["a"], achieved_on=datetime.date(2024, 5, 1))
     WorkerOutcomeFactory(worker=worker, indicator=indicators["b"], achieved_on=datetime.date(2024, 6, 1))
-    url = reverse("enterprises:worker_update", args=[enterprise_a.pk, worker.pk])
+    url = reverse("indicators:worker_update", args=[enterprise_a.pk, worker.pk])
     client = client_for(official)
     form = client.get(url).context["form"]
     assert form[f"met_{indicators['a'].pk}"].value() is True
@@ -55,7 +56,7 @@ def test_editing_a_worker_adds_moves_and_removes_outcomes(client_for, official, 
 
 def test_a_ticked_indicator_needs_a_date_and_nothing_is_half_saved(client_for, officer_a, enterprise_a, indicators):
     data = worker_data(indicators, a="2025-03-15", b="")
-    response = client_for(officer_a).post(reverse("enterprises:worker_create", args=[enterprise_a.pk]), data)
+    response = client_for(officer_a).post(reverse("indicators:worker_create", args=[enterprise_a.pk]), data)
     assert response.status_code == 200
     assert f"date_{indicators['b'].pk}" in response.context["form"].errors
     assert not Worker.objects.exists() and not WorkerOutcome.objects.exists()
@@ -64,14 +65,14 @@ def test_a_ticked_indicator_needs_a_date_and_nothing_is_half_saved(client_for, o
 
 def test_a_future_date_is_refused(client_for, officer_a, enterprise_a, indicators):
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
-    response = client_for(officer_a).post(reverse("enterprises:worker_create", args=[enterprise_a.pk]),
+    response = client_for(officer_a).post(reverse("indicators:worker_create", args=[enterprise_a.pk]),
                                           worker_data(indicators, a=tomorrow))
     assert "tương lai" in str(response.context["form"].errors)
 
 
 @pytest.mark.parametrize("year", ["1939", "2016", "19x0"])
 def test_a_birth_year_out_of_range_is_refused(client_for, officer_a, enterprise_a, indicators, year):
-    response = client_for(officer_a).post(reverse("enterprises:worker_create", args=[enterprise_a.pk]),
+    response = client_for(officer_a).post(reverse("indicators:worker_create", args=[enterprise_a.pk]),
                                           {**worker_data(indicators), "birth_year": year})
     assert "birth_year" in response.context["form"].errors
     assert not Worker.objects.exists()
@@ -81,9 +82,9 @@ def test_an_employee_code_is_unique_within_the_enterprise_only(client_for, offic
     WorkerFactory(enterprise=enterprise_a, employee_code="AP0001")
     WorkerFactory(enterprise=enterprise_b, employee_code="AP0002")
     client = client_for(official)
-    clash = client.post(reverse("enterprises:worker_create", args=[enterprise_a.pk]), worker_data(indicators))
+    clash = client.post(reverse("indicators:worker_create", args=[enterprise_a.pk]), worker_data(indicators))
     assert "đã được dùng" in clash.context["form"].errors["employee_code"][0]
-    client.post(reverse("enterprises:worker_create", args=[enterprise_a.pk]),
+    client.post(reverse("indicators:worker_create", args=[enterprise_a.pk]),
                 {**worker_data(indicators), "employee_code": "AP0002"})
     assert Worker.objects.filter(employee_code="AP0002").count() == 2
 
@@ -91,11 +92,11 @@ def test_an_employee_code_is_unique_within_the_enterprise_only(client_for, offic
 def test_the_viewer_reads_the_roster_but_gets_no_edit_links(client_for, viewer, enterprise_a, indicators):
     worker = WorkerFactory(enterprise=enterprise_a)
     WorkerOutcomeFactory(worker=worker, indicator=indicators["d"])
-    response = client_for(viewer).get(reverse("enterprises:worker_list", args=[enterprise_a.pk]))
+    response = client_for(viewer).get(reverse("indicators:worker_list", args=[enterprise_a.pk]))
     html = response.content.decode()
     assert worker.full_name in html
-    assert reverse("enterprises:worker_update", args=[enterprise_a.pk, worker.pk]) not in html
-    assert reverse("enterprises:worker_create", args=[enterprise_a.pk]) not in html
+    assert reverse("indicators:worker_update", args=[enterprise_a.pk, worker.pk]) not in html
+    assert reverse("indicators:worker_create", args=[enterprise_a.pk]) not in html
     assert response.context["rows"][0][1] == [None, None, None, datetime.date(2025, 3, 1), None]
 
 
@@ -105,7 +106,7 @@ def test_the_roster_searches_and_lists_who_has_not_met_an_indicator(client_for, 
     WorkerFactory(enterprise=enterprise_a, full_name="Người đã nghỉ", is_active=False)
     WorkerOutcomeFactory(worker=mai, indicator=indicators["b"])
     client = client_for(officer_a)
-    url = reverse("enterprises:worker_list", args=[enterprise_a.pk])
+    url = reverse("indicators:worker_list", args=[enterprise_a.pk])
 
     def listed(**params):
         return [worker for worker, _dates in client.get(url, params).context["rows"]]
@@ -122,7 +123,7 @@ def test_the_roster_page_takes_a_fixed_number_of_queries(client_for, officer_a, 
         for code in "abc":
             WorkerOutcomeFactory(worker=worker, indicator=indicators[code])
     client = client_for(officer_a)
-    url = reverse("enterprises:worker_list", args=[enterprise_a.pk])
+    url = reverse("indicators:worker_list", args=[enterprise_a.pk])
     client.get(url)
     with django_assert_max_num_queries(14):
         response = client.get(url)
@@ -132,12 +133,12 @@ def test_the_roster_page_takes_a_fixed_number_of_queries(client_for, officer_a, 
 def test_a_worker_who_left_stops_counting_and_can_come_back(client_for, officer_a, enterprise_a):
     worker = WorkerFactory(enterprise=enterprise_a)
     client = client_for(officer_a)
-    client.post(reverse("enterprises:worker_deactivate", args=[enterprise_a.pk, worker.pk]))
+    client.post(reverse("indicators:worker_deactivate", args=[enterprise_a.pk, worker.pk]))
     worker.refresh_from_db()
     assert not worker.is_active
     page = client.get(enterprise_a.get_absolute_url())
     assert page.context["totals"].workers == 0
-    client.post(reverse("enterprises:worker_reactivate", args=[enterprise_a.pk, worker.pk]))
+    client.post(reverse("indicators:worker_reactivate", args=[enterprise_a.pk, worker.pk]))
     worker.refresh_from_db()
     assert worker.is_active
 

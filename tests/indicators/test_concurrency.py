@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from indicators import services
-from indicators.models import EnterpriseReport, ReportEvent
+from indicators.models import EnterpriseReport, Indicator, ReportEvent
 from tests import factories
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -25,7 +25,7 @@ def test_two_simultaneous_first_submissions_leave_exactly_one_report(plan, open_
     officers = [
         factories.UnionOfficerFactory(enterprise=enterprise_a, user__username=f"officer{n}").user for n in range(2)
     ]
-    indicators = services.plan_indicators()
+    indicators = list(Indicator.objects.of_plan())
     figures = services.Figures(100, 60, {"a": 90, "b": 70, "c": 60, "d": 60, "e": 30})
     barrier = threading.Barrier(2)
     outcomes, crashes = [], []

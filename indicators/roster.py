@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from .models import Enterprise, Sex, Worker, WorkerOutcome
+from enterprises.models import Enterprise, Sex, Worker
+
+from .models import WorkerOutcome
 
 
 @dataclass(frozen=True)

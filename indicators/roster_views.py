@@ -1,0 +1,192 @@
+"""An enterprise's worker roster: the list, one worker with the indicators they met, and the
+roster's Excel import. Rosters exist to count indicator outcomes, so they live in this layer;
+the pages stay under the enterprise's address (/enterprises/<pk>/workers/)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import access
+from accounts.access import member_required
+from core.history import Children, history_of
+from enterprises import imports
+from enterprises.models import Enterprise, Worker
+from enterprises.services import CHANGE_REASONS
+from enterprises.views import (
+    excel_response,
+    get_enterprise_to_change_or_404,
+    import_context,
+    import_token,
+    paginate,
+    parse_or_error,
+    read_import_token,
+)
+
+from . import roster_imports, roster_services
+from .filters import WorkerFilter
+from .forms import RosterFileForm, WorkerForm
+from .models import Indicator, WorkerOutcome
+from .roster import roster_totals
+
+WORKERS_PER_PAGE = 50
+
+
+def get_worker_or_404(user, enterprise_pk, worker_pk) -> Worker:
+    """A worker of enterprise `enterprise_pk` to change, fetched through that enterprise."""
+    enterprise = get_enterprise_to_change_or_404(user, enterprise_pk)
+    worker = get_object_or_404(enterprise.workers.all(), pk=worker_pk)
+    worker.enterprise = enterprise  # already loaded: spare the query
+    return worker
+
+
+@member_required
+def worker_list(request, pk):
+    enterprise = access.get_or_404(Enterprise.objects, request.user, pk=pk)
+    indicators = list(Indicator.objects.of_plan())
+    worker_filter = WorkerFilter(request.GET, queryset=enterprise.workers.order_by("employee_code", "pk"),
+                                 indicators=indicators)
+    page = paginate(request, worker_filter.qs.prefetch_related(
+        Prefetch("outcomes", queryset=WorkerOutcome.objects.only("worker_id", "indicator_id", "achieved_on"))
+    ), WORKERS_PER_PAGE)
+    rows = []
+    for worker in page:
+        met = {outcome.indicator_id: outcome.achieved_on for outcome in worker.outcomes.all()}
+        rows.append((worker, [met.get(indicator.pk) for indicator in indicators]))
+    return render(request, "indicators/worker_list.html", {
+        "enterprise": enterprise, "filter": worker_filter, "page": page, "rows": rows,
+        "indicators": indicators, "totals": roster_totals(enterprise),
+        "can_change": access.can_change(request.user, enterprise.pk),
+    })
+
+
+def _worker_form_page(request, enterprise, worker, *, created: bool):
+    indicators = list(Indicator.objects.of_plan())
+    outcomes = {} if created else {o.indicator_id: o.achieved_on for o in worker.outcomes.all()}
+    form = WorkerForm(request.POST or None, instance=worker, indicators=indicators, outcomes=outcomes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            roster_services.worker_save(worker=form.save(commit=False), outcomes=form.outcomes())
+        except ValidationError as error:  # e.g. the same employee code saved a moment ago
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Worker %(worker)s was saved.") % {"worker": form.instance})
+            if "add_another" in request.POST:
+                return redirect("indicators:worker_create", enterprise.pk)
+            return redirect("indicators:worker_list", enterprise.pk)
+    history = [] if created else history_of(worker, hidden=["enterprise"], reasons=CHANGE_REASONS, children=[
+        Children(WorkerOutcome.history.filter(worker_id=worker.pk).select_related("indicator"),
+                 label=lambda r: r.indicator.name, fields=["achieved_on"]),
+    ])
+    return render(request, "indicators/worker_form.html", {
+        "enterprise": enterprise, "worker": None if created else worker, "form": form,
+        "history": history, "has_plan": bool(indicators),
+    })
+
+
+@member_required
+def worker_create(request, pk):
+    enterprise = get_enterprise_to_change_or_404(request.user, pk)
+    return _worker_form_page(request, enterprise, Worker(enterprise=enterprise), created=True)
+
+
+@member_required
+def worker_update(request, pk, worker_pk):
+    worker = get_worker_or_404(request.user, pk, worker_pk)
+    return _worker_form_page(request, worker.enterprise, worker, created=False)
+
+
+def _set_worker_active(request, pk, worker_pk, active: bool):
+    worker = get_worker_or_404(request.user, pk, worker_pk)
+    if worker.is_active != active:
+        worker.is_active = active
+        worker.save(update_fields=["is_active"])
+    if active:
+        messages.success(request, _("%(worker)s is on the roster of current workers again.") % {"worker": worker})
+    else:
+        messages.success(request, _("%(worker)s is marked as no longer employed and no longer counts in the roster totals.") % {"worker": worker})
+    return redirect("indicators:worker_update", pk, worker.pk)
+
+
+@require_POST
+@member_required
+def worker_deactivate(request, pk, worker_pk):
+    return _set_worker_active(request, pk, worker_pk, False)
+
+
+@require_POST
+@member_required
+def worker_reactivate(request, pk, worker_pk):
+    return _set_worker_active(request, pk, worker_pk, True)
+
+
+@member_required
+def worker_import(request, pk):
+    enterprise = get_enterprise_to_change_or_404(request.user, pk)
+    indicators = list(Indicator.objects.of_plan())
+    form = RosterFileForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "enterprise": enterprise, "indicators": indicators,
+               "max_rows": roster_imports.MAX_ROSTER_ROWS}
+    if request.method == "POST" and form.is_valid():
+        name = imports.stage_upload(form.cleaned_data["file"])
+        parsed, error = parse_or_error(roster_imports.parse_roster, imports.staged_path(name), indicators=indicators)
+        if error or not parsed.is_valid:
+            imports.discard_staged(name)
+            context.update({"file_error": error, **import_context(parsed, None)})
+        else:
+            deactivate_missing = form.cleaned_data["deactivate_missing"]
+            plan = roster_services.roster_import_plan(enterprise=enterprise, rows=parsed.rows, indicators=indicators,
+                                               deactivate_missing=deactivate_missing)
+            context.update({
+                **import_context(parsed, plan),
+                "token": import_token("roster", name, request.user, enterprise=enterprise.pk,
+                                       deactivate_missing=deactivate_missing),
+                "filename": form.cleaned_data["file"].name,
+            })
+    return render(request, "indicators/worker_import.html", context)
+
+
+@require_POST
+@member_required
+def worker_import_confirm(request, pk):
+    enterprise = get_enterprise_to_change_or_404(request.user, pk)
+    data, path = read_import_token(request, "roster")
+    if data and data.get("enterprise") != enterprise.pk:
+        data, path = None, None
+    if "cancel" in request.POST:
+        if data:
+            imports.discard_staged(data["file"])
+        messages.info(request, _("The import was cancelled; nothing was saved."))
+        return redirect("indicators:worker_list", enterprise.pk)
+    if path is None:
+        messages.error(request, _("The uploaded file has expired or was already imported. Upload it again."))
+        return redirect("indicators:worker_import", enterprise.pk)
+    indicators = list(Indicator.objects.of_plan())
+    parsed, error = parse_or_error(roster_imports.parse_roster, path, indicators=indicators)
+    if error or not parsed.is_valid:
+        imports.discard_staged(data["file"])
+        return render(request, "indicators/worker_import.html", {
+            "form": RosterFileForm(), "enterprise": enterprise, "indicators": indicators,
+            "max_rows": roster_imports.MAX_ROSTER_ROWS, "file_error": error, **import_context(parsed, None)})
+    try:
+        plan = roster_services.roster_import(enterprise=enterprise, rows=parsed.rows, indicators=indicators,
+                                      user=request.user, deactivate_missing=data.get("deactivate_missing", False))
+    except IntegrityError:
+        messages.error(request, _("Someone changed the roster at the same moment; nothing was saved. Upload the file again."))
+        return redirect("indicators:worker_import", enterprise.pk)
+    imports.discard_staged(data["file"])
+    messages.success(request, _("Import finished: %(new)s workers added, %(updated)s updated, %(unchanged)s unchanged, %(left)s marked as no longer employed.") % {
+        "new": len(plan.new), "updated": len(plan.updated), "unchanged": len(plan.unchanged), "left": len(plan.left)})
+    return redirect("indicators:worker_list", enterprise.pk)
+
+
+@member_required
+def worker_import_template(request, pk):
+    enterprise = get_enterprise_to_change_or_404(request.user, pk)
+    content = roster_imports.roster_template(list(Indicator.objects.of_plan()), enterprise_name=enterprise.name)
+    return excel_response(content, "mau-danh-sach-cong-nhan.xlsx")
