@@ -28,9 +28,3 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_check_deploy(DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="x.example")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
-
-
-def test_every_catalogue_is_complete_and_in_step_with_the_code():
-    from django.core.management import call_command
-
-    call_command("catalog", all=True, check=True)
