@@ -64,3 +64,20 @@ def test_every_app_is_in_a_layer():
 def test_the_project_package_holds_settings_urls_and_wsgi_only():
     files = {path.name for path in (ROOT / PROJECT_PACKAGE).iterdir() if path.name != "__pycache__"}
     assert files == PROJECT_FILES
+
+
+def test_no_model_points_at_a_higher_layers_model():
+    """Relations follow the layers too: a foreign key named by string escapes the import check."""
+    from django.apps import apps
+
+    problems = []
+    for model in apps.get_models():
+        app = model._meta.app_label
+        if app not in LAYERS:
+            continue
+        for field in model._meta.get_fields():
+            if field.is_relation and field.concrete and field.related_model is not None:
+                target = field.related_model._meta.app_label
+                if target in LAYERS and LAYERS.index(target) > LAYERS.index(app):
+                    problems.append(f"{model._meta.label}.{field.name} -> {field.related_model._meta.label}")
+    assert problems == []
