@@ -127,7 +127,7 @@ def seed() -> list[tuple[str, str]]:
         task = tasks[code]
         if task.version == 1 and task.status == TaskStatus.NOT_STARTED and not task.progress_notes:
             services.task_update(
-                task_id=task.pk, expected_version=task.version, status=status,
+                task=task, version=task.version, status=status,
                 lead_unit=task.lead_unit, coordinating_units=task.coordinating_units.all(),
                 progress_notes=notes,
             )

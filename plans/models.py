@@ -116,10 +116,17 @@ class Task(models.Model):
         _("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
     )
     progress_notes = models.TextField(_("progress notes"), blank=True)
-    # Optimistic locking: an edit carries the version it started from.
+    # Optimistic locking (core.locking): an edit carries the version it started from.
     version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords(m2m_fields=[coordinating_units])
+
+    # core.locking: shown when somebody else saved the task while the form was open.
+    conflict_message = _(
+        "Somebody else changed this task while you were editing it. Nothing was saved: compare "
+        "with the current values below; your entries are kept, save again to replace the "
+        "current values with them."
+    )
 
     class Meta:
         ordering = ["group__number", "order"]

@@ -12,20 +12,12 @@ from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
+from core import locking
 from enterprises.models import Enterprise
 
 from .models import Activity, AnnualPlan, Evidence, Plan, Task, TaskStatus, Unit
 from .uploads import CheckedFile
-
-
-class TaskChanged(Exception):
-    """Someone saved the task after this edit began; `task` is the task as it now is."""
-
-    def __init__(self, task: Task):
-        super().__init__(_("The task was changed by someone else meanwhile."))
-        self.task = task
 
 
 @contextmanager
@@ -40,29 +32,28 @@ def _without_history(instance):
 @transaction.atomic
 def task_update(
     *,
-    task_id: int,
-    expected_version: int,
+    task: Task,
+    version: int,
     status: TaskStatus | str,
     lead_unit: Unit | None,
     coordinating_units: Iterable[Unit],
     progress_notes: str,
 ) -> tuple[Task, bool]:
-    """Save the official's edit of a task if nobody saved it since `expected_version`.
+    """Save the official's edit of a task if nobody saved it since `version` (core.locking).
 
-    Returns the task and whether anything changed; raises TaskChanged (saving nothing)
-    when the version moved on. The row is locked while compared and written, so two
-    simultaneous saves cannot both pass the check.
+    Returns the task and whether anything changed: an edit that leaves the task as it now
+    is writes nothing and keeps the version. Raises locking.Conflict (saving nothing) when
+    the version moved on.
     """
-    task = Task.objects.select_for_update().get(pk=task_id)
-    if task.version != expected_version:
-        raise TaskChanged(task)
+    task = Task.objects.get(pk=task.pk)
     unit_ids = {unit.pk for unit in coordinating_units}
     current_ids = set(task.coordinating_units.values_list("pk", flat=True))
     new_values = (str(status), lead_unit.pk if lead_unit else None, progress_notes)
     if new_values == (task.status, task.lead_unit_id, task.progress_notes) and unit_ids == current_ids:
         return task, False
+    locking.claim(Task.objects.filter(pk=task.pk), version=version)
+    task.refresh_from_db()  # as claimed: nobody can change it before this transaction ends
     task.status, task.lead_unit, task.progress_notes = str(status), lead_unit, progress_notes
-    task.version += 1
     task.full_clean()
     with _without_history(task):
         task.coordinating_units.set(unit_ids)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from accounts import access
 from accounts.access import member_required, official_required, role_required
 from accounts.roles import OFFICER, OFFICIAL
+from core import locking
 from core.history import Children, history_of
 from core.names import full_name_of
 from core.sections import collect_sections
@@ -146,26 +147,22 @@ def task_update(request, pk):
             data = form.cleaned_data
             try:
                 task, changed = services.task_update(
-                    task_id=task.pk,
-                    expected_version=data["version"],
+                    task=task,
+                    version=data["version"],
                     status=data["status"],
                     lead_unit=data["lead_unit"],
                     coordinating_units=data["coordinating_units"],
                     progress_notes=data["progress_notes"],
                 )
-            except services.TaskChanged as error:
+            except locking.Conflict as error:
                 # Keep what the official typed; show what is saved now. The form now
                 # carries the current version, so saving again is a deliberate overwrite.
-                conflict = error.task
+                conflict = Task.objects.get(pk=task.pk)
                 data = request.POST.copy()
                 data["version"] = conflict.version
-                form = TaskForm(data, instance=Task.objects.get(pk=task.pk))
+                form = TaskForm(data, instance=conflict)
                 form.is_valid()
-                form.add_error(None, _(
-                    "Someone else saved this task while you were editing it. Nothing of yours "
-                    "was saved. Compare with the current values below; your entries are kept: "
-                    "save again to replace the current values with them."
-                ))
+                form.add_error(None, error)
             else:
                 if changed:
                     messages.success(request, _("The task was updated."))

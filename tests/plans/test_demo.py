@@ -55,7 +55,7 @@ def test_seeding_twice_changes_nothing(seeded):
 
 def test_seeding_again_keeps_the_officials_edits(seeded, plan):
     task = Task.objects.get(group__plan=plan, group__number=1, letter="a")
-    services.task_update(task_id=task.pk, expected_version=task.version, status=TaskStatus.DONE,
+    services.task_update(task=task, version=task.version, status=TaskStatus.DONE,
                          lead_unit=task.lead_unit, coordinating_units=[], progress_notes="Xong.")
     demo.seed()
     task.refresh_from_db()

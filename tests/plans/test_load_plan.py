@@ -69,7 +69,7 @@ def test_running_load_plan_twice_changes_nothing(plan):
 def test_running_load_plan_again_keeps_the_officials_status_edits(plan):
     task = Task.objects.get(group__plan=plan, group__number=1, letter="c")
     services.task_update(
-        task_id=task.pk, expected_version=task.version, status=TaskStatus.ONGOING,
+        task=task, version=task.version, status=TaskStatus.ONGOING,
         lead_unit=task.lead_unit, coordinating_units=[Unit.objects.get(code="cong-doan")],
         progress_notes="Hưởng ứng hằng năm.",
     )

@@ -171,7 +171,7 @@ class TestThePlanPage:
     def test_filters_tasks_by_status(self, client_for, official, tasks):
         for code in ("1a", "4đ"):
             task = tasks[code]
-            services.task_update(task_id=task.pk, expected_version=task.version, status=TaskStatus.DONE,
+            services.task_update(task=task, version=task.version, status=TaskStatus.DONE,
                                  lead_unit=task.lead_unit, coordinating_units=[], progress_notes="")
         response = client_for(official).get(reverse("plans:plan_detail"), {"status": "done"})
         shown = [t.code for g in response.context["groups"] for t in g.task_list]

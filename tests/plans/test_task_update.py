@@ -4,6 +4,7 @@ silently overwrite each other (optimistic locking on Task.version)."""
 import pytest
 from django.urls import reverse
 
+from core import locking
 from plans import services
 from plans.models import Task, TaskStatus, Unit
 
@@ -64,7 +65,7 @@ def test_a_stale_form_is_refused_and_keeps_what_the_official_typed(client_for, o
     task = tasks["1b"]
     stale = form_data(task, status=TaskStatus.IN_PROGRESS, progress_notes="Ghi chú của chị Lan")
     services.task_update(
-        task_id=task.pk, expected_version=task.version, status=TaskStatus.DONE,
+        task=task, version=task.version, status=TaskStatus.DONE,
         lead_unit=task.lead_unit, coordinating_units=task.coordinating_units.all(),
         progress_notes="Ghi chú của đồng nghiệp",
     )
@@ -73,7 +74,7 @@ def test_a_stale_form_is_refused_and_keeps_what_the_official_typed(client_for, o
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "người khác cập nhật" in page
+    assert "người khác đã thay đổi nhiệm vụ này" in page
     assert "Ghi chú của chị Lan" in page  # her input is kept in the form
     assert "Ghi chú của đồng nghiệp" in page  # and the current values are shown beside it
     form = response.context["form"]
@@ -88,7 +89,7 @@ def test_after_seeing_the_conflict_saving_again_overwrites(client_for, official,
     task = tasks["1b"]
     stale = form_data(task, progress_notes="Ghi chú của chị Lan")
     services.task_update(
-        task_id=task.pk, expected_version=task.version, status=TaskStatus.DONE,
+        task=task, version=task.version, status=TaskStatus.DONE,
         lead_unit=task.lead_unit, coordinating_units=[], progress_notes="Khác",
     )
     client = client_for(official)
@@ -102,13 +103,14 @@ def test_after_seeing_the_conflict_saving_again_overwrites(client_for, official,
 
 def test_the_service_refuses_a_stale_version_and_writes_nothing(tasks):
     task = tasks["5a"]
-    with pytest.raises(services.TaskChanged) as raised:
+    with pytest.raises(locking.Conflict) as raised:
         services.task_update(
-            task_id=task.pk, expected_version=task.version + 1, status=TaskStatus.DONE,
+            task=task, version=task.version + 1, status=TaskStatus.DONE,
             lead_unit=None, coordinating_units=[], progress_notes="x",
         )
-    assert raised.value.task.version == 1
+    assert raised.value.code == "conflict"
     fresh = Task.objects.get(pk=task.pk)
+    assert fresh.version == 1
     assert (fresh.status, fresh.lead_unit_id, fresh.progress_notes) == (
         TaskStatus.NOT_STARTED, task.lead_unit_id, "")
     assert fresh.coordinating_units.count() == 4
