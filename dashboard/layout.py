@@ -3,7 +3,7 @@
 Nothing here counts or sums: every figure comes from `indicators.progress`,
 which reads the database in a fixed number of aggregate queries. This module
 only picks, orders and labels those results (which status word and icon goes
-with a rate, which enterprises are still missing, which rows the table shows)
+with a rate, which enterprises have no approved report yet, which rows the table shows)
 so that the templates stay free of logic and the view stays thin.
 """
 
@@ -19,13 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from indicators import progress
-from indicators.models import PeriodKind, ReportingPeriod, ReportStatus
+from indicators.models import Outstanding, PeriodKind, ReportingPeriod, ReportStatus
 
 # The commune table on the dashboard shows every enterprise of a commune-sized
 # commune; above this many, only the ones furthest behind (the full list has
 # its own paginated page). Keeps the page light at province scale.
 TABLE_LIMIT = 30
-# Names listed per group of missing or late enterprises before "and N more".
+# Names listed per group of unapproved or late enterprises before "and N more".
 LIST_LIMIT = 30
 # Rows per page of the full enterprise table.
 PAGE_SIZE = 100
@@ -64,7 +64,7 @@ REPORT_BADGES = {
 }
 
 # Why an enterprise has no approved report yet, in the order the official acts on them.
-MISSING_GROUPS = [
+UNAPPROVED_GROUPS = [
     (ReportStatus.SUBMITTED, _("Submitted, awaiting approval")),
     (ReportStatus.RETURNED, _("Returned for correction")),
     (ReportStatus.DRAFT, _("Draft, not yet submitted")),
@@ -73,7 +73,7 @@ MISSING_GROUPS = [
 
 TABLE_FILTERS = [
     ("all", _("All")),
-    ("missing", _("Not approved")),
+    (Outstanding.UNAPPROVED, Outstanding.UNAPPROVED.label),
     (ReportStatus.APPROVED, ReportStatus.APPROVED.label),
     (ReportStatus.SUBMITTED, ReportStatus.SUBMITTED.label),
     (ReportStatus.RETURNED, ReportStatus.RETURNED.label),
@@ -141,12 +141,12 @@ class TableRow:
 
 
 @dataclass(frozen=True)
-class MissingGroup:
+class UnapprovedGroup:
     badge: Badge
     title: str
     rows: list[progress.EnterpriseRow]
     count: int
-    overdue: bool  # nothing submitted and the deadline has passed
+    overdue: bool  # never submitted (a draft or no report) and the deadline has passed
 
     @property
     def more(self) -> int:
@@ -222,21 +222,21 @@ def furthest_behind(
     return heapq.nsmallest(limit, (row for row in rows if row.total_workers), key=distance)
 
 
-def is_missing(row: progress.EnterpriseRow) -> bool:
-    """Expected to report (active) but without an approved report."""
-    return row.is_active and row.status != ReportStatus.APPROVED
+def is_unapproved(row: progress.EnterpriseRow) -> bool:
+    """Expected to report (active) but without an approved report (Outstanding.UNAPPROVED)."""
+    return row.is_active and Outstanding.UNAPPROVED.holds_for(row.status)
 
 
-def missing_groups(
+def unapproved_groups(
     rows: list[progress.EnterpriseRow], *, deadline_passed: bool, limit: int = LIST_LIMIT
-) -> list[MissingGroup]:
+) -> list[UnapprovedGroup]:
     """The active enterprises without an approved report, by how far their report got."""
     groups = []
-    for status, title in MISSING_GROUPS:
-        members = [r for r in rows if is_missing(r) and (r.status or NO_REPORT) == status]
+    for status, title in UNAPPROVED_GROUPS:
+        members = [r for r in rows if is_unapproved(r) and (r.status or NO_REPORT) == status]
         if members:
             overdue = deadline_passed and status in (ReportStatus.DRAFT, NO_REPORT)
-            groups.append(MissingGroup(report_badge(status), title, members[:limit], len(members), overdue))
+            groups.append(UnapprovedGroup(report_badge(status), title, members[:limit], len(members), overdue))
     return groups
 
 
@@ -245,8 +245,8 @@ def late_rows(rows: list[progress.EnterpriseRow]) -> list[progress.EnterpriseRow
 
 
 def filter_rows(rows: list[progress.EnterpriseRow], show: str) -> list[progress.EnterpriseRow]:
-    if show == "missing":
-        return [r for r in rows if is_missing(r)]
+    if show == Outstanding.UNAPPROVED:
+        return [r for r in rows if is_unapproved(r)]
     if show == "late":
         return [r for r in rows if r.is_late]
     if show in REPORT_BADGES:
@@ -364,10 +364,7 @@ class OpenPeriod:
     badge: Badge
     days_left: int  # negative once the deadline has passed
     action: str  # the one button's words
-
-    @property
-    def overdue(self) -> bool:
-        return self.days_left < 0 and self.badge.code in (ReportStatus.DRAFT, NO_REPORT, ReportStatus.RETURNED)
+    overdue: bool  # the deadline has passed and the report is not submitted
 
 
 def open_periods(periods: Iterable[ReportingPeriod], reports: dict, today: datetime.date) -> list[OpenPeriod]:
@@ -388,8 +385,9 @@ def open_periods(periods: Iterable[ReportingPeriod], reports: dict, today: datet
                 period=period,
                 report=report,
                 badge=report_badge(status),
-                days_left=(period.deadline - today).days,
+                days_left=period.days_left(today),
                 action=actions[status],
+                overdue=period.deadline_passed(today) and Outstanding.UNSUBMITTED.holds_for(report and report.status),
             )
         )
     return shaped

@@ -106,7 +106,7 @@ def _commune_context(request) -> dict:
     shown = layout.furthest_behind(result, rows) if limited else rows
     trends = layout.trends(series, result)
     task_badges = layout.task_badges(TaskStatus.choices)
-    deadline_passed = timezone.localdate() > period.deadline
+    deadline_passed = period.deadline_passed(timezone.localdate())
     return {
         "plan": plan,
         "period": period,
@@ -116,7 +116,7 @@ def _commune_context(request) -> dict:
         "cards": layout.cards(result, bound),
         "bound_shown": not result.completeness.is_complete,
         "legend": list(layout.PROGRESS_BADGES.values()),
-        "missing_groups": layout.missing_groups(rows, deadline_passed=deadline_passed),
+        "unapproved_groups": layout.unapproved_groups(rows, deadline_passed=deadline_passed),
         "late_rows": layout.late_rows(rows),
         "awaiting_review": sum(1 for row in rows if row.status == ReportStatus.SUBMITTED),
         "deadline_passed": deadline_passed,

@@ -5,7 +5,7 @@ closed, 2026-H1 is open (its deadline has passed, so new reports are late) and 2
 yet opened. Every demo enterprise gets approved reports for the closed periods with
 cumulative figures that never go down, some submitted late; the last enterprise never
 sent its 2025 report. In 2026-H1 the reports are in every state: approved, waiting for
-review, returned with a reason, a draft, and missing.
+review, returned with a reason, a draft, and not reported.
 
 Figures follow each indicator's own targets (read from the database, not written
 here), so the demo stays plausible if the plan changes. Idempotent: an enterprise's

@@ -5,10 +5,10 @@ the request that caused them, with absolute links built on settings.PORTAL_BASE_
 since a management command has no request to take a host name from.
 
 Reminders (run daily by cron):
-- each union officer whose enterprise's report for an open period is still missing
-  (no report, a draft or a returned one) gets one e-mail once the deadline is
-  PORTAL_REMINDER_DAYS days away, and one more once the deadline has passed;
-- each commune official gets a digest of who is missing or waiting for review, at most
+- each union officer whose enterprise has not submitted its report for an open period
+  (Outstanding.UNSUBMITTED: no report, a draft or a returned one) gets one e-mail once the
+  deadline is PORTAL_REMINDER_DAYS days away, and one more once the deadline has passed;
+- each commune official gets a digest of who has not submitted or waits for review, at most
   once a day and only when it differs from the last digest they got (so an unchanged
   situation does not fill their mailbox every morning).
 Every e-mail sent is recorded (SentReminder); a second run the same day sends nothing new.
@@ -26,7 +26,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -36,6 +36,7 @@ from accounts.roles import OFFICIAL
 
 from .models import (
     EnterpriseReport,
+    Outstanding,
     ReminderKind,
     ReportingPeriod,
     ReportStatus,
@@ -115,18 +116,10 @@ def _send_once(record: SentReminder, subject: str, body: str, summary: ReminderS
     return True
 
 
-def _unreported(period: ReportingPeriod):
-    """Active enterprises with nothing submitted for the period (no report, draft, returned)."""
-    done = EnterpriseReport.objects.filter(
-        enterprise=OuterRef("pk"), period=period,
-        status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED],
-    )
-    return Enterprise.objects.active().filter(~Exists(done))
-
-
 def _remind_officers(period: ReportingPeriod, today: datetime.date, summary: ReminderSummary) -> None:
-    kind = ReminderKind.DUE_SOON if today <= period.deadline else ReminderKind.OVERDUE
-    enterprises = list(_unreported(period).values_list("pk", "name"))
+    kind = ReminderKind.OVERDUE if period.deadline_passed(today) else ReminderKind.DUE_SOON
+    unsubmitted = Enterprise.objects.active().filter(Outstanding.UNSUBMITTED.of(period))
+    enterprises = list(unsubmitted.values_list("pk", "name"))
     if not enterprises:
         return
     officers = _officers([pk for pk, _name in enterprises])
@@ -151,7 +144,7 @@ def _remind_officers(period: ReportingPeriod, today: datetime.date, summary: Rem
             "enterprise": officer.enterprise,
             "user": officer.user,
             "status": statuses.get(officer.enterprise_id),
-            "days_left": (period.deadline - today).days,
+            "days_left": period.days_left(today),
             "url": url,
             "commune_name": settings.PORTAL_COMMUNE_NAME,
         }
@@ -171,7 +164,7 @@ def _remind_officers(period: ReportingPeriod, today: datetime.date, summary: Rem
 class PeriodDigest:
     period: ReportingPeriod
     active: int
-    missing: list[tuple[int, str, str]]  # (enterprise pk, name, status or "")
+    unsubmitted: list[tuple[int, str, str]]  # (enterprise pk, name, status or "")
     waiting: list[tuple[int, str, bool]]  # (enterprise pk, name, late)
     url: str
     overdue: bool
@@ -182,12 +175,12 @@ class PeriodDigest:
 
     # An e-mail names the first DIGEST_NAMES of each list and counts the rest.
     @property
-    def missing_named(self):
-        return self.missing[:DIGEST_NAMES]
+    def unsubmitted_named(self):
+        return self.unsubmitted[:DIGEST_NAMES]
 
     @property
-    def missing_more(self) -> int:
-        return max(0, len(self.missing) - DIGEST_NAMES)
+    def unsubmitted_more(self) -> int:
+        return max(0, len(self.unsubmitted) - DIGEST_NAMES)
 
     @property
     def waiting_named(self):
@@ -199,21 +192,22 @@ class PeriodDigest:
 
 
 def period_digest(period: ReportingPeriod, today: datetime.date) -> PeriodDigest:
-    """Who has not submitted and who waits for review in an open period (two queries)."""
+    """Who has not submitted (Outstanding.UNSUBMITTED) and who waits for review in an open
+    period (two queries)."""
     reports = {
         enterprise_id: (status, late)
         for enterprise_id, status, late in EnterpriseReport.objects.filter(period=period).values_list(
             "enterprise_id", "status", "is_late"
         )
     }
-    missing, waiting, active = [], [], 0
+    unsubmitted, waiting, active = [], [], 0
     for pk, name in Enterprise.objects.active().order_by("name", "pk").values_list("pk", "name"):
         active += 1
-        status, late = reports.get(pk, ("", False))
+        status, late = reports.get(pk, (None, False))
         if status == ReportStatus.SUBMITTED:
             waiting.append((pk, name, late))
-        elif status != ReportStatus.APPROVED:
-            missing.append((pk, name, status))
+        elif Outstanding.UNSUBMITTED.holds_for(status):
+            unsubmitted.append((pk, name, status or ""))
     # Inactive enterprises that did submit still wait for the official's review.
     inactive_waiting = [pk for pk, (status, _late) in reports.items() if status == ReportStatus.SUBMITTED]
     known = {pk for pk, _name, _late in waiting}
@@ -222,15 +216,15 @@ def period_digest(period: ReportingPeriod, today: datetime.date) -> PeriodDigest
         for pk, name in Enterprise.objects.filter(pk__in=extra).values_list("pk", "name"):
             waiting.append((pk, name, reports[pk][1]))
     return PeriodDigest(
-        period=period, active=active, missing=missing, waiting=waiting,
+        period=period, active=active, unsubmitted=unsubmitted, waiting=waiting,
         url=absolute_url(reverse("indicators:period_detail", args=[period.code])),
-        overdue=today > period.deadline,
+        overdue=period.deadline_passed(today),
     )
 
 
 def _fingerprint(digests: list[PeriodDigest]) -> str:
     content = [
-        [d.period.code, d.overdue, [(pk, status) for pk, _n, status in d.missing],
+        [d.period.code, d.overdue, [(pk, status) for pk, _n, status in d.unsubmitted],
          [(pk, late) for pk, _n, late in d.waiting]]
         for d in digests
     ]
@@ -250,7 +244,7 @@ def commune_officials():
 
 def _send_digests(periods, today: datetime.date, summary: ReminderSummary) -> None:
     digests = [period_digest(period, today) for period in periods]
-    digests = [d for d in digests if d.missing or d.waiting]
+    digests = [d for d in digests if d.unsubmitted or d.waiting]
     if not digests:
         return
     fingerprint = _fingerprint(digests)
@@ -284,7 +278,7 @@ def send_reminders(*, today: datetime.date | None = None) -> ReminderSummary:
     summary = ReminderSummary()
     periods = list(ReportingPeriod.objects.open().order_by("end", "kind"))
     for period in periods:
-        if today >= period.deadline - datetime.timedelta(days=settings.PORTAL_REMINDER_DAYS):
+        if period.days_left(today) <= settings.PORTAL_REMINDER_DAYS:
             _remind_officers(period, today, summary)
     _send_digests(periods, today, summary)
     return summary

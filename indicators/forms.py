@@ -1,5 +1,6 @@
-"""Forms of the indicators app. The rules themselves live in services (one place for the
-form, the import and the services); the forms turn them into messages beside the fields."""
+"""Forms of the indicators app. The rules themselves live in `indicators.rules` and on the
+models (one place for the form, the import and the services); the forms turn them into
+messages beside the fields."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from core.templatetags.portal import num
 from enterprises.forms import ExcelFileForm
 from enterprises.models import Worker
 
-from . import services
+from . import rules
 from .roster_imports import EARLIEST_OUTCOME, birth_year_bounds
-from .models import EnterpriseReport, Indicator, ReportingPeriod
+from .models import REASON_REQUIRED, EnterpriseReport, Indicator, ReportingPeriod
 
 NUMBER_ERRORS = {
     "invalid": _("Enter a whole number of workers, such as 0, 12 or 240."),
@@ -78,7 +79,7 @@ class ReportForm(forms.ModelForm):
         self.previous = previous
         self.intent = intent
         self.warnings: list[str] = []
-        old = services.previous_counts(previous)
+        old = rules.previous_counts(previous)
         self.fields["total_workers"] = workers_field(
             _("Total workers (CNLĐ) at the end of the period"),
             help_text=self._previous_text(previous.total_workers if previous else None),
@@ -88,19 +89,19 @@ class ReportForm(forms.ModelForm):
             help_text=self._previous_text(previous.female_workers if previous else None),
         )
         for indicator in indicators:
-            self.fields[services.count_field(indicator)] = workers_field(
+            self.fields[rules.count_field(indicator)] = workers_field(
                 f"{indicator.code}) {indicator.name}",
                 help_text=self._previous_text(old.get(indicator.code)),
             )
         self.fields["notes"].label = _("Notes")
         self.fields["notes"].required = False
         # Fields in reading order: totals, indicators, notes, confirmation.
-        order = ["total_workers", "female_workers"] + [services.count_field(i) for i in indicators]
+        order = ["total_workers", "female_workers"] + [rules.count_field(i) for i in indicators]
         self.order_fields(order + ["notes", "version", "confirm"])
         if self.instance.pk:
             old_values = {value.indicator_id: value.count for value in self.instance.values.all()}
             for indicator in indicators:
-                self.initial.setdefault(services.count_field(indicator), old_values.get(indicator.pk))
+                self.initial.setdefault(rules.count_field(indicator), old_values.get(indicator.pk))
         self.initial.setdefault("version", self.instance.version if self.instance.pk else 0)
 
     def _previous_text(self, value) -> str:
@@ -114,14 +115,14 @@ class ReportForm(forms.ModelForm):
 
     @property
     def indicator_fields(self):
-        return [self[services.count_field(indicator)] for indicator in self.indicators]
+        return [self[rules.count_field(indicator)] for indicator in self.indicators]
 
-    def figures(self) -> services.Figures:
+    def figures(self) -> rules.Figures:
         data = self.cleaned_data
-        return services.Figures(
+        return rules.Figures(
             total_workers=data.get("total_workers"),
             female_workers=data.get("female_workers"),
-            counts={i.code: data.get(services.count_field(i)) for i in self.indicators},
+            counts={i.code: data.get(rules.count_field(i)) for i in self.indicators},
             notes=(data.get("notes") or "").strip(),
         )
 
@@ -131,19 +132,13 @@ class ReportForm(forms.ModelForm):
             return cleaned  # a box that is not a number: explain that first
         figures = self.figures()
         complete = self.intent != "draft"
-        for name, errors in services.figures_problems(figures, self.indicators, complete=complete).items():
+        for name, errors in rules.figures_problems(figures, self.indicators, complete=complete).items():
             for error in errors:
                 self.add_error(name, error)
         if not self.errors and complete:
-            self.warnings = services.figures_warnings(figures, self.previous, self.indicators)
+            self.warnings = rules.figures_warnings(figures, self.previous, self.indicators)
             if self.warnings and not cleaned.get("confirm"):
-                self.add_error(
-                    "confirm",
-                    ValidationError(
-                        _("Please check the warnings above and tick the box to confirm the figures."),
-                        code="needs_confirmation",
-                    ),
-                )
+                self.add_error("confirm", rules.NEEDS_CONFIRMATION())
         return cleaned
 
     def _post_clean(self):
@@ -157,7 +152,7 @@ class ReturnForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
-        error_messages={"required": _("Give the reason, so that the enterprise knows what to correct.")},
+        error_messages={"required": REASON_REQUIRED.message},
     )
 
     def __init__(self, *args, label=None, **kwargs):
@@ -181,12 +176,8 @@ class PeriodDeadlineForm(forms.ModelForm):
 
     def clean_deadline(self):
         deadline = self.cleaned_data["deadline"]
-        if deadline < self.instance.start:
-            raise ValidationError(
-                _("The deadline cannot be before the period starts (%(start)s)."),
-                code="deadline_before_start",
-                params={"start": self.instance.start.strftime("%d/%m/%Y")},
-            )
+        if refusal := self.instance.deadline_refusal(deadline):
+            raise refusal
         return deadline
 
     def _post_clean(self):

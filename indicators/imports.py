@@ -28,7 +28,7 @@ from enterprises.models import Enterprise
 from enterprises.validators import TAX_CODE_RE, normalize_tax_code
 from core.xlsx import open_workbook_safely, sheet_rows
 
-from . import services
+from . import rules, services
 from .models import Indicator, ReportingPeriod
 
 HEADER_SEARCH_ROWS = 15
@@ -206,15 +206,15 @@ def _read_sheet(sheet, header_row: int, headers: dict[str, int], *, indicators) 
         if not row_ok:
             continue
         notes = cell(notes_column)
-        figures = services.Figures(
+        figures = rules.Figures(
             total_workers=values[COL_TOTAL],
             female_workers=values[COL_FEMALE],
             counts={indicator.code: values[indicator.name] for indicator in indicators},
             notes=str(notes).strip() if notes is not None else "",
         )
         column_of = {"total_workers": COL_TOTAL, "female_workers": COL_FEMALE}
-        column_of.update({services.count_field(i): i.name for i in indicators})
-        problems = services.figures_problems(figures, indicators, complete=True)
+        column_of.update({rules.count_field(i): i.name for i in indicators})
+        problems = rules.figures_problems(figures, indicators, complete=True)
         for key, errors in problems.items():
             for error in errors:
                 for message in error.messages:

@@ -1,13 +1,27 @@
+"""The indicators app's data: indicators with their targets and milestones, reporting periods,
+enterprise reports with their figures and workflow log, reminders and the figures cache's tokens.
+
+The per-row rules of the report workflow live here, on the rows they judge (who may change
+a report, whether it may be approved, returned or reopened, whether a deadline has passed),
+each with its refusal stated once, so that the services raise what the views ask about.
+"""
+
+from __future__ import annotations
+
+import datetime
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.refusals import Refusal
 from plans.models import Plan
 
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
@@ -43,6 +57,12 @@ class Indicator(models.Model):
 
     objects = IndicatorQuerySet.as_manager()
     history = HistoricalRecords()
+
+    # core.locking: shown when somebody else saved the indicator while the form was open.
+    conflict_message = _(
+        "Somebody else changed this indicator while you were editing it. Nothing was saved: "
+        "reload the page and enter your changes again."
+    )
 
     class Meta:
         ordering = ["plan", "order", "code"]
@@ -116,6 +136,19 @@ class PeriodState(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# Why a period's reports, or the period itself, may not be changed.
+PERIOD_NOT_OPEN = Refusal(
+    "period_not_open", _("The reporting period %(period)s is not open: reports cannot be changed.")
+)
+IMPORT_PERIOD_NOT_OPEN = Refusal(
+    "period_not_open",
+    _("Reports can only be imported into an open period; %(period)s is “%(state)s”."),
+)
+DEADLINE_BEFORE_START = Refusal(
+    "deadline_before_start", _("The deadline cannot be before the period starts (%(start)s).")
+)
+
+
 class ReportingPeriodQuerySet(models.QuerySet):
     def open(self):
         return self.filter(state=PeriodState.OPEN)
@@ -152,9 +185,36 @@ class ReportingPeriod(models.Model):
     def is_open(self) -> bool:
         return self.state == PeriodState.OPEN
 
-    def is_late(self, moment) -> bool:
-        """A submission is late once the deadline day is over, in the commune's time zone."""
-        return timezone.localdate(moment) > self.deadline
+    def deadline_passed(self, today: datetime.date) -> bool:
+        """Whether the deadline day is over on `today`, a date in the commune's time zone
+        (`timezone.localdate()`): a first submission from then on is late."""
+        return today > self.deadline
+
+    def days_left(self, today: datetime.date) -> int:
+        """Days from `today` to the deadline: 0 on the deadline day, negative once it has passed."""
+        return (self.deadline - today).days
+
+    def is_late(self, moment: datetime.datetime) -> bool:
+        """Whether a submission at `moment` is late: the deadline had passed on its local date."""
+        return self.deadline_passed(timezone.localdate(moment))
+
+    def change_refusal(self) -> ValidationError | None:
+        """Why no report of this period may be written now; None while the period is open."""
+        if not self.is_open:
+            return PERIOD_NOT_OPEN(period=self.code)
+        return None
+
+    def import_refusal(self) -> ValidationError | None:
+        """Why no reports may be imported into this period now; None while it is open."""
+        if not self.is_open:
+            return IMPORT_PERIOD_NOT_OPEN(period=self.code, state=self.get_state_display())
+        return None
+
+    def deadline_refusal(self, deadline: datetime.date) -> ValidationError | None:
+        """Why `deadline` may not be this period's deadline; None when it may."""
+        if deadline < self.start:
+            return DEADLINE_BEFORE_START(start=self.start.strftime("%d/%m/%Y"))
+        return None
 
 
 class ReportStatus(models.TextChoices):
@@ -162,6 +222,66 @@ class ReportStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     APPROVED = "approved", _("Approved")
     RETURNED = "returned", _("Returned")
+
+
+# Statuses the enterprise may still change: a submitted report waits for review, an approved one is locked.
+ENTERPRISE_EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+# Figures the enterprise stood behind: the base of the soft checks and of "the previous report".
+STANDING = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+
+
+class Outstanding(models.TextChoices):
+    """Three different sets of enterprises that still owe the commune something for a period.
+
+    Each has its own name, in the code and on screen; none of them is "missing". The value
+    is the filter's key in URLs, the label its words.
+    """
+
+    UNREPORTED = "unreported", _("Not reported")  # no report at all
+    UNSUBMITTED = "unsubmitted", _("Not submitted")  # no report, a draft or a returned one
+    UNAPPROVED = "unapproved", _("Not approved")  # anything but an approved report
+
+    @property
+    def cleared_by(self) -> tuple[str, ...]:
+        """The statuses of a report that take its enterprise out of the set."""
+        if self is Outstanding.UNREPORTED:
+            return tuple(ReportStatus.values)
+        if self is Outstanding.UNSUBMITTED:
+            return STANDING
+        return (ReportStatus.APPROVED,)
+
+    def holds_for(self, status: str | None) -> bool:
+        """Whether an enterprise whose report has `status` (None: it has none) is in the set."""
+        return status not in self.cleared_by
+
+    def of(self, period) -> Exists:
+        """A filter on enterprises (`Enterprise.objects.filter(...)`, or a `Count`'s filter):
+        those in the set for `period`, a period or its pk."""
+        reports = EnterpriseReport.objects.filter(enterprise=OuterRef("pk"), period=period)
+        if self is not Outstanding.UNREPORTED:
+            reports = reports.filter(status__in=self.cleared_by)
+        return ~Exists(reports)
+
+
+# Why a report may not be changed, reviewed or reopened.
+REPORT_LOCKED = Refusal(
+    "locked", _("This report has been approved and is locked. Ask the commune official to reopen it.")
+)
+WAITING_FOR_REVIEW = Refusal(
+    "waiting_for_review",
+    _("This report has been submitted and is waiting for the commune's review; it cannot be changed now."),
+)
+APPROVE_NOT_SUBMITTED = Refusal(
+    "not_submitted", _("Only a submitted report can be approved (this one is “%(status)s”).")
+)
+RETURN_NOT_SUBMITTED = Refusal(
+    "not_submitted", _("Only a submitted report can be returned (this one is “%(status)s”).")
+)
+# A report goes back to the enterprise only with the reason, so that it knows what to correct.
+REASON_REQUIRED = Refusal("required", _("Give the reason, so that the enterprise knows what to correct."))
+REOPEN_NOT_APPROVED = Refusal(
+    "not_approved", _("Only an approved report can be reopened (this one is “%(status)s”).")
+)
 
 
 class EnterpriseReport(models.Model):
@@ -203,6 +323,12 @@ class EnterpriseReport(models.Model):
 
     history = HistoricalRecords()
 
+    # core.locking: shown when somebody else saved the report while the form was open.
+    conflict_message = _(
+        "Somebody else changed this report while you were editing it. Nothing was saved: "
+        "reload the page to see their version, then enter your changes again."
+    )
+
     class Meta:
         ordering = ["period", "enterprise__name"]
         verbose_name = _("enterprise report")
@@ -223,6 +349,63 @@ class EnterpriseReport(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status == ReportStatus.APPROVED
+
+    # The workflow's rules. Each answers why the action is refused, or None when it is
+    # allowed; the `can_…` and `…_by_…` forms answer yes or no. A report not saved yet is
+    # a draft: `EnterpriseReport(enterprise=…, period=…)` stands for one not begun.
+
+    def enterprise_edit_refusal(self) -> ValidationError | None:
+        """Why the enterprise may not save or submit this report now."""
+        if refusal := self.period.change_refusal():
+            return refusal
+        if self.status in ENTERPRISE_EDITABLE:
+            return None
+        return REPORT_LOCKED() if self.status == ReportStatus.APPROVED else WAITING_FOR_REVIEW()
+
+    def editable_by_enterprise(self) -> bool:
+        return self.enterprise_edit_refusal() is None
+
+    def entry_refusal(self) -> ValidationError | None:
+        """Why the commune may not enter figures on the enterprise's behalf now: an approved
+        report must be reopened first, so that changing approved figures leaves a reason."""
+        if refusal := self.period.change_refusal():
+            return refusal
+        return REPORT_LOCKED() if self.status == ReportStatus.APPROVED else None
+
+    def can_be_entered(self) -> bool:
+        return self.entry_refusal() is None
+
+    def approval_refusal(self) -> ValidationError | None:
+        """Why the commune may not approve the report: only a submitted one can be (in a
+        closed period too, so that the last reports can still be accepted)."""
+        if self.status != ReportStatus.SUBMITTED:
+            return APPROVE_NOT_SUBMITTED(status=self.get_status_display())
+        return None
+
+    def can_be_approved(self) -> bool:
+        return self.approval_refusal() is None
+
+    def return_refusal(self) -> ValidationError | None:
+        """Why the commune may not send the report back: only a submitted one of an open period."""
+        if refusal := self.period.change_refusal():
+            return refusal
+        if self.status != ReportStatus.SUBMITTED:
+            return RETURN_NOT_SUBMITTED(status=self.get_status_display())
+        return None
+
+    def can_be_returned(self) -> bool:
+        return self.return_refusal() is None
+
+    def reopen_refusal(self) -> ValidationError | None:
+        """Why the commune may not unlock the report: only an approved one of an open period."""
+        if refusal := self.period.change_refusal():
+            return refusal
+        if self.status != ReportStatus.APPROVED:
+            return REOPEN_NOT_APPROVED(status=self.get_status_display())
+        return None
+
+    def can_be_reopened(self) -> bool:
+        return self.reopen_refusal() is None
 
 
 class ReportValue(models.Model):

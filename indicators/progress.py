@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from enterprises.models import Enterprise
 
 from . import figures_cache
-from .models import EnterpriseReport, Indicator, ReportingPeriod, ReportStatus, ReportValue
+from .models import EnterpriseReport, Indicator, Outstanding, ReportingPeriod, ReportStatus, ReportValue
 
 ACHIEVED = "achieved"
 ON_TRACK = "on_track"
@@ -218,10 +218,6 @@ def indicator_progress(indicator: Indicator, year: int, met: int, total: int) ->
 # --- the commune --------------------------------------------------------------
 
 
-def approved_reports(period: ReportingPeriod):
-    return EnterpriseReport.objects.filter(period=period, status=ReportStatus.APPROVED)
-
-
 def commune_progress(period: ReportingPeriod, *, plan=None, indicators=None) -> Progress:
     """The commune's figures for a period, from its approved reports."""
     return commune_series([period], plan=plan, indicators=indicators)[0]
@@ -308,7 +304,7 @@ def lower_bound(progress: Progress) -> LowerBound:
     """
     period = progress.period
     headcount, unknown = figures_cache.get_or_compute(
-        "missing-headcount", period.pk, figures_cache.token_up_to(period), lambda: _missing_headcount(period)
+        "unapproved-headcount", period.pk, figures_cache.token_up_to(period), lambda: _unapproved_headcount(period)
     )
     workers = progress.total_workers + headcount
     return LowerBound(
@@ -318,7 +314,7 @@ def lower_bound(progress: Progress) -> LowerBound:
     )
 
 
-def _missing_headcount(period: ReportingPeriod) -> tuple[int, int]:
+def _unapproved_headcount(period: ReportingPeriod) -> tuple[int, int]:
     """The active enterprises without an approved report for the period: the sum of their
     latest approved headcounts before it, and how many have none."""
     latest_total = Subquery(
@@ -328,13 +324,13 @@ def _missing_headcount(period: ReportingPeriod) -> tuple[int, int]:
         .order_by("-period__end")
         .values("total_workers")[:1]
     )
-    missing = (
+    unapproved = (
         Enterprise.objects.filter(is_active=True)
-        .exclude(pk__in=approved_reports(period).values("enterprise_id"))
+        .filter(Outstanding.UNAPPROVED.of(period))
         .annotate(last_total=latest_total)
         .aggregate(headcount=Sum("last_total"), unknown=Count("pk", filter=Q(last_total=None)))
     )
-    return missing["headcount"] or 0, missing["unknown"]
+    return unapproved["headcount"] or 0, unapproved["unknown"]
 
 
 # --- enterprises ----------------------------------------------------------------
@@ -419,7 +415,7 @@ def enterprise_progress(period: ReportingPeriod, enterprise: Enterprise, *, plan
 @dataclass(frozen=True)
 class ReportCounts:
     """How far a period's reporting has got: its reports by status, the late ones, and
-    the active enterprises with no report at all."""
+    the active enterprises with no report at all (unreported)."""
 
     draft: int = 0
     submitted: int = 0
@@ -427,7 +423,7 @@ class ReportCounts:
     returned: int = 0
     late: int = 0
     active: int = 0
-    missing: int = 0
+    unreported: int = 0
 
 
 def report_counts(periods: Iterable[ReportingPeriod]) -> dict[int, ReportCounts]:
@@ -445,15 +441,10 @@ def report_counts(periods: Iterable[ReportingPeriod]) -> dict[int, ReportCounts]
     }
     silent = Enterprise.objects.filter(is_active=True).aggregate(
         active=Count("pk"),
-        **{
-            f"missing_{pk}": Count(
-                "pk", filter=~Exists(EnterpriseReport.objects.filter(enterprise=OuterRef("pk"), period_id=pk))
-            )
-            for pk in ids
-        },
+        **{f"unreported_{pk}": Count("pk", filter=Outstanding.UNREPORTED.of(pk)) for pk in ids},
     )
     return {
-        pk: ReportCounts(**by_status.get(pk, {}), active=silent["active"], missing=silent[f"missing_{pk}"])
+        pk: ReportCounts(**by_status.get(pk, {}), active=silent["active"], unreported=silent[f"unreported_{pk}"])
         for pk in ids
     }
 

@@ -28,7 +28,7 @@ from enterprises.views import (
     read_import_token,
 )
 
-from . import roster_imports, roster_services
+from . import roster_imports, services
 from .filters import WorkerFilter
 from .forms import RosterFileForm, WorkerForm
 from .models import Indicator, WorkerOutcome
@@ -71,7 +71,7 @@ def _worker_form_page(request, enterprise, worker, *, created: bool):
     form = WorkerForm(request.POST or None, instance=worker, indicators=indicators, outcomes=outcomes)
     if request.method == "POST" and form.is_valid():
         try:
-            roster_services.worker_save(worker=form.save(commit=False), outcomes=form.outcomes())
+            services.worker_save(worker=form.save(commit=False), outcomes=form.outcomes())
         except ValidationError as error:  # e.g. the same employee code saved a moment ago
             form.add_error(None, error.messages)
         else:
@@ -140,7 +140,7 @@ def worker_import(request, pk):
             context.update({"file_error": error, **import_context(parsed, None)})
         else:
             deactivate_missing = form.cleaned_data["deactivate_missing"]
-            plan = roster_services.roster_import_plan(enterprise=enterprise, rows=parsed.rows, indicators=indicators,
+            plan = services.roster_import_plan(enterprise=enterprise, rows=parsed.rows, indicators=indicators,
                                                deactivate_missing=deactivate_missing)
             context.update({
                 **import_context(parsed, plan),
@@ -174,7 +174,7 @@ def worker_import_confirm(request, pk):
             "form": RosterFileForm(), "enterprise": enterprise, "indicators": indicators,
             "max_rows": roster_imports.MAX_ROSTER_ROWS, "file_error": error, **import_context(parsed, None)})
     try:
-        plan = roster_services.roster_import(enterprise=enterprise, rows=parsed.rows, indicators=indicators,
+        plan = services.roster_import(enterprise=enterprise, rows=parsed.rows, indicators=indicators,
                                       user=request.user, deactivate_missing=data.get("deactivate_missing", False))
     except IntegrityError:
         messages.error(request, _("Someone changed the roster at the same moment; nothing was saved. Upload the file again."))

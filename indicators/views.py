@@ -2,7 +2,8 @@
 report form, the commune's review queue and the Excel import.
 
 Views stay thin (STYLE.md): access through accounts.access, a form, a service from
-indicators.services, a message, a redirect. An officer's enterprise is always the one
+indicators.services, a message, a redirect. Which actions a page offers comes from the
+rows' own rules (`EnterpriseReport.can_be_returned()`…), the ones the services enforce. An officer's enterprise is always the one
 their account belongs to, never a number from the request, so a tampered POST cannot
 reach another enterprise; another enterprise's report page answers 404.
 """
@@ -26,12 +27,13 @@ from enterprises.models import Enterprise
 from core.history import Children, history_of
 from plans.models import Plan
 
-from . import imports, progress, services
+from . import imports, progress, rules, services
 from .forms import ImportForm, IndicatorForm, PeriodDeadlineForm, ReportForm, ReturnForm
 from .models import (
     EnterpriseReport,
     Indicator,
     Milestone,
+    Outstanding,
     PeriodState,
     ReportingPeriod,
     ReportStatus,
@@ -44,7 +46,7 @@ from .progress import plan_indicators as progress_plan_indicators
 from .progress import milestones as interpolated_milestones
 
 QUEUE_PAGE_SIZE = 50
-QUEUE_FILTERS = ["missing", "draft", "submitted", "returned", "approved", "late"]
+QUEUE_FILTERS = [Outstanding.UNREPORTED, "draft", "submitted", "returned", "approved", "late"]
 
 
 # --- Indicators ------------------------------------------------------------------------------
@@ -152,7 +154,11 @@ def _officer_period_list(request):
         for report in EnterpriseReport.objects.filter(enterprise=enterprise)
     }
     periods = ReportingPeriod.objects.exclude(state=PeriodState.PENDING).order_by("-end", "-kind")
-    rows = [{"period": period, "report": reports.get(period.pk)} for period in periods]
+    rows = []
+    for period in periods:
+        report = reports.get(period.pk)
+        editable = _or_new(report, enterprise, period).editable_by_enterprise()
+        rows.append({"period": period, "report": report, "editable": editable})
     return render(request, "indicators/officer_period_list.html", {
         "enterprise": enterprise, "rows": rows, "today": timezone.localdate(),
     })
@@ -168,11 +174,11 @@ def period_detail(request, code):
             Enterprise.objects.editable_by(request.user), pk=access.officer_enterprise_id(request.user)
         )
         report = _report_of(enterprise, period)
-        editable = period.is_open and (report is None or report.status in services.OFFICER_EDITABLE)
-        if editable:
+        refusal = _or_new(report, enterprise, period).enterprise_edit_refusal()
+        if refusal is None:
             return _report_form(request, period=period, enterprise=enterprise, report=report, official=False)
         if request.method == "POST":
-            messages.error(request, _not_editable_message(period, report))
+            messages.error(request, " ".join(refusal.messages))
             return redirect(period.get_absolute_url())
         return _report_page(request, period=period, enterprise=enterprise, report=report)
     if request.method == "POST":
@@ -180,12 +186,10 @@ def period_detail(request, code):
     return _review_queue(request, period)
 
 
-def _not_editable_message(period, report) -> str:
-    if not period.is_open:
-        return _("The reporting period %(period)s is not open: reports cannot be changed.") % {"period": period.code}
-    if report is not None and report.status == ReportStatus.APPROVED:
-        return _("This report has been approved and is locked. Ask the commune official to reopen it.")
-    return _("This report has been submitted and is waiting for the commune's review; it cannot be changed now.")
+def _or_new(report: EnterpriseReport | None, enterprise, period) -> EnterpriseReport:
+    """The report, or the draft the enterprise would begin: the rules of a report not yet
+    written are a new draft's."""
+    return report or EnterpriseReport(enterprise=enterprise, period=period)
 
 
 def _report_of(enterprise, period) -> EnterpriseReport | None:
@@ -209,8 +213,8 @@ def _review_queue(request, period):
         )
         .order_by("name", "pk")
     )
-    if status == "missing":
-        enterprises = enterprises.filter(report_status__isnull=True)
+    if status == Outstanding.UNREPORTED:
+        enterprises = enterprises.filter(Outstanding.UNREPORTED.of(period))
     elif status == "late":
         enterprises = enterprises.filter(report_late=True)
     elif status in ReportStatus.values:
@@ -236,10 +240,8 @@ def _review_queue(request, period):
         "status": status,
         "search": search,
         "filters": [(key, _filter_label(key)) for key in QUEUE_FILTERS],
-        "is_past_deadline": period.is_late(timezone.now()),
-        "can_approve": is_official and any(
-            row["report"] and row["report"].status == ReportStatus.SUBMITTED for row in rows
-        ),
+        "is_past_deadline": period.deadline_passed(timezone.localdate()),
+        "can_approve": is_official and any(row["report"] and row["report"].can_be_approved() for row in rows),
     }
     if is_official:
         context["deadline_form"] = PeriodDeadlineForm(instance=period)
@@ -248,8 +250,8 @@ def _review_queue(request, period):
 
 
 def _filter_label(key: str) -> str:
-    if key == "missing":
-        return _("Not reported")
+    if key == Outstanding.UNREPORTED:
+        return Outstanding.UNREPORTED.label
     if key == "late":
         return _("Late")
     return ReportStatus(key).label
@@ -317,13 +319,13 @@ def _roster_initial(enterprise, period, indicators) -> dict:
     met = get("met") or {}
     initial = {"total_workers": get("workers"), "female_workers": get("female_workers")}
     for indicator in indicators:
-        initial[services.count_field(indicator)] = met.get(indicator.pk, 0)
+        initial[rules.count_field(indicator)] = met.get(indicator.pk, 0)
     return initial
 
 
 def _report_form(request, *, period, enterprise, report, official: bool):
     indicators = list(Indicator.objects.of_plan())
-    previous = services.previous_report(enterprise, period)
+    previous = rules.previous_report(enterprise, period)
     prefilled = False
     if request.method == "POST":
         intent = "enter" if official else ("draft" if request.POST.get("action") == "draft" else "submit")
@@ -365,7 +367,7 @@ def _report_form(request, *, period, enterprise, report, official: bool):
         "previous": previous,
         "official": official,
         "prefilled": prefilled,
-        "is_past_deadline": period.is_late(timezone.now()),
+        "is_past_deadline": period.deadline_passed(timezone.localdate()),
         "events": report.events.select_related("actor") if report else [],
     })
 
@@ -383,8 +385,8 @@ def _report_history(report) -> list:
 def _report_page(request, *, period, enterprise, report):
     """A report read-only, with its figures beside the previous report's, events and history."""
     indicators = list(Indicator.objects.of_plan())
-    previous = services.previous_report(enterprise, period)
-    old = services.previous_counts(previous)
+    previous = rules.previous_report(enterprise, period)
+    old = rules.previous_counts(previous)
     figures, history, events = [], [], []
     if report is not None:
         counts = {value.indicator_id: value.count for value in report.values.all()}
@@ -396,10 +398,7 @@ def _report_page(request, *, period, enterprise, report):
         history = _report_history(report)
         events = report.events.select_related("actor")
     is_official = access.is_official(request.user)
-    may_edit = bool(
-        access.is_officer(request.user) and period.is_open
-        and (report is None or report.status in services.OFFICER_EDITABLE)
-    )
+    may_edit = access.is_officer(request.user) and _or_new(report, enterprise, period).editable_by_enterprise()
     context = {
         "period": period, "enterprise": enterprise, "report": report, "previous": previous,
         "figures": figures, "history": history, "events": events, "may_edit": may_edit,
@@ -408,10 +407,10 @@ def _report_page(request, *, period, enterprise, report):
     if is_official and report is not None:
         version = report.version
         context.update(
-            can_approve=report.status == ReportStatus.SUBMITTED,
-            can_return=report.status == ReportStatus.SUBMITTED and period.is_open,
-            can_reopen=report.status == ReportStatus.APPROVED and period.is_open,
-            can_enter=report.status != ReportStatus.APPROVED and period.is_open,
+            can_approve=report.can_be_approved(),
+            can_return=report.can_be_returned(),
+            can_reopen=report.can_be_reopened(),
+            can_enter=report.can_be_entered(),
             return_form=ReturnForm(initial={"version": version}, auto_id="return_%s",
                                    label=_("Reason for returning it")),
             reopen_form=ReturnForm(initial={"version": version}, auto_id="reopen_%s",
@@ -440,8 +439,8 @@ def report_enter(request, code, enterprise_pk):
     enterprise = get_object_or_404(Enterprise.objects.editable_by(request.user), pk=enterprise_pk)
     period = get_object_or_404(ReportingPeriod, code=code)
     report = _report_of(enterprise, period)
-    if not period.is_open or (report is not None and report.status == ReportStatus.APPROVED):
-        messages.error(request, _not_editable_message(period, report))
+    if refusal := _or_new(report, enterprise, period).entry_refusal():
+        messages.error(request, " ".join(refusal.messages))
         return redirect(reverse("indicators:report_detail", args=[period.code, enterprise.pk]))
     return _report_form(request, period=period, enterprise=enterprise, report=report, official=True)
 
@@ -541,9 +540,8 @@ def report_import(request, code):
     parsed = None
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
-        if not period.is_open:
-            form.add_error(None, _("Reports can only be imported into an open period; %(period)s is “%(state)s”.") % {
-                "period": period.code, "state": period.get_state_display()})
+        if refusal := period.import_refusal():
+            form.add_error(None, refusal)
         elif form.is_valid():
             try:
                 parsed = imports.read_reports(form.cleaned_data["file"], indicators=indicators)

@@ -128,7 +128,7 @@ class TestTheCommuneDashboard:
     ):
         html = page(client, official)
         groups = {
-            code: text(re.search(rf'data-missing="{code}".*?</ul>', html, re.S).group(0))
+            code: text(re.search(rf'data-unapproved="{code}".*?</ul>', html, re.S).group(0))
             for code in ("submitted", "draft", "returned", "none")
         }
         assert "Công ty Cường Thịnh" in groups["submitted"] and "chờ duyệt" in groups["submitted"]
@@ -346,7 +346,7 @@ class TestThePrintableVersion:
 
 class TestTheFullEnterpriseTable:
     def test_it_filters_by_report_state(self, client, official, commune):
-        html = page(client, official, reverse("dashboard_enterprises"), period="2024", show="missing")
+        html = page(client, official, reverse("dashboard_enterprises"), period="2024", show="unapproved")
         names = text(html)
         assert "Cường Thịnh" in names and "Phúc Lộc" in names
         assert "An Phát" not in names

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from enterprises.models import Sex, Worker
 from indicators.models import WorkerOutcome
-from indicators.roster_services import worker_save
+from indicators.services.rosters import worker_save
 from tests.factories import WorkerFactory, WorkerOutcomeFactory
 
 pytestmark = pytest.mark.django_db
@@ -146,8 +146,9 @@ def test_a_worker_who_left_stops_counting_and_can_come_back(client_for, officer_
 def test_worker_save_is_all_or_nothing(enterprise_a, indicators):
     worker = WorkerFactory(enterprise=enterprise_a, full_name="Trước")
     worker.full_name = "Sau"
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         worker_save(worker=worker, outcomes={indicators["a"].pk: datetime.date(2025, 1, 1), 987654: datetime.date(2025, 1, 1)})
+    assert [error.code for error in refused.value.error_dict["indicator"]] == ["invalid"]  # no indicator 987654
     worker.refresh_from_db()
     assert worker.full_name == "Trước"
     assert not WorkerOutcome.objects.exists()

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
-from indicators import services
+from indicators import rules, services
 from indicators.models import EnterpriseReport, Indicator, ReportEvent
 from tests import factories
 
@@ -26,7 +26,7 @@ def test_two_simultaneous_first_submissions_leave_exactly_one_report(plan, open_
         factories.UnionOfficerFactory(enterprise=enterprise_a, user__username=f"officer{n}").user for n in range(2)
     ]
     indicators = list(Indicator.objects.of_plan())
-    figures = services.Figures(100, 60, {"a": 90, "b": 70, "c": 60, "d": 60, "e": 30})
+    figures = rules.Figures(100, 60, {"a": 90, "b": 70, "c": 60, "d": 60, "e": 30})
     barrier = threading.Barrier(2)
     outcomes, crashes = [], []
 
@@ -59,7 +59,7 @@ def test_two_simultaneous_first_submissions_leave_exactly_one_report(plan, open_
 
 def test_two_simultaneous_imports_of_the_same_report_both_land_as_updates(plan, open_period, enterprise_a, official):
     """The import overwrites: the loser of the insert race retries as an update."""
-    figures = services.Figures(100, 60, {"a": 90, "b": 70, "c": 60, "d": 60, "e": 30})
+    figures = rules.Figures(100, 60, {"a": 90, "b": 70, "c": 60, "d": 60, "e": 30})
     rows = [services.ImportedReport(row=5, enterprise=enterprise_a, figures=figures)]
     barrier = threading.Barrier(2)
     crashes = []

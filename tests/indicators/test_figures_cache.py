@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from enterprises import services as enterprise_services
 from enterprises.imports import EnterpriseRow
-from indicators import figures_cache, progress, services
+from indicators import figures_cache, progress, rules, services
 from indicators.models import EnterpriseReport, FiguresRevision, Milestone, ReportingPeriod, ReportStatus, ReportValue
 from tests import factories
 
@@ -40,7 +40,7 @@ def assert_changed_and_current(period, before):
 
 
 def figures_of(total=100, **counts):
-    return services.Figures(total_workers=total, female_workers=total // 2, counts={**FULL_COUNTS, **counts})
+    return rules.Figures(total_workers=total, female_workers=total // 2, counts={**FULL_COUNTS, **counts})
 
 
 @pytest.fixture
@@ -205,10 +205,10 @@ class TestTheCacheItself:
         client = client_for(official)
         period = submitted_a.period
         url = reverse("home") + f"?period={period.code}"
-        assert 'data-missing="submitted"' in client.get(url).content.decode()
+        assert 'data-unapproved="submitted"' in client.get(url).content.decode()
         client.post(
             reverse("indicators:report_approve", args=[period.code, submitted_a.enterprise_id]),
             {"version": submitted_a.version},
         )
         html = client.get(url).content.decode()
-        assert 'data-missing="submitted"' not in html and 'data-missing="nobody"' in html
+        assert 'data-unapproved="submitted"' not in html and 'data-unapproved="nobody"' in html

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from indicators import services
+from indicators import rules, services
 from indicators.models import EnterpriseReport, ReportStatus
 from tests import factories
 
@@ -84,7 +84,7 @@ def test_a_first_save_finding_a_report_created_meanwhile_is_refused_not_a_crash(
 
 
 def test_the_service_compares_and_swaps(officer_a, enterprise_a, open_period, draft):
-    figures = services.Figures(100, 50, {})
+    figures = rules.Figures(100, 50, {})
     services.report_save_draft(enterprise=enterprise_a, period=open_period, actor=officer_a, figures=figures, version=draft.version)
     with pytest.raises(ValidationError) as refused:
         services.report_save_draft(enterprise=enterprise_a, period=open_period, actor=officer_a, figures=figures, version=draft.version)

@@ -174,9 +174,9 @@ class TestReportCounts:
         gone.enterprise.save()
         counts = progress.report_counts([first_half, year])
         assert counts[first_half.pk] == progress.ReportCounts(
-            draft=1, submitted=1, approved=2, late=1, active=3, missing=0
+            draft=1, submitted=1, approved=2, late=1, active=3, unreported=0
         )
-        assert counts[year.pk] == progress.ReportCounts(active=3, missing=3)
+        assert counts[year.pk] == progress.ReportCounts(active=3, unreported=3)
 
     @pytest.mark.parametrize("periods", [2, 14])
     def test_they_take_two_queries_however_many_periods(self, plan, periods, django_assert_num_queries):

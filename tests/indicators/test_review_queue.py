@@ -39,14 +39,14 @@ class TestTheQueue:
         response = client_for(official).get(queue_url(open_period))
         page = response.content.decode()
         summary = response.context["summary"]
-        assert (summary.active, summary.submitted, summary.approved, summary.missing, summary.late) == (4, 2, 1, 1, 1)
+        assert (summary.active, summary.submitted, summary.approved, summary.unreported, summary.late) == (4, 2, 1, 1, 1)
         assert commune["d"].name in page
         assert commune["e"].name not in page  # inactive and silent: not expected
         assert page.count('name="report"') == 2  # a checkbox per submitted report
 
     @pytest.mark.parametrize(
         "status, names",
-        [("missing", ["d"]), ("late", ["b"]), ("submitted", ["a", "b"]), ("approved", ["c"])],
+        [("unreported", ["d"]), ("late", ["b"]), ("submitted", ["a", "b"]), ("approved", ["c"])],
     )
     def test_it_filters_by_status(self, client_for, official, commune, open_period, enterprise_a, enterprise_b, status, names):
         enterprises = {"a": enterprise_a, "b": enterprise_b, "c": commune["c"], "d": commune["d"]}

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from indicators import services
+from indicators import rules, services
 from indicators.models import EnterpriseReport, ReportAction, ReportEvent, ReportStatus
 from tests import factories
 
@@ -192,7 +192,7 @@ class TestWhoMayDoWhat:
         with pytest.raises(PermissionDenied):
             services.report_submit(
                 enterprise=enterprise_a, period=open_period, actor=viewer, version=submitted.version,
-                figures=services.Figures(100, 50, {"a": 1, "b": 1, "c": 1, "d": 1, "e": 1}),
+                figures=rules.Figures(100, 50, {"a": 1, "b": 1, "c": 1, "d": 1, "e": 1}),
             )
 
 

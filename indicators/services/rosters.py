@@ -1,4 +1,4 @@
-"""Saving worker rosters: one worker with their outcomes, or a whole roster file.
+"""Writes to an enterprise's roster: one worker with their outcomes, or a whole roster file.
 
 The plan-and-confirm shape (`ImportPlan`) is the enterprise import's, from
 `enterprises.services`; outcomes are indicators' rows, so these writes live here.
@@ -9,11 +9,10 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from enterprises.models import Enterprise, Worker
-from django.utils.translation import gettext as _
-
 from enterprises.services import (
     BATCH_SIZE,
     LEFT,
@@ -28,8 +27,8 @@ from enterprises.services import (
     field_label,
 )
 
-from .models import WorkerOutcome
-from .roster_imports import WorkerRow
+from ..models import WorkerOutcome
+from ..roster_imports import WorkerRow
 
 
 def roster_import_plan(*, enterprise: Enterprise, rows: list[WorkerRow], indicators,

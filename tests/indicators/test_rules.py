@@ -1,0 +1,180 @@
+"""The workflow's rules are stated once, on the rows they judge: the pages offer exactly what
+the services allow, the deadline passes one way everywhere, and the three sets of
+enterprises that still owe a period something keep their own names."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+
+from enterprises.models import Enterprise
+from indicators import rules, services
+from indicators.models import EnterpriseReport, Outstanding, PeriodState, ReportingPeriod, ReportStatus
+from tests import factories
+
+from .conftest import FULL_COUNTS, report_data
+
+pytestmark = pytest.mark.django_db
+
+HO_CHI_MINH = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class _Undo(Exception):
+    pass
+
+
+def allowed(write) -> bool:
+    """Whether the service accepts the write; whatever it did is rolled back."""
+    try:
+        with transaction.atomic():
+            write()
+            raise _Undo
+    except _Undo:
+        return True
+    except ValidationError:
+        return False
+
+
+def report_in(period, enterprise, status) -> EnterpriseReport:
+    report = factories.ReportFactory(enterprise=enterprise, period=period, status=status, counts=FULL_COUNTS)
+    return EnterpriseReport.objects.select_related("period", "enterprise").get(pk=report.pk)
+
+
+class TestTheDeadline:
+    def test_the_deadline_day_itself_has_not_passed(self):
+        period = ReportingPeriod(code="2026-H1", deadline=datetime.date(2026, 7, 15))
+        assert not period.deadline_passed(datetime.date(2026, 7, 15))
+        assert period.deadline_passed(datetime.date(2026, 7, 16))
+        assert (period.days_left(datetime.date(2026, 7, 10)), period.days_left(datetime.date(2026, 7, 16))) == (5, -1)
+
+    def test_a_submission_is_late_by_the_communes_date_not_utcs(self):
+        period = ReportingPeriod(code="2026-H1", deadline=datetime.date(2026, 7, 15))
+        # 16/07 00:30 in Hoàng Hợp is still 15/07 in UTC.
+        assert period.is_late(datetime.datetime(2026, 7, 16, 0, 30, tzinfo=HO_CHI_MINH))
+        assert not period.is_late(datetime.datetime(2026, 7, 15, 23, 30, tzinfo=HO_CHI_MINH))
+
+    def test_a_deadline_before_the_period_starts_is_refused_by_the_form_and_the_service_alike(
+        self, client_for, official, open_period
+    ):
+        early = open_period.start - datetime.timedelta(days=1)
+        assert open_period.deadline_refusal(open_period.start) is None
+        assert open_period.deadline_refusal(early).code == "deadline_before_start"
+        with pytest.raises(ValidationError) as refused:
+            services.period_set_deadline(period=open_period, actor=official, deadline=early)
+        assert refused.value.error_dict["deadline"][0].code == "deadline_before_start"
+        page = client_for(official).post(
+            reverse("indicators:period_deadline", args=[open_period.code]), {"deadline": early.isoformat()}, follow=True
+        ).content.decode()
+        assert " ".join(refused.value.messages) in page
+
+
+# What the commune may do with a report, by its status and whether its period is open.
+REVIEW_ACTIONS = ["approve", "return", "reopen", "enter"]
+OFFERED_TO_THE_OFFICIAL = [
+    (ReportStatus.DRAFT, True, {"enter"}),
+    (ReportStatus.SUBMITTED, True, {"approve", "return", "enter"}),
+    (ReportStatus.RETURNED, True, {"enter"}),
+    (ReportStatus.APPROVED, True, {"reopen"}),
+    (ReportStatus.DRAFT, False, set()),
+    (ReportStatus.SUBMITTED, False, {"approve"}),
+    (ReportStatus.RETURNED, False, set()),
+    (ReportStatus.APPROVED, False, set()),
+]
+
+
+@pytest.mark.parametrize("status, period_open, offered", OFFERED_TO_THE_OFFICIAL)
+def test_the_report_page_offers_the_official_exactly_what_the_services_allow(
+    client_for, official, enterprise_a, open_period, indicators, status, period_open, offered
+):
+    if not period_open:
+        ReportingPeriod.objects.filter(pk=open_period.pk).update(state=PeriodState.CLOSED)
+    report = report_in(open_period, enterprise_a, status)
+    context = client_for(official).get(report.get_absolute_url()).context
+    on_page = {action for action in REVIEW_ACTIONS if context[f"can_{action}"]}
+    figures = rules.Figures(100, 60, FULL_COUNTS)
+    writes = {
+        "approve": lambda: services.report_approve(report=report, actor=official, version=report.version),
+        "return": lambda: services.report_return(report=report, actor=official, reason="Sửa.", version=report.version),
+        "reopen": lambda: services.report_reopen(report=report, actor=official, reason="Sửa.", version=report.version),
+        "enter": lambda: services.report_enter_for_enterprise(
+            enterprise=enterprise_a, period=report.period, actor=official, figures=figures,
+            version=report.version, confirmed=True,
+        ),
+    }
+    by_service = {action for action, write in writes.items() if allowed(write)}
+    by_rule = {
+        action
+        for action, rule in [("approve", report.can_be_approved), ("return", report.can_be_returned),
+                             ("reopen", report.can_be_reopened), ("enter", report.can_be_entered)]
+        if rule()
+    }
+    assert on_page == by_service == by_rule == offered
+
+
+@pytest.mark.parametrize(
+    "status, period_open, refusal",
+    [
+        (None, True, None),
+        (ReportStatus.DRAFT, True, None),
+        (ReportStatus.RETURNED, True, None),
+        (ReportStatus.SUBMITTED, True, "waiting_for_review"),
+        (ReportStatus.APPROVED, True, "locked"),
+        (None, False, "period_not_open"),
+        (ReportStatus.DRAFT, False, "period_not_open"),
+    ],
+)
+def test_the_officer_is_offered_the_form_exactly_when_the_service_would_save_it(
+    client_for, officer_a, enterprise_a, open_period, indicators, status, period_open, refusal
+):
+    if not period_open:
+        ReportingPeriod.objects.filter(pk=open_period.pk).update(state=PeriodState.CLOSED)
+    report = report_in(open_period, enterprise_a, status) if status else None
+    period = ReportingPeriod.objects.get(pk=open_period.pk)
+    rule = (report or EnterpriseReport(enterprise=enterprise_a, period=period)).enterprise_edit_refusal()
+    assert (rule and rule.code) == refusal
+    client = client_for(officer_a)
+    shows_form = "indicators/report_form.html" in [t.name for t in client.get(period.get_absolute_url()).templates]
+    saves = allowed(lambda: services.report_save_draft(
+        enterprise=enterprise_a, period=period, actor=officer_a,
+        figures=rules.Figures(100, 60, FULL_COUNTS), version=report.version if report else 0,
+    ))
+    assert shows_form == saves == (refusal is None)
+    if refusal:  # a post anyway is refused with the rule's own words
+        page = client.post(period.get_absolute_url(), report_data(), follow=True).content.decode()
+        assert " ".join(rule.messages) in page
+
+
+def test_the_review_refusals_name_the_reports_status(enterprise_a, open_period, indicators):
+    draft = report_in(open_period, enterprise_a, ReportStatus.DRAFT)
+    assert [draft.approval_refusal().code, draft.return_refusal().code, draft.reopen_refusal().code] == [
+        "not_submitted", "not_submitted", "not_approved"]
+    assert "“Nháp”" in " ".join(draft.approval_refusal().messages)
+
+
+# Which set an enterprise is in, by the status of its report for the period (None: it has none).
+MEMBERSHIP = {
+    None: {Outstanding.UNREPORTED, Outstanding.UNSUBMITTED, Outstanding.UNAPPROVED},
+    ReportStatus.DRAFT: {Outstanding.UNSUBMITTED, Outstanding.UNAPPROVED},
+    ReportStatus.RETURNED: {Outstanding.UNSUBMITTED, Outstanding.UNAPPROVED},
+    ReportStatus.SUBMITTED: {Outstanding.UNAPPROVED},
+    ReportStatus.APPROVED: set(),
+}
+
+
+def test_the_three_outstanding_sets_differ_and_the_query_agrees_with_the_row_rule(open_period, closed_2025):
+    by_status = {}
+    for status in MEMBERSHIP:
+        enterprise = factories.EnterpriseFactory(name=f"Doanh nghiệp {status or 'chưa báo cáo'}")
+        by_status[status] = enterprise
+        if status:
+            factories.ReportFactory(enterprise=enterprise, period=open_period, status=status)
+        # A report of another period changes nothing.
+        factories.ReportFactory(enterprise=enterprise, period=closed_2025, status=ReportStatus.APPROVED)
+    for outstanding in Outstanding:
+        expected = {by_status[status].pk for status, sets in MEMBERSHIP.items() if outstanding in sets}
+        assert set(Enterprise.objects.filter(outstanding.of(open_period)).values_list("pk", flat=True)) == expected
+        assert {by_status[s].pk for s in MEMBERSHIP if outstanding.holds_for(s)} == expected
+    assert [str(o.label) for o in Outstanding] == ["Chưa báo cáo", "Chưa gửi", "Chưa duyệt"]
