@@ -243,7 +243,7 @@ def activity_create(request):
     else:
         form = ActivityForm(
             instance=activity, user=request.user, plan=plan,
-            initial={"task": request.GET.get("task"), "date": default_activity_date()},
+            initial={"task": request.GET.get("task"), "date": default_activity_date(plan)},
         )
     return render(request, "plans/activity_form.html", {"form": form, "activity": None})
 
