@@ -165,7 +165,11 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+# Reverse proxies in front of the portal (nginx: 1). The client's address is read from
+# X-Forwarded-For behind them (core.network.client_ip, through django-ipware), for login
+# throttling and the password-reset limits alike; with 0 the header is ignored.
+PORTAL_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "core.network.client_ip"
 
 # Internationalisation: Vietnamese first, English available.
 LANGUAGE_CODE = "vi"
