@@ -139,6 +139,14 @@ CACHES = {
         "TIMEOUT": env_int("PORTAL_FIGURES_CACHE_SECONDS", 60 * 60),
         "OPTIONS": {"MAX_ENTRIES": 500},
     },
+    # Rate limits (core.limits) are shared by every server process, so they live in the
+    # database: `manage.py createcachetable` (run by `make setup`) creates the table.
+    "limits": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "portal_limits",
+        # Room for a flood from many addresses without culling the counts still running.
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
 }
 
 AUTHENTICATION_BACKENDS = [
@@ -174,6 +182,12 @@ AXES_RESET_ON_SUCCESS = True
 # throttling and the password-reset limits alike; with 0 the header is ignored.
 PORTAL_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "core.network.client_ip"
+
+# Password-reset mails: at most this many an hour for one address, and asked for by one
+# client address (accounts.forms.PasswordResetForm). Past them, nothing is sent and the
+# page answers as always.
+PORTAL_RESET_MAILS_PER_ADDRESS = env_int("PORTAL_RESET_MAILS_PER_ADDRESS", 3)
+PORTAL_RESET_MAILS_PER_CLIENT = env_int("PORTAL_RESET_MAILS_PER_CLIENT", 10)
 
 # Internationalisation: Vietnamese first, English available.
 LANGUAGE_CODE = "vi"
