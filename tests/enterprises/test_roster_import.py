@@ -137,6 +137,20 @@ def test_the_roster_template_has_one_date_column_per_indicator(officer_client, e
     assert enterprise_a.name.upper() in sheet.cell(2, 1).value
 
 
+def test_the_roster_template_keeps_a_formula_looking_indicator_name_as_text(officer_client, enterprise_a, indicators):
+    import io
+
+    from openpyxl import load_workbook
+
+    indicators["e"].name = "=HYPERLINK(\"http://x\")"
+    indicators["e"].save()
+    response = officer_client.get(reverse("enterprises:worker_import_template", args=[enterprise_a.pk]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header_row = next(r for r in range(1, 16) if sheet.cell(r, 2).value == "Mã nhân viên")
+    cell = sheet.cell(header_row, len(ROSTER_HEADER))
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ('=HYPERLINK("http://x")', "s", True)
+
+
 def test_two_thousand_workers_import_in_a_bounded_number_of_queries(officer_client, enterprise_a, indicators, workbook, import_roster, django_assert_max_num_queries):
     day = datetime.date(2025, 4, 1)
     rows = [[n, f"NV{n:05d}", f"Công nhân {n}", "Nữ" if n % 3 else "Nam", 1970 + n % 40, "Công nhân may",
