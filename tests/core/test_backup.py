@@ -17,9 +17,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 
 from core.backup import row_counts
-from enterprises.models import Sex, Worker, WorkerOutcome
+from enterprises.models import Sex, Worker
 from indicators import progress
-from indicators.models import EnterpriseReport, Indicator, ReportValue
+from indicators.models import EnterpriseReport, Indicator, ReportValue, WorkerOutcome
 from plans.models import Evidence
 from tests.factories import ActivityFactory, EnterpriseFactory, PeriodFactory, ReportFactory
 
