@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from core.backup import BackupError, backup_create
 
@@ -16,9 +17,9 @@ class Command(BaseCommand):
             manifest = backup_create(Path(options["file"]))
         except BackupError as error:
             raise CommandError(str(error)) from error
-        except OSError as error:
+        except (OSError, DatabaseError) as error:
             raise CommandError(f"The backup was not written ({error}); {options['file']} is as it was.") from error
         rows = sum(manifest["counts"].values())
         self.stdout.write(
-            self.style.SUCCESS(f"Backup written to {options['file']}: {rows} rows, {len(manifest['files']) - 1} files.")
+            self.style.SUCCESS(f"Backup written to {options['file']}: {rows} rows, media files: {len(manifest['files']) - 1}.")
         )
