@@ -60,13 +60,13 @@ def evidence_member(path) -> str:
     return next(name for name in members(path) if name.startswith("media/evidence/"))
 
 
-def rewrite(path, contents: dict[str, bytes], *, links: dict[str, str] = (), sign: bool = True) -> None:
+def rewrite(path, contents: dict[str, bytes], *, links: dict[str, str] | None = None, sign: bool = True) -> None:
     """Write `contents` (and symbolic-link entries `links`) as the archive at `path`. With
     `sign`, the manifest's list of files is made to match, as someone who read this code would."""
     manifest = json.loads(contents["manifest.json"])
     if sign and "files" in manifest:
         entries = {name: data for name, data in contents.items() if name != "manifest.json"}
-        entries.update((name, target.encode()) for name, target in dict(links).items())
+        entries.update((name, target.encode()) for name, target in (links or {}).items())
         manifest["files"] = {
             name: {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()} for name, data in entries.items()
         }
@@ -76,7 +76,7 @@ def rewrite(path, contents: dict[str, bytes], *, links: dict[str, str] = (), sig
         for name, data in contents.items():
             if name != "manifest.json":
                 archive.writestr(name, data)
-        for name, target in dict(links).items():
+        for name, target in (links or {}).items():
             link = zipfile.ZipInfo(name)
             link.create_system = 3
             link.external_attr = (stat.S_IFLNK | 0o777) << 16
