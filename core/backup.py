@@ -181,9 +181,7 @@ def _write_rows(member) -> tuple[dict[str, int], dict]:
 
     digest = _Digest(member)
     text = io.TextIOWrapper(io.BufferedWriter(digest, CHUNK), encoding="utf-8")
-    serializers.serialize(
-        "json", rows(), stream=text, use_natural_foreign_keys=True, use_natural_primary_keys=True
-    )
+    serializers.serialize("json", rows(), stream=text, use_natural_foreign_keys=True, use_natural_primary_keys=True)
     text.flush()
     text.detach()
     return counts, digest.summary()

@@ -412,7 +412,9 @@ def test_a_backup_taken_while_officers_add_workers_and_reports_restores_with_eve
                     )
                     WorkerOutcome.objects.create(worker=worker, indicator=indicator, achieved_on=MARCH_1)
                     report = EnterpriseReport.objects.create(
-                        enterprise=EnterpriseFactory(tax_code=f"29{n:08d}"), period=period, total_workers=10,
+                        enterprise=EnterpriseFactory(tax_code=f"29{n:08d}"),
+                        period=period,
+                        total_workers=10,
                         female_workers=5,
                     )
                     ReportValue.objects.create(report=report, indicator=indicator, count=3)

@@ -21,5 +21,7 @@ class Command(BaseCommand):
             raise CommandError(f"The backup was not written ({error}); {options['file']} is as it was.") from error
         rows = sum(manifest["counts"].values())
         self.stdout.write(
-            self.style.SUCCESS(f"Backup written to {options['file']}: {rows} rows, media files: {len(manifest['files']) - 1}.")
+            self.style.SUCCESS(
+                f"Backup written to {options['file']}: {rows} rows, media files: {len(manifest['files']) - 1}."
+            )
         )
