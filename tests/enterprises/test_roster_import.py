@@ -144,7 +144,7 @@ def test_the_roster_template_keeps_a_formula_looking_indicator_name_as_text(offi
 
     indicators["e"].name = "=HYPERLINK(\"http://x\")"
     indicators["e"].save()
-    response = officer_client.get(reverse("enterprises:worker_import_template", args=[enterprise_a.pk]))
+    response = officer_client.get(reverse("indicators:worker_import_template", args=[enterprise_a.pk]))
     sheet = load_workbook(io.BytesIO(response.content)).active
     header_row = next(r for r in range(1, 16) if sheet.cell(r, 2).value == "Mã nhân viên")
     cell = sheet.cell(header_row, len(ROSTER_HEADER))
