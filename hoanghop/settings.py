@@ -259,6 +259,9 @@ PORTAL_PLAN_FILE = Path(
 )
 # Days before a deadline when `send_reminders` first writes to a late officer.
 PORTAL_REMINDER_DAYS = env_int("PORTAL_REMINDER_DAYS", 7)
+# Days a worker's personal data is kept after they are marked as no longer employed;
+# `purge_personal_data` then anonymises them (README, "Personal data").
+PORTAL_PERSONAL_DATA_RETENTION_DAYS = env_int("PORTAL_PERSONAL_DATA_RETENTION_DAYS", 365)
 
 # Security. Behind a TLS-terminating proxy set DJANGO_SECURE_PROXY_SSL_HEADER=1.
 if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from enterprises.models import Sex, Worker
 from indicators.models import WorkerOutcome
@@ -78,13 +79,15 @@ def test_reimporting_updates_workers_and_outcomes_and_leaves_empty_cells_alone(o
 def test_workers_missing_from_a_complete_file_are_marked_as_left_when_asked(officer_client, enterprise_a, indicators, workbook, import_roster):
     WorkerFactory(enterprise=enterprise_a, employee_code="OLD01", full_name="Người cũ")
     returning = WorkerFactory(enterprise=enterprise_a, employee_code="AP0001", full_name="Lê Thị Mai",
-                              is_active=False, birth_year=1994, job="Công nhân may")
+                              is_active=False, left_on=datetime.date(2025, 1, 31), birth_year=1994,
+                              job="Công nhân may")
     preview = import_roster(enterprise_a, workbook([ROSTER_HEADER, *ROWS]), confirm=False, deactivate_missing=True)
     assert [row.key for row in preview.context["plan"].left] == ["OLD01"]
     officer_client.post(reverse("indicators:worker_import_confirm", args=[enterprise_a.pk]), {"token": preview.context["token"]})
-    assert not enterprise_a.workers.get(employee_code="OLD01").is_active
+    left = enterprise_a.workers.get(employee_code="OLD01")
+    assert (left.is_active, left.left_on) == (False, timezone.localdate())
     returning.refresh_from_db()
-    assert returning.is_active
+    assert (returning.is_active, returning.left_on) == (True, None)
 
 
 @pytest.mark.parametrize("row, fragment", [
