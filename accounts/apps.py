@@ -1,3 +1,5 @@
+"""The accounts app: roles, the one access module, the login form."""
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _

@@ -1,3 +1,5 @@
+"""Login, logout, password change and reset: Django's views under the portal's forms."""
+
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 

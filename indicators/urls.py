@@ -1,3 +1,5 @@
+"""The indicators app's addresses: /indicators/, /reports/, /api/v1/ and the rosters under /enterprises/."""
+
 from django.urls import path
 
 from . import api, export_views, roster_views, views

@@ -1,3 +1,5 @@
+"""`manage.py backup FILE.zip`: the database rows and uploaded files in one checked archive."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError

@@ -1,3 +1,5 @@
+"""`manage.py restore FILE.zip`: replace the database and uploaded files, after checking everything."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
