@@ -18,7 +18,9 @@ from typing import Iterable
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.badges import Badge
 from indicators import progress
+from indicators.badges import NO_REPORT, REPORT_BADGES, report_badge
 from indicators.models import Outstanding, PeriodKind, ReportingPeriod, ReportStatus
 
 # The commune table on the dashboard shows every enterprise of a commune-sized
@@ -31,16 +33,6 @@ LIST_LIMIT = 30
 PAGE_SIZE = 100
 
 
-@dataclass(frozen=True)
-class Badge:
-    """A state shown by text and icon (never by colour alone)."""
-
-    code: str
-    label: str
-    icon: str  # bootstrap-icons class
-    tone: str  # Bootstrap contextual colour: success, primary, danger, warning, secondary
-
-
 PROGRESS_BADGES = {
     progress.ACHIEVED: Badge(progress.ACHIEVED, progress.STATUS_LABELS[progress.ACHIEVED],
                              "bi-check-circle-fill", "success"),
@@ -50,18 +42,6 @@ PROGRESS_BADGES = {
                            "bi-exclamation-triangle-fill", "danger"),
 }
 NO_DATA = Badge("none", _("No data"), "bi-dash-circle", "secondary")
-
-NO_REPORT = "none"
-REPORT_BADGES = {
-    ReportStatus.APPROVED: Badge(ReportStatus.APPROVED, ReportStatus.APPROVED.label,
-                                 "bi-check2-circle", "success"),
-    ReportStatus.SUBMITTED: Badge(ReportStatus.SUBMITTED, ReportStatus.SUBMITTED.label,
-                                  "bi-hourglass-split", "primary"),
-    ReportStatus.RETURNED: Badge(ReportStatus.RETURNED, ReportStatus.RETURNED.label,
-                                 "bi-arrow-return-left", "warning"),
-    ReportStatus.DRAFT: Badge(ReportStatus.DRAFT, ReportStatus.DRAFT.label, "bi-pencil", "secondary"),
-    NO_REPORT: Badge(NO_REPORT, _("No report"), "bi-x-circle", "danger"),
-}
 
 # Why an enterprise has no approved report yet, in the order the official acts on them.
 UNAPPROVED_GROUPS = [
@@ -85,10 +65,6 @@ TABLE_FILTERS = [
 
 def progress_badge(status: str | None) -> Badge:
     return PROGRESS_BADGES.get(status, NO_DATA)
-
-
-def report_badge(status: str | None) -> Badge:
-    return REPORT_BADGES[status or NO_REPORT]
 
 
 def short_label(period: ReportingPeriod) -> str:

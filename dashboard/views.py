@@ -174,5 +174,5 @@ def _officer_context(request) -> dict:
         "open_periods": layout.open_periods(
             ReportingPeriod.objects.open().order_by("end"), {r.period_id: r for r in reports}, today
         ),
-        "history": [(report, layout.report_badge(report.status)) for report in reports],
+        "history": reports,
     }

@@ -28,3 +28,11 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_check_deploy(DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="x.example")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_openpyxl_reads_uploaded_workbooks_through_defusedxml():
+    # openpyxl's documentation asks for defusedxml against XML attacks; it uses it silently
+    # when installed, so the requirement must not go missing unnoticed.
+    from openpyxl import xml
+
+    assert xml.DEFUSEDXML is True
