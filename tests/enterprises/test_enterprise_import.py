@@ -32,8 +32,8 @@ def test_a_good_file_is_previewed_then_saved_on_confirmation(official_client, of
     preview = import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS]), confirm=False)
     assert preview.status_code == 200
     assert not Enterprise.objects.exists()  # nothing before the official confirms
-    plan = preview.context["plan"]
-    assert (len(plan.new), len(plan.updated), len(plan.unchanged)) == (3, 0, 0)
+    changes = preview.context["preview"]
+    assert (len(changes.new), len(changes.updated), len(changes.unchanged)) == (3, 0, 0)
     assert "Dệt kim Hoàng Hợp" in preview.content.decode()
 
     response = official_client.post(reverse("enterprises:enterprise_import_confirm"),
@@ -100,9 +100,9 @@ def test_a_known_tax_code_updates_the_enterprise_and_empty_cells_erase_nothing(o
     knit = Enterprise.objects.get(tax_code="2809000001")
     renamed = [1, "Công ty CP Dệt kim Hoàng Hợp", "2809000001", "Thôn 6", None, None, None, None, None]
     preview = import_enterprises(workbook([ENTERPRISE_HEADER, renamed, ROWS[1]]), confirm=False)
-    plan = preview.context["plan"]
-    assert (len(plan.new), len(plan.updated), len(plan.unchanged)) == (0, 1, 1)
-    assert {(c.old, c.new) for c in plan.updated[0].changes} == {
+    changes = preview.context["preview"]
+    assert (len(changes.new), len(changes.updated), len(changes.unchanged)) == (0, 1, 1)
+    assert {(c.old, c.new) for c in changes.updated[0].changes} == {
         ("Công ty TNHH Dệt kim Hoàng Hợp", "Công ty CP Dệt kim Hoàng Hợp"), ("Thôn 5", "Thôn 6")}
     official_client.post(reverse("enterprises:enterprise_import_confirm"), {"token": preview.context["token"]})
     assert Enterprise.objects.count() == 3

@@ -158,7 +158,7 @@ def test_other_files_are_refused_with_a_message(client_for, official, open_perio
 def test_a_missing_column_is_named(client_for, official, open_period, good_rows):
     headers = HEADERS[:-1]
     response = post(client_for(official), open_period, workbook([r[:-1] for r in good_rows], headers=headers))
-    assert "thiếu cột: “Công dân học tập”" in response.content.decode()
+    assert "Thiếu cột bắt buộc: “Công dân học tập”" in response.content.decode()
 
 
 def test_the_template_lists_the_active_enterprises_and_imports_back(
