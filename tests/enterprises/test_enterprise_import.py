@@ -4,9 +4,10 @@ import io
 import zipfile
 
 import pytest
+from django.db import IntegrityError
 from django.urls import reverse
 
-from enterprises import imports
+from enterprises import imports, services
 from enterprises.models import Enterprise, Ownership
 
 from .conftest import ENTERPRISE_HEADER, TITLE_BLOCK, upload
@@ -236,3 +237,39 @@ def test_every_problem_of_a_row_is_listed_at_once(official_client, workbook, imp
     assert "Mã số thuế “123” không hợp lệ" in messages
     assert "Email" in messages
     assert {e.row for e in response.context["errors"]} == {2}
+
+
+def test_a_tax_code_excel_stored_as_a_number_gets_back_the_zero_it_dropped(official_client, workbook, import_enterprises):
+    """Hà Nội's codes begin with 01; typed into a number cell, Excel keeps 101234567."""
+    rows = [["Tên doanh nghiệp", "Mã số thuế"], ["Công ty TNHH Thủ Đô", 101234567], ["Công ty TNHH Tám Số", 12345678]]
+    response = import_enterprises(workbook(rows), confirm=False)
+    assert [(e.row, "12345678" in e.message) for e in response.context["errors"]] == [(3, True)]
+    import_enterprises(workbook(rows[:2]))
+    assert Enterprise.objects.get().tax_code == "0101234567"
+
+
+def staged(settings):
+    return list((settings.MEDIA_ROOT / "imports").glob("*"))
+
+
+def test_an_upload_that_breaks_the_import_leaves_no_copy_behind(official_client, workbook, import_enterprises, settings, monkeypatch):
+    def broken(path):
+        raise RuntimeError("a bug in the import")
+
+    monkeypatch.setattr(imports, "parse_enterprises", broken)
+    with pytest.raises(RuntimeError):
+        import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS]))
+    assert staged(settings) == []
+
+
+def test_a_confirmation_that_fails_discards_the_copy_it_asks_to_upload_again(official_client, workbook, import_enterprises, settings, monkeypatch):
+    preview = import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS]), confirm=False)
+    assert len(staged(settings)) == 1
+
+    def racing(**kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(services, "enterprises_import", racing)
+    response = official_client.post(reverse("enterprises:enterprise_import_confirm"), {"token": preview.context["token"]}, follow=True)
+    assert "Hãy tải tệp lên lại" in response.content.decode()
+    assert staged(settings) == []
