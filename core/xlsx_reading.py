@@ -46,9 +46,9 @@ MAX_COLUMNS = 200
 EXCEL_ROWS = 1_048_576
 EXCEL_COLUMNS = 16_384
 EXCEL_CELL_TEXT = 32_767
-# XML elements (cells, rows, strings, styles…) one reading may visit. The largest file an
-# import accepts (50,000 report rows of a dozen cells) needs about 1.3 million.
-MAX_VISITED = 2_000_000
+# XML elements (cells, rows, strings, styles…) one reading may visit, about a second's work.
+# The largest file an import accepts (25,000 report rows of a dozen cells) needs 600,000.
+MAX_VISITED = 1_000_000
 HEADER_SEARCH_ROWS = 15
 # A sheet formatted far below its data is common: this many blank rows in a row end the data.
 EMPTY_ROWS_END = 1000
@@ -102,12 +102,12 @@ class ParsedFile:
         return not self.errors
 
 
-def not_xlsx() -> str:
+def _not_xlsx() -> str:
     return _("The file cannot be read: it is not an Excel workbook (.xlsx). If it is an old .xls file, "
              "open it in Excel and save it as “Excel Workbook (.xlsx)”.")
 
 
-def unreadable() -> str:
+def _unreadable() -> str:
     return _("The file could not be read as an Excel workbook: it may be damaged, protected by a password, "
              "or another kind of file. Save it again as .xlsx and retry.")
 
@@ -117,9 +117,9 @@ def _outside_excel() -> str:
              "an Excel cell can be: it was not saved by Excel. Open it in Excel and save it again as .xlsx.")
 
 
-def _too_many_cells() -> str:
+def _too_many_cells(limit: int) -> str:
     return _("The file holds more than %(max)s cells; an import file is much smaller. Copy only the "
-             "list into a new workbook, or use the template.") % {"max": number_format(MAX_VISITED, force_grouping=True)}
+             "list into a new workbook, or use the template.") % {"max": number_format(limit, force_grouping=True)}
 
 
 # --- the archive ---------------------------------------------------------------------
@@ -152,7 +152,7 @@ def check_archive(source) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise WorkbookError(not_xlsx()) from None
+        raise WorkbookError(_not_xlsx()) from None
     parts = archive.infolist()
     if len(parts) > MAX_PARTS:
         archive.close()
@@ -198,7 +198,7 @@ class _Stop(Exception):
 
 
 def _refuse_dtd(*args):
-    raise WorkbookError(unreadable())
+    raise WorkbookError(_unreadable())
 
 
 def _local(name: str) -> str:
@@ -240,7 +240,7 @@ def _parser(visits: Visits, start, end=None, text=None):
     def counted_start(name, attrs):
         visits.count += 1
         if visits.count > visits.limit:
-            raise WorkbookError(_too_many_cells())
+            raise WorkbookError(_too_many_cells(visits.limit))
         start(local(name), attrs)
 
     if start is not None:
@@ -265,7 +265,7 @@ def _parse_part(archive: zipfile.ZipFile, name: str, parser) -> None:
         raise
     except (KeyError, zipfile.BadZipFile, expat.ExpatError, OSError, EOFError, ValueError,
             NotImplementedError, RuntimeError, UnicodeError, zlib.error):
-        raise WorkbookError(unreadable()) from None
+        raise WorkbookError(_unreadable()) from None
 
 
 def _relationships(archive, source: str, visits: Visits) -> dict[str, tuple[str, str]]:
@@ -300,7 +300,7 @@ class _Workbook:
         documents = _of_type(_relationships(archive, "", visits), "officeDocument")
         book = documents[0] if documents else "xl/workbook.xml"
         if book not in archive.NameToInfo:
-            raise WorkbookError(unreadable())
+            raise WorkbookError(_unreadable())
         relationships = _relationships(archive, book, visits)
         self.epoch = WINDOWS_EPOCH
         self.worksheets: list[tuple[str, str]] = []  # (sheet name, part path)
@@ -347,16 +347,18 @@ class _Workbook:
         _parse_part(self.archive, path, _parser(self.visits, start, end, text))
         return strings
 
-    def _date_styles(self, path: str) -> set[int]:
-        """Indexes of the cell formats that show a number as a date (how Excel stores dates)."""
+    def _date_styles(self, path: str) -> set[str]:
+        """Indexes (as cells write them) of the cell formats that show a number as a date:
+        Excel stores a date as a number of days in a date-formatted cell."""
         formats = dict(BUILTIN_FORMATS)
         cell_formats: list[int] = []
         stack: list[str] = []
 
         def start(local, attrs):
             if local == "numFmt":
-                try:
-                    formats[int(attrs.get("numFmtId", ""))] = attrs.get("formatCode", "")
+                code = attrs.get("formatCode", "")
+                try:  # Excel's format codes are at most 255 characters
+                    formats[int(attrs.get("numFmtId", ""))] = code if len(code) <= 255 else ""
                 except ValueError:
                     pass
             elif local == "xf" and stack and stack[-1] == "cellXfs":
@@ -367,9 +369,8 @@ class _Workbook:
             stack.append(local)
 
         _parse_part(self.archive, path, _parser(self.visits, start, lambda local: stack.pop()))
-        return {index for index, number_format_id in enumerate(cell_formats)
+        return {str(index) for index, number_format_id in enumerate(cell_formats)
                 if is_date_format(formats.get(number_format_id, "") or "")}
-
 
 
 def _cell_string(pieces: list[str]) -> str:
@@ -402,7 +403,7 @@ def _column_of(reference: str) -> int:
     column = _COLUMNS.get(letters)
     if column is None:
         if not _COLUMN_LETTERS.match(letters) or letters == reference:
-            raise WorkbookError(unreadable())
+            raise WorkbookError(_unreadable())
         column = _COLUMNS[letters] = _column_number(letters)
     return column
 
@@ -450,7 +451,7 @@ class SheetReader:
         visits = self.visits
         visits.count += 1
         if visits.count > visits.limit:
-            raise WorkbookError(_too_many_cells())
+            raise WorkbookError(_too_many_cells(visits.limit))
         local = self.names.get(name) or self._name(name)
         if not self.in_data:
             if local == "sheetData":
@@ -461,7 +462,7 @@ class SheetReader:
             reference = attrs.get("r")
             column = self.column + 1 if reference is None else _column_of(reference)
             if column <= self.column:  # Excel writes each cell once, left to right
-                raise WorkbookError(unreadable())
+                raise WorkbookError(_unreadable())
             if column > EXCEL_COLUMNS:
                 raise WorkbookError(_outside_excel())
             self.column = column
@@ -478,13 +479,15 @@ class SheetReader:
     def _row(self, number):
         if number is None:
             number = self.row + 1
-        elif not (number.isascii() and number.isdigit()) or len(number) > 7:
-            raise WorkbookError(unreadable())
+        elif not (number.isascii() and number.isdigit()):
+            raise WorkbookError(_unreadable())
+        elif len(number) > 7:
+            raise WorkbookError(_outside_excel())
         number = int(number)
         if number > EXCEL_ROWS:
             raise WorkbookError(_outside_excel())
         if number <= self.row:  # rows come once, top to bottom
-            raise WorkbookError(unreadable())
+            raise WorkbookError(_unreadable())
         if number > self.row_limit:
             raise _Stop
         self.row, self.column, self.cells = number, 0, {}
@@ -526,7 +529,7 @@ class SheetReader:
             try:
                 return self.book.strings[int(raw)]
             except (ValueError, IndexError):
-                raise WorkbookError(unreadable()) from None
+                raise WorkbookError(_unreadable()) from None
         if cell_type == "n":
             return self._number(raw.strip())
         if cell_type == "inlineStr" or cell_type == "str":
@@ -547,8 +550,7 @@ class SheetReader:
             number = int(raw) if raw.lstrip("-").isdigit() else float(raw)
         else:
             return raw
-        style = self.cell_style
-        if style is not None and style.isascii() and style.isdigit() and int(style) in self.book.date_styles:
+        if self.cell_style in self.book.date_styles:
             try:
                 if 0 <= number < 2_958_466:  # Excel's calendar ends on 31/12/9999
                     return from_excel(number, self.book.epoch)

@@ -42,8 +42,8 @@ COL_TAX_CODE = "Mã số thuế"
 COL_TOTAL = "Tổng số CNLĐ"
 COL_FEMALE = "Lao động nữ"
 COL_NOTES = "Ghi chú"
-# More than the province's 21,000 enterprises; what one file may ask the reader to visit.
-MAX_ROWS = 30_000
+# More than the province's 21,000 enterprises, within what one reading may visit.
+MAX_ROWS = 25_000
 
 
 def read_reports(file, *, indicators: list[Indicator]) -> ParsedFile:

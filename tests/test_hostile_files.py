@@ -47,11 +47,11 @@ GOOD_ROW = {
     "reports": ["2800000001", 100, 50, 90, 70, 60, 60, 30],
 }
 # The most data rows each import reads (their messages name the number).
-ROW_LIMITS = {"enterprises": 5_000, "roster": 10_000, "reports": 30_000}
+ROW_LIMITS = {"enterprises": 5_000, "roster": 10_000, "reports": 25_000}
 TOO_MANY_ROWS = {
     "enterprises": "Tệp có hơn 5.000 dòng dữ liệu",
     "roster": "Tệp có hơn 10.000 dòng dữ liệu",
-    "reports": "Tệp có hơn 30.000 dòng dữ liệu",
+    "reports": "Tệp có hơn 25.000 dòng dữ liệu",
 }
 TOO_LARGE = {"enterprises": "Tệp quá lớn (tối đa 1 MB)", "roster": "Tệp quá lớn (tối đa 1 MB)",
              "reports": "Tệp lớn hơn 1 MB"}
