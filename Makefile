@@ -12,6 +12,7 @@ PYTEST_ARGS ?=
 
 setup: $(VENV)/.installed node_modules/.installed locale/.compiled
 	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py createcachetable
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

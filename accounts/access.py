@@ -97,6 +97,22 @@ def can_change(user, enterprise_id: int | None) -> bool:
     return role == OFFICER and enterprise_id is not None and enterprise_id == officer_enterprise_id(user)
 
 
+def may_see_named_workers(user, enterprise_id: int) -> bool:
+    """Whether this user may see the named workers of enterprise `enterprise_id`.
+
+    A roster holds personal data (names, sex, birth year, learning outcomes: Decree
+    13/2023/NĐ-CP, Law on Personal Data Protection 2025), needed only by those who keep it:
+    the enterprise's own union officers and the commune official who registers and checks
+    it. Everybody else, the superior body's viewer and any roll-up role to come, sees the
+    roster's counts and rates only. Stated positively, so a new role sees no names until
+    someone decides it should.
+    """
+    role = role_of(user)
+    if role == OFFICIAL:
+        return True
+    return role == OFFICER and enterprise_id == officer_enterprise_id(user)
+
+
 def enterprise_filter(user, via: str = "pk", *, change: bool = False, shared_when_null: bool = False) -> Q:
     """The rows this user may see (or change) whose enterprise is reached by the lookup `via`.
 
@@ -136,6 +152,19 @@ def get_or_404(queryset: QuerySet[M], user, *, via: str = "pk", change: bool = F
         if not allowed:
             raise PermissionDenied
     return obj
+
+
+def get_roster_or_404(queryset: QuerySet[M], user, *, change: bool = False, **lookup) -> M:
+    """The enterprise of `queryset` matching `lookup` whose named roster this user opens.
+
+    Like `get_or_404` (404 for whoever may not see the enterprise), and 403 for whoever
+    sees the enterprise but not its named workers (`may_see_named_workers`): the viewer
+    may know the enterprise exists, so a 404 would hide nothing.
+    """
+    enterprise = get_or_404(queryset, user, change=change, **lookup)
+    if not may_see_named_workers(user, enterprise.pk):
+        raise PermissionDenied
+    return enterprise
 
 
 def role_required(*roles: str):

@@ -1,3 +1,5 @@
+"""What every page needs to draw the navigation for the person asking."""
+
 from django.conf import settings
 
 from accounts import access

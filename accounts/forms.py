@@ -1,5 +1,17 @@
+"""The login and password-reset forms: Django's, with the portal's messages and limits."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from core import limits
+from core.network import client_ip
+
+logger = logging.getLogger(__name__)
+HOUR = 60 * 60
 
 
 class LoginForm(AuthenticationForm):
@@ -10,3 +22,26 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("This account has been deactivated. Ask the commune official."),
     }
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, sending only a few mails an hour per address and per client.
+
+    Past a limit nothing is sent, and the view answers exactly as when a mail went out or
+    the address is unknown, so the page reveals neither the limit nor the accounts.
+    """
+
+    def save(self, *args, request=None, **kwargs):
+        client = client_ip(request) if request is not None else None
+        address = self.cleaned_data["email"].strip().lower()
+        # The client is counted first: a flood from one place does not use up the quota of
+        # the addresses it names.
+        if not (
+            limits.allow("reset-client", client or "unknown",
+                         limit=settings.PORTAL_RESET_MAILS_PER_CLIENT, window=HOUR)
+            and limits.allow("reset-address", address,
+                             limit=settings.PORTAL_RESET_MAILS_PER_ADDRESS, window=HOUR)
+        ):
+            logger.warning("Password-reset mail not sent: hourly limit reached (client %s)", client)
+            return
+        super().save(*args, request=request, **kwargs)

@@ -1,6 +1,7 @@
 """The portal's three roles, kept as Django groups.
 
-The groups are created by a migration (`enterprises/migrations/0003_roles.py`). They carry
+The groups are created by a migration (`enterprises/migrations/0003_roles.py`) and again after
+every `migrate` or `flush` if missing (`ensure_role_groups`). They carry
 no Django permissions: who may see and change what is decided in `accounts.access` alone.
 """
 
@@ -15,3 +16,11 @@ ROLE_LABELS = {
     OFFICER: _("Enterprise union officer"),
     VIEWER: _("District viewer"),
 }
+
+
+def ensure_role_groups(sender=None, using="default", **kwargs) -> None:
+    """Create the three groups if they are missing (after migrate, or a flush)."""
+    from django.contrib.auth.models import Group
+
+    for name in ROLE_LABELS:
+        Group.objects.using(using).get_or_create(name=name)

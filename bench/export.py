@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Benchmark of the district report workbook (indicators.exports).
+"""Benchmark of the district report workbook (indicators.exports over core.xlsx_writing).
 
 `measure(period)` returns, for one period:
 
@@ -54,7 +54,7 @@ class FloorSheet:
 
     def write(self, values, styles, *, height=None, merge=()) -> int:
         """Heights and merges are layout: the floor has none."""
-        from indicators.exports import Formula
+        from core.xlsx_writing import Formula
 
         self.row += 1
         ws, row = self.ws, self.row - 1  # xlsxwriter counts from 0
@@ -81,7 +81,7 @@ class FloorWriter:
         self.book = xlsxwriter.Workbook(target, {"constant_memory": True})
 
     def add_sheet(self, title, *, widths, **layout) -> FloorSheet:
-        from indicators.exports import sheet_title
+        from core.xlsx_writing import sheet_title
 
         return FloorSheet(self.book.add_worksheet(sheet_title(title)), widths)
 
@@ -92,7 +92,8 @@ class FloorWriter:
 def export_once(period, writer_class=None) -> float:
     from django.core.cache import caches
 
-    from indicators.exports import DistrictReport, WorkbookWriter
+    from core.xlsx_writing import WorkbookWriter
+    from indicators.exports import DistrictReport
 
     caches["figures"].clear()  # every query, as after a restart: figures cached by a run would hide them
     started = time.perf_counter()

@@ -1,3 +1,5 @@
+"""The core app: pieces every layer shares; it imports no other portal app."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

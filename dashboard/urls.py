@@ -1,3 +1,5 @@
+"""The dashboards' addresses."""
+
 from django.urls import path
 
 from . import views

@@ -1,3 +1,5 @@
+"""The enterprises app: the commune's enterprises, their union officers and worker records."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

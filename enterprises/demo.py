@@ -4,7 +4,10 @@ Idempotent: enterprises are matched by tax code, accounts by username and worker
 employee code, so running `seed_demo` again changes nothing the official edited.
 """
 
+import datetime
 import random
+
+from django.utils import timezone
 
 from enterprises.models import Enterprise, Ownership, Sex, UnionOfficer, Worker
 from accounts.roles import OFFICER
@@ -102,7 +105,8 @@ def seed_garment_roster(size: int = 40) -> None:
                 "sex": Sex.FEMALE if female else Sex.MALE,
                 "birth_year": rng.randint(1976, 2004),
                 "job": rng.choice(GARMENT_JOBS),
-                "is_active": number <= size - 2,  # two have left
+                "is_active": number <= size - 2,  # two have left, two months ago
+                "left_on": None if number <= size - 2 else timezone.localdate() - datetime.timedelta(days=60),
             },
         )
         workers.append(worker)

@@ -29,6 +29,7 @@ from core.xlsx_reading import (
     read_sheet,
     validation_messages,
 )
+from core.xlsx_writing import safe_cell
 
 from .forms import phone_error
 from .models import Enterprise, Ownership
@@ -175,21 +176,21 @@ def _template_workbook(*, title: str, note: str, headers: list[str], widths: lis
     sheet.title = "Danh sách"
     last = get_column_letter(len(headers))
     font = "Times New Roman"
-    sheet["A1"] = settings.PORTAL_COMMUNE_BODY.upper()
+    safe_cell(sheet["A1"], settings.PORTAL_COMMUNE_BODY.upper())
     sheet["A1"].font = Font(name=font, bold=True, size=12)
     sheet.merge_cells(f"A2:{last}2")
-    sheet["A2"] = title
+    safe_cell(sheet["A2"], title)
     sheet["A2"].font = Font(name=font, bold=True, size=14)
     sheet["A2"].alignment = Alignment(horizontal="center")
     sheet.merge_cells(f"A3:{last}3")
-    sheet["A3"] = note
+    safe_cell(sheet["A3"], note)
     sheet["A3"].font = Font(name=font, italic=True, size=11)
     sheet["A3"].alignment = Alignment(wrap_text=True, vertical="top")
     sheet.row_dimensions[3].height = 96
     header_row = 5
     thin = Side(style="thin")
     for index, (text, width) in enumerate(zip(headers, widths), start=1):
-        header = sheet.cell(row=header_row, column=index, value=text)
+        header = safe_cell(sheet.cell(row=header_row, column=index), text)
         header.font = Font(name=font, bold=True)
         header.fill = PatternFill("solid", fgColor="DDEBF7")
         header.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)

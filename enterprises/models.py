@@ -122,6 +122,12 @@ class Worker(models.Model):
     )
     job = models.CharField(_("job"), max_length=255, blank=True)
     is_active = models.BooleanField(_("currently employed"), default=True)
+    # The day the worker was marked as no longer employed: the retention period of their
+    # personal data runs from it (`enterprises.retention`).
+    left_on = models.DateField(_("left on"), null=True, blank=True, editable=False)
+    # Set when the retention period removed the worker's personal data; the row stays,
+    # anonymised, so that counts stay right.
+    anonymised_on = models.DateField(_("personal data removed on"), null=True, blank=True, editable=False)
 
     objects = WorkerQuerySet.as_manager()
     history = HistoricalRecords()
@@ -137,7 +143,7 @@ class Worker(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.employee_code} – {self.full_name}"
+        return f"{self.employee_code} – {self.full_name}" if self.full_name else self.employee_code
 
     def get_absolute_url(self):
         return reverse("indicators:worker_update", args=[self.enterprise_id, self.pk])

@@ -1,3 +1,5 @@
+"""The enterprise registry's addresses (the rosters' are the indicators app's)."""
+
 from django.urls import path
 
 from . import views

@@ -1,3 +1,5 @@
+"""Tax codes (mã số thuế): 10 digits, or 10 digits, a hyphen and 3 for a branch."""
+
 import re
 
 from django.core.exceptions import ValidationError

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -66,16 +67,19 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -135,6 +139,14 @@ CACHES = {
         "TIMEOUT": env_int("PORTAL_FIGURES_CACHE_SECONDS", 60 * 60),
         "OPTIONS": {"MAX_ENTRIES": 500},
     },
+    # Rate limits (core.limits) are shared by every server process, so they live in the
+    # database: `manage.py createcachetable` (run by `make setup`) creates the table.
+    "limits": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "portal_limits",
+        # Room for a flood from many addresses without culling the counts still running.
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
 }
 
 AUTHENTICATION_BACKENDS = [
@@ -165,7 +177,17 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+# Reverse proxies in front of the portal (nginx: 1). The client's address is read from
+# X-Forwarded-For behind them (core.network.client_ip, through django-ipware), for login
+# throttling and the password-reset limits alike; with 0 the header is ignored.
+PORTAL_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "core.network.client_ip"
+
+# Password-reset mails: at most this many an hour for one address, and asked for by one
+# client address (accounts.forms.PasswordResetForm). Past them, nothing is sent and the
+# page answers as always.
+PORTAL_RESET_MAILS_PER_ADDRESS = env_int("PORTAL_RESET_MAILS_PER_ADDRESS", 3)
+PORTAL_RESET_MAILS_PER_CLIENT = env_int("PORTAL_RESET_MAILS_PER_CLIENT", 10)
 
 # Internationalisation: Vietnamese first, English available.
 LANGUAGE_CODE = "vi"
@@ -237,6 +259,9 @@ PORTAL_PLAN_FILE = Path(
 )
 # Days before a deadline when `send_reminders` first writes to a late officer.
 PORTAL_REMINDER_DAYS = env_int("PORTAL_REMINDER_DAYS", 7)
+# Days a worker's personal data is kept after they are marked as no longer employed;
+# `purge_personal_data` then anonymises them (README, "Personal data").
+PORTAL_PERSONAL_DATA_RETENTION_DAYS = env_int("PORTAL_PERSONAL_DATA_RETENTION_DAYS", 365)
 
 # Security. Behind a TLS-terminating proxy set DJANGO_SECURE_PROXY_SSL_HEADER=1.
 if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
@@ -250,11 +275,32 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles and fonts only from the portal's own
+# static files, so an injected <script>, event handler or style attribute does not run.
+# The templates keep no inline script or style for this (tests/test_content_security_policy.py);
+# "data:" images are Bootstrap's own icons (select arrows, check marks) in its stylesheet.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 SESSION_COOKIE_HTTPONLY = True
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors_in_one_line": {"()": "core.log_filters.ClientErrorsInOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A 403 is a line, not a traceback; server errors keep theirs.
+    "loggers": {"django.request": {"filters": ["client_errors_in_one_line"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }

@@ -1,3 +1,5 @@
+"""The project's URLconf: each app's addresses under its prefix."""
+
 from django.contrib import admin
 from django.urls import include, path
 

@@ -1,3 +1,5 @@
+"""The indicators app: indicators and targets, periods, reports, rosters' outcomes, figures."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -12,6 +12,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from accounts.access import commune_view_required
+from core.xlsx_writing import XLSX_CONTENT_TYPE
 
 from . import exports
 from .models import ReportingPeriod
@@ -33,7 +34,7 @@ def report_export(request, code):
     handle.seek(0)
     response = FileResponse(
         handle, as_attachment=True, filename=exports.report_filename(period),
-        content_type=exports.XLSX_CONTENT_TYPE,
+        content_type=XLSX_CONTENT_TYPE,
     )
     # The figures change as reports are approved: never serve a stale copy from a cache.
     patch_cache_control(response, private=True, no_store=True)

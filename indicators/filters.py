@@ -1,14 +1,18 @@
-"""Search and filters of an enterprise's worker roster (django-filter)."""
+"""Search and filters of an enterprise's worker roster and of the record of who opened rosters (django-filter)."""
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.names import full_name_of
 from enterprises.filters import ACTIVE, ALL, INACTIVE, StatusFilterSet
-from enterprises.models import Worker
+from enterprises.models import Enterprise, Worker
+
+from .models import RosterAccess
 
 
 class WorkerFilter(StatusFilterSet):
@@ -39,3 +43,31 @@ class WorkerFilter(StatusFilterSet):
 
     def filter_missing(self, queryset, name, value):
         return queryset.exclude(outcomes__indicator_id=value)
+
+
+class RosterAccessFilter(django_filters.FilterSet):
+    """Narrow the roster access record to one enterprise and/or one user.
+
+    The choices are only the enterprises and users that appear in the record, so that the
+    lists stay short at province scale.
+    """
+
+    enterprise = django_filters.ChoiceFilter(label=_("Enterprise"), empty_label=_("All enterprises"))
+    user = django_filters.ChoiceFilter(label=_("User"), empty_label=_("All users"))
+
+    class Meta:
+        model = RosterAccess
+        fields = ["enterprise", "user"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        recorded = RosterAccess.objects.order_by()
+        self.filters["enterprise"].extra["choices"] = [
+            (str(pk), name) for pk, name in Enterprise.objects.filter(
+                pk__in=recorded.values("enterprise_id")).order_by("name", "pk").values_list("pk", "name")
+        ]
+        users = get_user_model().objects.filter(pk__in=recorded.values("user_id")).order_by(
+            "last_name", "first_name", "username")
+        self.filters["user"].extra["choices"] = [
+            (str(user.pk), f"{full_name_of(user)} ({user.get_username()})") for user in users
+        ]

@@ -30,6 +30,7 @@ from core.xlsx_reading import (
     read_sheet,
     shown,
 )
+from core.xlsx_writing import safe_cell
 from enterprises.models import Enterprise
 from enterprises.validators import TAX_CODE_RE
 
@@ -130,15 +131,6 @@ def read_reports(file, *, indicators: list[Indicator]) -> ParsedFile:
 # --- The template --------------------------------------------------------------------------
 
 
-def _safe(cell, value):
-    """Store text that looks like a formula as text (formula injection)."""
-    cell.value = value
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
-
-
 def reports_template(*, period: ReportingPeriod, indicators: list[Indicator], enterprises, title: str) -> bytes:
     """An .xlsx to fill: a title block, the header row, one row per active enterprise."""
     from openpyxl import Workbook
@@ -154,7 +146,7 @@ def reports_template(*, period: ReportingPeriod, indicators: list[Indicator], en
     last_column = get_column_letter(len(headers))
 
     sheet.merge_cells(f"A1:{last_column}1")
-    _safe(sheet["A1"], title).font = Font(name=font, bold=True, size=14)
+    safe_cell(sheet["A1"], title).font = Font(name=font, bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
     sheet.merge_cells(f"A2:{last_column}2")
     sheet["A2"] = _(
@@ -170,7 +162,7 @@ def reports_template(*, period: ReportingPeriod, indicators: list[Indicator], en
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for column, text in enumerate(headers, start=1):
-        cell = sheet.cell(row=header_row, column=column, value=text)
+        cell = safe_cell(sheet.cell(row=header_row, column=column), text)
         cell.font = Font(name=font, bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
@@ -180,7 +172,7 @@ def reports_template(*, period: ReportingPeriod, indicators: list[Indicator], en
     row = header_row
     for row, enterprise in enumerate(enterprises, start=header_row + 1):
         sheet.cell(row=row, column=1, value=row - header_row)
-        _safe(sheet.cell(row=row, column=2), enterprise.name)
+        safe_cell(sheet.cell(row=row, column=2), enterprise.name)
         tax = sheet.cell(row=row, column=3, value=enterprise.tax_code)
         tax.number_format = "@"
         tax.data_type = "s"

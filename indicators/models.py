@@ -404,3 +404,39 @@ class WorkerOutcome(models.Model):
 
     def __str__(self):
         return f"{self.worker} – {self.indicator}"
+
+
+class RosterAccessKind(models.TextChoices):
+    LIST = "list", _("Opened the roster")
+    SEARCH = "search", _("Searched the roster")
+    WORKER = "worker", _("Opened a worker's page")
+    TEMPLATE = "template", _("Downloaded the roster template")
+    IMPORT_PREVIEW = "import_preview", _("Previewed a roster import")
+
+
+class RosterAccess(models.Model):
+    """Someone opened a named worker roster, or something made from one (Decree 13/2023/NĐ-CP:
+    processing of personal data is recorded). Written by the roster views, read by the
+    official; it names the worker looked at, never what was searched for, so that the
+    record holds no personal data of its own beyond the reader's account."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="roster_accesses", verbose_name=_("user"))
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT,
+                                   related_name="roster_accesses", verbose_name=_("enterprise"))
+    kind = models.CharField(_("what"), max_length=20, choices=RosterAccessKind.choices)
+    worker = models.ForeignKey("enterprises.Worker", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="accesses", verbose_name=_("worker"))
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("roster access")
+        verbose_name_plural = _("roster accesses")
+        indexes = [
+            models.Index(fields=["enterprise", "-at"], name="roster_access_by_enterprise"),
+            models.Index(fields=["user", "-at"], name="roster_access_by_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.kind} {self.enterprise_id}"

@@ -21,8 +21,12 @@ def enterprise_sections(sender, *, request, enterprise, **kwargs) -> dict[str, s
                .select_related("period").order_by("-period__end", "-period__kind"))
     can_change = access.can_change(request.user, enterprise.pk)
     return {
+        # Counts and rates for everyone who sees the enterprise; the named roster behind
+        # them only for those who may see named workers.
         "summary": render_to_string("indicators/_enterprise_roster.html", {
             "enterprise": enterprise, "totals": totals, "roster_rows": rows, "can_change": can_change,
+            "sees_names": access.may_see_named_workers(request.user, enterprise.pk),
+            "sees_access_record": access.is_official(request.user),
         }, request=request),
         "records": render_to_string("indicators/_enterprise_reports.html", {"reports": list(reports)},
                                     request=request),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from enterprises.models import Enterprise, Worker
@@ -56,7 +57,7 @@ def roster_import_preview(*, enterprise: Enterprise, rows: list[WorkerRow], indi
             previewed.append(PreviewRow(row.row, row.employee_code, row.values["full_name"], NEW,
                                         updates=dict(row.values), outcomes_new=dict(row.outcomes)))
             continue
-        values = {**row.values, "is_active": True}
+        values = {**row.values, "is_active": True, "left_on": None}
         updates, changes = _compare(Worker, worker, values)
         outcomes_new, outcomes_changed = {}, {}
         for indicator_id, achieved_on in row.outcomes.items():
@@ -73,12 +74,13 @@ def roster_import_preview(*, enterprise: Enterprise, rows: list[WorkerRow], indi
         previewed.append(PreviewRow(row.row, row.employee_code, row.values["full_name"], status, changes,
                                     updates, outcomes_new, outcomes_changed, target=worker))
     if deactivate_missing:
+        today = timezone.localdate()  # the retention of their personal data runs from it
         for code, worker in sorted(workers.items()):
             if code not in in_file and worker.is_active:
                 previewed.append(PreviewRow(
                     None, code, worker.full_name, LEFT,
                     [Change(field_label(Worker, "is_active"), _("Yes"), _("No"))],
-                    {"is_active": False}, target=worker,
+                    {"is_active": False, "left_on": today}, target=worker,
                 ))
     return ImportPreview(previewed)
 

@@ -1,6 +1,12 @@
-"""An enterprise's worker roster: the list, one worker with the indicators they met, and the
-roster's Excel import. Rosters exist to count indicator outcomes, so they live in this layer;
-the pages stay under the enterprise's address (/enterprises/<pk>/workers/)."""
+"""An enterprise's worker roster: the list, one worker with the indicators they met, the
+roster's Excel import, and the official's record of who opened which roster. Rosters exist
+to count indicator outcomes, so they live in this layer; the pages stay under the
+enterprise's address (/enterprises/<pk>/workers/).
+
+Every page here shows named workers, so each fetches its enterprise with
+`access.get_roster_or_404` (the viewer, who sees the enterprise, gets 403) and records
+what was read in `RosterAccess`.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +15,19 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import access
-from accounts.access import member_required
+from accounts.access import member_required, official_required
 from core import xlsx_reading
 from core.history import Children, history_of
+from enterprises import retention
 from enterprises.models import Enterprise, Worker
 from enterprises.services import CHANGE_REASONS
 from enterprises.views import (
     excel_response,
-    get_enterprise_to_change_or_404,
     import_context,
     import_token,
     paginate,
@@ -29,25 +36,37 @@ from enterprises.views import (
 )
 
 from . import roster_imports, roster_services
-from .filters import WorkerFilter
+from .filters import RosterAccessFilter, WorkerFilter
 from .forms import RosterFileForm, WorkerForm
-from .models import Indicator, WorkerOutcome
+from .models import Indicator, RosterAccess, RosterAccessKind, WorkerOutcome
 from .roster import roster_totals
 
 WORKERS_PER_PAGE = 50
+ACCESSES_PER_PAGE = 50
+
+
+def get_roster_to_change_or_404(user, pk) -> Enterprise:
+    """The enterprise `pk` whose named roster this user changes: 404 for whoever may not see
+    the enterprise, 403 for whoever sees it but may not change it or see its workers."""
+    return access.get_roster_or_404(Enterprise.objects, user, pk=pk, change=True)
 
 
 def get_worker_or_404(user, enterprise_pk, worker_pk) -> Worker:
     """A worker of enterprise `enterprise_pk` to change, fetched through that enterprise."""
-    enterprise = get_enterprise_to_change_or_404(user, enterprise_pk)
+    enterprise = get_roster_to_change_or_404(user, enterprise_pk)
     worker = get_object_or_404(enterprise.workers.all(), pk=worker_pk)
     worker.enterprise = enterprise  # already loaded: spare the query
     return worker
 
 
+def record_access(request, enterprise, kind: str, worker: Worker | None = None) -> None:
+    """Note that this request showed the enterprise's named workers (who, when, what)."""
+    RosterAccess.objects.create(user=request.user, enterprise=enterprise, kind=kind, worker=worker)
+
+
 @member_required
 def worker_list(request, pk):
-    enterprise = access.get_or_404(Enterprise.objects, request.user, pk=pk)
+    enterprise = access.get_roster_or_404(Enterprise.objects, request.user, pk=pk)
     indicators = list(Indicator.objects.of_plan())
     worker_filter = WorkerFilter(request.GET, queryset=enterprise.workers.order_by("employee_code", "pk"),
                                  indicators=indicators)
@@ -58,6 +77,8 @@ def worker_list(request, pk):
     for worker in page:
         met = {outcome.indicator_id: outcome.achieved_on for outcome in worker.outcomes.all()}
         rows.append((worker, [met.get(indicator.pk) for indicator in indicators]))
+    searched = bool(" ".join(request.GET.get("q", "").split()))
+    record_access(request, enterprise, RosterAccessKind.SEARCH if searched else RosterAccessKind.LIST)
     return render(request, "indicators/worker_list.html", {
         "enterprise": enterprise, "filter": worker_filter, "page": page, "rows": rows,
         "indicators": indicators, "totals": roster_totals(enterprise),
@@ -69,6 +90,10 @@ def _worker_form_page(request, enterprise, worker, *, created: bool):
     indicators = list(Indicator.objects.of_plan())
     outcomes = {} if created else {o.indicator_id: o.achieved_on for o in worker.outcomes.all()}
     form = WorkerForm(request.POST or None, instance=worker, indicators=indicators, outcomes=outcomes)
+    if request.method == "POST" and worker.anonymised_on:
+        # Editing would ask for a name again: a worker who comes back is added anew.
+        messages.error(request, _("This worker's personal data was removed; the record can no longer be edited."))
+        return redirect("indicators:worker_update", enterprise.pk, worker.pk)
     if request.method == "POST" and form.is_valid():
         try:
             roster_services.worker_save(worker=form.save(commit=False), outcomes=form.outcomes())
@@ -79,6 +104,8 @@ def _worker_form_page(request, enterprise, worker, *, created: bool):
             if "add_another" in request.POST:
                 return redirect("indicators:worker_create", enterprise.pk)
             return redirect("indicators:worker_list", enterprise.pk)
+    if not created and request.method == "GET":
+        record_access(request, enterprise, RosterAccessKind.WORKER, worker)
     history = [] if created else history_of(worker, hidden=["enterprise"], reasons=CHANGE_REASONS, children=[
         Children(WorkerOutcome.history.filter(worker_id=worker.pk).select_related("indicator"),
                  label=lambda r: r.indicator.name, fields=["achieved_on"]),
@@ -86,12 +113,14 @@ def _worker_form_page(request, enterprise, worker, *, created: bool):
     return render(request, "indicators/worker_form.html", {
         "enterprise": enterprise, "worker": None if created else worker, "form": form,
         "history": history, "has_plan": bool(indicators),
+        "met": [(indicator, outcomes[indicator.pk]) for indicator in indicators if indicator.pk in outcomes],
+        "removal_on": None if created else retention.removal_date(worker),
     })
 
 
 @member_required
 def worker_create(request, pk):
-    enterprise = get_enterprise_to_change_or_404(request.user, pk)
+    enterprise = get_roster_to_change_or_404(request.user, pk)
     return _worker_form_page(request, enterprise, Worker(enterprise=enterprise), created=True)
 
 
@@ -103,9 +132,14 @@ def worker_update(request, pk, worker_pk):
 
 def _set_worker_active(request, pk, worker_pk, active: bool):
     worker = get_worker_or_404(request.user, pk, worker_pk)
+    if active and worker.anonymised_on:
+        messages.error(request, _("This worker's personal data was removed, so the record cannot be taken back. Add the worker again."))
+        return redirect("indicators:worker_update", pk, worker.pk)
     if worker.is_active != active:
         worker.is_active = active
-        worker.save(update_fields=["is_active"])
+        # The retention period of the worker's personal data runs from this day.
+        worker.left_on = None if active else timezone.localdate()
+        worker.save(update_fields=["is_active", "left_on"])
     if active:
         messages.success(request, _("%(worker)s is on the roster of current workers again.") % {"worker": worker})
     else:
@@ -127,7 +161,7 @@ def worker_reactivate(request, pk, worker_pk):
 
 @member_required
 def worker_import(request, pk):
-    enterprise = get_enterprise_to_change_or_404(request.user, pk)
+    enterprise = get_roster_to_change_or_404(request.user, pk)
     indicators = list(Indicator.objects.of_plan())
     form = RosterFileForm(request.POST or None, request.FILES or None)
     context = {"form": form, "enterprise": enterprise, "indicators": indicators,
@@ -143,6 +177,7 @@ def worker_import(request, pk):
                 preview = roster_services.roster_import_preview(
                     enterprise=enterprise, rows=parsed.rows, indicators=indicators,
                     deactivate_missing=deactivate_missing)
+                record_access(request, enterprise, RosterAccessKind.IMPORT_PREVIEW)
                 context.update({
                     **import_context(parsed, preview),
                     "token": import_token("roster", staged.keep(), request.user, enterprise=enterprise.pk,
@@ -155,7 +190,7 @@ def worker_import(request, pk):
 @require_POST
 @member_required
 def worker_import_confirm(request, pk):
-    enterprise = get_enterprise_to_change_or_404(request.user, pk)
+    enterprise = get_roster_to_change_or_404(request.user, pk)
     data, path = read_import_token(request, "roster")
     if data and data.get("enterprise") != enterprise.pk:
         data, path = None, None
@@ -191,6 +226,19 @@ def worker_import_confirm(request, pk):
 
 @member_required
 def worker_import_template(request, pk):
-    enterprise = get_enterprise_to_change_or_404(request.user, pk)
+    enterprise = get_roster_to_change_or_404(request.user, pk)
     content = roster_imports.roster_template(list(Indicator.objects.of_plan()), enterprise_name=enterprise.name)
+    record_access(request, enterprise, RosterAccessKind.TEMPLATE)
     return excel_response(content, "mau-danh-sach-cong-nhan.xlsx")
+
+
+@official_required
+def roster_access_list(request):
+    """The official's record of who opened which enterprise's named roster, newest first."""
+    access_filter = RosterAccessFilter(request.GET, queryset=RosterAccess.objects.select_related(
+        "user", "enterprise", "worker"))
+    page = paginate(request, access_filter.qs, ACCESSES_PER_PAGE)
+    return render(request, "indicators/roster_access_list.html", {
+        "filter": access_filter, "page": page,
+        "is_filtered": any(request.GET.get(name) for name in ("enterprise", "user")),
+    })

@@ -1,3 +1,5 @@
+"""The indicators app's addresses: /indicators/, /reports/, /api/v1/ and the rosters under /enterprises/."""
+
 from django.urls import path
 
 from . import api, export_views, roster_views, views
@@ -32,4 +34,6 @@ urlpatterns = [
     path("enterprises/<int:pk>/workers/<int:worker_pk>/", roster_views.worker_update, name="worker_update"),
     path("enterprises/<int:pk>/workers/<int:worker_pk>/deactivate/", roster_views.worker_deactivate, name="worker_deactivate"),
     path("enterprises/<int:pk>/workers/<int:worker_pk>/reactivate/", roster_views.worker_reactivate, name="worker_reactivate"),
+    # Who opened which named roster: the official's record.
+    path("roster-accesses/", roster_views.roster_access_list, name="roster_access_list"),
 ]

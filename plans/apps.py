@@ -1,3 +1,5 @@
+"""The plans app: the plan, its tasks, annual plans and the activities done under them."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

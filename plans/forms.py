@@ -6,21 +6,21 @@ from __future__ import annotations
 import copy
 import datetime
 
+
 import django_filters
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from enterprises.models import Enterprise
 
-from .models import YEAR_VALIDATORS, Activity, AnnualPlan, Task, TaskStatus, Unit
+from .models import Activity, AnnualPlan, Plan, Task, TaskStatus, Unit
 from .uploads import ACCEPT_ATTRIBUTE, MAX_FILES_PER_UPLOAD, check_evidence_files
 
-FIRST_YEAR = YEAR_VALIDATORS[0].limit_value  # 2023: the plan was issued
-LAST_YEAR = YEAR_VALIDATORS[1].limit_value  # 2030: the programme ends
 
 
 class TaskChoiceField(forms.ModelChoiceField):
@@ -76,7 +76,7 @@ class ActivityFilter(StyledFilterSet):
     task = TaskChoiceFilter(label=_("Task"), queryset=Task.objects.none(), empty_label=_("All tasks"))
     year = django_filters.ChoiceFilter(
         label=_("Year"), field_name="date__year", empty_label=_("All years"),
-        choices=[(year, str(year)) for year in range(FIRST_YEAR, LAST_YEAR + 1)],
+        choices=[],
     )
     enterprise = django_filters.ModelChoiceFilter(
         label=_("Enterprise"), field_name="enterprises", queryset=Enterprise.objects.none(),
@@ -92,6 +92,7 @@ class ActivityFilter(StyledFilterSet):
         self.base_filters = copy.deepcopy(self.base_filters)
         self.base_filters["task"].queryset = plan_tasks(plan)
         self.base_filters["enterprise"].queryset = Enterprise.objects.visible_to(user)
+        self.base_filters["year"].extra["choices"] = [(year, str(year)) for year in plan_years(plan)]
         super().__init__(*args, **kwargs)
 
 
@@ -191,9 +192,10 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args, user, plan, **kwargs):
         super().__init__(*args, **kwargs)
+        self.plan = plan
         self.fields["task"].queryset = plan_tasks(plan)
         self.fields["date"].widget.attrs.update(
-            {"min": f"{FIRST_YEAR}-01-01", "max": f"{LAST_YEAR}-12-31"}
+            {"min": f"{plan_years(plan)[0]}-01-01", "max": f"{plan.end_year}-12-31"}
         )
         self.fields["workers_reached"].required = False
         self.fields["files"].help_text = _(
@@ -219,11 +221,11 @@ class ActivityForm(forms.ModelForm):
 
     def clean_date(self):
         date = self.cleaned_data["date"]
-        if not FIRST_YEAR <= date.year <= LAST_YEAR:
+        if date.year not in plan_years(self.plan):
             raise forms.ValidationError(
                 _("The date must fall between %(start)s and %(end)s, the years of the plan."),
                 code="out_of_range",
-                params={"start": f"01/01/{FIRST_YEAR}", "end": f"31/12/{LAST_YEAR}"},
+                params={"start": f"01/01/{plan_years(self.plan)[0]}", "end": f"31/12/{self.plan.end_year}"},
             )
         return date
 
@@ -262,9 +264,13 @@ class AnnualPlanForm(forms.ModelForm):
         self.fields["tasks"].queryset = plan_tasks(plan)
 
 
-def default_activity_date() -> datetime.date:
-    """Today, when today is within the plan's years (the usual case); else empty."""
-    from django.utils import timezone
+def plan_years(plan: Plan) -> range:
+    """The years work under the plan can be dated: from the year it was issued (activities
+    may start at once) to its last year."""
+    return range(min(plan.issued_year, plan.start_year), plan.end_year + 1)
 
+
+def default_activity_date(plan: Plan) -> datetime.date | None:
+    """Today, when today is within the plan's years (the usual case); else empty."""
     today = timezone.localdate()
-    return today if FIRST_YEAR <= today.year <= LAST_YEAR else None
+    return today if today.year in plan_years(plan) else None

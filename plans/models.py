@@ -1,14 +1,11 @@
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts import access
-
-YEAR_VALIDATORS = [MinValueValidator(2023), MaxValueValidator(2030)]
-
 
 class PlanQuerySet(models.QuerySet):
     def current(self):
@@ -246,7 +243,7 @@ class AnnualPlan(models.Model):
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="annual_plans", verbose_name=_("plan")
     )
-    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    year = models.PositiveSmallIntegerField(_("year"))
     tasks = models.ManyToManyField(
         Task, related_name="annual_plans", blank=True, verbose_name=_("scheduled tasks")
     )
@@ -264,6 +261,15 @@ class AnnualPlan(models.Model):
 
     def __str__(self):
         return str(self.year)
+
+    def clean(self):
+        # The plan's own years, not fixed ones: a later plan brings its own.
+        if self.plan_id and self.year is not None and not self.plan.start_year <= self.year <= self.plan.end_year:
+            raise ValidationError({"year": ValidationError(
+                _("The year must be one of the plan's years, %(start)s to %(end)s."),
+                code="out_of_range",
+                params={"start": self.plan.start_year, "end": self.plan.end_year},
+            )})
 
     def get_absolute_url(self):
         return reverse("plans:annual_plan_detail", args=[self.year])

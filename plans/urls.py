@@ -1,3 +1,5 @@
+"""The plan's addresses under /plan/."""
+
 from django.urls import path
 
 from . import views

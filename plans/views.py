@@ -243,7 +243,7 @@ def activity_create(request):
     else:
         form = ActivityForm(
             instance=activity, user=request.user, plan=plan,
-            initial={"task": request.GET.get("task"), "date": default_activity_date()},
+            initial={"task": request.GET.get("task"), "date": default_activity_date(plan)},
         )
     return render(request, "plans/activity_form.html", {"form": form, "activity": None})
 
@@ -313,7 +313,8 @@ def evidence_download(request, activity_pk, pk):
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
+    # Never kept by a browser or proxy: on a shared computer the next person could open it.
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -11,12 +11,14 @@ What each role must get:
   before anything else);
 - an officer: their own enterprise only: 404 for another enterprise's objects, 403 for
   commune pages they may not use;
-- the district viewer: reads, never changes: every POST is refused;
+- the district viewer: reads, never changes: every POST is refused; and never a named
+  worker: the roster's pages answer 403 (the enterprise's page shows the roster's counts);
 - the official: everything (200, or 302 where the page redirects by design).
 
 Around every request the database is fingerprinted (row counts, the newest history date,
-the user accounts, the uploaded files, the mail sent): it may change only where the
-table says the role's POST succeeds, and there it must change, so the POSTed data is
+the user accounts, the uploaded files, the mail sent; not the record of who read a named
+roster, which every such reading adds to): it may change only where the table says the
+role's POST succeeds, and there it must change, so the POSTed data is
 known to be good enough to have done harm.
 
 The world (the real plan, enterprises A, B and an inactive C, reports, a roster,
@@ -392,7 +394,9 @@ PAGES: dict[str, Page | tuple[Page, ...]] = {
         lambda w: {"pk": w.enterprise_a, "officer_pk": w.officer_left}, POST_ONLY,
         post=but(A_OFFICIAL, official=REDIRECT), changes=("official",),
     ),
-    "indicators:worker_list": Page(enterprise_a, A_READ),
+    # Named workers (personal data): the enterprise's officers and the official only; the
+    # viewer, who sees the enterprise and its roster's counts, gets 403 on every roster page.
+    "indicators:worker_list": Page(enterprise_a, A_CHANGE),
     "indicators:worker_create": Page(enterprise_a, A_CHANGE,
                                       post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT),
                                       data=worker_data, changes=("officer_a", "official")),
@@ -419,6 +423,8 @@ PAGES: dict[str, Page | tuple[Page, ...]] = {
         lambda w: {"pk": w.enterprise_a, "worker_pk": w.worker_left}, POST_ONLY,
         post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT), changes=("officer_a", "official"),
     ),
+    # Who opened which named roster: the official's record.
+    "indicators:roster_access_list": Page(none, OFFICIAL),
     # --- indicators and reports ---
     "indicators:indicator_list": Page(none, EVERYONE),
     "indicators:indicator_detail": Page(
@@ -617,6 +623,8 @@ def world(world_outside_tests, db, settings, _fast_and_isolated):
 # --- the fingerprint ---------------------------------------------------------------------
 
 FINGERPRINTED_APPS = {"plans", "enterprises", "indicators", "auth"}
+# Opening a named roster records the reading, by design, whatever the method.
+NOT_FINGERPRINTED = {"indicators.RosterAccess"}
 
 
 def fingerprint() -> tuple:
@@ -641,7 +649,7 @@ def _counts_sql() -> str:
     quote = connection.ops.quote_name
     selects = []
     for model in apps.get_models(include_auto_created=True):
-        if model._meta.app_label not in FINGERPRINTED_APPS:
+        if model._meta.app_label not in FINGERPRINTED_APPS or model._meta.label in NOT_FINGERPRINTED:
             continue
         last = "MAX(history_date)" if any(f.name == "history_date" for f in model._meta.fields) else "NULL"
         selects.append(f"SELECT '{model._meta.label}', COUNT(*), {last} FROM {quote(model._meta.db_table)}")

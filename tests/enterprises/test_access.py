@@ -1,15 +1,18 @@
 """Every enterprise-scoped page, as every role: an officer of another enterprise gets 404
-(existence is not leaked), the district viewer 403 on anything that changes data, an
-officer 403 on the official's pages about their own enterprise."""
+(existence is not leaked), the district viewer 403 on anything that changes data or shows
+named workers, an officer 403 on the official's pages about their own enterprise."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser, Group
 from django.urls import reverse
 
-from tests.factories import WorkerFactory
+from accounts.access import may_see_named_workers
+from tests.factories import UserFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db
 
 # (URL name, method, who may use it: "read" = anyone who sees the enterprise,
+#  "named" = who may see its named workers: the official and the enterprise's officers,
 #  "change" = the official and the enterprise's officers, "official" = the official only)
 ENTERPRISE_PAGES = [
     ("enterprise_detail", "get", "read"),
@@ -21,7 +24,7 @@ ENTERPRISE_PAGES = [
     ("enterprise_reactivate", "post", "official"),
     ("officer_create", "get", "official"),
     ("officer_create", "post", "official"),
-    ("worker_list", "get", "read"),
+    ("worker_list", "get", "named"),
     ("worker_create", "get", "change"),
     ("worker_create", "post", "change"),
     ("worker_import", "get", "change"),
@@ -107,7 +110,7 @@ def test_another_enterprises_officer_is_404_to_the_official_under_the_wrong_ente
 
 @pytest.mark.parametrize(
     "name, method, scope",
-    [(n, m, "enterprise") for n, m, who in ENTERPRISE_PAGES if who != "read"]
+    [(n, m, "enterprise") for n, m, who in ENTERPRISE_PAGES if who in ("change", "official")]
     + [(n, m, "officer") for n, m in OFFICER_PAGES]
     + [(n, m, "worker") for n, m in WORKER_PAGES],
 )
@@ -130,11 +133,26 @@ def test_an_officer_is_refused_the_officials_pages_of_their_own_enterprise_with_
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("name", ["enterprise_detail", "worker_list"])
-def test_the_viewer_and_the_officer_read_what_they_may_see(client_for, viewer, officer_a, enterprise_a, name):
-    url = reverse(page(name), args=[enterprise_a.pk])
+def test_the_viewer_and_the_officer_read_what_they_may_see(client_for, viewer, officer_a, enterprise_a):
+    url = reverse("enterprises:enterprise_detail", args=[enterprise_a.pk])
     assert client_for(viewer).get(url).status_code == 200
     assert client_for(officer_a).get(url).status_code == 200
+    assert client_for(officer_a).get(reverse("indicators:worker_list", args=[enterprise_a.pk])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name, method, scope",
+    [(n, m, "enterprise") for n, m, who in ENTERPRISE_PAGES if n.startswith("worker_")]
+    + [(n, m, "worker") for n, m in WORKER_PAGES],
+)
+def test_the_viewer_sees_no_named_worker_and_gets_403_on_every_roster_page(
+    client_for, viewer, enterprise_b, worker_b, name, method, scope
+):
+    """The viewer knows the enterprise exists (its page shows the roster's counts), so the
+    roster's pages answer 403, not 404: personal data, not existence, is what is withheld."""
+    response = getattr(client_for(viewer), method)(url_of(name, scope, enterprise_b, worker=worker_b))
+    assert response.status_code == 403
+    assert worker_b.full_name not in response.content.decode()
 
 
 @pytest.mark.parametrize("name, method, scope", [p for p in ALL_PAGES if p[1] == "get"])
@@ -192,3 +210,15 @@ def test_an_officer_of_a_deactivated_enterprise_loses_access(client_for, officer
 def test_state_changes_refuse_get(client_for, official, enterprise_a, name):
     response = client_for(official).get(reverse(f"enterprises:{name}", args=[enterprise_a.pk]))
     assert response.status_code == 405
+
+
+def test_only_the_official_and_the_enterprises_own_officers_may_see_named_workers(cast, enterprise_a, enterprise_b):
+    assert may_see_named_workers(cast["official"], enterprise_a.pk)
+    assert may_see_named_workers(cast["officer_a"], enterprise_a.pk)
+    assert not may_see_named_workers(cast["officer_a"], enterprise_b.pk)
+    assert not may_see_named_workers(cast["viewer"], enterprise_a.pk)
+    assert not may_see_named_workers(AnonymousUser(), enterprise_a.pk)
+    # A roll-up role added later (a province account) sees no names until the rule says so.
+    province = UserFactory(username="tinh.viewer")
+    province.groups.add(Group.objects.create(name="province_viewer"))
+    assert not may_see_named_workers(province, enterprise_a.pk)

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from enterprises.models import Sex, Worker
 from indicators.models import WorkerOutcome
@@ -78,13 +79,15 @@ def test_reimporting_updates_workers_and_outcomes_and_leaves_empty_cells_alone(o
 def test_workers_missing_from_a_complete_file_are_marked_as_left_when_asked(officer_client, enterprise_a, indicators, workbook, import_roster):
     WorkerFactory(enterprise=enterprise_a, employee_code="OLD01", full_name="Người cũ")
     returning = WorkerFactory(enterprise=enterprise_a, employee_code="AP0001", full_name="Lê Thị Mai",
-                              is_active=False, birth_year=1994, job="Công nhân may")
+                              is_active=False, left_on=datetime.date(2025, 1, 31), birth_year=1994,
+                              job="Công nhân may")
     preview = import_roster(enterprise_a, workbook([ROSTER_HEADER, *ROWS]), confirm=False, deactivate_missing=True)
     assert [row.key for row in preview.context["preview"].left] == ["OLD01"]
     officer_client.post(reverse("indicators:worker_import_confirm", args=[enterprise_a.pk]), {"token": preview.context["token"]})
-    assert not enterprise_a.workers.get(employee_code="OLD01").is_active
+    left = enterprise_a.workers.get(employee_code="OLD01")
+    assert (left.is_active, left.left_on) == (False, timezone.localdate())
     returning.refresh_from_db()
-    assert returning.is_active
+    assert (returning.is_active, returning.left_on) == (True, None)
 
 
 @pytest.mark.parametrize("row, fragment", [
@@ -135,6 +138,20 @@ def test_the_roster_template_has_one_date_column_per_indicator(officer_client, e
     header_row = next(r for r in range(1, 16) if sheet.cell(r, 2).value == "Mã nhân viên")
     assert [c.value for c in sheet[header_row]] == ROSTER_HEADER
     assert enterprise_a.name.upper() in sheet.cell(2, 1).value
+
+
+def test_the_roster_template_keeps_a_formula_looking_indicator_name_as_text(officer_client, enterprise_a, indicators):
+    import io
+
+    from openpyxl import load_workbook
+
+    indicators["e"].name = "=HYPERLINK(\"http://x\")"
+    indicators["e"].save()
+    response = officer_client.get(reverse("indicators:worker_import_template", args=[enterprise_a.pk]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header_row = next(r for r in range(1, 16) if sheet.cell(r, 2).value == "Mã nhân viên")
+    cell = sheet.cell(header_row, len(ROSTER_HEADER))
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ('=HYPERLINK("http://x")', "s", True)
 
 
 def test_two_thousand_workers_import_in_a_bounded_number_of_queries(officer_client, enterprise_a, indicators, workbook, import_roster, django_assert_max_num_queries):

@@ -89,14 +89,27 @@ def test_an_employee_code_is_unique_within_the_enterprise_only(client_for, offic
     assert Worker.objects.filter(employee_code="AP0002").count() == 2
 
 
-def test_the_viewer_reads_the_roster_but_gets_no_edit_links(client_for, viewer, enterprise_a, indicators):
+def test_the_viewer_sees_the_rosters_counts_but_no_named_worker(client_for, viewer, enterprise_a, indicators):
+    worker = WorkerFactory(enterprise=enterprise_a, full_name="Lê Thị Mai")
+    WorkerOutcomeFactory(worker=worker, indicator=indicators["d"])
+    client = client_for(viewer)
+    page = client.get(enterprise_a.get_absolute_url())
+    assert page.context["totals"].workers == 1
+    assert page.context["totals"].met_count(indicators["d"].pk) == 1
+    html = page.content.decode()
+    assert "data-roster-summary" in html
+    assert "Lê Thị Mai" not in html
+    assert reverse("indicators:worker_list", args=[enterprise_a.pk]) not in html
+    roster = client.get(reverse("indicators:worker_list", args=[enterprise_a.pk]))
+    assert roster.status_code == 403
+    assert "Lê Thị Mai" not in roster.content.decode()
+
+
+def test_the_roster_shows_the_date_each_indicator_was_met(client_for, officer_a, enterprise_a, indicators):
     worker = WorkerFactory(enterprise=enterprise_a)
     WorkerOutcomeFactory(worker=worker, indicator=indicators["d"])
-    response = client_for(viewer).get(reverse("indicators:worker_list", args=[enterprise_a.pk]))
-    html = response.content.decode()
-    assert worker.full_name in html
-    assert reverse("indicators:worker_update", args=[enterprise_a.pk, worker.pk]) not in html
-    assert reverse("indicators:worker_create", args=[enterprise_a.pk]) not in html
+    response = client_for(officer_a).get(reverse("indicators:worker_list", args=[enterprise_a.pk]))
+    assert worker.full_name in response.content.decode()
     assert response.context["rows"][0][1] == [None, None, None, datetime.date(2025, 3, 1), None]
 
 
@@ -136,11 +149,46 @@ def test_a_worker_who_left_stops_counting_and_can_come_back(client_for, officer_
     client.post(reverse("indicators:worker_deactivate", args=[enterprise_a.pk, worker.pk]))
     worker.refresh_from_db()
     assert not worker.is_active
+    assert worker.left_on == timezone.localdate()
     page = client.get(enterprise_a.get_absolute_url())
     assert page.context["totals"].workers == 0
     client.post(reverse("indicators:worker_reactivate", args=[enterprise_a.pk, worker.pk]))
     worker.refresh_from_db()
     assert worker.is_active
+    assert worker.left_on is None
+
+
+def test_the_page_of_a_worker_who_left_says_when_their_personal_data_will_be_removed(client_for, officer_a, enterprise_a, settings):
+    settings.PORTAL_PERSONAL_DATA_RETENTION_DAYS = 30
+    worker = WorkerFactory(enterprise=enterprise_a, is_active=False, left_on=datetime.date(2026, 3, 1))
+    response = client_for(officer_a).get(reverse("indicators:worker_update", args=[enterprise_a.pk, worker.pk]))
+    assert response.context["removal_on"] == datetime.date(2026, 3, 31)
+    assert "31/03/2026" in response.content.decode()
+
+
+@pytest.fixture
+def anonymised(enterprise_a, indicators):
+    worker = WorkerFactory(enterprise=enterprise_a, employee_code="#1", full_name="", birth_year=None, job="",
+                           is_active=False, left_on=datetime.date(2025, 1, 2), anonymised_on=datetime.date(2026, 1, 2))
+    WorkerOutcomeFactory(worker=worker, indicator=indicators["b"], achieved_on=datetime.date(2024, 9, 9))
+    return worker
+
+
+def test_an_anonymised_worker_is_shown_without_a_form_and_cannot_be_edited_or_taken_back(client_for, officer_a, enterprise_a, anonymised, indicators):
+    client = client_for(officer_a)
+    url = reverse("indicators:worker_update", args=[enterprise_a.pk, anonymised.pk])
+    page = client.get(url)
+    html = page.content.decode()
+    assert "data-anonymised" in html and "data-worker-form" not in html
+    assert "09/09/2024" in html  # the outcome it still counts for
+    assert reverse("indicators:worker_reactivate", args=[enterprise_a.pk, anonymised.pk]) not in html
+    edited = client.post(url, {"employee_code": "AP0009", "full_name": "Tên mới", "sex": Sex.FEMALE})
+    taken_back = client.post(reverse("indicators:worker_reactivate", args=[enterprise_a.pk, anonymised.pk]))
+    assert edited.status_code == taken_back.status_code == 302
+    anonymised.refresh_from_db()
+    assert (anonymised.full_name, anonymised.employee_code, anonymised.is_active) == ("", "#1", False)
+    roster = client.get(reverse("indicators:worker_list", args=[enterprise_a.pk]), {"status": "all"})
+    assert "Đã xóa thông tin cá nhân" in roster.content.decode()
 
 
 def test_worker_save_is_all_or_nothing(enterprise_a, indicators):

@@ -29,6 +29,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.xlsx_writing import XLSX_CONTENT_TYPE
 from indicators import exports, progress
 from indicators.models import PeriodKind, ReportStatus
 from plans.models import Task
@@ -200,31 +201,6 @@ class TestHeaderBlock:
         assert "- Ủy ban nhân dân tỉnh Thanh Hoá (b/c);" in lines
         assert not any("Hoàng Hợp" in line and "Kết quả" not in line for line in lines)
 
-    @pytest.mark.parametrize(
-        "day, expected",
-        [
-            (datetime.date(2026, 1, 5), "Hoàng Hợp, ngày 05 tháng 01 năm 2026"),
-            (datetime.date(2026, 2, 28), "Hoàng Hợp, ngày 28 tháng 02 năm 2026"),
-            (datetime.date(2025, 3, 9), "Hoàng Hợp, ngày 09 tháng 3 năm 2025"),
-            (datetime.date(2025, 12, 31), "Hoàng Hợp, ngày 31 tháng 12 năm 2025"),
-        ],
-    )
-    def test_the_date_pads_days_below_10_and_january_and_february_with_a_zero(self, day, expected):
-        # Decree 30/2020, Appendix I: "ngày nhỏ hơn 10 và tháng 1, 2 phải ghi thêm số 0".
-        assert exports.place_and_date("Hoàng Hợp", day) == expected
-
-    @pytest.mark.parametrize(
-        "body, lines",
-        [
-            ("Ủy ban nhân dân xã Hoàng Hợp", ("ỦY BAN NHÂN DÂN", "XÃ HOÀNG HỢP")),
-            ("Ủy ban nhân dân phường Ba Đình", ("ỦY BAN NHÂN DÂN", "PHƯỜNG BA ĐÌNH")),
-            ("Ủy ban nhân dân thị trấn Bút Sơn", ("ỦY BAN NHÂN DÂN", "THỊ TRẤN BÚT SƠN")),
-            ("Ban quản lý dự án", ("BAN QUẢN LÝ DỰ ÁN", "")),
-        ],
-    )
-    def test_the_body_is_split_before_its_level_word(self, body, lines):
-        assert exports.body_lines(body) == lines
-
 
 class TestEnterpriseSheet:
     def test_approved_reports_come_first_and_are_totalled(self, data_set, enterprise_a, enterprise_b):
@@ -351,16 +327,6 @@ class TestSafety:
         ws = workbook(year_2024)["Doanh nghiệp"]
         assert find_row(ws, 2, "Công ty TNHH Lạ")
 
-    def test_clean_text_keeps_tabs_and_new_lines_and_drops_the_rest_of_the_control_characters(self):
-        assert exports.clean_text("a\x00b\x08c\td\ne\x0bf\x1fg\ud800h") == "abc\td\nefgh"
-
-    @pytest.mark.parametrize("text", ["=1+1", "+84 912", "-5", "@SUM(A1)", "\tx", "\rx", "＝1"])
-    def test_text_starting_with_a_formula_trigger_is_marked_as_text(self, text):
-        assert exports.looks_like_formula(text)
-
-    def test_ordinary_text_is_not_marked(self):
-        assert not exports.looks_like_formula("Công ty = tốt")
-
 
 class TestLayout:
     def test_times_new_roman_throughout(self, data_set):
@@ -440,7 +406,7 @@ class TestDownload:
     def test_the_official_downloads_the_workbook(self, client_for, official, data_set):
         response = client_for(official).get(reverse("indicators:report_export", args=["2024"]))
         assert response.status_code == 200
-        assert response["Content-Type"] == exports.XLSX_CONTENT_TYPE
+        assert response["Content-Type"] == XLSX_CONTENT_TYPE
         assert response["Content-Disposition"] == 'attachment; filename="bao-cao-hoc-tap-suot-doi-2024.xlsx"'
         assert "no-store" in response["Cache-Control"]
         book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))

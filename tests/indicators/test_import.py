@@ -161,6 +161,16 @@ def test_a_missing_column_is_named(client_for, official, open_period, good_rows)
     assert "Thiếu cột bắt buộc: “Công dân học tập”" in response.content.decode()
 
 
+@pytest.mark.parametrize("name", ["＝HYPERLINK(\"http://x\")", "\tCông ty Tab"])
+def test_the_template_keeps_every_formula_looking_name_as_text(client_for, official, open_period, name):
+    # The writer's rule (core.xlsx_writing), full-width signs and a leading tab included.
+    factories.EnterpriseFactory(name=name, tax_code="2800000009")
+    response = client_for(official).get(reverse("indicators:report_import_template", args=[open_period.code]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cell = next(row[1] for row in sheet.iter_rows() if row[2].value == "2800000009")
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (name, "s", True)
+
+
 def test_the_template_lists_the_active_enterprises_and_imports_back(
     client_for, official, open_period, enterprise_a, enterprise_b
 ):

@@ -254,6 +254,16 @@ class TestEvidence:
         assert "sandbox" in response["Content-Security-Policy"]
         assert b"".join(response.streaming_content) == png_bytes()
 
+    def test_a_file_is_never_kept_in_a_cache(self, rf, official, activity_a):
+        # The view's own header, before the middleware's: evidence may hold workers' faces.
+        from plans.views import evidence_download
+
+        request = rf.get("/")
+        request.user = official
+        response = evidence_download(request, activity_a.pk, activity_a.evidence.first().pk)
+        response.close()
+        assert {part.strip() for part in response["Cache-Control"].split(",")} == {"private", "no-store"}
+
     def test_a_pdf_is_served_as_a_download(self, client_for, officer_a, activity_a):
         pdf = activity_a.evidence.get(content_type="application/pdf")
         response = self.download(client_for(officer_a), activity_a, pdf)

@@ -1,3 +1,5 @@
+"""Vietnamese date and number formats: dd/mm/yyyy, 1.234 and 12,5."""
+
 # Vietnamese administrative usage: dd/mm/yyyy, "1.234" and "12,5".
 DATE_FORMAT = "d/m/Y"
 SHORT_DATE_FORMAT = "d/m/Y"

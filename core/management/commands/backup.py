@@ -1,8 +1,11 @@
+"""`manage.py backup FILE.zip`: the database rows and uploaded files in one checked archive."""
+
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
-from core.backup import backup_create
+from core.backup import BackupError, backup_create
 
 
 class Command(BaseCommand):
@@ -12,6 +15,15 @@ class Command(BaseCommand):
         parser.add_argument("file", help="where to write the backup, e.g. backup-2026-01-05.zip")
 
     def handle(self, *args, **options):
-        manifest = backup_create(Path(options["file"]))
+        try:
+            manifest = backup_create(Path(options["file"]))
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        except (OSError, DatabaseError) as error:
+            raise CommandError(f"The backup was not written ({error}); {options['file']} is as it was.") from error
         rows = sum(manifest["counts"].values())
-        self.stdout.write(self.style.SUCCESS(f"Backup written to {options['file']}: {rows} rows."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Backup written to {options['file']}: {rows} rows, media files: {len(manifest['files']) - 1}."
+            )
+        )

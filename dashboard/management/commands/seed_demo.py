@@ -1,3 +1,5 @@
+"""`manage.py seed_demo`: realistic demo data and logins, each app's seed in layer order."""
+
 import importlib
 
 from django.core.management.base import BaseCommand

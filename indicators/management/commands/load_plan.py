@@ -1,3 +1,5 @@
+"""`manage.py load_plan`: load or refresh the plan, its indicators and reporting periods."""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 

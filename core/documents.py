@@ -1,0 +1,103 @@
+"""What the fixed parts of an administrative document say (Decree 30/2020/NĐ-CP), for any format.
+
+The header block, the number line, the place and date, "Nơi nhận" and the signature block, as
+text and nothing else: core.xlsx_writing draws them as worksheet rows, and a Word rendering can
+draw the same parts. The texts are translated when built, in the active language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+# The level word that starts the place in a body's name: "Ủy ban nhân dân | xã Hoàng Hợp".
+_LEVEL = re.compile(
+    r"\s(?=(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tỉnh)\s)", re.IGNORECASE
+)
+# A signer title starting with this is a deputy's ("PHÓ CHỦ TỊCH"), who signs
+# "KT. CHỦ TỊCH" (on behalf of the chair) above their own title.
+DEPUTY_PREFIX = "PHÓ "
+
+
+@dataclass(frozen=True)
+class HeaderBlock:
+    """The top of the first page: the issuing body on the left, the nation on the right,
+    then the document's number on the left and its place and date on the right."""
+
+    body: tuple[str, str]  # ("ỦY BAN NHÂN DÂN", "XÃ HOÀNG HỢP")
+    national_title: str  # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    motto: str  # "Độc lập - Tự do - Hạnh phúc"
+    number: str  # "Số:       /BC-UBND", the number left blank for the office to fill in
+    place_and_date: str  # "Hoàng Hợp, ngày 05 tháng 01 năm 2026"
+
+
+@dataclass(frozen=True)
+class Recipients:
+    """"Nơi nhận": its heading and one entry per recipient, the archive ("Lưu: VT.") last."""
+
+    heading: str
+    entries: list[str]
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The signature block: the authority lines above the room to sign, the name below."""
+
+    authority: list[str]  # ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+    name: str
+
+
+def body_lines(body: str) -> tuple[str, str]:
+    """The issuing body as the header's two upper-case lines: ('ỦY BAN NHÂN DÂN',
+    'XÃ HOÀNG HỢP'). A name without a level word stays whole on the first line."""
+    body = " ".join(body.split())
+    match = _LEVEL.search(body)
+    if match is None:
+        return body.upper(), ""
+    return body[: match.start()].upper(), body[match.end():].upper()
+
+
+def place_and_date(place: str, when: date) -> str:
+    """'Hoàng Hợp, ngày 05 tháng 01 năm 2026' (Decree 30/2020: days below 10 and the
+    months January and February take a leading zero, other months do not)."""
+    return _("%(place)s, %(day)s/%(month)s/%(year)s") % {
+        "place": place,
+        "day": f"{when.day:02d}",
+        "month": f"{when.month:02d}" if when.month <= 2 else str(when.month),
+        "year": when.year,
+    }
+
+
+def header_block(*, body: str, place: str, when: date) -> HeaderBlock:
+    """The header block of a report (BC-UBND) that `body` issues at `place` on `when`."""
+    return HeaderBlock(
+        body=body_lines(body),
+        national_title=_("SOCIALIST REPUBLIC OF VIETNAM"),
+        motto=_("Independence - Freedom - Happiness"),
+        number=_("No.:      /BC-UBND"),
+        place_and_date=place_and_date(place, when),
+    )
+
+
+def recipients(*, addressee: str, superior: str) -> Recipients:
+    """Whom a report goes to: the addressee, the superior body if it is another, and the
+    issuing body's archive ("Lưu: VT")."""
+    entries = [_("%(addressee)s (for reporting);") % {"addressee": addressee}]
+    if superior and superior != addressee:
+        entries.append(_("%(addressee)s (for reporting);") % {"addressee": superior})
+    entries.append(_("Archived: VT."))
+    return Recipients(heading=_("Recipients:"), entries=entries)
+
+
+def signature(*, body: str, signer_title: str, signer_name: str) -> Signature:
+    """'TM. ỦY BAN NHÂN DÂN' / 'CHỦ TỊCH' above the signer's name; the chair when no title
+    is given. A deputy signs 'KT. CHỦ TỊCH' (on behalf of the chair) above their own title."""
+    title = (signer_title or _("CHAIRMAN")).upper()
+    authority = [_("ON BEHALF OF THE %(body)s") % {"body": body_lines(body)[0]}]
+    if title.startswith(DEPUTY_PREFIX):
+        authority.append(_("FOR THE %(title)s") % {"title": _("CHAIRMAN")})
+    authority.append(title)
+    return Signature(authority=authority, name=signer_name)

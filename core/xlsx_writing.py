@@ -1,0 +1,521 @@
+"""The one way the portal writes an .xlsx: safe cells, Times New Roman on A4, heights from font metrics, streamed.
+
+An `Exporter` yields its sheets, each with its rows (pretix's exporter shape), and `write`
+puts them into a `WorkbookWriter`: XlsxWriter in its constant_memory mode, where each row
+goes to a temporary file as soon as the next one starts, so memory stays flat however many
+rows there are. The writer is the one place that turns Python values into cells, and it does
+so safely: text is always written as text, never as a formula, with the characters Excel
+refuses removed; numbers and dates stay numbers and dates. `safe_cell` applies the same rule
+to an openpyxl cell, for the import templates. The Decree 30/2020 parts of a document
+(core.documents) are drawn as rows at the end.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import NamedTuple
+
+import xlsxwriter
+from django.utils import timezone
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
+
+from core.documents import HeaderBlock, Recipients, Signature
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FONT_NAME = "Times New Roman"
+PAPER_A4 = 9  # the paperSize code of A4 in SpreadsheetML
+# The workbook's default font is Times New Roman 12 (see WorkbookWriter), whose digit is
+# 8 px wide at 96 dpi: a column `width` wide holds width × 8 px of text, in Excel and in
+# LibreOffice alike (an unset default would be Calibri, which LibreOffice replaces by a
+# wider font where Calibri is missing, making every column a third wider than in Excel).
+DEFAULT_SIZE = 12
+DIGIT_PX = 8
+LINE_FACTOR = 1.2  # points per line per point of font size, with a little air
+LINE_PADDING = 3  # points above and below the text of a row
+
+# --- safe cell values -------------------------------------------------------------
+
+# Excel (and any spreadsheet that re-reads a cell as typed input) treats text starting
+# with these as a formula; full-width forms are included because some input methods
+# produce them and Excel accepts them too.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# The control characters XML 1.0 forbids (all below U+0020 but tab, LF and CR), and what
+# no XML parser accepts either: lone surrogates and the non-characters U+FFFE / U+FFFF.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+MAX_TEXT_LENGTH = 32767  # Excel's limit for one cell
+
+
+def clean_text(value: str) -> str:
+    """Text as Excel accepts it: no forbidden characters, no more than a cell holds."""
+    value = _ILLEGAL.sub("", value)
+    if len(value) > MAX_TEXT_LENGTH:
+        value = value[: MAX_TEXT_LENGTH - 1] + "…"
+    return value
+
+
+def looks_like_formula(value: str) -> bool:
+    """Whether Excel would read this text as a formula: such text is marked as text."""
+    return value.startswith(FORMULA_TRIGGERS)
+
+
+def safe_cell(cell, value):
+    """Put `value` into an openpyxl cell by the writer's rule: text is cleaned and, when it
+    looks like a formula, stored as text with a quote prefix; other values as they are.
+    Returns the cell."""
+    if isinstance(value, str):
+        value = clean_text(value)
+        cell.value = value
+        if looks_like_formula(value):
+            cell.data_type = "s"  # openpyxl took the leading "=" for a formula
+            # "Quote prefix": the cell stays text even if someone edits it and presses Enter.
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
+def column_letter(column: int) -> str:
+    """'A' for column 1."""
+    return xl_col_to_name(column - 1)
+
+
+def sheet_title(title: str) -> str:
+    """A sheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", " ", clean_text(title)).strip("'")[:31] or "Sheet"
+
+
+# --- what cells hold and how they look ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula the exporter itself writes: the only thing stored as one.
+
+    `result` is its value as the exporter computed it, stored with the formula so that
+    viewers which show a file without recalculating it (previews, phone apps) show
+    the figure too; "" for a blank result."""
+
+    text: str  # "=SUM(E9:E20)"
+    result: int | float | str
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a cell looks. Every cell is Times New Roman; sizes in points."""
+
+    size: float = 12
+    bold: bool = False
+    italic: bool = False
+    underline: bool = False
+    color: str | None = None  # font colour, RRGGBB
+    fill: str | None = None  # background, RRGGBB
+    align: str = "left"  # left, center, right, justify
+    valign: str = "center"  # top, center, bottom
+    wrap: bool = True
+    border: bool = False
+    # "below" / "above": a bordered cell that reads as one box with the cell below or
+    # above it, so the border between the two is left out.
+    joins: str | None = None
+    number_format: str = "General"
+    indent: int = 0
+
+    def but(self, **changes) -> Style:
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def shows_when_empty(self) -> bool:
+        """An empty cell must still be written when it draws a border or a fill."""
+        return self.border or self.fill is not None
+
+
+PLAIN = Style()
+
+
+class Margins(NamedTuple):
+    """Page margins in inches."""
+
+    left: float
+    right: float
+    top: float
+    bottom: float
+
+
+# Decree 30/2020: margins top/bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
+PORTRAIT_MARGINS = Margins(left=1.18, right=0.59, top=0.79, bottom=0.79)
+LANDSCAPE_MARGINS = Margins(left=0.59, right=0.59, top=0.79, bottom=0.59)
+PAGE_NUMBER = f'&C&"{FONT_NAME},Regular"&12&P'  # the page number, top centre
+
+# --- row heights from the font's metrics --------------------------------------------
+
+# Advance widths of Times New Roman (metric-compatible Liberation Serif) for ASCII 32–126,
+# in thousandths of an em; Vietnamese letters are as wide as their base letter.
+_REGULAR_WIDTHS = (
+    250, 333, 408, 500, 500, 833, 778, 180, 333, 333, 500, 564, 250, 333, 250, 278, 500, 500, 500,
+    500, 500, 500, 500, 500, 500, 500, 278, 278, 564, 564, 564, 444, 921, 722, 667, 667, 722, 611,
+    556, 722, 722, 333, 389, 722, 611, 889, 722, 722, 556, 722, 667, 556, 611, 722, 722, 944, 722,
+    722, 611, 333, 278, 333, 469, 500, 333, 444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500,
+    278, 778, 500, 500, 500, 500, 333, 389, 278, 500, 500, 722, 500, 500, 444, 480, 200, 480, 541,
+)
+_BOLD_WIDTHS = (
+    250, 333, 555, 500, 500, 1000, 833, 278, 333, 333, 500, 570, 250, 333, 250, 278, 500, 500, 500,
+    500, 500, 500, 500, 500, 500, 500, 333, 333, 570, 570, 570, 500, 930, 722, 667, 722, 722, 667,
+    611, 778, 778, 389, 500, 778, 667, 944, 722, 778, 611, 778, 722, 556, 667, 722, 722, 1000, 722,
+    722, 667, 333, 278, 333, 581, 500, 333, 500, 556, 444, 556, 444, 333, 500, 556, 278, 333, 556,
+    278, 833, 556, 500, 556, 556, 444, 389, 333, 556, 500, 722, 500, 500, 444, 394, 220, 394, 520,
+)
+_SPACE_EM = 0.25
+# A column `width` wide is width × 8 px in LibreOffice (Excel adds 5 px), of which a few
+# pixels stay clear inside the cell (measured against LibreOffice's wrapping).
+_CELL_PADDING_PX = 3
+
+
+@functools.lru_cache(maxsize=8192)
+def word_em(word: str, bold: bool) -> float:
+    """The width of a word in ems."""
+    widths = _BOLD_WIDTHS if bold else _REGULAR_WIDTHS
+    total = 0
+    for char in unicodedata.normalize("NFD", word.replace("đ", "d").replace("Đ", "D")):
+        code = ord(char)
+        if 32 <= code <= 126:
+            total += widths[code - 32]
+        elif not unicodedata.combining(char):
+            total += 1000 if unicodedata.east_asian_width(char) in "WF" else 550
+    return total / 1000
+
+
+def text_lines(text: str, width: float, style: Style) -> int:
+    """Lines a text takes when wrapped (greedy, at spaces) in a column or merged
+    columns `width` wide, from the font's character widths."""
+    capacity = max(0.5, (width * DIGIT_PX - _CELL_PADDING_PX) / (style.size * 96 / 72))
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0.0
+        for word in paragraph.split():
+            size = word_em(word, style.bold)
+            if used and used + _SPACE_EM + size <= capacity:
+                used += _SPACE_EM + size
+            elif used:
+                lines += 1
+                used = size
+            else:
+                used = size
+            if used > capacity:  # a word longer than the line breaks anywhere
+                lines += math.ceil(used / capacity) - 1
+                used = used % capacity
+    return lines
+
+
+def text_height(text: str, width: float, style: Style, *, minimum: int = 1) -> float:
+    """Row height in points for a wrapped text: merged cells are never auto-fitted."""
+    return max(minimum, text_lines(text, width, style)) * style.size * LINE_FACTOR + LINE_PADDING
+
+
+# --- the streaming writer -------------------------------------------------------------
+
+
+class WorkbookWriter:
+    """A streaming workbook written to `target` (a path or a binary file object).
+
+    XlsxWriter's constant_memory mode keeps one row of a sheet in memory: a row is
+    final as soon as a cell of a later row is written, and cells can be merged only
+    within the row being written. Column widths, frozen panes and page set-up are
+    given when a sheet is added."""
+
+    def __init__(self, target, *, title: str = "", creator: str = ""):
+        self.book = xlsxwriter.Workbook(target, {
+            "constant_memory": True,
+            # Text is only ever written with write_string; these keep XlsxWriter from
+            # reading numbers, formulas or links into strings anywhere it might.
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            # Times New Roman 12 as the workbook's default font ("Normal" style): empty
+            # cells, and the unit of column widths, then agree with every written cell.
+            "default_format_properties": {"font_name": FONT_NAME, "font_size": DEFAULT_SIZE},
+            # The default column of that font is 72 px wide (8-px digit), its row 21 px high.
+            "default_column_width": 9 * DIGIT_PX,
+            "default_row_height": 21,
+        })
+        self.book.set_properties({"title": title, "author": creator})
+        self._formats: dict[tuple[Style, bool], Format] = {}
+        # Looked up by identity first: hashing a Style's fields for every cell would cost
+        # more than writing the cell. The Style is kept with its format, so its id stays valid.
+        self._by_id: dict[tuple[int, bool], tuple[Style, Format]] = {}
+
+    def add_sheet(
+        self,
+        title: str,
+        *,
+        widths: Sequence[float],
+        landscape: bool = False,
+        freeze: str | None = None,
+        title_rows: tuple[int, int] | None = None,
+        margins: Margins = PORTRAIT_MARGINS,
+        numbered: bool = True,
+    ) -> SheetWriter:
+        ws = self.book.add_worksheet(sheet_title(title))
+        for column, width in enumerate(widths):
+            # In pixels: a width of w is w digits of the default font, w × 8 px, as the
+            # row heights (text_lines) assume; XlsxWriter's set_column would add 5 px.
+            ws.set_column_pixels(column, column, round(width * DIGIT_PX))
+        if freeze:
+            ws.freeze_panes(freeze)
+        ws.set_paper(PAPER_A4)
+        if landscape:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
+        # Fit every column on the page width; as many pages down as the rows need.
+        ws.fit_to_pages(1, 0)
+        ws.center_horizontally()
+        ws.set_margins(left=margins.left, right=margins.right, top=margins.top, bottom=margins.bottom)
+        if numbered:
+            ws.set_header(PAGE_NUMBER)
+        if title_rows:
+            ws.repeat_rows(title_rows[0] - 1, title_rows[1] - 1)
+        return SheetWriter(self, ws, widths)
+
+    def format(self, style: Style, *, as_text: bool = False) -> Format:
+        """The workbook's format for a Style, made once."""
+        found = self._by_id.get((id(style), as_text))
+        if found is not None:
+            return found[1]
+        key = (style, as_text)
+        cell_format = self._formats.get(key)
+        if cell_format is None:
+            properties = {
+                # Not tied to the theme's body font (Calibri), which Excel would show instead.
+                "font_name": FONT_NAME, "font_scheme": "none", "font_size": style.size, "bold": style.bold,
+                "italic": style.italic, "underline": 1 if style.underline else 0,
+                "align": style.align, "valign": "vcenter" if style.valign == "center" else style.valign,
+                "text_wrap": style.wrap, "num_format": style.number_format, "indent": style.indent,
+                # "Quote prefix": the cell stays text even if someone edits it and presses
+                # Enter, as when a value is typed with a leading apostrophe.
+                "quote_prefix": as_text,
+            }
+            if style.color:
+                properties["font_color"] = f"#{style.color}"
+            if style.fill:
+                properties.update(pattern=1, bg_color=f"#{style.fill}")
+            if style.border:
+                properties["border"] = 1
+                if style.joins:
+                    properties["bottom" if style.joins == "below" else "top"] = 0
+            cell_format = self._formats[key] = self.book.add_format(properties)
+        self._by_id[(id(style), as_text)] = (style, cell_format)
+        return cell_format
+
+    def close(self) -> None:
+        """Finish the workbook: the sheets' rows are zipped into the target."""
+        self.book.close()
+
+
+class SheetWriter:
+    """Rows of one sheet, written in order. `write` takes a row's values and their
+    styles; a value may be text, a number, a date, a `Formula` or None."""
+
+    def __init__(self, writer: WorkbookWriter, ws, widths: Sequence[float]):
+        self.writer = writer
+        self.ws = ws
+        self.widths = list(widths)
+        self.row = 0  # the last row written, counted from 1 as Excel does
+
+    @property
+    def columns(self) -> int:
+        return len(self.widths)
+
+    def write(
+        self,
+        values: Sequence,
+        styles: Sequence[Style] | Style,
+        *,
+        height: float | None = None,
+        merge: Iterable[tuple[int, int]] = (),
+    ) -> int:
+        """Append one row; returns its number. `merge` lists the (first, last) columns,
+        counted from 1, that are merged into one cell in this row; the first one holds
+        the value."""
+        if isinstance(styles, Style):
+            styles = [styles] * len(values)
+        elif len(values) < len(styles):
+            # Cells without a value still draw their borders.
+            values = list(values) + [None] * (len(styles) - len(values))
+        row = self.row  # XlsxWriter counts from 0
+        self.row += 1
+        ws, cell_format = self.ws, self.writer.format
+        # Every row gets its height: neither Excel nor LibreOffice reliably fits the
+        # height of wrapped text when opening a file, and merged cells never. It is
+        # stored in whole pixels (¾ pt), rounded down: LibreOffice lays a row out a
+        # pixel taller than it is stored, and rounding up would push rows to a new page.
+        ws.set_row_pixels(row, int((height or self.fit(values, styles)) * 4 / 3))
+        merged = False
+        for first, last in merge:
+            if last > first:
+                merged = True
+                ws.merge_range(row, first - 1, row, last - 1, None, cell_format(styles[first - 1] or PLAIN))
+        written = False
+        for column, (value, style) in enumerate(zip(values, styles)):
+            written = self.cell(row, column, value, style or PLAIN) or written
+        if not (written or merged):
+            # A row without cells is dropped by the streaming writer, and its height
+            # with it: a spacer row keeps one blank cell.
+            ws.write_blank(row, 0, None, cell_format(PLAIN))
+        return self.row
+
+    def cell(self, row: int, column: int, value, style: Style) -> bool:
+        """Write one cell; False if there was nothing to write."""
+        ws, cell_format = self.ws, self.writer.format
+        if value is None:
+            if not style.shows_when_empty:
+                return False
+            ws.write_blank(row, column, None, cell_format(style))
+        elif isinstance(value, (int, float, Decimal)):  # bool is an int
+            value = float(value) if isinstance(value, Decimal) else value
+            # NaN and infinity have no place in a sheet: Excel would call the file corrupt.
+            if not math.isfinite(value):
+                return self.cell(row, column, None, style)
+            ws.write_number(row, column, value, cell_format(style))
+        elif isinstance(value, str):
+            # Always write_string: text is never turned into a formula, a number or a link.
+            value = clean_text(value)
+            ws.write_string(row, column, value, cell_format(style, as_text=looks_like_formula(value)))
+        elif isinstance(value, Formula):
+            ws.write_formula(row, column, value.text, cell_format(style), value.result)
+        elif isinstance(value, (date, datetime)):
+            if isinstance(value, datetime) and timezone.is_aware(value):
+                value = timezone.localtime(value).replace(tzinfo=None)
+            ws.write_datetime(row, column, value, cell_format(style))
+        else:
+            return self.cell(row, column, str(value), style)
+        return True
+
+    def fit(self, values: Sequence, styles: Sequence[Style]) -> float:
+        """The height of a row whose cells are not merged: its tallest cell."""
+        tallest = 0.0
+        for value, style, width in zip(values, styles, self.widths):
+            if style is None:
+                continue
+            if style.wrap and value and type(value) is str:
+                tallest = max(tallest, text_height(value, width, style))
+            else:
+                tallest = max(tallest, style.size * LINE_FACTOR + LINE_PADDING)
+        return tallest or DEFAULT_SIZE * LINE_FACTOR + LINE_PADDING
+
+
+# --- exporters: sheets of rows, written by one base class ----------------------------
+
+
+class Row(NamedTuple):
+    """One row of a sheet: its values, their styles (one Style for every cell, or one
+    each), its height in points (None: fitted to the text) and the (first, last)
+    columns, counted from 1, merged into one cell holding the first one's value."""
+
+    values: Sequence
+    styles: Sequence[Style] | Style
+    height: float | None = None
+    merge: Iterable[tuple[int, int]] = ()
+
+
+def spacer(height: float) -> Row:
+    """An empty row `height` points high."""
+    return Row((), (), height)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of an export: its name and page set-up, and its rows, produced as the
+    writer asks for them (a generator keeps a long list out of memory). Row numbers
+    a formula refers to are known before the rows are written, as are `freeze` (the
+    first cell below and right of the frozen panes) and `title_rows` (the first and
+    last row repeated on every printed page)."""
+
+    title: str
+    widths: Sequence[float]
+    rows: Iterable[Row]
+    landscape: bool = False
+    freeze: str | None = None
+    title_rows: tuple[int, int] | None = None
+    margins: Margins = PORTRAIT_MARGINS
+    numbered: bool = True  # the page number at the top of every printed page
+
+
+class Exporter:
+    """A workbook as sheets of rows. Subclasses give `sheets()` (and, for the file's
+    properties, `title()` and `creator()`); `write` streams them to a path or a binary
+    file object. `writer_class` is WorkbookWriter, or anything with its `add_sheet` /
+    `close` and SheetWriter's `write` (the benchmark's unstyled floor)."""
+
+    def title(self) -> str:
+        return ""
+
+    def creator(self) -> str:
+        return ""
+
+    def sheets(self) -> Iterator[Sheet]:
+        raise NotImplementedError
+
+    def write(self, target, *, writer_class=WorkbookWriter) -> None:
+        """Stream the workbook to a path or a binary file object."""
+        writer = writer_class(target, title=self.title(), creator=self.creator())
+        for sheet in self.sheets():
+            out = writer.add_sheet(
+                sheet.title, widths=sheet.widths, landscape=sheet.landscape, freeze=sheet.freeze,
+                title_rows=sheet.title_rows, margins=sheet.margins, numbered=sheet.numbered,
+            )
+            for row in sheet.rows:
+                out.write(row.values, row.styles, height=row.height, merge=row.merge)
+        writer.close()
+
+
+# --- Decree 30/2020 document parts as rows (core.documents says what they say) ----------
+
+BODY = Style(size=12, bold=True, align="center", wrap=False)
+NATION = Style(size=12, bold=True, align="center", wrap=False)
+MOTTO = Style(size=13, bold=True, align="center", underline=True, wrap=False)
+NUMBER_LINE = Style(size=13, align="center", wrap=False)
+PLACE_DATE = Style(size=13, italic=True, align="center", wrap=False)
+RECIPIENTS_HEAD = Style(size=12, bold=True, italic=True, wrap=False)
+RECIPIENT = Style(size=11)
+SIGN = Style(size=13, bold=True, align="center", wrap=False)
+SIGNING_ROOM = 4  # empty lines between the authority and the name, for the signature and seal
+LEFT_COLUMNS = 3  # the left block (body, number, recipients) spans the first three columns
+
+
+def pair_row(left_text, left_style: Style, right_text, right_style: Style, *, columns: int,
+             height: float | None = None) -> Row:
+    """A row of two blocks side by side: the first three columns merged on the left, the
+    rest on the right, as the header block and the closing of a document are laid out."""
+    values = [left_text] + [None] * (LEFT_COLUMNS - 1) + [right_text] + [None] * (columns - LEFT_COLUMNS - 1)
+    styles = [left_style] * LEFT_COLUMNS + [right_style] * (columns - LEFT_COLUMNS)
+    return Row(values, styles, height, ((1, LEFT_COLUMNS), (LEFT_COLUMNS + 1, columns)))
+
+
+def header_rows(header: HeaderBlock, *, columns: int) -> Iterator[Row]:
+    """The header block: the body over the national title and motto, a gap, then the
+    number line beside the place and date."""
+    yield pair_row(header.body[0], BODY, header.national_title, NATION, columns=columns, height=17)
+    yield pair_row(header.body[1], BODY, header.motto, MOTTO, columns=columns, height=18)
+    yield spacer(8)
+    yield pair_row(header.number, NUMBER_LINE, header.place_and_date, PLACE_DATE, columns=columns, height=20)
+
+
+def closing_rows(recipients: Recipients, signature: Signature, *, widths: Sequence[float]) -> Iterator[Row]:
+    """"Nơi nhận" on the left and the signature block on the right, side by side."""
+    left = [(recipients.heading, RECIPIENTS_HEAD)] + [(f"- {entry}", RECIPIENT) for entry in recipients.entries]
+    right = signature.authority + [None] * SIGNING_ROOM + [signature.name]
+    left_width = sum(widths[:LEFT_COLUMNS])
+    for index in range(max(len(left), len(right))):
+        left_text, left_style = left[index] if index < len(left) else (None, RECIPIENT)
+        right_text = right[index] if index < len(right) else None
+        height = max(18, text_height(left_text or "", left_width, left_style))
+        yield pair_row(left_text, left_style, right_text, SIGN, columns=len(widths), height=height)

@@ -1,0 +1,250 @@
+"""The one workbook writer: safe cells, numbers and dates, heights from font metrics, page set-up, streaming."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from core import documents
+from core.xlsx_writing import (
+    LANDSCAPE_MARGINS,
+    MAX_TEXT_LENGTH,
+    PLAIN,
+    SIGNING_ROOM,
+    Exporter,
+    Formula,
+    Row,
+    Sheet,
+    SheetWriter,
+    WorkbookWriter,
+    clean_text,
+    closing_rows,
+    looks_like_formula,
+    safe_cell,
+    sheet_title,
+    spacer,
+    text_height,
+    text_lines,
+)
+
+# Every character that makes Excel read typed text as a formula, full-width forms included.
+TRIGGERS = ["=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20"]
+ORDINARY = ["Công ty = tốt", "a-b", "0101234567", "0912 345 678", "http://example.com", "1/2", ""]
+
+
+class OneSheet(Exporter):
+    """An exporter of one sheet whose rows are given."""
+
+    def __init__(self, rows, **layout):
+        self.rows = rows
+        self.layout = {"widths": [10, 20, 5], **layout}
+
+    def title(self):
+        return "Thử"
+
+    def sheets(self):
+        yield Sheet("Trang 1", rows=self.rows, **self.layout)
+
+
+def written(exporter):
+    """The exporter's workbook as openpyxl reads it back."""
+    buffer = io.BytesIO()
+    exporter.write(buffer)
+    buffer.seek(0)
+    return load_workbook(buffer)
+
+
+def cells(*values, style=PLAIN):
+    """One row of these values, read back: the openpyxl cells."""
+    ws = written(OneSheet([Row(list(values), style)], widths=[10] * len(values))).active
+    return next(ws.iter_rows(min_row=1, max_row=1, max_col=len(values)))
+
+
+class TestSafeCells:
+    @pytest.mark.parametrize("trigger", TRIGGERS)
+    def test_text_starting_with_a_trigger_looks_like_a_formula(self, trigger):
+        assert looks_like_formula(trigger + "SUM(A1)")
+
+    @pytest.mark.parametrize("text", ORDINARY)
+    def test_ordinary_text_does_not(self, text):
+        assert not looks_like_formula(text)
+
+    @pytest.mark.parametrize("trigger", TRIGGERS)
+    def test_the_writer_stores_it_as_text_with_a_quote_prefix(self, trigger):
+        (cell,) = cells(trigger + "1")
+        assert cell.data_type == "s"
+        assert cell.quotePrefix  # Excel keeps it text even when the cell is edited
+
+    @pytest.mark.parametrize("text", ORDINARY[:-1])
+    def test_the_writer_stores_ordinary_text_as_text_without_a_prefix(self, text):
+        (cell,) = cells(text)
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", False)
+
+    @pytest.mark.parametrize("trigger", TRIGGERS)
+    def test_safe_cell_gives_an_openpyxl_cell_the_same_rule(self, trigger):
+        book = Workbook()
+        cell = safe_cell(book.active["B2"], trigger + "HYPERLINK(1)")
+        assert (cell.data_type, cell.quotePrefix) == ("s", True)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        reread = load_workbook(io.BytesIO(buffer.getvalue())).active["B2"]
+        assert (reread.data_type, reread.quotePrefix) == ("s", True)
+
+    def test_safe_cell_leaves_ordinary_text_and_numbers_alone(self):
+        sheet = Workbook().active
+        assert (safe_cell(sheet["A1"], "Công ty = tốt").quotePrefix, sheet["A1"].data_type) == (False, "s")
+        assert (safe_cell(sheet["A2"], 1234).value, sheet["A2"].data_type) == (1234, "n")
+        assert safe_cell(sheet["A3"], None).value is None
+
+    def test_safe_cell_drops_the_characters_excel_refuses(self):
+        assert safe_cell(Workbook().active["A1"], "Công ty\x01 TNHH\x1b").value == "Công ty TNHH"
+
+    def test_clean_text_keeps_tabs_and_new_lines_and_drops_the_rest_of_the_control_characters(self):
+        assert clean_text("a\x00b\x08c\td\ne\x0bf\x1fg\ud800h\ufffe") == "abc\td\nefgh"
+
+    def test_text_longer_than_a_cell_holds_is_cut_with_an_ellipsis(self):
+        text = clean_text("x" * (MAX_TEXT_LENGTH + 10))
+        assert len(text) == MAX_TEXT_LENGTH and text.endswith("x…")
+
+    @pytest.mark.parametrize(
+        "title, expected",
+        [("Tổng hợp", "Tổng hợp"), ("a/b:c", "a b c"), ("'quoted'", "quoted"), ("x" * 40, "x" * 31), ("", "Sheet")],
+    )
+    def test_sheet_titles_are_ones_excel_accepts(self, title, expected):
+        assert sheet_title(title) == expected
+
+
+class TestValues:
+    def test_numbers_stay_numbers(self):
+        whole, decimal, money = cells(1234, 2.5, Decimal("12.50"))
+        assert [(c.value, c.data_type) for c in (whole, decimal, money)] == [(1234, "n"), (2.5, "n"), (12.5, "n")]
+
+    def test_text_that_looks_like_a_number_or_a_link_stays_text(self):
+        tax_code, link = cells("0101234567", "http://example.com")
+        assert (tax_code.value, tax_code.data_type) == ("0101234567", "s")
+        assert (link.value, link.hyperlink) == ("http://example.com", None)
+
+    def test_not_a_number_and_infinity_leave_the_cell_empty(self):
+        assert [c.value for c in cells(float("nan"), float("inf"), 1)] == [None, None, 1]
+
+    def test_dates_are_dates_and_aware_times_are_local(self):
+        moment = datetime.datetime(2026, 1, 5, 1, 30, tzinfo=datetime.timezone.utc)
+        day, time = cells(datetime.date(2026, 1, 5), moment, style=PLAIN.but(number_format="DD/MM/YYYY"))
+        assert day.is_date and day.value == datetime.datetime(2026, 1, 5)
+        assert time.value == datetime.datetime(2026, 1, 5, 8, 30)  # Asia/Ho_Chi_Minh
+
+    def test_a_formula_is_written_with_its_result(self):
+        ws = written(OneSheet([Row([1, 2, Formula("=SUM(A1:B1)", 3)], PLAIN)])).active
+        assert ws["C1"].value == "=SUM(A1:B1)"
+        buffer = io.BytesIO()
+        OneSheet([Row([1, 2, Formula("=SUM(A1:B1)", 3)], PLAIN)]).write(buffer)
+        assert load_workbook(buffer, data_only=True).active["C1"].value == 3
+
+    def test_number_formats_and_fonts_come_from_the_style(self):
+        (cell,) = cells(0.345, style=PLAIN.but(number_format="0.0%", bold=True, size=11))
+        assert cell.number_format == "0.0%"
+        assert (cell.font.name, cell.font.b, cell.font.sz) == ("Times New Roman", True, 11)
+
+
+class TestHeights:
+    def test_widths_are_stored_in_digits_of_the_default_font(self):
+        ws = written(OneSheet([Row(["x"], PLAIN)], widths=[10, 20, 5])).active
+        assert [ws.column_dimensions[letter].width for letter in "ABC"] == [10, 20, 5]
+
+    def test_text_wraps_by_the_width_of_its_letters(self):
+        # "Hoàng Hợp" is 4.64 em in Times New Roman; a column 10 wide holds 4.81 em of 12 pt.
+        assert text_lines("Hoàng Hợp", 10, PLAIN) == 1
+        assert text_lines("Hoàng Hợp", 9, PLAIN) == 2
+        assert text_lines("Hoàng Hợp", 10, PLAIN.but(bold=True)) == 2  # bold letters are wider
+        assert text_lines("Hoàng Hợp", 10, PLAIN.but(size=14)) == 2
+        assert text_lines("Hoàng\nHợp", 30, PLAIN) == 2
+
+    def test_a_word_longer_than_the_column_breaks_anywhere(self):
+        assert text_lines("x" * 60, 10, PLAIN) == 7  # 30 em over lines of 4.81 em
+
+    def test_a_row_is_as_tall_as_its_tallest_wrapped_cell_in_whole_pixels(self):
+        ws = written(OneSheet([Row(["Hoàng Hợp", "Hoàng Hợp", 1], PLAIN)], widths=[9, 20, 5])).active
+        assert text_height("Hoàng Hợp", 9, PLAIN) == pytest.approx(2 * 12 * 1.2 + 3)
+        assert ws.row_dimensions[1].height == 31.5  # 31.8 pt is 42.4 px, stored as 42 px
+
+    def test_a_spacer_row_keeps_its_height(self):
+        ws = written(OneSheet([spacer(8), Row(["x"], PLAIN)])).active
+        assert ws.row_dimensions[1].height == 7.5  # 8 pt is 10.7 px, stored as 10 px
+
+
+class TestSheets:
+    def test_every_sheet_prints_on_a4_in_times_new_roman_fitted_to_the_width(self):
+        book = written(OneSheet([Row(["x"], PLAIN)]))
+        ws = book.active
+        assert book._fonts[0].name == "Times New Roman"  # the default, for empty cells and widths
+        assert ws.page_setup.paperSize in ("9", 9)
+        assert ws.page_setup.orientation == "portrait"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and int(ws.page_setup.fitToHeight) == 0
+        # Decree 30/2020: left 30 mm, right 15 mm, top and bottom 20 mm.
+        margins = ws.page_margins
+        assert (margins.left, margins.right, margins.top, margins.bottom) == (1.18, 0.59, 0.79, 0.79)
+        assert ws.oddHeader.center.text.strip() == "&P"
+
+    def test_a_landscape_sheet_freezes_and_repeats_its_header_and_may_go_unnumbered(self):
+        ws = written(OneSheet([Row(["x"], PLAIN)] * 3, landscape=True, freeze="A3", title_rows=(2, 2),
+                              margins=LANDSCAPE_MARGINS, numbered=False)).active
+        assert ws.page_setup.orientation == "landscape"
+        assert (ws.page_margins.left, ws.page_margins.bottom) == (0.59, 0.59)
+        assert (ws.freeze_panes, ws.print_title_rows) == ("A3", "$2:$2")
+        assert not ws.oddHeader.center.text
+
+    def test_cells_are_merged_within_a_row_and_empty_bordered_cells_drawn(self):
+        boxed = PLAIN.but(border=True)
+        ws = written(OneSheet([Row(["Tiêu đề", None, None], boxed, merge=[(1, 2)])])).active
+        assert [str(r) for r in ws.merged_cells.ranges] == ["A1:B1"]
+        assert ws["C1"].border.left.style == "thin"
+
+    def test_sheets_and_rows_come_out_in_the_order_the_exporter_yields_them(self):
+        class TwoSheets(Exporter):
+            def sheets(self):
+                yield Sheet("Một", [10], [Row(["a"], PLAIN), Row(["b"], PLAIN)])
+                yield Sheet("Hai", [10], [Row(["c"], PLAIN)])
+
+        book = written(TwoSheets())
+        assert book.sheetnames == ["Một", "Hai"]
+        assert [[c.value for c in row] for row in book["Một"].iter_rows()] == [["a"], ["b"]]
+
+    def test_rows_are_written_as_they_are_produced_and_not_kept_in_memory(self):
+        events = []
+
+        class Recording(SheetWriter):
+            def write(self, values, styles, **layout):
+                events.append(("written", values[0]))
+                row = super().write(values, styles, **layout)
+                # constant_memory: every earlier row has left memory for the temporary file.
+                assert len(self.ws.table) <= 1
+                return row
+
+        class RecordingWriter(WorkbookWriter):
+            def add_sheet(self, title, **layout):
+                plain = super().add_sheet(title, **layout)
+                return Recording(self, plain.ws, plain.widths)
+
+        def rows():
+            for number in range(3):
+                events.append(("produced", number))
+                yield Row([number, "text"], PLAIN)
+
+        OneSheet(rows()).write(io.BytesIO(), writer_class=RecordingWriter)
+        assert events == [("produced", 0), ("written", 0), ("produced", 1), ("written", 1),
+                          ("produced", 2), ("written", 2)]
+
+
+class TestDocumentParts:
+    def test_the_recipients_and_the_signature_stand_side_by_side_with_room_to_sign(self):
+        recipients = documents.Recipients(heading="Nơi nhận:", entries=["A (b/c);", "Lưu: VT."])
+        signature = documents.Signature(authority=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], name="Lê Văn Phụng")
+        rows = list(closing_rows(recipients, signature, widths=[5, 22, 9, 9, 9]))
+        assert [(row.values[0], row.values[3]) for row in rows] == [
+            ("Nơi nhận:", "TM. ỦY BAN NHÂN DÂN"),
+            ("- A (b/c);", "CHỦ TỊCH"),
+            ("- Lưu: VT.", None),
+        ] + [(None, None)] * (SIGNING_ROOM - 1) + [(None, "Lê Văn Phụng")]
+        assert all(row.merge == ((1, 3), (4, 5)) for row in rows)
