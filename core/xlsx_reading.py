@@ -526,10 +526,10 @@ class SheetReader:
         if len(raw) > EXCEL_CELL_TEXT:
             raise WorkbookError(_outside_excel())
         if cell_type == "s":
-            try:
-                return self.book.strings[int(raw)]
-            except (ValueError, IndexError):
-                raise WorkbookError(_unreadable()) from None
+            strings = self.book.strings
+            if raw.isascii() and raw.isdigit() and int(raw) < len(strings):
+                return strings[int(raw)]
+            raise WorkbookError(_unreadable())  # no such shared string
         if cell_type == "n":
             return self._number(raw.strip())
         if cell_type == "inlineStr" or cell_type == "str":
@@ -835,9 +835,9 @@ def stage_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "imports"
 
 
-def expire_staged(*, max_age: int = STAGE_MAX_AGE, now: float | None = None) -> int:
-    """Remove the staged copies older than `max_age` seconds; return how many went."""
-    cutoff = (time.time() if now is None else now) - max_age
+def expire_staged() -> int:
+    """Remove the staged copies older than STAGE_MAX_AGE; return how many went."""
+    cutoff = time.time() - STAGE_MAX_AGE
     removed = 0
     directory = stage_dir()
     if not directory.is_dir():

@@ -1,15 +1,7 @@
 """A period's reports in Excel (DOMAIN.md, "Excel"): reading a filled file, and its template.
 
 Reading is `core.xlsx_reading`'s, shared by every import; this module knows the columns and
-the rules of a row. The view decides what to show and `services.reports_import` saves:
-
-- the header row holds a "Mã số thuế" cell; "STT" and "Tên doanh nghiệp" columns are normal
-  and not read;
-- required columns: "Mã số thuế", "Tổng số CNLĐ", "Lao động nữ" and one per indicator,
-  headed by the indicator's short name; "Ghi chú" (notes) is optional;
-- a row with a tax code and no figure at all is skipped (the template lists every
-  active enterprise; those that did not report stay empty); any other bad row is an
-  error reported with its Excel row number, and a file with an error saves nothing.
+the rules of a row. The view decides what to show and `services.reports_import` saves.
 """
 
 from __future__ import annotations
@@ -48,7 +40,14 @@ MAX_ROWS = 25_000
 
 
 def read_reports(file, *, indicators: list[Indicator]) -> ParsedFile:
-    """Read a period's reports from an .xlsx file. Raises WorkbookError for a bad file."""
+    """Read a period's reports from an .xlsx file. Raises WorkbookError for a bad file.
+
+    The header row holds a "Mã số thuế" cell ("STT" and "Tên doanh nghiệp" columns are normal
+    and not read); "Tổng số CNLĐ", "Lao động nữ" and one column per indicator, headed by its
+    short name, are required, "Ghi chú" is optional. A row with a tax code and no figure at
+    all is skipped (the template lists every active enterprise; those that did not report
+    stay empty); any other bad row is an error naming its Excel row.
+    """
     sheet = read_sheet(file, key_header=COL_TAX_CODE, max_rows=MAX_ROWS)
     headers = {"tax_code": COL_TAX_CODE, "total_workers": COL_TOTAL, "female_workers": COL_FEMALE,
                **{services.count_field(i): i.name for i in indicators}, "notes": COL_NOTES}

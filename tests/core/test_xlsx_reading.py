@@ -241,3 +241,11 @@ def test_each_new_upload_expires_the_abandoned_ones(staged_files):
 @pytest.mark.parametrize("name", ["../../etc/passwd", "abc.xlsx", "", "0" * 32 + ".xls"])
 def test_only_names_the_server_chose_are_staged_paths(name):
     assert xlsx_reading.staged_path(name) is None
+
+
+@pytest.mark.parametrize("index", ["-1", "7", "x"])
+def test_a_cell_pointing_at_a_shared_string_that_does_not_exist_is_refused(index):
+    xml = SHEET.format('<row r="1"><c r="A1" t="inlineStr"><is><t>Mã số thuế</t></is></c></row>'
+                       f'<row r="2"><c r="A2" t="s"><v>{index}</v></c></row>')
+    with pytest.raises(WorkbookError, match="không đọc được"):
+        read_sheet(io.BytesIO(with_sheet_xml(workbook([["x"]]), xml)), key_header="Mã số thuế", max_rows=10)

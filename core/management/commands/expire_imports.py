@@ -1,4 +1,4 @@
-"""Remove the uploaded import files nobody confirmed in time (run daily, or more often)."""
+"""Remove the uploaded import files nobody confirmed in time (cron, hourly: README)."""
 
 from django.core.management.base import BaseCommand
 
