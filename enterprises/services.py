@@ -2,8 +2,8 @@
 
 Each function is keyword-only, runs in one transaction, validates with full_clean()
 before saving, and leaves a history record of who changed what. Imports first
-compute a plan (what is new, changed, unchanged) that the preview shows and the
-import then carries out, in bulk: a roster of 10,000 workers is a few dozen
+compute a preview (what is new, changed, unchanged) that the official confirms and
+the import then carries out, in bulk: a roster of 10,000 workers is a few dozen
 queries, not tens of thousands.
 """
 
@@ -49,7 +49,7 @@ CHANGE_REASONS = {
 }
 
 
-# --- import plans -------------------------------------------------------------------
+# --- import previews -------------------------------------------------------------------
 
 NEW, UPDATED, UNCHANGED, LEFT = "new", "updated", "unchanged", "left"
 
@@ -62,7 +62,7 @@ class Change:
 
 
 @dataclass
-class PlannedRow:
+class PreviewRow:
     """What an import will do with one row of the file (or one worker missing from it)."""
 
     row: int | None
@@ -78,10 +78,12 @@ class PlannedRow:
 
 
 @dataclass
-class ImportPlan:
-    rows: list[PlannedRow]
+class ImportPreview:
+    """What an import will do, row by row: shown before the official confirms, then done."""
 
-    def of(self, status: str) -> list[PlannedRow]:
+    rows: list[PreviewRow]
+
+    def of(self, status: str) -> list[PreviewRow]:
         return [row for row in self.rows if row.status == status]
 
     @property
@@ -133,49 +135,49 @@ def _compare(model, instance, values: dict) -> tuple[dict, list[Change]]:
     return updates, changes
 
 
-def enterprise_import_plan(rows: list[EnterpriseRow]) -> ImportPlan:
+def enterprise_import_preview(rows: list[EnterpriseRow]) -> ImportPreview:
     """Compare the file with the enterprises on record (one query): new, updated, unchanged."""
     known = Enterprise.objects.in_bulk([row.tax_code for row in rows], field_name="tax_code")
-    planned = []
+    previewed = []
     for row in rows:
         enterprise = known.get(row.tax_code)
         name = row.values.get("name", "")
         if enterprise is None:
-            planned.append(PlannedRow(row.row, row.tax_code, name, NEW, updates=dict(row.values)))
+            previewed.append(PreviewRow(row.row, row.tax_code, name, NEW, updates=dict(row.values)))
             continue
         updates, changes = _compare(Enterprise, enterprise, row.values)
-        planned.append(PlannedRow(row.row, row.tax_code, name or enterprise.name,
-                                  UPDATED if updates else UNCHANGED, changes, updates, target=enterprise))
-    return ImportPlan(planned)
+        previewed.append(PreviewRow(row.row, row.tax_code, name or enterprise.name,
+                                    UPDATED if updates else UNCHANGED, changes, updates, target=enterprise))
+    return ImportPreview(previewed)
 
 
 @transaction.atomic
-def enterprises_import(*, rows: list[EnterpriseRow], user) -> ImportPlan:
+def enterprises_import(*, rows: list[EnterpriseRow], user) -> ImportPreview:
     """Create the new enterprises of a checked file and update the known ones, all or nothing."""
-    plan = enterprise_import_plan(rows)
+    preview = enterprise_import_preview(rows)
     created = []
-    for planned in plan.new:
-        enterprise = Enterprise(tax_code=planned.key, **planned.updates)
+    for row in preview.new:
+        enterprise = Enterprise(tax_code=row.key, **row.updates)
         enterprise.full_clean(validate_unique=False)  # the unique index guards races
         created.append(enterprise)
     bulk_create_with_history(created, Enterprise, batch_size=BATCH_SIZE, default_user=user,
                              default_change_reason="import")
     changed, fields = [], {"updated_at"}
     now = timezone.now()
-    for planned in plan.updated:
-        enterprise = planned.target
-        for name, value in planned.updates.items():
+    for row in preview.updated:
+        enterprise = row.target
+        for name, value in row.updates.items():
             setattr(enterprise, name, value)
         enterprise.updated_at = now
         enterprise.full_clean(validate_unique=False)
-        fields.update(planned.updates)
+        fields.update(row.updates)
         changed.append(enterprise)
     if changed:
         bulk_update_with_history(changed, Enterprise, sorted(fields), batch_size=BATCH_SIZE,
                                  default_user=user, default_change_reason="import")
     if created or changed:
         enterprises_bulk_changed.send(sender=Enterprise)  # bulk writes send no model signals
-    return plan
+    return preview
 
 
 # --- union officers ----------------------------------------------------------------------

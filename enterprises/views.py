@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core import xlsx_reading
 from core.history import Children, history_of
 
 from . import imports, services
@@ -50,7 +51,7 @@ ENTERPRISES_PER_PAGE = 25
 WORKERS_PER_PAGE = 50
 PREVIEW_ROWS_SHOWN = 500
 ERRORS_SHOWN = 200
-IMPORT_TOKEN_AGE = 60 * 60  # an hour between the preview and the confirmation
+IMPORT_TOKEN_AGE = xlsx_reading.STAGE_MAX_AGE  # a confirmation link lives as long as its staged file
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -203,26 +204,26 @@ def read_import_token(request, kind: str):
         return None, None
     if data.get("user") != request.user.pk:
         return None, None
-    return data, imports.staged_path(data.get("file", ""))
+    return data, xlsx_reading.staged_path(data.get("file", ""))
 
 
 def parse_or_error(parse, path, **kwargs):
     try:
         return parse(path, **kwargs), None
-    except imports.WorkbookError as error:
+    except xlsx_reading.WorkbookError as error:
         return None, str(error)
 
 
-def import_context(parsed, plan):
+def import_context(parsed, preview):
     context = {"parsed": parsed}
     if parsed is not None:
         context["errors"] = parsed.errors[:ERRORS_SHOWN]
         context["errors_more"] = max(0, len(parsed.errors) - ERRORS_SHOWN)
-    if plan is not None:
-        changing = [row for row in plan.rows if row.status != services.UNCHANGED]
-        unchanged = plan.unchanged
+    if preview is not None:
+        changing = [row for row in preview.rows if row.status != services.UNCHANGED]
+        unchanged = preview.unchanged
         context.update({
-            "plan": plan,
+            "preview": preview,
             "changing": changing[:PREVIEW_ROWS_SHOWN],
             "changing_more": max(0, len(changing) - PREVIEW_ROWS_SHOWN),
             "unchanged": unchanged[:PREVIEW_ROWS_SHOWN],
@@ -237,18 +238,18 @@ def enterprise_import(request):
     form = ExcelFileForm(request.POST or None, request.FILES or None)
     context = {"form": form, "max_rows": imports.MAX_ENTERPRISE_ROWS}
     if request.method == "POST" and form.is_valid():
-        name = imports.stage_upload(form.cleaned_data["file"])
-        parsed, error = parse_or_error(imports.parse_enterprises, imports.staged_path(name))
-        if error or not parsed.is_valid:
-            imports.discard_staged(name)
-            context.update({"file_error": error, **import_context(parsed, None)})
-        else:
-            plan = services.enterprise_import_plan(parsed.rows)
-            context.update({
-                **import_context(parsed, plan),
-                "token": import_token("enterprises", name, request.user),
-                "filename": form.cleaned_data["file"].name,
-            })
+        # The copy waits for the confirmation only if the file is good; otherwise it goes.
+        with xlsx_reading.staging(form.cleaned_data["file"]) as staged:
+            parsed, error = parse_or_error(imports.parse_enterprises, staged.path)
+            if error or not parsed.is_valid:
+                context.update({"file_error": error, **import_context(parsed, None)})
+            else:
+                preview = services.enterprise_import_preview(parsed.rows)
+                context.update({
+                    **import_context(parsed, preview),
+                    "token": import_token("enterprises", staged.keep(), request.user),
+                    "filename": form.cleaned_data["file"].name,
+                })
     return render(request, "enterprises/enterprise_import.html", context)
 
 
@@ -258,26 +259,27 @@ def enterprise_import_confirm(request):
     data, path = read_import_token(request, "enterprises")
     if "cancel" in request.POST:
         if data:
-            imports.discard_staged(data["file"])
+            xlsx_reading.discard_staged(data["file"])
         messages.info(request, _("The import was cancelled; nothing was saved."))
         return redirect("enterprises:enterprise_import")
     if path is None:
         messages.error(request, _("The uploaded file has expired or was already imported. Upload it again."))
         return redirect("enterprises:enterprise_import")
-    parsed, error = parse_or_error(imports.parse_enterprises, path)
-    if error or not parsed.is_valid:
-        imports.discard_staged(data["file"])
-        return render(request, "enterprises/enterprise_import.html", {
-            "form": ExcelFileForm(), "file_error": error, "max_rows": imports.MAX_ENTERPRISE_ROWS,
-            **import_context(parsed, None)})
-    try:
-        plan = services.enterprises_import(rows=parsed.rows, user=request.user)
-    except IntegrityError:
-        messages.error(request, _("Someone changed the enterprise list at the same moment; nothing was saved. Upload the file again."))
-        return redirect("enterprises:enterprise_import")
-    imports.discard_staged(data["file"])
+    try:  # the staged copy has served its purpose, whatever happens now
+        parsed, error = parse_or_error(imports.parse_enterprises, path)
+        if error or not parsed.is_valid:
+            return render(request, "enterprises/enterprise_import.html", {
+                "form": ExcelFileForm(), "file_error": error, "max_rows": imports.MAX_ENTERPRISE_ROWS,
+                **import_context(parsed, None)})
+        try:
+            preview = services.enterprises_import(rows=parsed.rows, user=request.user)
+        except IntegrityError:
+            messages.error(request, _("Someone changed the enterprise list at the same moment; nothing was saved. Upload the file again."))
+            return redirect("enterprises:enterprise_import")
+    finally:
+        xlsx_reading.discard_staged(data["file"])
     messages.success(request, _("Import finished: %(new)s enterprises added, %(updated)s updated, %(unchanged)s unchanged.") % {
-        "new": len(plan.new), "updated": len(plan.updated), "unchanged": len(plan.unchanged)})
+        "new": len(preview.new), "updated": len(preview.updated), "unchanged": len(preview.unchanged)})
     return redirect("enterprises:enterprise_list")
 
 

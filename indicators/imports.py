@@ -1,225 +1,114 @@
-"""Excel import of a period's enterprise reports, and its template (DOMAIN.md, "Excel").
+"""A period's reports in Excel (DOMAIN.md, "Excel"): reading a filled file, and its template.
 
-Knows nothing of requests: it reads a file object and returns rows and errors; the
-view decides what to show and `services.reports_import` saves. The layout:
-
-- the header row is the row, among the first 15 of a sheet, holding a "Mã số thuế" cell
-  (matched ignoring case, accents' composition and surrounding spaces); a title block
-  above it and an "STT" or "Tên doanh nghiệp" column are normal and ignored;
-- required columns: "Mã số thuế", "Tổng số CNLĐ", "Lao động nữ" and one per indicator,
-  headed by the indicator's short name; "Ghi chú" (notes) is optional;
-- a row with a tax code and no figure at all is skipped (the template lists every
-  active enterprise; those that did not report stay empty); any other bad row is an
-  error reported with its Excel row number, and a file with an error saves nothing.
+Reading is `core.xlsx_reading`'s, shared by every import; this module knows the columns and
+the rules of a row. The view decides what to show and `services.reports_import` saves.
 """
 
 from __future__ import annotations
 
 import io
-import re
-import unicodedata
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from enterprises.models import Enterprise
-from enterprises.validators import TAX_CODE_RE, normalize_tax_code
-from core.xlsx import open_workbook_safely, sheet_rows
+from core.xlsx_reading import (
+    STT,
+    CellError,
+    ParsedFile,
+    RowError,
+    cell,
+    cell_tax_code,
+    cell_whole_number,
+    map_columns,
+    read_sheet,
+    shown,
+)
 from core.xlsx_writing import safe_cell
+from enterprises.models import Enterprise
+from enterprises.validators import TAX_CODE_RE
 
 from . import rules, services
 from .models import Indicator, ReportingPeriod
 
-HEADER_SEARCH_ROWS = 15
-COL_NO = "STT"
+COL_NO = STT
 COL_NAME = "Tên doanh nghiệp"
 COL_TAX_CODE = "Mã số thuế"
 COL_TOTAL = "Tổng số CNLĐ"
 COL_FEMALE = "Lao động nữ"
 COL_NOTES = "Ghi chú"
-MAX_ROWS = 100_000
+# More than the province's 21,000 enterprises, within what one reading may visit.
+MAX_ROWS = 25_000
 
 
-class WorkbookError(Exception):
-    """The file as a whole cannot be read (not an .xlsx, no header row, a missing column)."""
+def read_reports(file, *, indicators: list[Indicator]) -> ParsedFile:
+    """Read a period's reports from an .xlsx file. Raises WorkbookError for a bad file.
 
+    The header row holds a "Mã số thuế" cell ("STT" and "Tên doanh nghiệp" columns are normal
+    and not read); "Tổng số CNLĐ", "Lao động nữ" and one column per indicator, headed by its
+    short name, are required, "Ghi chú" is optional. A row with a tax code and no figure at
+    all is skipped (the template lists every active enterprise; those that did not report
+    stay empty); any other bad row is an error naming its Excel row.
+    """
+    sheet = read_sheet(file, key_header=COL_TAX_CODE, max_rows=MAX_ROWS)
+    headers = {"tax_code": COL_TAX_CODE, "total_workers": COL_TOTAL, "female_workers": COL_FEMALE,
+               **{rules.count_field(i): i.name for i in indicators}, "notes": COL_NOTES}
+    figures_columns = [name for name in headers if name not in ("tax_code", "notes")]
+    columns, errors, _unknown = map_columns(sheet, headers, ("tax_code", *figures_columns), ignored=(COL_NO, COL_NAME))
+    parsed = ParsedFile(header_row=sheet.header_row, errors=errors)
+    if errors:
+        return parsed
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-
-@dataclass
-class ParsedImport:
-    rows: list[services.ImportedReport] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    skipped: list[int] = field(default_factory=list)  # Excel rows with a tax code and no figures
-
-
-def normalise_header(value) -> str:
-    text = unicodedata.normalize("NFC", str(value if value is not None else ""))
-    return " ".join(text.split()).casefold()
-
-
-def _tax_code(value) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        # Excel turned the code into a number and dropped a leading zero.
-        if isinstance(value, float) and not value.is_integer():
-            return str(value)
-        return f"{int(value):010d}"
-    return normalize_tax_code(value)
-
-
-_GROUPED = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
-
-
-def _whole_number(value) -> int | None:
-    """A cell as a whole number; None when empty. Raises ValueError for anything else."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise ValueError
-        return int(value)
-    text = str(value).strip().replace("\u00a0", " ")
-    if not text:
-        return None
-    if _GROUPED.match(text):  # "1.234" as people type it in Vietnamese
-        text = re.sub(r"[.,\s]", "", text)
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError from None
-    if number != number.to_integral_value():
-        raise ValueError
-    return int(number)
-
-
-def _open(file):
-    """Size, zip-bomb and damage checks, bounded columns: core.xlsx, shared by every import."""
-    try:
-        return open_workbook_safely(file)
-    except ValidationError as error:
-        raise WorkbookError(" ".join(error.messages)) from None
-
-
-def _find_header(sheet) -> tuple[int, dict[str, int]] | None:
-    """(Excel row number, {normalised header: column index}) of the sheet's header row."""
-    wanted = normalise_header(COL_TAX_CODE)
-    for number, row in enumerate(sheet_rows(sheet, max_row=HEADER_SEARCH_ROWS), start=1):
-        headers = {normalise_header(cell): index for index, cell in enumerate(row) if cell is not None}
-        if wanted in headers:
-            return number, headers
-    return None
-
-
-def read_reports(file, *, indicators: list[Indicator]) -> ParsedImport:
-    """Read a period's reports from an .xlsx file object. Raises WorkbookError for a bad file."""
-    workbook = _open(file)
-    try:
-        for sheet in workbook.worksheets:
-            if not hasattr(sheet, "iter_rows"):  # a chart sheet
-                continue
-            found = _find_header(sheet)
-            if found:
-                return _read_sheet(sheet, *found, indicators=indicators)
-        raise WorkbookError(
-            _("No header row found: one of the first %(rows)s rows must have a “%(column)s” cell.")
-            % {"rows": HEADER_SEARCH_ROWS, "column": COL_TAX_CODE}
-        )
-    except ValidationError as error:  # a damaged or too wide sheet, found while reading it
-        raise WorkbookError(" ".join(error.messages)) from None
-    finally:
-        workbook.close()
-
-
-def _read_sheet(sheet, header_row: int, headers: dict[str, int], *, indicators) -> ParsedImport:
-    columns = {COL_TAX_CODE: headers[normalise_header(COL_TAX_CODE)]}
-    missing = []
-    required = [COL_TOTAL, COL_FEMALE] + [indicator.name for indicator in indicators]
-    for title in required:
-        index = headers.get(normalise_header(title))
-        if index is None:
-            missing.append(title)
-        else:
-            columns[title] = index
-    if missing:
-        raise WorkbookError(
-            _("Row %(row)s (the header row) lacks the column(s): %(columns)s. Download the template to see the expected headers.")
-            % {"row": header_row, "columns": ", ".join(f"“{title}”" for title in missing)}
-        )
-    notes_column = headers.get(normalise_header(COL_NOTES))
-
-    parsed = ParsedImport()
     candidates = []  # (row number, tax code, figures)
     seen: dict[str, int] = {}
-    for number, row in enumerate(sheet_rows(sheet, min_row=header_row + 1), start=header_row + 1):
-        if number - header_row > MAX_ROWS:
-            parsed.errors.append(RowError(number, "", _("Too many rows: import at most %(max)s at a time.") % {"max": MAX_ROWS}))
-            break
-
-        def cell(index, row=row):
-            return row[index] if index is not None and index < len(row) else None
-
-        figure_cells = {title: cell(columns[title]) for title in required}
-        raw_tax_code = cell(columns[COL_TAX_CODE])
+    for number, row in sheet.rows:
+        figure_cells = {name: cell(row, columns[name]) for name in figures_columns}
+        raw_tax_code = cell(row, columns["tax_code"])
         has_figures = any(value not in (None, "") and str(value).strip() for value in figure_cells.values())
-        tax_code = _tax_code(raw_tax_code) if raw_tax_code not in (None, "") else ""
+        tax_code = cell_tax_code(raw_tax_code)
         if not tax_code:
             if has_figures:
-                parsed.errors.append(RowError(number, COL_TAX_CODE, _("The tax code is missing.")))
+                parsed.errors.append(RowError(number, _("The tax code is missing."), COL_TAX_CODE))
             continue
         if not has_figures:
             parsed.skipped.append(number)
             continue
         if not TAX_CODE_RE.match(tax_code):
             parsed.errors.append(RowError(
-                number, COL_TAX_CODE,
-                _("“%(value)s” is not a tax code (10 digits, or 10 digits, a dash and 3 digits).") % {"value": tax_code},
+                number,
+                _("“%(value)s” is not a tax code (10 digits, or 10 digits, a dash and 3 digits).") % {"value": shown(tax_code)},
+                COL_TAX_CODE,
             ))
             continue
         if tax_code in seen:
             parsed.errors.append(RowError(
-                number, COL_TAX_CODE,
+                number,
                 _("Tax code %(code)s appears twice (rows %(first)s and %(row)s).")
                 % {"code": tax_code, "first": seen[tax_code], "row": number},
+                COL_TAX_CODE,
             ))
             continue
         seen[tax_code] = number
 
         values, row_ok = {}, True
-        for title, value in figure_cells.items():
+        for name, value in figure_cells.items():
             try:
-                values[title] = _whole_number(value)
-            except ValueError:
+                values[name] = cell_whole_number(value)
+            except CellError as error:
                 row_ok = False
-                parsed.errors.append(RowError(
-                    number, title, _("“%(value)s” is not a whole number.") % {"value": value},
-                ))
+                parsed.errors.append(RowError(number, str(error), headers[name]))
         if not row_ok:
             continue
-        notes = cell(notes_column)
+        notes = cell(row, columns.get("notes"))
         figures = rules.Figures(
-            total_workers=values[COL_TOTAL],
-            female_workers=values[COL_FEMALE],
-            counts={indicator.code: values[indicator.name] for indicator in indicators},
+            total_workers=values["total_workers"],
+            female_workers=values["female_workers"],
+            counts={indicator.code: values[rules.count_field(indicator)] for indicator in indicators},
             notes=str(notes).strip() if notes is not None else "",
         )
-        column_of = {"total_workers": COL_TOTAL, "female_workers": COL_FEMALE}
-        column_of.update({rules.count_field(i): i.name for i in indicators})
         problems = rules.figures_problems(figures, indicators, complete=True)
-        for key, errors in problems.items():
-            for error in errors:
+        for key, problem_errors in problems.items():
+            for error in problem_errors:
                 for message in error.messages:
-                    parsed.errors.append(RowError(number, column_of.get(key, ""), message))
+                    parsed.errors.append(RowError(number, message, headers.get(key, "")))
         if not problems:
             candidates.append((number, tax_code, figures))
 
@@ -228,12 +117,13 @@ def _read_sheet(sheet, header_row: int, headers: dict[str, int], *, indicators) 
         enterprise = enterprises.get(tax_code)
         if enterprise is None:
             parsed.errors.append(RowError(
-                number, COL_TAX_CODE,
+                number,
                 _("No enterprise with tax code %(code)s is registered in the portal.") % {"code": tax_code},
+                COL_TAX_CODE,
             ))
             continue
         parsed.rows.append(services.ImportedReport(row=number, enterprise=enterprise, figures=figures))
-    parsed.errors.sort(key=lambda error: error.row)
+    parsed.errors.sort(key=lambda error: error.row or 0)
     return parsed
 
 

@@ -1,8 +1,8 @@
-"""Worker rosters from Excel: reading a roster file and writing its template.
+"""The worker roster's Excel format: reading a filled roster, and its template.
 
 A roster's columns are the worker's details and one date column per indicator of the
-current plan, so rosters belong to the indicators layer; the generic reading pieces come
-from `enterprises.imports`. Headers are the file format, Vietnamese whatever the language.
+current plan, so rosters belong to the indicators layer; reading is `core.xlsx_reading`'s.
+Headers are the file format, Vietnamese whatever the language.
 """
 
 from __future__ import annotations
@@ -14,20 +14,23 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enterprises.imports import (
+from core.xlsx_reading import (
     STT,
+    CellError,
     ParsedFile,
     RowError,
-    _template_workbook,
     cell,
     cell_date,
     cell_text,
+    cell_whole_number,
     duplicate_errors,
     map_columns,
     normalize_header,
     read_sheet,
+    shown,
     validation_messages,
 )
+from enterprises.imports import _template_workbook
 from enterprises.models import Sex, Worker
 
 MAX_ROSTER_ROWS = 10_000
@@ -125,22 +128,23 @@ def parse_roster(path_or_file, *, indicators) -> ParsedFile:
         if not sex_text:
             row_errors.append(_("“%(header)s” is empty.") % {"header": ROSTER_HEADERS["sex"]})
         elif sex is None:
-            row_errors.append(_("“%(header)s” is “%(value)s”; write Nam or Nữ.") % {"header": ROSTER_HEADERS["sex"], "value": sex_text})
+            row_errors.append(_("“%(header)s” is “%(value)s”; write Nam or Nữ.") % {"header": ROSTER_HEADERS["sex"], "value": shown(data["sex"])})
         birth_year = None
-        birth_text = cell_text(data.get("birth_year"))
-        if birth_text:
-            if not birth_text.isdigit():
-                row_errors.append(_("“%(header)s” is “%(value)s”; write a year such as 1990.") % {"header": ROSTER_HEADERS["birth_year"], "value": birth_text})
-            elif not low <= int(birth_text) <= high:
-                row_errors.append(_("“%(header)s” %(value)s is out of range: from %(low)s to %(high)s.") % {"header": ROSTER_HEADERS["birth_year"], "value": birth_text, "low": low, "high": high})
+        try:
+            year = cell_whole_number(data.get("birth_year"), maximum=9999)
+        except CellError:
+            row_errors.append(_("“%(header)s” is “%(value)s”; write a year such as 1990.") % {"header": ROSTER_HEADERS["birth_year"], "value": shown(data.get("birth_year"))})
+        else:
+            if year is not None and not low <= year <= high:
+                row_errors.append(_("“%(header)s” %(value)s is out of range: from %(low)s to %(high)s.") % {"header": ROSTER_HEADERS["birth_year"], "value": year, "low": low, "high": high})
             else:
-                birth_year = int(birth_text)
+                birth_year = year
         outcomes = {}
         for pk, raw in dates.items():
             try:
                 achieved_on = cell_date(raw)
-            except ValueError:
-                row_errors.append(_("“%(header)s”: “%(value)s” is not a date; write dd/mm/yyyy or leave it empty.") % {"header": names[pk], "value": cell_text(raw)})
+            except CellError as error:
+                row_errors.append(f"“{names[pk]}”: {error}")
                 continue
             if achieved_on is None:
                 continue

@@ -21,8 +21,9 @@ from django.views.decorators.http import require_POST
 
 from accounts import access
 from accounts.access import member_required, official_required
+from core import xlsx_reading
 from core.history import Children, history_of
-from enterprises import imports, retention
+from enterprises import retention
 from enterprises.models import Enterprise, Worker
 from enterprises.services import CHANGE_REASONS
 from enterprises.views import (
@@ -166,22 +167,23 @@ def worker_import(request, pk):
     context = {"form": form, "enterprise": enterprise, "indicators": indicators,
                "max_rows": roster_imports.MAX_ROSTER_ROWS}
     if request.method == "POST" and form.is_valid():
-        name = imports.stage_upload(form.cleaned_data["file"])
-        parsed, error = parse_or_error(roster_imports.parse_roster, imports.staged_path(name), indicators=indicators)
-        if error or not parsed.is_valid:
-            imports.discard_staged(name)
-            context.update({"file_error": error, **import_context(parsed, None)})
-        else:
-            deactivate_missing = form.cleaned_data["deactivate_missing"]
-            plan = services.roster_import_plan(enterprise=enterprise, rows=parsed.rows, indicators=indicators,
-                                               deactivate_missing=deactivate_missing)
-            record_access(request, enterprise, RosterAccessKind.IMPORT_PREVIEW)
-            context.update({
-                **import_context(parsed, plan),
-                "token": import_token("roster", name, request.user, enterprise=enterprise.pk,
-                                       deactivate_missing=deactivate_missing),
-                "filename": form.cleaned_data["file"].name,
-            })
+        # The copy waits for the confirmation only if the file is good; otherwise it goes.
+        with xlsx_reading.staging(form.cleaned_data["file"]) as staged:
+            parsed, error = parse_or_error(roster_imports.parse_roster, staged.path, indicators=indicators)
+            if error or not parsed.is_valid:
+                context.update({"file_error": error, **import_context(parsed, None)})
+            else:
+                deactivate_missing = form.cleaned_data["deactivate_missing"]
+                preview = services.roster_import_preview(
+                    enterprise=enterprise, rows=parsed.rows, indicators=indicators,
+                    deactivate_missing=deactivate_missing)
+                record_access(request, enterprise, RosterAccessKind.IMPORT_PREVIEW)
+                context.update({
+                    **import_context(parsed, preview),
+                    "token": import_token("roster", staged.keep(), request.user, enterprise=enterprise.pk,
+                                          deactivate_missing=deactivate_missing),
+                    "filename": form.cleaned_data["file"].name,
+                })
     return render(request, "indicators/worker_import.html", context)
 
 
@@ -194,28 +196,31 @@ def worker_import_confirm(request, pk):
         data, path = None, None
     if "cancel" in request.POST:
         if data:
-            imports.discard_staged(data["file"])
+            xlsx_reading.discard_staged(data["file"])
         messages.info(request, _("The import was cancelled; nothing was saved."))
         return redirect("indicators:worker_list", enterprise.pk)
     if path is None:
         messages.error(request, _("The uploaded file has expired or was already imported. Upload it again."))
         return redirect("indicators:worker_import", enterprise.pk)
     indicators = list(Indicator.objects.of_plan())
-    parsed, error = parse_or_error(roster_imports.parse_roster, path, indicators=indicators)
-    if error or not parsed.is_valid:
-        imports.discard_staged(data["file"])
-        return render(request, "indicators/worker_import.html", {
-            "form": RosterFileForm(), "enterprise": enterprise, "indicators": indicators,
-            "max_rows": roster_imports.MAX_ROSTER_ROWS, "file_error": error, **import_context(parsed, None)})
-    try:
-        plan = services.roster_import(enterprise=enterprise, rows=parsed.rows, indicators=indicators,
-                                      user=request.user, deactivate_missing=data.get("deactivate_missing", False))
-    except IntegrityError:
-        messages.error(request, _("Someone changed the roster at the same moment; nothing was saved. Upload the file again."))
-        return redirect("indicators:worker_import", enterprise.pk)
-    imports.discard_staged(data["file"])
+    try:  # the staged copy has served its purpose, whatever happens now
+        parsed, error = parse_or_error(roster_imports.parse_roster, path, indicators=indicators)
+        if error or not parsed.is_valid:
+            return render(request, "indicators/worker_import.html", {
+                "form": RosterFileForm(), "enterprise": enterprise, "indicators": indicators,
+                "max_rows": roster_imports.MAX_ROSTER_ROWS, "file_error": error, **import_context(parsed, None)})
+        try:
+            preview = services.roster_import(enterprise=enterprise, rows=parsed.rows, indicators=indicators,
+                                                    user=request.user,
+                                                    deactivate_missing=data.get("deactivate_missing", False))
+        except IntegrityError:
+            messages.error(request, _("Someone changed the roster at the same moment; nothing was saved. Upload the file again."))
+            return redirect("indicators:worker_import", enterprise.pk)
+    finally:
+        xlsx_reading.discard_staged(data["file"])
     messages.success(request, _("Import finished: %(new)s workers added, %(updated)s updated, %(unchanged)s unchanged, %(left)s marked as no longer employed.") % {
-        "new": len(plan.new), "updated": len(plan.updated), "unchanged": len(plan.unchanged), "left": len(plan.left)})
+        "new": len(preview.new), "updated": len(preview.updated), "unchanged": len(preview.unchanged),
+        "left": len(preview.left)})
     return redirect("indicators:worker_list", enterprise.pk)
 
 

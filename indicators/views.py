@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import access
-from enterprises.models import Enterprise
+from core import xlsx_reading
 from core.history import Children, history_of
+from enterprises.models import Enterprise
 from plans.models import Plan
 
 from . import imports, progress, rules, services
@@ -545,7 +546,7 @@ def report_import(request, code):
         elif form.is_valid():
             try:
                 parsed = imports.read_reports(form.cleaned_data["file"], indicators=indicators)
-            except imports.WorkbookError as error:
+            except xlsx_reading.WorkbookError as error:
                 form.add_error("file", str(error))
             else:
                 if not parsed.errors and not parsed.rows:

@@ -54,8 +54,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from openpyxl import Workbook
 
-from enterprises import imports as enterprise_imports
 from accounts.roles import OFFICER
+from core.xlsx_reading import stage_upload
 from enterprises.views import import_token
 from indicators.models import EnterpriseReport, Indicator, PeriodState, ReportingPeriod, ReportStatus
 from plans import services as plan_services
@@ -202,12 +202,12 @@ def worker_data(w, user):
 
 
 def enterprise_import_token(w, user):
-    name = enterprise_imports.stage_upload(xlsx_upload(ENTERPRISE_ROWS))
+    name = stage_upload(xlsx_upload(ENTERPRISE_ROWS))
     return {"token": import_token("enterprises", name, user)} if user else {}
 
 
 def roster_import_token(w, user):
-    name = enterprise_imports.stage_upload(xlsx_upload(ROSTER_ROWS))
+    name = stage_upload(xlsx_upload(ROSTER_ROWS))
     return {"token": import_token("roster", name, user, enterprise=w.enterprise_a,
                                    deactivate_missing=False)} if user else {}
 

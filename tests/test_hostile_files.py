@@ -3,7 +3,8 @@ reports) and the evidence upload, sent files that are broken or built to hurt.
 
 Each must be refused with a clear Vietnamese message, answer a page (never a 500) and
 save nothing: no row, no file waiting for confirmation, no evidence stored. The
-workbook checks live in one place, core.xlsx, which the three imports share.
+workbook checks live in one place, core.xlsx_reading, which the three imports share; how
+much work a file costs is proved by the elements the reader visited, not by a clock.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from enterprises.models import Enterprise, Worker
-from core.xlsx import MAX_COLUMNS, MAX_UNCOMPRESSED_BYTES, sheet_rows
+from core import xlsx_reading
+from core.xlsx_reading import EMPTY_ROWS_END, MAX_COLUMNS, MAX_UNCOMPRESSED_BYTES, read_sheet
 from indicators.models import EnterpriseReport, PeriodState, ReportingPeriod
 from plans.models import Activity, Evidence
 
@@ -45,16 +47,18 @@ GOOD_ROW = {
     "reports": ["2800000001", 100, 50, 90, 70, 60, 60, 30],
 }
 # The most data rows each import reads (their messages name the number).
-ROW_LIMITS = {"enterprises": 5_000, "roster": 10_000, "reports": 100_000}
+ROW_LIMITS = {"enterprises": 5_000, "roster": 10_000, "reports": 25_000}
 TOO_MANY_ROWS = {
     "enterprises": "Tệp có hơn 5.000 dòng dữ liệu",
     "roster": "Tệp có hơn 10.000 dòng dữ liệu",
-    "reports": "Quá nhiều dòng: mỗi lần chỉ nhập tối đa 100000 dòng",
+    "reports": "Tệp có hơn 25.000 dòng dữ liệu",
 }
 TOO_LARGE = {"enterprises": "Tệp quá lớn (tối đa 1 MB)", "roster": "Tệp quá lớn (tối đa 1 MB)",
              "reports": "Tệp lớn hơn 1 MB"}
 NOT_XLSX = "Không đọc được tệp: tệp không phải là bảng tính Excel (.xlsx)"
 UNREADABLE = "Tệp không đọc được như một bảng tính Excel"
+OUTSIDE_EXCEL = "tệp không được lưu bằng Excel"
+BEYOND_COLUMNS = f"Trang tính có dữ liệu vượt quá cột thứ {MAX_COLUMNS}"
 IMPORTS = list(HEADERS)
 
 
@@ -88,14 +92,24 @@ def with_sheet(content: bytes, write_sheet, *, compresslevel=6) -> bytes:
     return buffer.getvalue()
 
 
+class Number(str):
+    """What a number cell holds, written as is: `<v>Infinity</v>` is what a hostile tool can write."""
+
+
 def xml_cell(reference: str, value) -> str:
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, Number)):
         return f'<c r="{reference}"><v>{value}</v></c>'
     return f'<c r="{reference}" t="inlineStr"><is><t>{value}</t></is></c>'
 
 
 def sheet_xml(rows, *, dimension: str | None = None) -> bytes:
     """A sheet's XML written by hand, as a hostile tool would (inline strings, no shared table)."""
+    return numbered_sheet_xml(enumerate(rows, start=1), dimension=dimension)
+
+
+def numbered_sheet_xml(rows, *, dimension: str | None = None) -> bytes:
+    """The same from (row number, values) pairs, so rows can be far apart; a value that is a
+    (column number, value) pair lands in that column."""
     from openpyxl.utils import get_column_letter
 
     parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -103,14 +117,19 @@ def sheet_xml(rows, *, dimension: str | None = None) -> bytes:
     if dimension:
         parts.append(f'<dimension ref="{dimension}"/>')
     parts.append("<sheetData>")
-    for number, row in enumerate(rows, start=1):
+    for number, row in rows:
+        placed = [value if isinstance(value, tuple) else (column, value) for column, value in enumerate(row, start=1)]
         cells = "".join(
-            xml_cell(f"{get_column_letter(column)}{number}", value)
-            for column, value in enumerate(row, start=1) if value is not None
+            xml_cell(f"{get_column_letter(column)}{number}", value) for column, value in placed if value is not None
         )
         parts.append(f'<row r="{number}">{cells}</row>')
     parts.append("</sheetData></worksheet>")
     return "".join(parts).encode()
+
+
+def with_rows(kind: str, rows, **options) -> bytes:
+    """A workbook for that import whose sheet holds exactly `rows` ((number, values) pairs)."""
+    return with_sheet(good_workbook(kind), lambda sheet: sheet.write(numbered_sheet_xml(rows, **options)))
 
 
 def hostile(kind: str, name: str) -> bytes:
@@ -129,6 +148,8 @@ def hostile(kind: str, name: str) -> bytes:
     if name == "too many columns":
         wide = HEADERS[kind] + [f"Cột {n}" for n in range(len(HEADERS[kind]) + 1, MAX_COLUMNS + 20)]
         return with_sheet(good, lambda sheet: sheet.write(sheet_xml([wide, GOOD_ROW[kind]])))
+    if name == "data far beyond the last column":
+        return with_rows(kind, [(1, HEADERS[kind]), (2, [*GOOD_ROW[kind], (300, "ghi chú lạc")])])
     if name == "too many rows":
         rows = [HEADERS[kind]] + [[f"x{n}"] for n in range(ROW_LIMITS[kind] + 2)]
         return with_sheet(good, lambda sheet: sheet.write(sheet_xml(rows)))
@@ -214,7 +235,8 @@ def assert_refused(response, message, settings):
         ("a zip that is not a workbook", UNREADABLE),
         ("a truncated workbook", NOT_XLSX),
         ("a workbook with a damaged sheet", UNREADABLE),
-        ("too many columns", f"Trang tính có dữ liệu vượt quá cột thứ {MAX_COLUMNS}"),
+        ("too many columns", BEYOND_COLUMNS),
+        ("data far beyond the last column", BEYOND_COLUMNS),
     ]
 ])
 def test_a_broken_or_oversized_workbook_is_refused_with_a_message(send, settings, kind, name, message):
@@ -245,6 +267,122 @@ def test_a_file_over_the_upload_limit_is_refused(send, settings, kind):
     assert_refused(send(kind, padded.getvalue()), TOO_LARGE[kind], settings)
 
 
+def test_a_workbook_of_too_many_parts_says_how_many_not_a_size(send, settings):
+    """The message once named the inflated size (a few KB) as if that were the problem."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        with zipfile.ZipFile(io.BytesIO(good_workbook("enterprises"))) as source:
+            for item in source.infolist():
+                archive.writestr(item, source.read(item.filename))
+        for number in range(xlsx_reading.MAX_PARTS):
+            archive.writestr(f"xl/media/image{number}.png", b"")
+    response = send("enterprises", buffer.getvalue())
+    assert_refused(response, "Tệp này gồm 2.009 phần", settings)
+    assert "bung ra" not in response.content.decode()
+
+
+# --- the work a workbook may cost (issue 12, finding 1) ----------------------------------
+
+
+@pytest.fixture
+def visited(monkeypatch):
+    """visited() -> the most XML elements (cells, rows, strings…) one workbook reading
+    visited in the test: the proof of a bound, where a clock would only be a hint."""
+    readings = []
+
+    class Recorded(xlsx_reading.Visits):
+        def __init__(self, limit=None):
+            super().__init__(limit)
+            readings.append(self)
+
+    monkeypatch.setattr(xlsx_reading, "Visits", Recorded)
+    return lambda: max(reading.count for reading in readings)
+
+
+def sparse(kind: str, last_row: int, every: int = 999) -> bytes:
+    """The roster of the finding: the header, a good row, then one cell every 999 rows down
+    to `last_row` (90 KB for 10,000,000 rows), each resetting a naive empty-row stop."""
+    rows = [(1, HEADERS[kind]), (2, GOOD_ROW[kind])]
+    rows += [(number, ["x"]) for number in range(2 + every, last_row + 1, every)]
+    return with_rows(kind, rows)
+
+
+@pytest.mark.parametrize("kind", IMPORTS)
+@pytest.mark.parametrize("last_row", [1_048_576, 10_000_000])
+def test_a_sparse_sheet_stretched_over_a_million_rows_is_refused_having_read_a_few_of_them(
+        send, settings, visited, kind, last_row):
+    assert_refused(send(kind, sparse(kind, last_row)), TOO_MANY_ROWS[kind], settings)
+    # Only the cells within the import's row limit (one per 999 rows) and the workbook's own
+    # parts (styles, relationships) are visited; reading on would cost ten per filled row.
+    assert visited() < 200 + 3 * ROW_LIMITS[kind] // 999
+
+
+@pytest.mark.parametrize("kind", IMPORTS)
+@pytest.mark.parametrize("shape", ["a row numbered 10,000,000", "a row numbered 1,048,577",
+                                   "a cell in column 16,385", "a declared dimension beyond the grid"])
+def test_cells_beyond_excels_grid_are_refused_at_the_first_one(send, settings, visited, kind, shape):
+    rows = [(1, HEADERS[kind]), (2, GOOD_ROW[kind])]
+    dimension = None
+    if shape == "a row numbered 10,000,000":
+        rows.append((10_000_000, ["x"]))
+    elif shape == "a row numbered 1,048,577":
+        rows.append((1_048_577, ["x"]))
+    elif shape == "a cell in column 16,385":
+        rows.append((3, [(16_385, "")]))
+    else:
+        dimension = "A1:XFE2000000"
+    assert_refused(send(kind, with_rows(kind, rows, dimension=dimension)), OUTSIDE_EXCEL, settings)
+    assert visited() < 200
+
+
+def test_thousands_of_rows_of_empty_strings_are_not_read_past_the_empty_row_stop(send, visited):
+    """The finding's 3,000 rows × 200 columns of empty strings below the data: blank rows,
+    read until EMPTY_ROWS_END of them in a row end the data, then no further."""
+    blank = [""] * MAX_COLUMNS
+    rows = [(1, HEADERS["roster"]), (2, GOOD_ROW["roster"])] + [(number, blank) for number in range(3, 3003)]
+    response = send("roster", with_rows("roster", rows))
+    assert len(response.context["preview"].new) == 1
+    per_row = 1 + 3 * MAX_COLUMNS  # <row>, then <c><is><t> for each cell
+    assert visited() < 500 + (EMPTY_ROWS_END + 2) * per_row  # not the 3,000 rows' 1.8 million
+
+
+def test_a_file_visiting_more_elements_than_a_reading_may_is_refused(send, settings, visited, monkeypatch):
+    monkeypatch.setattr(xlsx_reading, "MAX_VISITED", 2_000)
+    rows = [(1, HEADERS["roster"])] + [(n, [f"NV{n}", f"Công nhân {n}", "Nam"]) for n in range(2, 1000)]
+    assert_refused(send("roster", with_rows("roster", rows)), "Tệp chứa hơn 2.000 ô", settings)
+    assert visited() == 2_001
+
+
+# --- numbers no spreadsheet holds (issue 12, finding 7) -----------------------------------------
+
+
+@pytest.mark.parametrize("value, message", [
+    (Number("Infinity"), "“Infinity” không phải là số nguyên"),
+    (Number("sNaN"), "“sNaN” không phải là số nguyên"),
+    (Number("1E30"), "lớn hơn 10.000.000"),
+    (Number("1e1000000"), "“1e1000000” không phải là số nguyên"),
+    (Number("9223372036854775000"), "9223372036854775000 lớn hơn 10.000.000"),
+    (Number("7" * 5000), "không phải là số nguyên"),
+    (Number("１２"), "“１２” không phải là số nguyên"),
+    (10_000_001, "10000001 lớn hơn 10.000.000"),
+])
+def test_a_figure_no_spreadsheet_could_hold_is_a_row_error_not_a_500(send, settings, value, message):
+    row = list(GOOD_ROW["reports"])
+    row[1] = value  # Tổng số CNLĐ
+    response = send("reports", with_rows("reports", [(1, HEADERS["reports"]), (2, row)]))
+    assert_refused(response, message, settings)
+    assert [(error.row, error.column) for error in response.context["parsed"].errors] == [(2, "Tổng số CNLĐ")]
+    assert "7" * 100 not in response.content.decode()  # a long cell is quoted short
+
+
+@pytest.mark.parametrize("year", [Number("7" * 5000), "7" * 5000, "¹⁹⁹⁰", Number("Infinity")])
+def test_a_birth_year_no_spreadsheet_could_hold_is_a_row_error_not_a_500(send, settings, year):
+    headers = [*HEADERS["roster"], "Năm sinh"]
+    response = send("roster", with_rows("roster", [(1, headers), (2, [*GOOD_ROW["roster"], year])]))
+    assert_refused(response, "“Năm sinh” là “", settings)
+    assert "hãy ghi năm, ví dụ 1990" in response.content.decode()
+
+
 @pytest.mark.parametrize("kind", IMPORTS)
 def test_a_declared_huge_dimension_is_ignored_and_only_the_real_cells_are_read(send, kind):
     """A sheet may claim to span A1:XFD1048576; trusting it would pad each row to 16,384
@@ -258,10 +396,10 @@ def test_a_declared_huge_dimension_is_ignored_and_only_the_real_cells_are_read(s
         assert EnterpriseReport.objects.get().total_workers == 100
     else:  # the preview, waiting for the confirmation
         assert response.context["token"]
-        assert len(response.context["plan"].new) == 1
+        assert len(response.context["preview"].new) == 1
 
 
-def test_rows_are_read_no_wider_than_the_column_bound_whatever_the_sheet_declares():
+def test_rows_are_read_no_wider_than_their_last_filled_cell_whatever_the_sheet_declares():
     """openpyxl pads each row to the declared width: 16,384 cells a row for "XFD"."""
     from openpyxl import load_workbook
 
@@ -271,12 +409,10 @@ def test_rows_are_read_no_wider_than_the_column_bound_whatever_the_sheet_declare
     book = load_workbook(io.BytesIO(content), read_only=True)
     try:
         assert len(next(book.active.iter_rows(values_only=True))) == 16_384  # what we guard against
-        read = list(sheet_rows(book.active))
     finally:
         book.close()
-    assert len(read) == 4
-    assert {len(values) for values in read} == {MAX_COLUMNS}
-    assert read[1][:2] == tuple(GOOD_ROW["enterprises"])
+    sheet = read_sheet(io.BytesIO(content), key_header="Mã số thuế", max_rows=10)
+    assert [values for _number, values in sheet.rows] == [tuple(GOOD_ROW["enterprises"])] * 3
 
 
 # --- evidence files --------------------------------------------------------------------

@@ -28,7 +28,7 @@ from .reports import (
     report_submit,
     reports_approve,
 )
-from .rosters import roster_import, roster_import_plan, worker_save
+from .rosters import roster_import, roster_import_preview, worker_save
 from .targets import indicator_update
 
 __all__ = [
@@ -47,6 +47,6 @@ __all__ = [
     "reports_approve",
     "reports_import",
     "roster_import",
-    "roster_import_plan",
+    "roster_import_preview",
     "worker_save",
 ]

@@ -1,6 +1,6 @@
 """Writes to an enterprise's roster: one worker with their outcomes, or a whole roster file.
 
-The plan-and-confirm shape (`ImportPlan`) is the enterprise import's, from
+The preview-and-confirm shape (`ImportPreview`) is the enterprise import's, from
 `enterprises.services`; outcomes are indicators' rows, so these writes live here.
 """
 
@@ -21,8 +21,8 @@ from enterprises.services import (
     UNCHANGED,
     UPDATED,
     Change,
-    ImportPlan,
-    PlannedRow,
+    ImportPreview,
+    PreviewRow,
     _compare,
     display,
     field_label,
@@ -32,8 +32,8 @@ from ..models import WorkerOutcome
 from ..roster_imports import WorkerRow
 
 
-def roster_import_plan(*, enterprise: Enterprise, rows: list[WorkerRow], indicators,
-                       deactivate_missing: bool = False) -> ImportPlan:
+def roster_import_preview(*, enterprise: Enterprise, rows: list[WorkerRow], indicators,
+                          deactivate_missing: bool = False) -> ImportPreview:
     """Compare a roster file with the enterprise's workers (two queries).
 
     A row in the file means the worker is employed (a worker who had left is taken
@@ -48,13 +48,13 @@ def roster_import_plan(*, enterprise: Enterprise, rows: list[WorkerRow], indicat
         ).values_list("pk", "worker_id", "indicator_id", "achieved_on")
     }
     names = {indicator.pk: indicator.name for indicator in indicators}
-    planned, in_file = [], set()
+    previewed, in_file = [], set()
     for row in rows:
         in_file.add(row.employee_code)
         worker = workers.get(row.employee_code)
         if worker is None:
-            planned.append(PlannedRow(row.row, row.employee_code, row.values["full_name"], NEW,
-                                      updates=dict(row.values), outcomes_new=dict(row.outcomes)))
+            previewed.append(PreviewRow(row.row, row.employee_code, row.values["full_name"], NEW,
+                                        updates=dict(row.values), outcomes_new=dict(row.outcomes)))
             continue
         values = {**row.values, "is_active": True, "left_on": None}
         updates, changes = _compare(Worker, worker, values)
@@ -70,30 +70,30 @@ def roster_import_plan(*, enterprise: Enterprise, rows: list[WorkerRow], indicat
             changes.append(Change(names[indicator_id], display(WorkerOutcome, "achieved_on", old and old[1]),
                                   display(WorkerOutcome, "achieved_on", achieved_on)))
         status = UPDATED if changes else UNCHANGED
-        planned.append(PlannedRow(row.row, row.employee_code, row.values["full_name"], status, changes,
-                                  updates, outcomes_new, outcomes_changed, target=worker))
+        previewed.append(PreviewRow(row.row, row.employee_code, row.values["full_name"], status, changes,
+                                    updates, outcomes_new, outcomes_changed, target=worker))
     if deactivate_missing:
         today = timezone.localdate()  # the retention of their personal data runs from it
         for code, worker in sorted(workers.items()):
             if code not in in_file and worker.is_active:
-                planned.append(PlannedRow(
+                previewed.append(PreviewRow(
                     None, code, worker.full_name, LEFT,
                     [Change(field_label(Worker, "is_active"), _("Yes"), _("No"))],
                     {"is_active": False, "left_on": today}, target=worker,
                 ))
-    return ImportPlan(planned)
+    return ImportPreview(previewed)
 
 
 @transaction.atomic
 def roster_import(*, enterprise: Enterprise, rows: list[WorkerRow], indicators, user,
-                  deactivate_missing: bool = False) -> ImportPlan:
+                  deactivate_missing: bool = False) -> ImportPreview:
     """Carry out a roster import in bulk, all or nothing, with history for every row."""
-    plan = roster_import_plan(enterprise=enterprise, rows=rows, indicators=indicators,
-                              deactivate_missing=deactivate_missing)
+    preview = roster_import_preview(enterprise=enterprise, rows=rows, indicators=indicators,
+                                    deactivate_missing=deactivate_missing)
     history = {"default_user": user, "default_change_reason": "import", "batch_size": BATCH_SIZE}
     new_workers = []
-    for planned in plan.new:
-        worker = Worker(enterprise=enterprise, employee_code=planned.key, **planned.updates)
+    for row in preview.new:
+        worker = Worker(enterprise=enterprise, employee_code=row.key, **row.updates)
         worker.full_clean(exclude=["enterprise"], validate_unique=False, validate_constraints=False)
         new_workers.append(worker)
     created = bulk_create_with_history(new_workers, Worker, **history)
@@ -102,34 +102,34 @@ def roster_import(*, enterprise: Enterprise, rows: list[WorkerRow], indicators, 
         ids = dict(enterprise.workers.filter(employee_code__in=list(ids)).values_list("employee_code", "pk"))
 
     changed, fields = [], set()
-    for planned in [*plan.updated, *plan.left]:
-        if not planned.updates:
+    for row in [*preview.updated, *preview.left]:
+        if not row.updates:
             continue
-        worker = planned.target
-        for name, value in planned.updates.items():
+        worker = row.target
+        for name, value in row.updates.items():
             setattr(worker, name, value)
         worker.full_clean(exclude=["enterprise"], validate_unique=False, validate_constraints=False)
-        fields.update(planned.updates)
+        fields.update(row.updates)
         changed.append(worker)
     if changed:
         bulk_update_with_history(changed, Worker, sorted(fields), **history)
 
     new_outcomes = [
-        WorkerOutcome(worker_id=ids[planned.key], indicator_id=indicator_id, achieved_on=achieved_on)
-        for planned in plan.new for indicator_id, achieved_on in planned.outcomes_new.items()
+        WorkerOutcome(worker_id=ids[row.key], indicator_id=indicator_id, achieved_on=achieved_on)
+        for row in preview.new for indicator_id, achieved_on in row.outcomes_new.items()
     ] + [
-        WorkerOutcome(worker_id=planned.target.pk, indicator_id=indicator_id, achieved_on=achieved_on)
-        for planned in plan.updated for indicator_id, achieved_on in planned.outcomes_new.items()
+        WorkerOutcome(worker_id=row.target.pk, indicator_id=indicator_id, achieved_on=achieved_on)
+        for row in preview.updated for indicator_id, achieved_on in row.outcomes_new.items()
     ]
     bulk_create_with_history(new_outcomes, WorkerOutcome, **history)
     moved = [
-        WorkerOutcome(pk=pk, worker_id=planned.target.pk, indicator_id=indicator_id, achieved_on=achieved_on)
-        for planned in plan.updated
-        for pk, (indicator_id, achieved_on) in planned.outcomes_changed.items()
+        WorkerOutcome(pk=pk, worker_id=row.target.pk, indicator_id=indicator_id, achieved_on=achieved_on)
+        for row in preview.updated
+        for pk, (indicator_id, achieved_on) in row.outcomes_changed.items()
     ]
     if moved:
         bulk_update_with_history(moved, WorkerOutcome, ["achieved_on"], **history)
-    return plan
+    return preview
 
 
 # --- workers --------------------------------------------------------------------------

@@ -4,9 +4,10 @@ import io
 import zipfile
 
 import pytest
+from django.db import IntegrityError
 from django.urls import reverse
 
-from enterprises import imports
+from enterprises import imports, services
 from enterprises.models import Enterprise, Ownership
 
 from .conftest import ENTERPRISE_HEADER, TITLE_BLOCK, upload
@@ -32,8 +33,8 @@ def test_a_good_file_is_previewed_then_saved_on_confirmation(official_client, of
     preview = import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS]), confirm=False)
     assert preview.status_code == 200
     assert not Enterprise.objects.exists()  # nothing before the official confirms
-    plan = preview.context["plan"]
-    assert (len(plan.new), len(plan.updated), len(plan.unchanged)) == (3, 0, 0)
+    changes = preview.context["preview"]
+    assert (len(changes.new), len(changes.updated), len(changes.unchanged)) == (3, 0, 0)
     assert "Dệt kim Hoàng Hợp" in preview.content.decode()
 
     response = official_client.post(reverse("enterprises:enterprise_import_confirm"),
@@ -100,9 +101,9 @@ def test_a_known_tax_code_updates_the_enterprise_and_empty_cells_erase_nothing(o
     knit = Enterprise.objects.get(tax_code="2809000001")
     renamed = [1, "Công ty CP Dệt kim Hoàng Hợp", "2809000001", "Thôn 6", None, None, None, None, None]
     preview = import_enterprises(workbook([ENTERPRISE_HEADER, renamed, ROWS[1]]), confirm=False)
-    plan = preview.context["plan"]
-    assert (len(plan.new), len(plan.updated), len(plan.unchanged)) == (0, 1, 1)
-    assert {(c.old, c.new) for c in plan.updated[0].changes} == {
+    changes = preview.context["preview"]
+    assert (len(changes.new), len(changes.updated), len(changes.unchanged)) == (0, 1, 1)
+    assert {(c.old, c.new) for c in changes.updated[0].changes} == {
         ("Công ty TNHH Dệt kim Hoàng Hợp", "Công ty CP Dệt kim Hoàng Hợp"), ("Thôn 5", "Thôn 6")}
     official_client.post(reverse("enterprises:enterprise_import_confirm"), {"token": preview.context["token"]})
     assert Enterprise.objects.count() == 3
@@ -236,3 +237,39 @@ def test_every_problem_of_a_row_is_listed_at_once(official_client, workbook, imp
     assert "Mã số thuế “123” không hợp lệ" in messages
     assert "Email" in messages
     assert {e.row for e in response.context["errors"]} == {2}
+
+
+def test_a_tax_code_excel_stored_as_a_number_gets_back_the_zero_it_dropped(official_client, workbook, import_enterprises):
+    """Hà Nội's codes begin with 01; typed into a number cell, Excel keeps 101234567."""
+    rows = [["Tên doanh nghiệp", "Mã số thuế"], ["Công ty TNHH Thủ Đô", 101234567], ["Công ty TNHH Tám Số", 12345678]]
+    response = import_enterprises(workbook(rows), confirm=False)
+    assert [(e.row, "12345678" in e.message) for e in response.context["errors"]] == [(3, True)]
+    import_enterprises(workbook(rows[:2]))
+    assert Enterprise.objects.get().tax_code == "0101234567"
+
+
+def staged(settings):
+    return list((settings.MEDIA_ROOT / "imports").glob("*"))
+
+
+def test_an_upload_that_breaks_the_import_leaves_no_copy_behind(official_client, workbook, import_enterprises, settings, monkeypatch):
+    def broken(path):
+        raise RuntimeError("a bug in the import")
+
+    monkeypatch.setattr(imports, "parse_enterprises", broken)
+    with pytest.raises(RuntimeError):
+        import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS]))
+    assert staged(settings) == []
+
+
+def test_a_confirmation_that_fails_discards_the_copy_it_asks_to_upload_again(official_client, workbook, import_enterprises, settings, monkeypatch):
+    preview = import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS]), confirm=False)
+    assert len(staged(settings)) == 1
+
+    def racing(**kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(services, "enterprises_import", racing)
+    response = official_client.post(reverse("enterprises:enterprise_import_confirm"), {"token": preview.context["token"]}, follow=True)
+    assert "Hãy tải tệp lên lại" in response.content.decode()
+    assert staged(settings) == []

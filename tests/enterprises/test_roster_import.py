@@ -35,7 +35,7 @@ def outcomes_of(enterprise):
 def test_a_good_roster_is_previewed_then_imported(officer_client, officer_a, enterprise_a, indicators, workbook, import_roster):
     content = workbook([ROSTER_HEADER, *ROWS], title=TITLE_BLOCK)
     preview = import_roster(enterprise_a, content, confirm=False)
-    assert len(preview.context["plan"].new) == 3
+    assert len(preview.context["preview"].new) == 3
     assert not Worker.objects.exists()
     officer_client.post(reverse("indicators:worker_import_confirm", args=[enterprise_a.pk]),
                         {"token": preview.context["token"]})
@@ -60,9 +60,9 @@ def test_reimporting_updates_workers_and_outcomes_and_leaves_empty_cells_alone(o
         ROWS[1],
     ]
     preview = import_roster(enterprise_a, workbook([ROSTER_HEADER, *changed]), confirm=False)
-    plan = preview.context["plan"]
-    assert (len(plan.new), len(plan.updated), len(plan.unchanged)) == (0, 1, 1)
-    assert {(c.label, c.old, c.new) for c in plan.updated[0].changes} == {
+    changes = preview.context["preview"]
+    assert (len(changes.new), len(changes.updated), len(changes.unchanged)) == (0, 1, 1)
+    assert {(c.label, c.old, c.new) for c in changes.updated[0].changes} == {
         ("Công việc", "Công nhân may", "Tổ trưởng chuyền may"),
         ("Kỹ năng nghề", "02/10/2025", "05/10/2025"),
         ("Công dân học tập", "—", "20/12/2025"),
@@ -82,7 +82,7 @@ def test_workers_missing_from_a_complete_file_are_marked_as_left_when_asked(offi
                               is_active=False, left_on=datetime.date(2025, 1, 31), birth_year=1994,
                               job="Công nhân may")
     preview = import_roster(enterprise_a, workbook([ROSTER_HEADER, *ROWS]), confirm=False, deactivate_missing=True)
-    assert [row.key for row in preview.context["plan"].left] == ["OLD01"]
+    assert [row.key for row in preview.context["preview"].left] == ["OLD01"]
     officer_client.post(reverse("indicators:worker_import_confirm", args=[enterprise_a.pk]), {"token": preview.context["token"]})
     left = enterprise_a.workers.get(employee_code="OLD01")
     assert (left.is_active, left.left_on) == (False, timezone.localdate())

@@ -158,7 +158,7 @@ def test_other_files_are_refused_with_a_message(client_for, official, open_perio
 def test_a_missing_column_is_named(client_for, official, open_period, good_rows):
     headers = HEADERS[:-1]
     response = post(client_for(official), open_period, workbook([r[:-1] for r in good_rows], headers=headers))
-    assert "thiếu cột: “Công dân học tập”" in response.content.decode()
+    assert "Thiếu cột bắt buộc: “Công dân học tập”" in response.content.decode()
 
 
 @pytest.mark.parametrize("name", ["＝HYPERLINK(\"http://x\")", "\tCông ty Tab"])
@@ -205,4 +205,43 @@ def test_only_the_official_imports(client_for, cast, open_period, good_rows, rol
     client = client_for(cast[role])
     assert post(client, open_period, workbook(good_rows)).status_code == 403
     assert client.get(reverse("indicators:report_import_template", args=[open_period.code])).status_code == 403
+    assert not EnterpriseReport.objects.exists()
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("Infinity", "“Infinity” không phải là số nguyên"),
+    ("sNaN", "“sNaN” không phải là số nguyên"),
+    ("1E30", "“1E30” không phải là số nguyên"),
+    ("1e1000000", "“1e1000000” không phải là số nguyên"),
+    ("9.223.372.036.854.775.000", "không phải là số nguyên"),
+    ("10.000.001", "10000001 lớn hơn 10.000.000, mức tối đa"),
+])
+def test_a_figure_typed_as_text_that_no_count_can_be_is_a_row_error(client_for, official, open_period, enterprise_a, typed, message):
+    row = [1, enterprise_a.name, enterprise_a.tax_code, typed, 50, 80, 60, 50, 50, 20]
+    response = post(client_for(official), open_period, workbook([row]))
+    assert response.status_code == 200
+    errors = response.context["parsed"].errors
+    assert [(e.row, e.column) for e in errors] == [(5, "Tổng số CNLĐ")]
+    assert message in errors[0].message
+    assert not EnterpriseReport.objects.exists()
+
+
+def test_a_tax_code_excel_stored_as_a_number_is_read_as_the_enterprise_import_reads_it(client_for, official, open_period):
+    """One rule for every import (core.xlsx_reading.cell_tax_code): a 9-digit number lost the
+    0 of a province code; an 8-digit one lost two, and no province is 00."""
+    hanoi = factories.EnterpriseFactory(tax_code="0101234567")
+    factories.EnterpriseFactory(tax_code="0012345678")
+    rows = [[1, hanoi.name, 101234567, 90, 50, 80, 60, 50, 50, 20],
+            [2, "Công ty lạ", 12345678, 90, 50, 80, 60, 50, 50, 20]]
+    response = post(client_for(official), open_period, workbook(rows))
+    errors = response.context["parsed"].errors
+    assert [(e.row, e.column) for e in errors] == [(6, "Mã số thuế")]
+    assert "“12345678” không phải là mã số thuế" in errors[0].message
+    assert [row.enterprise for row in response.context["parsed"].rows] == [hanoi]
+
+
+def test_a_column_that_appears_twice_is_an_error_not_a_silent_choice(client_for, official, open_period, good_rows):
+    headers = [*HEADERS, "Tổng số CNLĐ"]
+    response = post(client_for(official), open_period, workbook([[*row, 1] for row in good_rows], headers=headers))
+    assert "Cột “Tổng số CNLĐ” xuất hiện hai lần" in response.content.decode()
     assert not EnterpriseReport.objects.exists()
