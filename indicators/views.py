@@ -3,9 +3,10 @@ report form, the commune's review queue and the Excel import.
 
 Views stay thin (STYLE.md): access through accounts.access, a form, a service from
 indicators.services, a message, a redirect. Which actions a page offers comes from the
-rows' own rules (`EnterpriseReport.can_be_returned()`…), the ones the services enforce. An officer's enterprise is always the one
-their account belongs to, never a number from the request, so a tampered POST cannot
-reach another enterprise; another enterprise's report page answers 404.
+rows' own rules (`EnterpriseReport.can_be_returned()`…), the ones the services enforce.
+An officer's enterprise is always the one their account belongs to, never a number from
+the request, so a tampered POST cannot reach another enterprise; another enterprise's
+report page answers 404.
 """
 
 from __future__ import annotations
