@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import io
 import math
 import re
 import unicodedata
@@ -25,6 +26,10 @@ from typing import NamedTuple
 
 import xlsxwriter
 from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 
@@ -519,3 +524,85 @@ def closing_rows(recipients: Recipients, signature: Signature, *, widths: Sequen
         right_text = right[index] if index < len(right) else None
         height = max(18, text_height(left_text or "", left_width, left_style))
         yield pair_row(left_text, left_style, right_text, SIGN, columns=len(widths), height=height)
+
+
+# --- import templates -------------------------------------------------------------
+
+
+def template_workbook(*, issuer: str, title: str, note: str, headers: list[str], widths: list[int],
+                      text_columns=(), date_columns=(), whole_number_columns=(), choices=None,
+                      rows: Iterable[Sequence] = (), sheet_name: str = "Danh sách",
+                      whole_number_error: tuple[str, str] | None = None) -> bytes:
+    """An import template: the issuing body and a title, a note on the formats, the styled
+    header row, then any rows given (the enterprises a period's report file lists), as .xlsx
+    bytes ready to fill in. Every text cell goes through `safe_cell`; columns are named by their
+    header text. `whole_number_error` is the (title, message) Excel shows for a bad figure."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title(sheet_name)
+    last = get_column_letter(len(headers))
+    font = "Times New Roman"
+    safe_cell(sheet["A1"], issuer.upper())
+    sheet["A1"].font = Font(name=font, bold=True, size=12)
+    sheet.merge_cells(f"A2:{last}2")
+    safe_cell(sheet["A2"], title)
+    sheet["A2"].font = Font(name=font, bold=True, size=14)
+    sheet["A2"].alignment = Alignment(horizontal="center")
+    sheet.merge_cells(f"A3:{last}3")
+    safe_cell(sheet["A3"], note)
+    sheet["A3"].font = Font(name=font, italic=True, size=11)
+    sheet["A3"].alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.row_dimensions[3].height = 96
+    header_row = 5
+    thin = Side(style="thin")
+    border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    for index, (text, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        header = safe_cell(sheet.cell(row=header_row, column=index), text)
+        header.font = Font(name=font, bold=True)
+        header.fill = PatternFill("solid", fgColor="DDEBF7")
+        header.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        header.border = border
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = width
+        if text in text_columns:
+            sheet.column_dimensions[letter].number_format = "@"
+        if text in date_columns:
+            sheet.column_dimensions[letter].number_format = "dd/mm/yyyy"
+    sheet.row_dimensions[header_row].height = 32
+    sheet.freeze_panes = f"A{header_row + 1}"
+    last_row = header_row
+    for last_row, values in enumerate(rows, start=header_row + 1):
+        for index, text in enumerate(headers, start=1):
+            value = values[index - 1] if index <= len(values) else None
+            cell = sheet.cell(row=last_row, column=index)
+            if isinstance(value, str):
+                safe_cell(cell, value)
+                if text in text_columns:
+                    cell.number_format = "@"
+            elif value is not None:
+                cell.value = value
+            cell.font = Font(name=font)
+            cell.border = border
+            if text in whole_number_columns:
+                cell.number_format = "#,##0"
+    for text, options in (choices or {}).items():
+        letter = get_column_letter(headers.index(text) + 1)
+        validation = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True)
+        validation.error = "Chọn một giá trị trong danh sách: " + ", ".join(options)
+        validation.errorTitle = text
+        sheet.add_data_validation(validation)
+        validation.add(f"{letter}{header_row + 1}:{letter}{header_row + 5000}")
+    if whole_number_columns:
+        error_title, error = whole_number_error or ("", "")
+        numbers = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                                 showErrorMessage=True, errorTitle=error_title, error=error)
+        sheet.add_data_validation(numbers)
+        for text in whole_number_columns:
+            letter = get_column_letter(headers.index(text) + 1)
+            numbers.add(f"{letter}{header_row + 1}:{letter}{max(last_row, header_row + 200)}")
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -7,7 +7,6 @@ headers are the file format itself, in Vietnamese whatever the interface languag
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -29,7 +28,7 @@ from core.xlsx_reading import (
     read_sheet,
     validation_messages,
 )
-from core.xlsx_writing import safe_cell
+from core.xlsx_writing import template_workbook
 
 from .forms import phone_error
 from .models import Enterprise, Ownership
@@ -163,61 +162,6 @@ def parse_enterprises(path_or_file) -> ParsedFile:
 # --- templates -----------------------------------------------------------------------
 
 
-def _template_workbook(*, title: str, note: str, headers: list[str], widths: list[int],
-                       text_columns=(), date_columns=(), choices=None):
-    """A sheet with a title block, a note on the formats, then the styled header row."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Danh sách"
-    last = get_column_letter(len(headers))
-    font = "Times New Roman"
-    safe_cell(sheet["A1"], settings.PORTAL_COMMUNE_BODY.upper())
-    sheet["A1"].font = Font(name=font, bold=True, size=12)
-    sheet.merge_cells(f"A2:{last}2")
-    safe_cell(sheet["A2"], title)
-    sheet["A2"].font = Font(name=font, bold=True, size=14)
-    sheet["A2"].alignment = Alignment(horizontal="center")
-    sheet.merge_cells(f"A3:{last}3")
-    safe_cell(sheet["A3"], note)
-    sheet["A3"].font = Font(name=font, italic=True, size=11)
-    sheet["A3"].alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.row_dimensions[3].height = 96
-    header_row = 5
-    thin = Side(style="thin")
-    for index, (text, width) in enumerate(zip(headers, widths), start=1):
-        header = safe_cell(sheet.cell(row=header_row, column=index), text)
-        header.font = Font(name=font, bold=True)
-        header.fill = PatternFill("solid", fgColor="DDEBF7")
-        header.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        header.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = width
-        if text in text_columns:
-            sheet.column_dimensions[letter].number_format = "@"
-        if text in date_columns:
-            sheet.column_dimensions[letter].number_format = "dd/mm/yyyy"
-    sheet.row_dimensions[header_row].height = 32
-    sheet.freeze_panes = f"A{header_row + 1}"
-    for text, options in (choices or {}).items():
-        letter = get_column_letter(headers.index(text) + 1)
-        validation = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True)
-        validation.error = "Chọn một giá trị trong danh sách: " + ", ".join(options)
-        validation.errorTitle = text
-        sheet.add_data_validation(validation)
-        validation.add(f"{letter}{header_row + 1}:{letter}{header_row + 5000}")
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def enterprise_template() -> bytes:
     """The empty enterprise list to fill in, as .xlsx bytes."""
     headers = [STT, *ENTERPRISE_HEADERS.values()]
@@ -229,7 +173,8 @@ def enterprise_template() -> bytes:
         "công đoàn cơ sở (để trống nếu doanh nghiệp chưa có). Ô để trống không xoá thông tin đã có. "
         "Không sửa dòng tiêu đề cột."
     )
-    return _template_workbook(
+    return template_workbook(
+        issuer=settings.PORTAL_COMMUNE_BODY,
         title="DANH SÁCH DOANH NGHIỆP TRÊN ĐỊA BÀN XÃ",
         note=note,
         headers=headers,

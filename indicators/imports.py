@@ -6,8 +6,8 @@ the rules of a row. The view decides what to show and `services.reports_import` 
 
 from __future__ import annotations
 
-import io
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.xlsx_reading import (
@@ -22,7 +22,7 @@ from core.xlsx_reading import (
     read_sheet,
     shown,
 )
-from core.xlsx_writing import safe_cell
+from core.xlsx_writing import template_workbook
 from enterprises.models import Enterprise
 from enterprises.validators import TAX_CODE_RE
 
@@ -131,76 +131,23 @@ def read_reports(file, *, indicators: list[Indicator]) -> ParsedFile:
 
 
 def reports_template(*, period: ReportingPeriod, indicators: list[Indicator], enterprises, title: str) -> bytes:
-    """An .xlsx to fill: a title block, the header row, one row per active enterprise."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = period.code
-    font = "Times New Roman"
-    headers = [COL_NO, COL_NAME, COL_TAX_CODE, COL_TOTAL, COL_FEMALE] + [i.name for i in indicators] + [COL_NOTES]
-    last_column = get_column_letter(len(headers))
-
-    sheet.merge_cells(f"A1:{last_column}1")
-    safe_cell(sheet["A1"], title).font = Font(name=font, bold=True, size=14)
-    sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.merge_cells(f"A2:{last_column}2")
-    sheet["A2"] = _(
+    """An .xlsx to fill: the title block, the header row, one row per active enterprise."""
+    names = [indicator.name for indicator in indicators]
+    headers = [COL_NO, COL_NAME, COL_TAX_CODE, COL_TOTAL, COL_FEMALE, *names, COL_NOTES]
+    note = _(
         "One row per enterprise, matched by its tax code. Enter its current workers and, among "
         "them, how many have met each indicator (cumulative since the programme began, each "
         "worker counted once). Leave the figures empty if the enterprise has not reported."
     )
-    sheet["A2"].font = Font(name=font, italic=True)
-    sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.row_dimensions[2].height = 48
-
-    header_row = 4
-    thin = Side(style="thin")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for column, text in enumerate(headers, start=1):
-        cell = safe_cell(sheet.cell(row=header_row, column=column), text)
-        cell.font = Font(name=font, bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.border = border
-    sheet.row_dimensions[header_row].height = 36
-
-    row = header_row
-    for row, enterprise in enumerate(enterprises, start=header_row + 1):
-        sheet.cell(row=row, column=1, value=row - header_row)
-        safe_cell(sheet.cell(row=row, column=2), enterprise.name)
-        tax = sheet.cell(row=row, column=3, value=enterprise.tax_code)
-        tax.number_format = "@"
-        tax.data_type = "s"
-        for column in range(1, len(headers) + 1):
-            cell = sheet.cell(row=row, column=column)
-            cell.font = Font(name=font)
-            cell.border = border
-            if 4 <= column < len(headers):
-                cell.number_format = "#,##0"
-
-    numbers = DataValidation(
-        type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-        showErrorMessage=True, errorTitle=_("Invalid figure"),
-        error=_("Enter a whole number of workers (0 or more)."),
+    return template_workbook(
+        issuer=settings.PORTAL_COMMUNE_BODY,
+        title=title,
+        note=str(note),
+        headers=headers,
+        widths=[6, 40, 16, 14, 14, *[16] * len(indicators), 30],
+        text_columns={COL_TAX_CODE},
+        whole_number_columns={COL_TOTAL, COL_FEMALE, *names},
+        rows=([number, enterprise.name, enterprise.tax_code] for number, enterprise in enumerate(enterprises, start=1)),
+        sheet_name=period.code,
+        whole_number_error=(str(_("Invalid figure")), str(_("Enter a whole number of workers (0 or more)."))),
     )
-    sheet.add_data_validation(numbers)
-    numbers.add(f"D{header_row + 1}:{get_column_letter(len(headers) - 1)}{max(row, header_row + 200)}")
-
-    widths = [6, 40, 16, 14, 14] + [16] * len(indicators) + [30]
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=4)
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +31,7 @@ from core.xlsx_reading import (
     shown,
     validation_messages,
 )
-from enterprises.imports import _template_workbook
+from core.xlsx_writing import template_workbook
 from enterprises.models import Sex, Worker
 
 MAX_ROSTER_ROWS = 10_000
@@ -194,7 +195,8 @@ def roster_template(indicators, *, enterprise_name: str = "") -> bytes:
     title = "DANH SÁCH CÔNG NHÂN LAO ĐỘNG"
     if enterprise_name:
         title += " – " + enterprise_name.upper()
-    return _template_workbook(
+    return template_workbook(
+        issuer=settings.PORTAL_COMMUNE_BODY,
         title=title,
         note=note,
         headers=headers,
