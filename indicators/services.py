@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
+from core.bounds import MAX_WORKERS, TOO_MANY_WORKERS
 
 from . import figures_cache
 from .models import (
@@ -96,6 +97,8 @@ def figures_problems(
             problems[key].append(
                 ValidationError(_("A number of workers cannot be negative."), code="negative")
             )
+        elif value > MAX_WORKERS:
+            problems[key].append(ValidationError(TOO_MANY_WORKERS, code="too_many"))
     if total is not None and total == 0:
         problems["total_workers"].append(
             ValidationError(_("Total workers must be greater than 0."), code="no_workers")
