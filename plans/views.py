@@ -23,6 +23,7 @@ from accounts.access import member_required, official_required, role_required
 from accounts.roles import OFFICER, OFFICIAL
 from core.bounds import record_id
 from core.history import Children, history_of
+from core.submissions import creates_once
 from core.names import full_name_of
 from core.sections import collect_sections
 
@@ -228,6 +229,7 @@ def _save_activity(request, form, activity):
 
 
 @recorder_required
+@creates_once
 def activity_create(request):
     plan = _current_plan_or_404()
     # An officer's activity belongs to their enterprise; the official's to the commune
