@@ -46,8 +46,9 @@ FORMAT = 2
 READABLE_FORMATS = {1, 2}
 # Rebuilt by `migrate` or short-lived: not worth restoring, and content types and
 # permissions would clash with the ones migrate already created. The figures cache's
-# revision tokens are made anew after a restore.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes", "indicators.figuresrevision"]
+# revision tokens are made anew after a restore; sent creation forms are kept a day only.
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes", "indicators.figuresrevision",
+            "core.formsubmission"]
 MANIFEST, ROWS, MEDIA = "manifest.json", "data.json", "media/"
 CHUNK = 64 * 1024
 ROWS_PER_QUERY = 100  # rows fetched at once while they are written

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from core import xlsx_reading
 from core.history import Children, history_of
+from core.submissions import creates_once, save_unique
 
 from . import imports, services
 from accounts import access
@@ -108,12 +109,14 @@ def enterprise_list(request):
 
 
 @official_required
+@creates_once
 def enterprise_create(request):
     form = EnterpriseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        enterprise = form.save()
-        messages.success(request, _("Enterprise “%(name)s” was added.") % {"name": enterprise.name})
-        return redirect(enterprise)
+        enterprise = save_unique(form, form.save, fields=["tax_code"])
+        if enterprise is not None:
+            messages.success(request, _("Enterprise “%(name)s” was added.") % {"name": enterprise.name})
+            return redirect(enterprise)
     return render(request, "enterprises/enterprise_form.html", {"form": form})
 
 
@@ -140,8 +143,7 @@ def enterprise_detail(request, pk):
 def enterprise_update(request, pk):
     enterprise = get_enterprise_to_change_or_404(request.user, pk, official_only=True)
     form = EnterpriseForm(request.POST or None, instance=enterprise)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and save_unique(form, form.save, fields=["tax_code"]):
         messages.success(request, _("The changes were saved."))
         return redirect(enterprise)
     return render(request, "enterprises/enterprise_form.html", {"form": form, "enterprise": enterprise})
@@ -311,17 +313,19 @@ def _deliver_password(request, officer, delivery: str, *, welcome: bool):
 
 
 @member_required
+@creates_once
 def officer_create(request, pk):
     enterprise = get_enterprise_to_change_or_404(request.user, pk, official_only=True)
     form = OfficerCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        officer = services.officer_create(
+        officer = save_unique(form, lambda: services.officer_create(
             enterprise=enterprise, username=data["username"], full_name=data["full_name"],
             email=data["email"], phone=data["phone"], position=data["position"],
-        )
-        messages.success(request, _("The account %(username)s was created.") % {"username": officer.user.username})
-        return _deliver_password(request, officer, data["delivery"], welcome=True)
+        ), fields=["username"])
+        if officer is not None:
+            messages.success(request, _("The account %(username)s was created.") % {"username": officer.user.username})
+            return _deliver_password(request, officer, data["delivery"], welcome=True)
     return render(request, "enterprises/officer_form.html", {"form": form, "enterprise": enterprise})
 
 

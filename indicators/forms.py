@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import MAX_WORKERS, NOTE_MAX_LENGTH, PlainDecimalField, PlainIntegerField, RecordIdField
 from core.templatetags.portal import num
 from enterprises.forms import ExcelFileForm
 from enterprises.models import Worker
@@ -49,8 +50,8 @@ def number_input(**attrs):
 
 
 def workers_field(label, *, help_text="") -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label, required=False, min_value=0, max_value=10_000_000, help_text=help_text,
+    return PlainIntegerField(
+        label=label, required=False, min_value=0, max_value=MAX_WORKERS, help_text=help_text,
         error_messages=NUMBER_ERRORS, widget=number_input(),
     )
 
@@ -62,7 +63,7 @@ class ReportForm(forms.ModelForm):
     "submit" or "enter" (every figure required, soft checks need the confirm box).
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = RecordIdField(widget=forms.HiddenInput, min_value=0)
     confirm = forms.BooleanField(
         label=_("I have checked the figures above and confirm they are correct."), required=False
     )
@@ -149,9 +150,9 @@ class ReportForm(forms.ModelForm):
 class ReturnForm(forms.Form):
     """A reason is required to return or reopen a report: the enterprise must know what to fix."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = RecordIdField(widget=forms.HiddenInput, min_value=1)
     reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX_LENGTH,
         error_messages={"required": REASON_REQUIRED.message},
     )
 
@@ -189,7 +190,7 @@ def percent_field(label, *, required=False, placeholder=None) -> forms.DecimalFi
     attrs = {"inputmode": "decimal", "autocomplete": "off"}
     if placeholder is not None:
         attrs["placeholder"] = num(placeholder, 2)
-    return forms.DecimalField(
+    return PlainDecimalField(
         label=label, required=required, max_digits=5, decimal_places=2, localize=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         error_messages=PERCENT_ERRORS, widget=forms.TextInput(attrs=attrs),
@@ -203,11 +204,12 @@ class IndicatorForm(forms.ModelForm):
     plan's years. An empty milestone is interpolated; its placeholder shows the value.
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = RecordIdField(widget=forms.HiddenInput, min_value=1)
 
     class Meta:
         model = Indicator
         fields = ["name", "description", "baseline", "baseline_year"]
+        field_classes = {"baseline_year": PlainIntegerField}
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
         labels = {
             "name": _("Short name (also the Excel column header)"),
@@ -341,6 +343,7 @@ class WorkerForm(forms.ModelForm):
     class Meta:
         model = Worker
         fields = ["employee_code", "full_name", "sex", "birth_year", "job"]
+        field_classes = {"birth_year": PlainIntegerField}
         widgets = {"sex": forms.RadioSelect}
 
     def __init__(self, *args, indicators=(), outcomes=None, **kwargs):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.bounds import LONG_TEXT_MAX_LENGTH, NOTE_MAX_LENGTH, text_validator, workers_validator
 from core.refusals import Refusal
 from plans.models import Plan
 
@@ -51,7 +52,10 @@ class Indicator(models.Model):
     code = models.CharField(_("code"), max_length=10)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name = models.CharField(_("short name"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, max_length=LONG_TEXT_MAX_LENGTH,
+        validators=[text_validator(LONG_TEXT_MAX_LENGTH)],
+    )
     baseline = percent_field(_("baseline (%)"), null=True, blank=True)
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), default=2023)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -301,14 +305,23 @@ class EnterpriseReport(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
-    total_workers = models.PositiveIntegerField(_("total workers"), null=True, blank=True)
-    female_workers = models.PositiveIntegerField(_("female workers"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    total_workers = models.PositiveIntegerField(
+        _("total workers"), null=True, blank=True, validators=[workers_validator()]
+    )
+    female_workers = models.PositiveIntegerField(
+        _("female workers"), null=True, blank=True, validators=[workers_validator()]
+    )
+    notes = models.TextField(
+        _("notes"), blank=True, max_length=NOTE_MAX_LENGTH, validators=[text_validator(NOTE_MAX_LENGTH)]
+    )
     first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     is_late = models.BooleanField(_("submitted late"), default=False)
     entered_by_official = models.BooleanField(_("entered by the commune"), default=False)
-    return_reason = models.TextField(_("reason for return"), blank=True)
+    return_reason = models.TextField(
+        _("reason for return"), blank=True, max_length=NOTE_MAX_LENGTH,
+        validators=[text_validator(NOTE_MAX_LENGTH)],
+    )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -343,6 +356,16 @@ class EnterpriseReport(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} – {self.period}"
+
+    def clean(self):
+        # The figures' bound for every write path (the form and the import say it first,
+        # with their own words; the admin and any future service meet it here).
+        total, female = self.total_workers, self.female_workers
+        if total is not None and female is not None and female > total:
+            raise ValidationError({"female_workers": ValidationError(
+                _("Female workers (%(female)s) cannot be more than total workers (%(total)s)."),
+                code="female_above_total", params={"female": female, "total": total},
+            )})
 
     def get_absolute_url(self):
         return reverse("indicators:report_detail", args=[self.period.code, self.enterprise_id])
@@ -416,7 +439,7 @@ class ReportValue(models.Model):
     indicator = models.ForeignKey(
         Indicator, on_delete=models.PROTECT, related_name="report_values", verbose_name=_("indicator")
     )
-    count = models.PositiveIntegerField(_("workers who met it"))
+    count = models.PositiveIntegerField(_("workers who met it"), validators=[workers_validator()])
 
     history = HistoricalRecords()
 
@@ -430,6 +453,16 @@ class ReportValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code}: {self.count}"
+
+    def clean(self):
+        # Each count at most the report's workforce, whoever writes it (see EnterpriseReport.clean).
+        total = self.report.total_workers if self.report_id is not None else None
+        if total is not None and self.count is not None and self.indicator_id is not None and self.count > total:
+            raise ValidationError({"count": ValidationError(
+                _("Workers who met “%(name)s” (%(count)s) cannot be more than total workers (%(total)s)."),
+                code="count_above_total",
+                params={"name": self.indicator.name, "count": self.count, "total": total},
+            )})
 
 
 class ReportAction(models.TextChoices):
@@ -462,7 +495,9 @@ class ReportEvent(models.Model):
         verbose_name=_("by"),
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(
+        _("reason"), blank=True, max_length=NOTE_MAX_LENGTH, validators=[text_validator(NOTE_MAX_LENGTH)]
+    )
 
     class Meta:
         ordering = ["at", "pk"]

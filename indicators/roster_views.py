@@ -23,6 +23,7 @@ from accounts import access
 from accounts.access import member_required, official_required
 from core import xlsx_reading
 from core.history import Children, history_of
+from core.submissions import creates_once, save_unique
 from enterprises import retention
 from enterprises.models import Enterprise, Worker
 from enterprises.services import CHANGE_REASONS
@@ -96,14 +97,17 @@ def _worker_form_page(request, enterprise, worker, *, created: bool):
         return redirect("indicators:worker_update", enterprise.pk, worker.pk)
     if request.method == "POST" and form.is_valid():
         try:
-            services.worker_save(worker=form.save(commit=False), outcomes=form.outcomes())
-        except ValidationError as error:  # e.g. the same employee code saved a moment ago
+            # The same employee code saved a moment ago by someone else: the form says so.
+            saved = save_unique(form, lambda: services.worker_save(
+                worker=form.save(commit=False), outcomes=form.outcomes()), fields=["employee_code"])
+        except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            messages.success(request, _("Worker %(worker)s was saved.") % {"worker": form.instance})
-            if "add_another" in request.POST:
-                return redirect("indicators:worker_create", enterprise.pk)
-            return redirect("indicators:worker_list", enterprise.pk)
+            if saved is not None:
+                messages.success(request, _("Worker %(worker)s was saved.") % {"worker": form.instance})
+                if "add_another" in request.POST:
+                    return redirect("indicators:worker_create", enterprise.pk)
+                return redirect("indicators:worker_list", enterprise.pk)
     if not created and request.method == "GET":
         record_access(request, enterprise, RosterAccessKind.WORKER, worker)
     history = [] if created else history_of(worker, hidden=["enterprise"], reasons=CHANGE_REASONS, children=[
@@ -119,6 +123,7 @@ def _worker_form_page(request, enterprise, worker, *, created: bool):
 
 
 @member_required
+@creates_once
 def worker_create(request, pk):
     enterprise = get_roster_to_change_or_404(request.user, pk)
     return _worker_form_page(request, enterprise, Worker(enterprise=enterprise), created=True)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import MAX_WORKERS, TOO_MANY_WORKERS
 from core.refusals import Refusal
 
 from .models import STANDING, EnterpriseReport, Indicator, ReportingPeriod
@@ -70,6 +71,8 @@ def figures_problems(
             problems[key].append(
                 ValidationError(_("A number of workers cannot be negative."), code="negative")
             )
+        elif value > MAX_WORKERS:
+            problems[key].append(ValidationError(TOO_MANY_WORKERS, code="too_many"))
     if total is not None and total == 0:
         problems["total_workers"].append(
             ValidationError(_("Total workers must be greater than 0."), code="no_workers")

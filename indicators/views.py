@@ -25,8 +25,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import access
 from core import xlsx_reading
-from core.history import Children, history_of
+from core.bounds import record_id
 from enterprises.models import Enterprise
+from core.history import Children, history_of
 from plans.models import Plan
 
 from . import imports, progress, rules, services
@@ -454,11 +455,9 @@ def _official_report(request, code, enterprise_pk) -> EnterpriseReport:
     )
 
 
-def _posted_version(request) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return -1  # matches no row: refused as a concurrent change
+def _posted_version(request, name: str = "version") -> int:
+    version = record_id(request.POST.get(name, ""))
+    return -1 if version is None else version  # -1 matches no row: refused as a concurrent change
 
 
 @access.official_required
@@ -513,15 +512,15 @@ def report_reopen(request, code, enterprise_pk):
 @require_POST
 def report_approve_many(request, code):
     period = get_object_or_404(ReportingPeriod, code=code)
-    try:
-        versions = {
-            int(pk): int(request.POST.get(f"version-{pk}", "-1")) for pk in request.POST.getlist("report")
-        }
-    except ValueError:
-        versions = None
-    if not versions:
+    selected = request.POST.getlist("report")
+    if not selected:
         messages.error(request, _("Select at least one submitted report to approve."))
         return redirect(period.get_absolute_url())
+    ids = [record_id(pk) for pk in selected]
+    if None in ids:  # a tampered post: no report has such an id
+        messages.error(request, _("Some of the selected reports do not belong to this period. Nothing was approved."))
+        return redirect(period.get_absolute_url())
+    versions = {pk: _posted_version(request, f"version-{pk}") for pk in ids}
     try:
         approved = services.reports_approve(period=period, actor=request.user, versions=versions)
     except ValidationError as error:

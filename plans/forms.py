@@ -16,6 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
+from core.bounds import (
+    PlainIntegerField,
+    RecordChoiceField,
+    RecordChoiceFilter,
+    RecordIdField,
+    RecordMultipleChoiceField,
+)
 from enterprises.models import Enterprise
 
 from .models import Activity, AnnualPlan, Plan, Task, TaskStatus, Unit
@@ -23,17 +30,17 @@ from .uploads import ACCEPT_ATTRIBUTE, MAX_FILES_PER_UPLOAD, check_evidence_file
 
 
 
-class TaskChoiceField(forms.ModelChoiceField):
+class TaskChoiceField(RecordChoiceField):
     def label_from_instance(self, task):
         return f"{task.code}. {task.short_text}"
 
 
-class TaskMultipleChoiceField(forms.ModelMultipleChoiceField):
+class TaskMultipleChoiceField(RecordMultipleChoiceField):
     def label_from_instance(self, task):
         return f"{task.code}. {task.short_text}"
 
 
-class TaskChoiceFilter(django_filters.ModelChoiceFilter):
+class TaskChoiceFilter(RecordChoiceFilter):
     field_class = TaskChoiceField
 
 
@@ -56,7 +63,7 @@ class TaskFilter(StyledFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=TaskStatus.choices, empty_label=_("All statuses")
     )
-    unit = django_filters.ModelChoiceFilter(
+    unit = RecordChoiceFilter(
         label=_("Unit"), queryset=Unit.objects.all(), method="filter_unit",
         empty_label=_("All units"),
     )
@@ -78,7 +85,7 @@ class ActivityFilter(StyledFilterSet):
         label=_("Year"), field_name="date__year", empty_label=_("All years"),
         choices=[],
     )
-    enterprise = django_filters.ModelChoiceFilter(
+    enterprise = RecordChoiceFilter(
         label=_("Enterprise"), field_name="enterprises", queryset=Enterprise.objects.none(),
         empty_label=_("All enterprises"),
     )
@@ -100,11 +107,12 @@ class TaskForm(forms.ModelForm):
     """The official's edit of a task. `version` is the task's version when the form was
     opened: if it moved on meanwhile, the save is refused (optimistic locking)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = RecordIdField(widget=forms.HiddenInput, min_value=1)
 
     class Meta:
         model = Task
         fields = ["status", "lead_unit", "coordinating_units", "progress_notes"]
+        field_classes = {"lead_unit": RecordChoiceField, "coordinating_units": RecordMultipleChoiceField}
         widgets = {
             "coordinating_units": forms.CheckboxSelectMultiple,
             "progress_notes": forms.Textarea(attrs={"rows": 5}),
@@ -167,7 +175,10 @@ class ActivityForm(forms.ModelForm):
             "task", "date", "title", "place", "organiser", "owner_enterprise", "enterprises",
             "workers_reached", "description",
         ]
-        field_classes = {"task": TaskChoiceField}
+        field_classes = {
+            "task": TaskChoiceField, "owner_enterprise": RecordChoiceField,
+            "enterprises": RecordMultipleChoiceField, "workers_reached": PlainIntegerField,
+        }
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "enterprises": forms.CheckboxSelectMultiple,

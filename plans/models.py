@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts import access
+from core.bounds import LONG_TEXT_MAX_LENGTH, text_validator, workers_validator
 
 class PlanQuerySet(models.QuerySet):
     def current(self):
@@ -112,7 +113,10 @@ class Task(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
     )
-    progress_notes = models.TextField(_("progress notes"), blank=True)
+    progress_notes = models.TextField(
+        _("progress notes"), blank=True, max_length=LONG_TEXT_MAX_LENGTH,
+        validators=[text_validator(LONG_TEXT_MAX_LENGTH)],
+    )
     # Optimistic locking (core.locking): an edit carries the version it started from.
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -181,8 +185,13 @@ class Activity(models.Model):
         blank=True,
         verbose_name=_("recorded for enterprise"),
     )
-    workers_reached = models.PositiveIntegerField(_("workers reached"), default=0)
-    description = models.TextField(_("description"), blank=True)
+    workers_reached = models.PositiveIntegerField(
+        _("workers reached"), default=0, validators=[workers_validator()]
+    )
+    description = models.TextField(
+        _("description"), blank=True, max_length=LONG_TEXT_MAX_LENGTH,
+        validators=[text_validator(LONG_TEXT_MAX_LENGTH)],
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -254,7 +263,9 @@ class AnnualPlan(models.Model):
     tasks = models.ManyToManyField(
         Task, related_name="annual_plans", blank=True, verbose_name=_("scheduled tasks")
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(
+        _("notes"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, validators=[text_validator(LONG_TEXT_MAX_LENGTH)]
+    )
 
     history = HistoricalRecords(m2m_fields=[tasks])
 

@@ -22,7 +22,9 @@ from accounts import access
 from accounts.access import member_required, official_required, role_required
 from accounts.roles import OFFICER, OFFICIAL
 from core import locking
+from core.bounds import record_id
 from core.history import Children, history_of
+from core.submissions import creates_once
 from core.names import full_name_of
 from core.sections import collect_sections
 
@@ -224,6 +226,7 @@ def _save_activity(request, form, activity):
 
 
 @recorder_required
+@creates_once
 def activity_create(request):
     plan = _current_plan_or_404()
     # An officer's activity belongs to their enterprise; the official's to the commune
@@ -238,9 +241,10 @@ def activity_create(request):
             messages.success(request, _("The activity was recorded."))
             return redirect(saved)
     else:
+        task = request.GET.get("task", "")  # from the task's page
         form = ActivityForm(
             instance=activity, user=request.user, plan=plan,
-            initial={"task": request.GET.get("task"), "date": default_activity_date(plan)},
+            initial={"task": task if record_id(task) else None, "date": default_activity_date(plan)},
         )
     return render(request, "plans/activity_form.html", {"form": form, "activity": None})
 

@@ -1,12 +1,14 @@
 """Number formatting the Vietnamese way (1.234 and 12,5%), following the active language;
-people's names in Vietnamese order."""
+people's names in Vietnamese order; a creation form's one-time token."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils import formats
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from core import submissions
 from core.names import full_name_of
 
 register = template.Library()
@@ -35,3 +37,12 @@ def pct(value, decimals=1):
 def person(user):
     """Who did something: 'Nguyễn Thị Lan' (family name first), or 'System' for no user."""
     return full_name_of(user) if user is not None else _("System")
+
+
+@register.simple_tag(takes_context=True)
+def form_token(context):
+    """The one-time token of a creation form (`core.submissions.creates_once`), as a hidden input."""
+    return format_html(
+        '<input type="hidden" name="{}" value="{}">',
+        submissions.FIELD, submissions.form_token(context.get("request")),
+    )

@@ -1,0 +1,138 @@
+"""The bounds of what people type: numbers of workers, record ids and free text.
+
+One place for the limits, so that a model, its form, the Excel import and the services
+refuse the same values. The limits are far above honest use in a commune (a province has
+some hundreds of thousands of workers; a report's note is a few lines) and far below
+what breaks a sum, a database integer or the history tables.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator
+from django.utils.translation import gettext_lazy as _
+
+# A workforce or a count of workers (one report, one activity): the report form's bound
+# since the start. Sums over every report of a province stay far inside 64-bit integers.
+MAX_WORKERS = 10_000_000
+# Free text: a note or a reason, and a longer description or running log.
+NOTE_MAX_LENGTH = 5_000
+LONG_TEXT_MAX_LENGTH = 20_000
+# The largest id a row can have (a 64-bit BigAutoField on SQLite and PostgreSQL); SQLite
+# cannot even be asked about a larger one (OverflowError), so such a value is refused first.
+MAX_RECORD_ID = 2**63 - 1
+# Longer than any number these bounds allow: refused before Python parses it.
+MAX_NUMBER_CHARACTERS = 30
+
+NOT_PLAIN_NUMBER = _(
+    "Write the number with the digits 0–9, such as 240; forms such as 1e5, Infinity or NaN are not accepted."
+)
+
+
+# The message writes the bound out, as the interface writes numbers (1.234), which a
+# validator's %(limit_value)s would not.
+TOO_MANY_WORKERS = _("A number of workers cannot be above 10,000,000.")
+
+
+def workers_validator() -> MaxValueValidator:
+    return MaxValueValidator(MAX_WORKERS, message=TOO_MANY_WORKERS)
+
+
+def text_validator(limit: int) -> MaxLengthValidator:
+    """A TextField's `max_length` only sizes its form field; this makes `full_clean()` check it too."""
+    return MaxLengthValidator(limit)
+
+
+def record_id(value) -> int | None:
+    """`value` (a form value, a query parameter) as a record id, or None when it cannot be one."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_RECORD_ID)):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_RECORD_ID else None
+
+
+class RecordChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that refuses a value no record can have as "not a valid choice",
+    before asking the database."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not isinstance(value, self.queryset.model):
+            if self.to_field_name is None and record_id(value) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+                )
+        return super().to_python(value)
+
+
+class RecordMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField that refuses values no record can have before the `pk__in`
+    query, which SQLite answers with OverflowError for a number past 64 bits."""
+
+    def _check_values(self, value):
+        if self.to_field_name is None:
+            try:
+                values = frozenset(value)
+            except TypeError:
+                values = None  # the base class explains a value that is not a list
+            for pk in values or ():
+                if not isinstance(pk, self.queryset.model) and record_id(pk) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                    )
+        return super()._check_values(value)
+
+
+class PlainNumberMixin:
+    """A number typed as digits: `int()` and `Decimal()` also read "1e5", "Infinity", "NaN",
+    "1_000" and other scripts' digits, and spend seconds on a 100,000-digit one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.error_messages.setdefault("not_plain_number", NOT_PLAIN_NUMBER)
+        self.error_messages.setdefault("too_long", _("This number is too large."))
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            text = value.strip()
+            if not all(character in "0123456789+-., " for character in text):
+                if _reads_as_number(text):
+                    raise ValidationError(self.error_messages["not_plain_number"], code="not_plain_number")
+                raise ValidationError(self.error_messages["invalid"], code="invalid")  # words, "4x"
+            if len(text) > MAX_NUMBER_CHARACTERS:
+                raise ValidationError(self.error_messages["too_long"], code="too_long")
+        return super().to_python(value)
+
+
+def _reads_as_number(text: str) -> bool:
+    """Whether Python would take `text` for a number although it is not written in plain digits."""
+    try:
+        Decimal(text[:100])
+    except InvalidOperation:
+        return False
+    return True
+
+
+class PlainIntegerField(PlainNumberMixin, forms.IntegerField):
+    pass
+
+
+class PlainDecimalField(PlainNumberMixin, forms.DecimalField):
+    pass
+
+
+class RecordIdField(PlainIntegerField):
+    """A hidden version or id a form carries: a whole number a database can hold."""
+
+    def __init__(self, *, min_value=0, **kwargs):
+        super().__init__(min_value=min_value, max_value=MAX_RECORD_ID, **kwargs)
+
+
+class RecordChoiceFilter(django_filters.ModelChoiceFilter):
+    """A filter on one record (`?task=12`) whose form field is a RecordChoiceField."""
+
+    field_class = RecordChoiceField
