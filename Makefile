@@ -7,8 +7,9 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+MUTATION_JOBS ?= 2
 
-.PHONY: setup run test bench load messages clean
+.PHONY: setup run test mutation bench load messages clean
 
 setup: $(VENV)/.installed node_modules/.installed locale/.compiled
 	$(PY) manage.py migrate --no-input -v 0
@@ -37,6 +38,16 @@ run: setup
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Mutation testing of the rules that decide figures and access: the files and their tests are
+# in pyproject.toml ([tool.mutmut]), the scores and the surviving mutants in the README. Starts
+# afresh so that the score is today's. To study one mutant afterwards:
+# `.venv/bin/mutmut show <name>`, or `.venv/bin/mutmut browse`.
+mutation: setup
+	rm -rf mutants
+	$(VENV)/bin/mutmut run --max-children $(MUTATION_JOBS)
+	@echo "Mutants per file and result:"
+	@$(VENV)/bin/mutmut results --all true | sed -E 's/^ *(.+)\.x(_|ǁ).*: /\1 /' | sort | uniq -c
+
 bench: setup
 	$(PY) bench/dashboard.py
 
@@ -51,4 +62,4 @@ messages: $(VENV)/.installed
 	$(PY) manage.py catalog --all
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles locale/.compiled
+	rm -rf $(VENV) node_modules staticfiles locale/.compiled mutants
