@@ -32,7 +32,7 @@ def outcomes_of(enterprise):
 
 def test_a_good_roster_is_previewed_then_imported(officer_client, officer_a, enterprise_a, indicators, workbook, import_roster):
     content = workbook([ROSTER_HEADER, *ROWS], title=TITLE_BLOCK)
-    preview = import_roster(enterprise_a, content, confirm=False)
+    preview = import_roster(enterprise_a, content)
     assert len(preview.context["plan"].new) == 3
     assert not Worker.objects.exists()
     officer_client.post(reverse("enterprises:worker_import_confirm", args=[enterprise_a.pk]),
@@ -52,12 +52,12 @@ def test_a_good_roster_is_previewed_then_imported(officer_client, officer_a, ent
 
 
 def test_reimporting_updates_workers_and_outcomes_and_leaves_empty_cells_alone(officer_client, enterprise_a, indicators, workbook, import_roster):
-    import_roster(enterprise_a, workbook([ROSTER_HEADER, *ROWS]))
+    import_roster(enterprise_a, workbook([ROSTER_HEADER, *ROWS]), confirm=True)
     changed = [
         [1, "AP0001", "Lê Thị Mai", "Nữ", 1994, "Tổ trưởng chuyền may", None, "05/10/2025", None, None, "20/12/2025"],
         ROWS[1],
     ]
-    preview = import_roster(enterprise_a, workbook([ROSTER_HEADER, *changed]), confirm=False)
+    preview = import_roster(enterprise_a, workbook([ROSTER_HEADER, *changed]))
     plan = preview.context["plan"]
     assert (len(plan.new), len(plan.updated), len(plan.unchanged)) == (0, 1, 1)
     assert {(c.label, c.old, c.new) for c in plan.updated[0].changes} == {
@@ -78,7 +78,7 @@ def test_workers_missing_from_a_complete_file_are_marked_as_left_when_asked(offi
     WorkerFactory(enterprise=enterprise_a, employee_code="OLD01", full_name="Người cũ")
     returning = WorkerFactory(enterprise=enterprise_a, employee_code="AP0001", full_name="Lê Thị Mai",
                               is_active=False, birth_year=1994, job="Công nhân may")
-    preview = import_roster(enterprise_a, workbook([ROSTER_HEADER, *ROWS]), confirm=False, deactivate_missing=True)
+    preview = import_roster(enterprise_a, workbook([ROSTER_HEADER, *ROWS]), deactivate_missing=True)
     assert [row.key for row in preview.context["plan"].left] == ["OLD01"]
     officer_client.post(reverse("enterprises:worker_import_confirm", args=[enterprise_a.pk]), {"token": preview.context["token"]})
     assert not enterprise_a.workers.get(employee_code="OLD01").is_active
@@ -101,6 +101,18 @@ def test_a_bad_row_saves_nothing_and_is_named(officer_client, enterprise_a, indi
     assert not Worker.objects.exists() and not WorkerOutcome.objects.exists()
 
 
+def test_the_upload_page_of_a_roster_with_a_bad_row_offers_nothing_to_confirm(officer_client, enterprise_a, indicators, workbook, import_roster, settings):
+    bad = [4, "AP9", "", "Nữ", None, None, None, None, None, None, None]
+    response = import_roster(enterprise_a, workbook([ROSTER_HEADER, *ROWS, bad]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "plan" not in response.context
+    assert reverse("enterprises:worker_import_confirm", args=[enterprise_a.pk]) not in page
+    assert "data-confirm-import" not in page
+    assert not Worker.objects.exists()
+    assert not list((settings.MEDIA_ROOT / "imports").glob("*.xlsx"))  # the upload is not kept
+
+
 def test_a_duplicate_employee_code_is_an_error(officer_client, enterprise_a, indicators, workbook, import_roster):
     duplicate = [4, "AP0001", "Người khác", "Nam", None, None, None, None, None, None, None]
     response = import_roster(enterprise_a, workbook([ROSTER_HEADER, *ROWS, duplicate]))
@@ -120,7 +132,7 @@ def test_an_unknown_indicator_column_is_an_error_naming_it(officer_client, enter
 
 def test_indicator_columns_are_optional_and_may_be_headed_with_their_code(officer_client, enterprise_a, indicators, workbook, import_roster):
     header = ["Mã nhân viên", "Họ và tên", "Giới tính", "e) Công dân học tập"]
-    import_roster(enterprise_a, workbook([header, ["AP7", "Lò Văn Sơn", "Nam", datetime.date(2025, 5, 5)]]))
+    import_roster(enterprise_a, workbook([header, ["AP7", "Lò Văn Sơn", "Nam", datetime.date(2025, 5, 5)]]), confirm=True)
     assert outcomes_of(enterprise_a) == {("AP7", "e"): datetime.date(2025, 5, 5)}
 
 
@@ -147,7 +159,7 @@ def test_two_thousand_workers_import_in_a_bounded_number_of_queries(officer_clie
     # Upload and confirmation together; row by row it would be over 10,000. SQLite allows
     # 999 parameters a statement, so its inserts come in smaller batches than PostgreSQL's.
     with django_assert_max_num_queries(150):
-        response = import_roster(enterprise_a, content)
+        response = import_roster(enterprise_a, content, confirm=True)
     assert response.status_code == 302
     assert enterprise_a.workers.count() == 2000
     totals = roster_totals(enterprise_a)
