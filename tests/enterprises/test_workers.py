@@ -145,8 +145,9 @@ def test_a_worker_who_left_stops_counting_and_can_come_back(client_for, officer_
 def test_worker_save_is_all_or_nothing(enterprise_a, indicators):
     worker = WorkerFactory(enterprise=enterprise_a, full_name="Trước")
     worker.full_name = "Sau"
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refusal:
         worker_save(worker=worker, outcomes={indicators["a"].pk: datetime.date(2025, 1, 1), 987654: datetime.date(2025, 1, 1)})
+    assert list(refusal.value.message_dict) == ["indicator"]  # no indicator 987654
     worker.refresh_from_db()
     assert worker.full_name == "Trước"
     assert not WorkerOutcome.objects.exists()
