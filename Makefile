@@ -7,17 +7,18 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+MUTATION_JOBS ?= 2
 
-.PHONY: setup run test bench load messages migrations-lock clean
+.PHONY: setup run test mutation bench load messages migrations-lock clean
 
 setup: $(VENV)/.installed node_modules/.installed locale/.compiled
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py createcachetable
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -37,6 +38,16 @@ run: setup
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Mutation testing of the rules that decide figures and access: the files and their tests are
+# in pyproject.toml ([tool.mutmut]), the scores and the surviving mutants in the README. Starts
+# afresh so that the score is today's. To study one mutant afterwards:
+# `.venv/bin/mutmut show <name>`, or `.venv/bin/mutmut browse`.
+mutation: setup
+	rm -rf mutants
+	$(VENV)/bin/mutmut run --max-children $(MUTATION_JOBS)
+	@echo "Mutants per file and result:"
+	@$(VENV)/bin/mutmut results --all true | sed -E 's/^ *(.+)\.x(_|ǁ).*: /\1 /' | sort | uniq -c
 
 bench: setup
 	$(PY) bench/dashboard.py
@@ -61,4 +72,4 @@ migrations-lock:
 	  grep -q "  $$f$$" tests/migrations.lock || sha256sum "$$f" >> tests/migrations.lock; done
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles locale/.compiled
+	rm -rf $(VENV) node_modules staticfiles locale/.compiled mutants

@@ -34,13 +34,27 @@ def indicators(plan):
     return {indicator.code: indicator for indicator in plan.indicators.all()}
 
 
+def _skip_enterprise_ids(count: int = 5) -> None:
+    """Use up a few enterprise ids (rows created and deleted), so that the cast's enterprises
+    have ids no officer or user of the cast has: code answering an officer's or a user's id
+    where the enterprise's is meant then fails a test instead of passing by coincidence."""
+    from enterprises.models import Enterprise
+
+    ids = [e.pk for e in Enterprise.objects.bulk_create(
+        Enterprise(name="—", tax_code=f"skipped-{n}") for n in range(count))]
+    Enterprise.objects.filter(pk__in=ids).delete()
+    Enterprise.history.filter(id__in=ids).delete()
+
+
 @pytest.fixture
 def enterprise_a(db):
+    _skip_enterprise_ids()
     return factories.EnterpriseFactory(name="Công ty TNHH May mặc An Phát", tax_code="2800000001")
 
 
 @pytest.fixture
 def enterprise_b(db):
+    _skip_enterprise_ids()
     return factories.EnterpriseFactory(name="Công ty CP Giày da Bình Minh", tax_code="2800000002")
 
 

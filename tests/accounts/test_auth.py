@@ -2,10 +2,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from accounts import access
 from accounts.roles import OFFICER, OFFICIAL, VIEWER
-from enterprises.models import Enterprise
-from tests.factories import PASSWORD, EnterpriseFactory, UnionOfficerFactory, UserFactory
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -77,31 +75,6 @@ def test_password_reset_sends_a_vietnamese_email(client, official, mailoutbox):
 def test_english_is_available(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
     assert "Log in" in client.get(reverse("login")).content.decode()
-
-
-class TestAccessHelper:
-    def test_superusers_count_as_officials(self):
-        assert access.is_official(UserFactory(is_superuser=True))
-
-    def test_an_officer_sees_only_their_enterprise(self, officer_a, enterprise_a, enterprise_b):
-        assert list(Enterprise.objects.visible_to(officer_a)) == [enterprise_a]
-
-    def test_a_viewer_sees_all_and_changes_nothing(self, viewer, enterprise_a, enterprise_b):
-        assert set(Enterprise.objects.visible_to(viewer)) == {enterprise_a, enterprise_b}
-        assert not Enterprise.objects.editable_by(viewer).exists()
-
-    def test_an_officer_without_enterprise_has_no_role(self):
-        assert access.role_of(UserFactory(role=OFFICER)) is None
-
-    def test_an_officer_of_a_deactivated_enterprise_loses_access(self):
-        officer = UnionOfficerFactory(enterprise=EnterpriseFactory(is_active=False)).user
-        assert access.role_of(officer) is None
-
-    def test_other_enterprises_are_404_for_an_officer(self, officer_a, enterprise_b):
-        from django.http import Http404
-
-        with pytest.raises(Http404):
-            access.get_or_404(Enterprise.objects, officer_a, pk=enterprise_b.pk)
 
 
 def test_an_english_browser_still_gets_vietnamese_until_english_is_chosen(client):

@@ -387,7 +387,8 @@ class TestQueries:
         with django_assert_max_num_queries(QUERY_BOUND):
             response = client.get(reverse("home"))
         assert response.status_code == 200
-        assert "Chậm tiến độ" in response.content.decode() or "Đúng tiến độ" in response.content.decode()
+        # 2024: a at 80 % is on track (milestone 45 %), e at 10 % behind (milestone 17,5 %).
+        assert "Đúng tiến độ" in response.content.decode() and "Chậm tiến độ" in response.content.decode()
         with django_assert_max_num_queries(CACHED_QUERY_BOUND):
             again = client.get(reverse("home"))
         assert without_csrf(again) == without_csrf(response)

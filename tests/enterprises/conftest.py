@@ -1,5 +1,7 @@
 """Helpers for the enterprises tests: workbooks built with openpyxl, and the upload →
-preview → confirm steps of an import the way a browser performs them."""
+preview → confirm steps of an import the way a browser performs them. An import is
+confirmed only when a test asks (`confirm=True`): otherwise the test sees the upload page,
+so that a preview offering to save a file it should have refused cannot go unnoticed."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -36,9 +38,10 @@ def upload(content: bytes, name: str = "danh-sach.xlsx"):
 
 @pytest.fixture
 def import_enterprises(client):
-    """Upload a workbook to the enterprise import as the logged-in client; confirm it if asked."""
+    """Upload a workbook to the enterprise import as the logged-in client, and confirm the
+    preview if asked (the upload page is returned when it offered nothing to confirm)."""
 
-    def run(content, *, confirm=True, name="danh-sach.xlsx"):
+    def run(content, *, confirm=False, name="danh-sach.xlsx"):
         response = client.post(reverse("enterprises:enterprise_import"), {"file": upload(content, name)})
         if confirm and response.context and response.context.get("token"):
             return client.post(reverse("enterprises:enterprise_import_confirm"),
@@ -50,7 +53,9 @@ def import_enterprises(client):
 
 @pytest.fixture
 def import_roster(client):
-    def run(enterprise, content, *, confirm=True, deactivate_missing=False):
+    """The same for a worker roster (the upload page unless confirm=True)."""
+
+    def run(enterprise, content, *, confirm=False, deactivate_missing=False):
         data = {"file": upload(content, "cong-nhan.xlsx")}
         if deactivate_missing:
             data["deactivate_missing"] = "on"

@@ -30,7 +30,7 @@ def official_client(client_for, official):
 
 
 def test_a_good_file_is_previewed_then_saved_on_confirmation(official_client, official, workbook, import_enterprises):
-    preview = import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS]), confirm=False)
+    preview = import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS]))
     assert preview.status_code == 200
     assert not Enterprise.objects.exists()  # nothing before the official confirms
     changes = preview.context["preview"]
@@ -51,13 +51,13 @@ def test_a_good_file_is_previewed_then_saved_on_confirmation(official_client, of
 
 
 def test_the_header_is_found_below_a_title_block_and_an_stt_column_is_normal(official_client, workbook, import_enterprises):
-    import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS], title=TITLE_BLOCK))
+    import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS], title=TITLE_BLOCK), confirm=True)
     assert Enterprise.objects.count() == 3
 
 
 def test_headers_match_ignoring_case_and_spaces_in_any_order(official_client, workbook, import_enterprises):
     header = ["  mã SỐ thuế ", "TÊN DOANH NGHIỆP", "email"]
-    import_enterprises(workbook([header, ["2809000009", "Công ty TNHH Nhỏ", "a@b.vn"]]))
+    import_enterprises(workbook([header, ["2809000009", "Công ty TNHH Nhỏ", "a@b.vn"]]), confirm=True)
     assert Enterprise.objects.get(tax_code="2809000009").email == "a@b.vn"
 
 
@@ -70,6 +70,18 @@ def test_a_file_with_one_bad_row_saves_nothing_and_names_the_row(official_client
     assert [e.row for e in errors] == [len(TITLE_BLOCK) + 5]
     assert "28090" in errors[0].message and "không hợp lệ" in errors[0].message
     assert "Không có gì được lưu" in response.content.decode()
+
+
+def test_the_upload_page_of_a_file_with_a_bad_row_offers_nothing_to_confirm(official_client, workbook, import_enterprises, settings):
+    bad = [4, "Công ty TNHH Sai mã", "28090", "Thôn 3", None, None, None, None, None]
+    response = import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS, bad]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "plan" not in response.context
+    assert reverse("enterprises:enterprise_import_confirm") not in page
+    assert "data-confirm-import" not in page
+    assert not Enterprise.objects.exists()
+    assert not list((settings.MEDIA_ROOT / "imports").glob("*.xlsx"))  # the upload is not kept
 
 
 @pytest.mark.parametrize("row, fragment", [
@@ -97,7 +109,7 @@ def test_duplicate_tax_codes_within_the_file_are_an_error_naming_both_rows(offic
 
 
 def test_a_known_tax_code_updates_the_enterprise_and_empty_cells_erase_nothing(official_client, official, workbook, import_enterprises):
-    import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS]))
+    import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS]), confirm=True)
     knit = Enterprise.objects.get(tax_code="2809000001")
     renamed = [1, "Công ty CP Dệt kim Hoàng Hợp", "2809000001", "Thôn 6", None, None, None, None, None]
     preview = import_enterprises(workbook([ENTERPRISE_HEADER, renamed, ROWS[1]]), confirm=False)
@@ -156,12 +168,12 @@ def test_an_import_of_many_rows_takes_few_queries(official_client, workbook, imp
     rows = [[f"Công ty {n}", f"{2810000000 + n}", f"Thôn {n % 8 + 1}"] for n in range(1500)]
     content = workbook([["Tên doanh nghiệp", "Mã số thuế", "Địa chỉ"], *rows])
     with django_assert_max_num_queries(80):
-        import_enterprises(content)
+        import_enterprises(content, confirm=True)
     assert Enterprise.objects.count() == 1500
 
 
 def test_a_confirmation_token_belongs_to_the_official_who_uploaded(official_client, client_for, workbook, import_enterprises):
-    preview = import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS]), confirm=False)
+    preview = import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS]))
     from tests.factories import OfficialFactory
 
     other = client_for(OfficialFactory(username="chi.other"))
@@ -177,7 +189,7 @@ def test_a_forged_token_is_refused(official_client):
 
 
 def test_cancelling_discards_the_uploaded_file(official_client, workbook, import_enterprises, settings):
-    preview = import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS]), confirm=False)
+    preview = import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS]))
     assert list((settings.MEDIA_ROOT / "imports").glob("*.xlsx"))
     official_client.post(reverse("enterprises:enterprise_import_confirm"),
                          {"token": preview.context["token"], "cancel": "1"})
@@ -186,7 +198,7 @@ def test_cancelling_discards_the_uploaded_file(official_client, workbook, import
 
 
 def test_a_confirmed_file_cannot_be_imported_twice(official_client, workbook, import_enterprises):
-    preview = import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS]), confirm=False)
+    preview = import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS]))
     url = reverse("enterprises:enterprise_import_confirm")
     official_client.post(url, {"token": preview.context["token"]})
     official_client.post(url, {"token": preview.context["token"]})
@@ -218,7 +230,7 @@ def test_the_template_itself_imports_cleanly_once_filled(official_client, import
         sheet.cell(header_row + 1, column, value)
     buffer = io.BytesIO()
     book.save(buffer)
-    import_enterprises(buffer.getvalue())
+    import_enterprises(buffer.getvalue(), confirm=True)
     assert Enterprise.objects.get(tax_code="2809000042").ownership == Ownership.HOUSEHOLD
 
 

@@ -54,7 +54,7 @@ def test_a_good_roster_is_previewed_then_imported(officer_client, officer_a, ent
 
 
 def test_reimporting_updates_workers_and_outcomes_and_leaves_empty_cells_alone(officer_client, enterprise_a, indicators, workbook, import_roster):
-    import_roster(enterprise_a, workbook([ROSTER_HEADER, *ROWS]))
+    import_roster(enterprise_a, workbook([ROSTER_HEADER, *ROWS]), confirm=True)
     changed = [
         [1, "AP0001", "Lê Thị Mai", "Nữ", 1994, "Tổ trưởng chuyền may", None, "05/10/2025", None, None, "20/12/2025"],
         ROWS[1],
@@ -105,6 +105,18 @@ def test_a_bad_row_saves_nothing_and_is_named(officer_client, enterprise_a, indi
     assert not Worker.objects.exists() and not WorkerOutcome.objects.exists()
 
 
+def test_the_upload_page_of_a_roster_with_a_bad_row_offers_nothing_to_confirm(officer_client, enterprise_a, indicators, workbook, import_roster, settings):
+    bad = [4, "AP9", "", "Nữ", None, None, None, None, None, None, None]
+    response = import_roster(enterprise_a, workbook([ROSTER_HEADER, *ROWS, bad]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "plan" not in response.context
+    assert reverse("enterprises:worker_import_confirm", args=[enterprise_a.pk]) not in page
+    assert "data-confirm-import" not in page
+    assert not Worker.objects.exists()
+    assert not list((settings.MEDIA_ROOT / "imports").glob("*.xlsx"))  # the upload is not kept
+
+
 def test_a_duplicate_employee_code_is_an_error(officer_client, enterprise_a, indicators, workbook, import_roster):
     duplicate = [4, "AP0001", "Người khác", "Nam", None, None, None, None, None, None, None]
     response = import_roster(enterprise_a, workbook([ROSTER_HEADER, *ROWS, duplicate]))
@@ -124,7 +136,7 @@ def test_an_unknown_indicator_column_is_an_error_naming_it(officer_client, enter
 
 def test_indicator_columns_are_optional_and_may_be_headed_with_their_code(officer_client, enterprise_a, indicators, workbook, import_roster):
     header = ["Mã nhân viên", "Họ và tên", "Giới tính", "e) Công dân học tập"]
-    import_roster(enterprise_a, workbook([header, ["AP7", "Lò Văn Sơn", "Nam", datetime.date(2025, 5, 5)]]))
+    import_roster(enterprise_a, workbook([header, ["AP7", "Lò Văn Sơn", "Nam", datetime.date(2025, 5, 5)]]), confirm=True)
     assert outcomes_of(enterprise_a) == {("AP7", "e"): datetime.date(2025, 5, 5)}
 
 
@@ -165,7 +177,7 @@ def test_two_thousand_workers_import_in_a_bounded_number_of_queries(officer_clie
     # Upload and confirmation together; row by row it would be over 10,000. SQLite allows
     # 999 parameters a statement, so its inserts come in smaller batches than PostgreSQL's.
     with django_assert_max_num_queries(150):
-        response = import_roster(enterprise_a, content)
+        response = import_roster(enterprise_a, content, confirm=True)
     assert response.status_code == 302
     assert enterprise_a.workers.count() == 2000
     totals = roster_totals(enterprise_a)

@@ -2,9 +2,17 @@ from decimal import Decimal
 
 import pytest
 
+from enterprises.models import Enterprise
 from indicators import progress
 from indicators.models import Milestone, ReportStatus
-from tests.factories import EnterpriseFactory, PeriodFactory, ReportFactory
+from tests.factories import (
+    EnterpriseFactory,
+    IndicatorFactory,
+    PeriodFactory,
+    PlanFactory,
+    ReportFactory,
+    TargetFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +27,15 @@ def report(period, total, status=ReportStatus.APPROVED, female=0, **counts):
         enterprise=EnterpriseFactory(), period=period, status=status, total_workers=total,
         female_workers=female, counts=counts,
     )
+
+
+class TestPlanIndicators:
+    def test_they_come_in_the_plans_order_then_by_code(self, db):
+        plan = PlanFactory(code="ordering")
+        z = IndicatorFactory(plan=plan, code="z", order=1)
+        y = IndicatorFactory(plan=plan, code="y", order=1)
+        a = IndicatorFactory(plan=plan, code="a", order=2)
+        assert progress.plan_indicators(plan) == [y, z, a]
 
 
 class TestMilestones:
@@ -48,6 +65,30 @@ class TestMilestones:
         assert progress.phase_target(indicators["e"], 2025) == Decimal(35)
         assert progress.phase_target(indicators["e"], 2026) == Decimal(60)
 
+    def test_a_year_after_the_last_target_keeps_the_last_target_and_milestone(self, indicators):
+        assert progress.phase_target(indicators["e"], 2031) == Decimal(60)
+        assert progress.milestone_for(indicators["e"], 2031) == Decimal(60)
+        TargetFactory(indicator=indicators["e"], year=2027, value=Decimal(45))  # a third target, between
+        assert progress.phase_target(indicators["e"], 2031) == Decimal(60)
+
+    def test_the_baseline_year_and_before_have_no_milestone(self, indicators):
+        assert progress.milestone_for(indicators["e"], 2023) is None
+        assert progress.milestone_for(indicators["e"], 2020) is None
+
+
+class TestGapOf:
+    """ceil, hand-computed where rounding to the nearest worker would answer otherwise."""
+
+    @pytest.mark.parametrize("target, total, met, gap", [
+        ("90", 406, 300, 66),  # 365,4 − 300 = 65,4 → 66 (nearest: 65)
+        ("90", 405, 364, 1),  # 364,5 − 364 = 0,5 → 1 (nearest, halves to even: 0)
+        ("35", 10001, 3459, 42),  # 3500,35 − 3459 = 41,35 → 42 (nearest: 41)
+        ("90", 400, 300, 60),  # exactly 60
+        ("90", 100, 95, 0),  # already past the target: 0, not −5
+    ])
+    def test_it_is_the_workers_still_to_reach_rounded_up(self, target, total, met, gap):
+        assert progress.gap_of(Decimal(target), total, met) == gap
+
 
 class TestBehindBelow:
     @pytest.mark.parametrize(
@@ -62,11 +103,12 @@ class TestBehindBelow:
 
 class TestCommuneProgress:
     def test_the_rate_sums_workers_and_never_averages_percentages(self, year_2025):
-        report(year_2025, 10, a=10)  # 100 %
-        report(year_2025, 90, a=0)  # 0 %
+        report(year_2025, 10, female=4, a=10)  # 100 %
+        report(year_2025, 90, female=50, a=0)  # 0 %
         result = progress.commune_progress(year_2025)
         assert result.indicator("a").rate == Decimal(10)  # not 50
-        assert result.total_workers == 100
+        assert (result.total_workers, result.female_workers) == (100, 54)
+        assert (result.indicator("b").met, result.indicator("b").rate) == (0, 0)  # nobody reported for b
 
     def test_only_approved_reports_count_and_completeness_says_how_many(self, year_2025):
         report(year_2025, 100, a=90)
@@ -102,9 +144,27 @@ class TestCommuneProgress:
         assert item.gap(2025) == 0  # 90 % of 401 = 360.9 ≤ 361
         assert item.gap(2030) == 20  # 95 % of 401 = 380.95 → 381 − 361
 
-    def test_no_approved_report_gives_no_rate_and_no_status(self, year_2025):
+    def test_a_gap_is_rounded_up_where_the_nearest_worker_is_below(self, year_2025):
+        report(year_2025, 406, a=300)
         item = progress.commune_progress(year_2025).indicator("a")
+        assert item.gap(2025) == 66  # 90 % of 406 = 365,4 → 366 − 300
+        assert item.gap(2030) == 86  # 95 % of 406 = 385,7 → 386 − 300
+        assert (item.gap(2040), item.target(2040)) == (None, None)  # no such target year
+        assert item.target(2030) == Decimal(95)
+
+    def test_no_approved_report_gives_no_rate_and_no_status(self, year_2025):
+        result = progress.commune_progress(year_2025)
+        item = result.indicator("a")
         assert (item.rate, item.status, item.gap(2025)) == (None, None, None)
+        assert (result.total_workers, result.female_workers, item.met) == (0, 0, 0)
+
+    def test_a_period_with_no_approved_report_is_0_of_the_active_enterprises_complete(self, year_2025):
+        report(year_2025, 100, status=ReportStatus.SUBMITTED, a=90)
+        EnterpriseFactory()
+        completeness = progress.commune_progress(year_2025).completeness
+        assert (completeness.approved, completeness.expected) == (0, 2)
+        assert completeness.percent == 0
+        assert not completeness.is_complete
 
     def test_an_enterprise_deactivated_later_still_counts_in_its_periods(self, year_2025):
         old = report(year_2025, 100, a=90)
@@ -113,6 +173,13 @@ class TestCommuneProgress:
         result = progress.commune_progress(year_2025)
         assert result.total_workers == 100
         assert (result.completeness.approved, result.completeness.expected) == (1, 1)
+
+    def test_the_indicators_are_those_asked_for_or_else_the_plans(self, year_2025, indicators):
+        report(year_2025, 100, a=90, b=50)
+        assert [i.code for i in progress.commune_progress(year_2025, indicators=[indicators["b"]]).indicators] == ["b"]
+        other = IndicatorFactory(plan=PlanFactory(code="other-plan", is_current=False), code="x")
+        assert [i.indicator_id for i in progress.commune_progress(year_2025, plan=other.plan).indicators] == [other.pk]
+        assert [i.code for i in progress.commune_progress(year_2025).indicators] == ["a", "b", "c", "d", "e"]
 
     @pytest.mark.parametrize("enterprises", [5, 60])
     def test_the_number_of_queries_does_not_grow_with_enterprises(
@@ -124,6 +191,18 @@ class TestCommuneProgress:
         with django_assert_max_num_queries(9):
             result = progress.commune_progress(year_2025)
         assert result.indicator("b").met == 30 * enterprises
+
+
+class TestCompleteness:
+    @pytest.mark.parametrize("approved, expected, percent, complete", [
+        (0, 0, None, False),  # no enterprise at all: nothing to complete
+        (1, 4, Decimal(25), False),
+        (3, 3, Decimal(100), True),
+        (4, 3, Decimal("133.3333333333333333333333333"), True),  # an inactive one reported too
+    ])
+    def test_it_says_how_many_of_the_expected_reports_are_approved(self, approved, expected, percent, complete):
+        completeness = progress.Completeness(approved=approved, expected=expected)
+        assert (completeness.percent, completeness.is_complete) == (percent, complete)
 
 
 class TestSeriesAndTables:
@@ -143,6 +222,56 @@ class TestSeriesAndTables:
         assert rows[reported.enterprise_id].status == ReportStatus.SUBMITTED
         assert rows[silent.pk].status is None and rows[silent.pk].total_workers is None
 
+    def test_enterprise_rows_flag_nobody_late_who_has_not_reported(self, year_2025):
+        silent = EnterpriseFactory()
+        (row,) = progress.enterprise_rows(year_2025)
+        assert row.enterprise_id == silent.pk
+        assert (row.report_id, row.status, row.is_late, row.female_workers) == (None, None, False, None)
+        assert (row.counts, row.rates) == ({}, {})
+
+    def test_enterprise_rows_carry_the_reports_lateness_and_figures(self, year_2025, indicators):
+        late = report(year_2025, 200, status=ReportStatus.SUBMITTED, female=120, a=150)
+        late.is_late = True
+        late.save()
+        (row,) = progress.enterprise_rows(year_2025)
+        assert (row.report_id, row.is_late, row.total_workers, row.female_workers) == (late.pk, True, 200, 120)
+        assert (row.name, row.tax_code, row.is_active) == (late.enterprise.name, late.enterprise.tax_code, True)
+        assert row.counts == {indicators["a"].pk: 150}
+
+    def test_enterprise_rows_are_in_name_order_then_in_order_of_registration(self, year_2025):
+        zeta, an, second_an = EnterpriseFactory(name="Zeta"), EnterpriseFactory(name="An"), EnterpriseFactory(name="An")
+        report_of_zeta = ReportFactory(enterprise=zeta, period=year_2025)
+        rows = progress.enterprise_rows(year_2025)
+        assert [row.enterprise_id for row in rows] == [an.pk, second_an.pk, zeta.pk]
+        assert rows[2].report_id == report_of_zeta.pk
+
+    def test_enterprise_rows_of_chosen_enterprises_list_only_those(self, year_2025):
+        chosen, other = report(year_2025, 10), report(year_2025, 20)
+        (row,) = progress.enterprise_rows(year_2025, Enterprise.objects.filter(pk=chosen.enterprise_id))
+        assert (row.enterprise_id, row.report_id, row.total_workers) == (chosen.enterprise_id, chosen.pk, 10)
+        assert other.enterprise.is_active
+
+    def test_enterprise_rows_of_periods_sharing_a_revision_token_are_each_periods_own(self, plan):
+        from indicators import figures_cache
+
+        first, second = PeriodFactory(year=2024), PeriodFactory(year=2025)
+        enterprise = EnterpriseFactory()
+        ReportFactory(enterprise=enterprise, period=first, total_workers=10)
+        ReportFactory(enterprise=enterprise, period=second, total_workers=20)
+        figures_cache.touch([first.pk, second.pk])  # one new token for both, as an import gives
+        assert [row.total_workers for row in progress.enterprise_rows(first)] == [10]
+        assert [row.total_workers for row in progress.enterprise_rows(second)] == [20]
+
+    def test_enterprise_rows_list_an_inactive_enterprise_only_with_a_report_in_the_period(self, year_2025):
+        gone_silent = EnterpriseFactory(name="A", is_active=False)
+        gone_reported = report(year_2025, 10).enterprise
+        gone_reported.is_active = False
+        gone_reported.save()
+        rows = progress.enterprise_rows(year_2025)
+        assert [row.enterprise_id for row in rows] == [gone_reported.pk]
+        assert rows[0].is_active is False
+        assert gone_silent.pk not in [row.enterprise_id for row in rows]
+
     def test_the_lower_bound_counts_the_silent_enterprises_last_headcount_as_not_reached(self, plan):
         last_year, this_year = PeriodFactory(year=2024), PeriodFactory(year=2025)
         silent = report(last_year, 100, a=100).enterprise
@@ -154,11 +283,59 @@ class TestSeriesAndTables:
         assert bound.rates[progress.commune_progress(this_year).indicator("a").indicator_id] == Decimal(45)
         assert silent.is_active
 
+    def test_the_silent_headcount_is_the_latest_approved_report_before_the_period(self, plan):
+        two_years_ago, last_year, this_year, next_year = (PeriodFactory(year=year) for year in (2023, 2024, 2025, 2026))
+        silent = EnterpriseFactory()
+        ReportFactory(enterprise=silent, period=two_years_ago, total_workers=70)
+        ReportFactory(enterprise=silent, period=last_year, total_workers=80)  # the latest: counts
+        ReportFactory(enterprise=silent, period=next_year, total_workers=500)  # later: does not
+        bound = progress.lower_bound(progress.commune_progress(this_year))
+        assert (bound.workers, bound.unknown_enterprises) == (80, 0)
+
+    def test_a_report_not_approved_gives_no_headcount(self, plan):
+        last_year, this_year = PeriodFactory(year=2024), PeriodFactory(year=2025)
+        submitted = report(last_year, 100, status=ReportStatus.SUBMITTED).enterprise
+        report(this_year, 50, status=ReportStatus.SUBMITTED, a=10)  # not approved: silent too
+        bound = progress.lower_bound(progress.commune_progress(this_year))
+        assert (bound.workers, bound.unknown_enterprises) == (0, 2)
+        assert submitted.is_active
+
+    def test_a_silent_enterprise_no_longer_active_is_left_out_of_the_lower_bound(self, plan):
+        last_year, this_year = PeriodFactory(year=2024), PeriodFactory(year=2025)
+        gone = report(last_year, 100).enterprise
+        gone.is_active = False
+        gone.save()
+        report(this_year, 50, a=10)
+        bound = progress.lower_bound(progress.commune_progress(this_year))
+        assert (bound.workers, bound.unknown_enterprises) == (50, 0)
+
     def test_an_enterprise_follows_its_own_figures_before_approval(self, year_2025):
-        submitted = report(year_2025, 50, status=ReportStatus.SUBMITTED, a=25)
+        submitted = report(year_2025, 50, status=ReportStatus.SUBMITTED, female=20, a=25)
         result = progress.enterprise_progress(year_2025, submitted.enterprise)
+        assert (result.period, result.total_workers, result.female_workers) == (year_2025, 50, 20)
         assert result.indicator("a").rate == Decimal(50)
-        assert result.completeness.approved == 0
+        assert result.indicator("b").met == 0  # not reported: nobody
+        assert result.completeness == progress.Completeness(approved=0, expected=1)
+
+    def test_an_enterprises_approved_report_is_its_complete_period(self, year_2025):
+        approved = report(year_2025, 50, a=25)
+        approved.female_workers = None
+        approved.save()
+        result = progress.enterprise_progress(year_2025, approved.enterprise)
+        assert result.completeness == progress.Completeness(approved=1, expected=1)
+        assert result.female_workers == 0
+
+    def test_an_enterprise_without_a_report_or_a_headcount_has_no_progress(self, year_2025):
+        assert progress.enterprise_progress(year_2025, EnterpriseFactory()) is None
+        draft = report(year_2025, None, status=ReportStatus.DRAFT, a=3)
+        assert progress.enterprise_progress(year_2025, draft.enterprise) is None
+
+    def test_the_latest_period_with_approved_reports_passes_over_later_unapproved_ones(self, db):
+        assert progress.latest_period_with_approved_reports() is None
+        last_year, this_year = PeriodFactory(year=2024), PeriodFactory(year=2025)
+        report(last_year, 10)
+        report(this_year, 10, status=ReportStatus.SUBMITTED)
+        assert progress.latest_period_with_approved_reports() == last_year
 
 
 class TestReportCounts:
@@ -177,6 +354,13 @@ class TestReportCounts:
             draft=1, submitted=1, approved=2, late=1, active=3, unreported=0
         )
         assert counts[year.pk] == progress.ReportCounts(active=3, unreported=3)
+
+    def test_the_silent_are_the_active_enterprises_without_a_report_of_their_own(self, plan):
+        year = PeriodFactory(year=2025)
+        report(year, 10, status=ReportStatus.DRAFT)
+        silent = EnterpriseFactory()
+        assert progress.report_counts([year])[year.pk] == progress.ReportCounts(draft=1, active=2, missing=1)
+        assert silent.is_active
 
     @pytest.mark.parametrize("periods", [2, 14])
     def test_they_take_two_queries_however_many_periods(self, plan, periods, django_assert_num_queries):

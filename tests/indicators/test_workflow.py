@@ -2,7 +2,7 @@
 approved is locked until Chị Lan (the official) reopens it. Who may do what, for each role."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from indicators import rules, services
@@ -31,13 +31,23 @@ def action_url(name, report):
     return reverse(f"indicators:{name}", args=[report.period.code, report.enterprise_id])
 
 
+def field_changes(response, label):
+    """(old, new) of every change of one field in the report page's history, newest first."""
+    return [(change.old, change.new) for entry in response.context["history"]
+            for change in entry.changes if change.label == label]
+
+
 def who(cast, role):
     return cast[role] if role else None
 
 
-def refused(response):
+def assert_refused(response, role):
     """403 for a logged-in user of the wrong role; the login page for an anonymous visitor."""
-    return response.status_code == 403 or (response.status_code == 302 and "/accounts/login/" in response["Location"])
+    if role is None:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login") + "?next=")
+    else:
+        assert response.status_code == 403
 
 
 class TestTheHappyPath:
@@ -82,9 +92,9 @@ class TestTheHappyPath:
             (ReportAction.SUBMIT, ReportStatus.RETURNED, ReportStatus.SUBMITTED, officer.username, ""),
             (ReportAction.APPROVE, ReportStatus.SUBMITTED, ReportStatus.APPROVED, official.username, ""),
         ]
-        page = client_for(officer).get(report.get_absolute_url()).content.decode()
-        assert "Số nữ chưa khớp danh sách." in page  # the history of the return stays visible
-        assert "Lao động nữ" in page or "lao động nữ" in page  # the field history names the field
+        response = client_for(officer).get(report.get_absolute_url())
+        assert "Số nữ chưa khớp danh sách." in response.content.decode()  # the return stays visible
+        assert field_changes(response, "Lao động nữ") == [("60", "55")]  # the field history names the field
 
     def test_the_return_reason_is_emailed_in_vietnamese_with_a_link(
         self, submitted, official, officer_a, mailoutbox, settings, django_capture_on_commit_callbacks
@@ -133,7 +143,7 @@ class TestWhoMayDoWhat:
         if role == "official":
             assert submitted.status == ReportStatus.APPROVED
         else:
-            assert refused(response)
+            assert_refused(response, role)
             assert submitted.status == ReportStatus.SUBMITTED
 
     @pytest.mark.parametrize("role", ROLES)
@@ -144,7 +154,7 @@ class TestWhoMayDoWhat:
         submitted.refresh_from_db()
         assert (submitted.status == ReportStatus.RETURNED) == (role == "official")
         if role != "official":
-            assert refused(response)
+            assert_refused(response, role)
 
     @pytest.mark.parametrize("role", ROLES)
     def test_only_the_official_reopens(self, client_for, cast, approved, role):
@@ -154,7 +164,7 @@ class TestWhoMayDoWhat:
         approved.refresh_from_db()
         assert (approved.status == ReportStatus.RETURNED) == (role == "official")
         if role != "official":
-            assert refused(response)
+            assert_refused(response, role)
 
     @pytest.mark.parametrize("role", ROLES)
     def test_only_the_enterprises_own_officer_submits_through_the_form(self, client_for, cast, enterprise_a, open_period, role):
@@ -169,7 +179,7 @@ class TestWhoMayDoWhat:
             if role in ("official", "viewer"):
                 assert response.status_code == 405  # the commune's page is the review queue
             elif role is None:
-                assert refused(response)
+                assert_refused(response, role)
 
     @pytest.mark.parametrize("role", ROLES)
     def test_only_the_official_enters_a_report_on_the_enterprises_behalf(
@@ -183,7 +193,7 @@ class TestWhoMayDoWhat:
             assert report.status == ReportStatus.APPROVED and report.entered_by_official
             assert report.events.get().action == ReportAction.ENTER
         else:
-            assert refused(response)
+            assert_refused(response, role)
             assert not mine.exists()
 
     def test_the_services_refuse_a_wrong_actor_too(self, submitted, officer_a, viewer, enterprise_a, open_period):
@@ -199,10 +209,12 @@ class TestWhoMayDoWhat:
 class TestRulesOfTheTransitions:
     def test_a_draft_cannot_be_approved_or_returned(self, official, enterprise_a, open_period, indicators):
         draft = factories.ReportFactory(enterprise=enterprise_a, period=open_period, status=ReportStatus.DRAFT)
-        with pytest.raises(Exception, match="Chỉ duyệt được báo cáo đã gửi|Only a submitted"):
+        with pytest.raises(ValidationError, match="Chỉ duyệt được báo cáo đã gửi") as refusal:
             services.report_approve(report=draft, actor=official, version=draft.version)
-        with pytest.raises(Exception):
+        assert refusal.value.code == "not_submitted"
+        with pytest.raises(ValidationError, match="Chỉ trả lại được báo cáo đã gửi") as refusal:
             services.report_return(report=draft, actor=official, reason="x", version=draft.version)
+        assert refusal.value.code == "not_submitted"
         assert not ReportEvent.objects.exists()
 
     def test_the_official_must_reopen_before_entering_over_an_approved_report(
@@ -217,8 +229,9 @@ class TestRulesOfTheTransitions:
     def test_a_closed_period_still_lets_the_official_approve_but_not_return(self, submitted, official):
         period = submitted.period
         services.period_close(period=period, actor=official)
-        with pytest.raises(Exception):
+        with pytest.raises(ValidationError, match="không mở") as refusal:
             services.report_return(report=submitted, actor=official, reason="x", version=submitted.version)
+        assert refusal.value.code == "period_not_open"
         submitted.refresh_from_db()
         services.report_approve(report=submitted, actor=official, version=submitted.version)
         submitted.refresh_from_db()
@@ -226,7 +239,10 @@ class TestRulesOfTheTransitions:
 
     def test_the_report_page_shows_events_and_field_history(self, client_for, official, submitted):
         services.report_return(report=submitted, actor=official, reason="Kiểm tra lại chỉ tiêu b.", version=submitted.version)
-        page = client_for(official).get(submitted.get_absolute_url()).content.decode()
+        response = client_for(official).get(submitted.get_absolute_url())
+        page = response.content.decode()
         assert "Kiểm tra lại chỉ tiêu b." in page
         assert "Trả lại" in page and "Gửi" in page
-        assert "Tổng số CNLĐ" in page or "tổng số công nhân lao động" in page
+        assert field_changes(response, "Trạng thái") == [("Đã gửi", "Trả lại")]
+        assert field_changes(response, "Lý do trả lại") == [("—", "Kiểm tra lại chỉ tiêu b.")]
+        assert field_changes(response, "Chỉ tiêu b") == [("—", "70")]

@@ -403,7 +403,8 @@ def test_a_failure_while_storing_files_leaves_neither_rows_nor_files(tasks, offi
     good, second = check_evidence_files([png_upload("mot.png"), png_upload("hai.png")])
     broken = replace(second, content_type="x" * 101)
     activity = Activity(task=tasks["1c"], date="2025-10-01", title="Tuần lễ học tập suốt đời")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refusal:
         services.activity_save(activity=activity, enterprises=[], files=[good, broken], user=official)
+    assert list(refusal.value.message_dict) == ["content_type"]
     assert not Activity.objects.exists() and not Evidence.objects.exists()
     assert stored_files() == []

@@ -244,7 +244,7 @@ class TestTheTaskPage:
         assert changes["Trạng thái"] == ("Chưa triển khai", "Đang triển khai")
         assert changes["Ghi chú tiến độ"] == ("—", "Đã vận động 3 doanh nghiệp.")
         page = response.content.decode()
-        assert "Nguyễn Thị Lan" in page or "Lan Nguyễn Thị" in page
+        assert "Nguyễn Thị Lan" in page and "Lan Nguyễn Thị" not in page  # family name first
         assert response.context["history"][-1].action == "created"
 
     def test_offers_editing_only_to_the_official(self, client_for, cast, tasks):
