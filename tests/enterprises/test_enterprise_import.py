@@ -256,7 +256,7 @@ def test_a_tax_code_excel_stored_as_a_number_gets_back_the_zero_it_dropped(offic
     rows = [["Tên doanh nghiệp", "Mã số thuế"], ["Công ty TNHH Thủ Đô", 101234567], ["Công ty TNHH Tám Số", 12345678]]
     response = import_enterprises(workbook(rows), confirm=False)
     assert [(e.row, "12345678" in e.message) for e in response.context["errors"]] == [(3, True)]
-    import_enterprises(workbook(rows[:2]))
+    import_enterprises(workbook(rows[:2]), confirm=True)
     assert Enterprise.objects.get().tax_code == "0101234567"
 
 

@@ -111,7 +111,7 @@ def test_the_upload_page_of_a_roster_with_a_bad_row_offers_nothing_to_confirm(of
     page = response.content.decode()
     assert response.status_code == 200
     assert "plan" not in response.context
-    assert reverse("enterprises:worker_import_confirm", args=[enterprise_a.pk]) not in page
+    assert reverse("indicators:worker_import_confirm", args=[enterprise_a.pk]) not in page
     assert "data-confirm-import" not in page
     assert not Worker.objects.exists()
     assert not list((settings.MEDIA_ROOT / "imports").glob("*.xlsx"))  # the upload is not kept

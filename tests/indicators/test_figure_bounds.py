@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.bounds import MAX_WORKERS
-from indicators import services
+from indicators import rules, services
 from indicators.models import EnterpriseReport, Indicator, ReportStatus, ReportValue
 from plans import services as plan_services
 from plans.models import Activity, Task
@@ -26,7 +26,7 @@ NEAR_2_63 = 9_223_372_036_854_775_000
 
 def full_figures(total, female=None, count=None):
     count = total if count is None else count
-    return services.Figures(total, total if female is None else female, dict.fromkeys(FULL_COUNTS, count))
+    return rules.Figures(total, total if female is None else female, dict.fromkeys(FULL_COUNTS, count))
 
 
 class TestTheModel:
