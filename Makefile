@@ -9,7 +9,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 MUTATION_JOBS ?= 2
 
-.PHONY: setup run test mutation bench load messages migrations-lock clean
+.PHONY: setup run test lint mutation bench load messages migrations-lock clean
 
 setup: $(VENV)/.installed node_modules/.installed locale/.compiled
 	$(PY) manage.py migrate --no-input -v 0
@@ -38,6 +38,12 @@ run: setup
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# ruff (lint and format, pyproject.toml) and models against migrations; CI runs it first.
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
 
 # Mutation testing of the rules that decide figures and access: the files and their tests are
 # in pyproject.toml ([tool.mutmut]), the scores and the surviving mutants in the README. Starts

@@ -130,14 +130,23 @@ def enterprise_filter(user, via: str = "pk", *, change: bool = False, shared_whe
     return NOTHING
 
 
-def scoped(queryset: QuerySet[M], user, *, via: str = "pk", change: bool = False,
-           shared_when_null: bool = False) -> QuerySet[M]:
+def scoped(
+    queryset: QuerySet[M], user, *, via: str = "pk", change: bool = False, shared_when_null: bool = False
+) -> QuerySet[M]:
     """`queryset` narrowed to the rows this user may see (or, with change=True, change)."""
     return queryset.filter(enterprise_filter(user, via, change=change, shared_when_null=shared_when_null))
 
 
-def get_or_404(queryset: QuerySet[M], user, *, via: str = "pk", change: bool = False,
-               official_only: bool = False, shared_when_null: bool = False, **lookup) -> M:
+def get_or_404(
+    queryset: QuerySet[M],
+    user,
+    *,
+    via: str = "pk",
+    change: bool = False,
+    official_only: bool = False,
+    shared_when_null: bool = False,
+    **lookup,
+) -> M:
     """The one object of `queryset` matching `lookup`, if this user may see it.
 
     Existence is never leaked: whoever may not even see the object (an officer of another

@@ -24,10 +24,8 @@ def demo_user(username: str, *, first_name: str, last_name: str, group: str, ema
 
 def seed() -> list[tuple[str, str]]:
     """The commune-level accounts: (username, role description)."""
-    demo_user("canbo.vanhoa", first_name="Lan", last_name="Nguyễn Thị", group=OFFICIAL,
-              email="vanhoa@hoanghop.example")
-    demo_user("huyen.xem", first_name="Tuấn", last_name="Lê Văn", group=VIEWER,
-              email="ldld@hoanghoa.example")
+    demo_user("canbo.vanhoa", first_name="Lan", last_name="Nguyễn Thị", group=OFFICIAL, email="vanhoa@hoanghop.example")
+    demo_user("huyen.xem", first_name="Tuấn", last_name="Lê Văn", group=VIEWER, email="ldld@hoanghoa.example")
     return [
         ("canbo.vanhoa", "Công chức Văn hoá – xã hội (cán bộ xã)"),
         ("huyen.xem", "Liên đoàn Lao động huyện (chỉ xem)"),

@@ -17,9 +17,7 @@ HOUR = 60 * 60
 class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": _(
-            "Wrong username or password. Note that the password is case-sensitive."
-        ),
+        "invalid_login": _("Wrong username or password. Note that the password is case-sensitive."),
         "inactive": _("This account has been deactivated. Ask the commune official."),
     }
 
@@ -37,10 +35,8 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         # The client is counted first: a flood from one place does not use up the quota of
         # the addresses it names.
         if not (
-            limits.allow("reset-client", client or "unknown",
-                         limit=settings.PORTAL_RESET_MAILS_PER_CLIENT, window=HOUR)
-            and limits.allow("reset-address", address,
-                             limit=settings.PORTAL_RESET_MAILS_PER_ADDRESS, window=HOUR)
+            limits.allow("reset-client", client or "unknown", limit=settings.PORTAL_RESET_MAILS_PER_CLIENT, window=HOUR)
+            and limits.allow("reset-address", address, limit=settings.PORTAL_RESET_MAILS_PER_ADDRESS, window=HOUR)
         ):
             logger.warning("Password-reset mail not sent: hourly limit reached (client %s)", client)
             return

@@ -75,8 +75,11 @@ def prepare_database(url: str, *, reuse: bool) -> None:
         import psycopg2
 
         admin = psycopg2.connect(
-            dbname="postgres", user=parts.username, password=parts.password,
-            host=parts.hostname, port=parts.port or 5432,
+            dbname="postgres",
+            user=parts.username,
+            password=parts.password,
+            host=parts.hostname,
+            port=parts.port or 5432,
         )
         admin.autocommit = True
         with admin.cursor() as cursor:
@@ -215,7 +218,9 @@ def main() -> None:
         "load_avg_1m": round(os.getloadavg()[0], 2),
         "cpus": os.cpu_count(),
     }
-    result["ratio"] = round(result["dashboard_ms"] / result["dashboard_sql_ms"], 2) if result["dashboard_sql_ms"] else None
+    result["ratio"] = (
+        round(result["dashboard_ms"] / result["dashboard_sql_ms"], 2) if result["dashboard_sql_ms"] else None
+    )
     result["goal_met"] = bool(
         result["dashboard_ms"] < GOAL_MS and result["ratio"] is not None and result["ratio"] <= GOAL_RATIO
     )
@@ -224,12 +229,16 @@ def main() -> None:
     print(f"{'measure':<34}{'median':>12}{'min':>12}")
     print(f"{'dashboard GET / (server)':<34}{result['dashboard_ms']:>10.1f} ms{result['dashboard_min_ms']:>9.1f} ms")
     print(f"{'its SQL alone (raw, fetched)':<34}{result['dashboard_sql_ms']:>10.1f} ms{min(sql_times) * 1000:>9.1f} ms")
-    print(f"{'again, figures from the cache':<34}{result['dashboard_cached_ms']:>10.1f} ms{min(cached_times) * 1000:>9.1f} ms")
+    print(
+        f"{'again, figures from the cache':<34}{result['dashboard_cached_ms']:>10.1f} ms{min(cached_times) * 1000:>9.1f} ms"
+    )
     print(f"{'queries per page':<34}{result['dashboard_queries']:>12}")
     print(f"{'page size':<34}{result['page_kb']:>9.1f} kB")
     print(f"{'page / SQL':<34}{result['ratio']:>11}×")
     print(f"{'load average (1 min) / CPUs':<34}{result['load_avg_1m']:>9} / {result['cpus']}")
-    print(f"goal (< {GOAL_MS} ms and ≤ {GOAL_RATIO}× the SQL, on PostgreSQL): {'met' if result['goal_met'] else 'MISSED'}")
+    print(
+        f"goal (< {GOAL_MS} ms and ≤ {GOAL_RATIO}× the SQL, on PostgreSQL): {'met' if result['goal_met'] else 'MISSED'}"
+    )
 
     export_module = ROOT / "bench" / "export.py"
     if export_module.exists() and period is not None:

@@ -147,8 +147,7 @@ def main() -> None:
     from indicators.models import ReportingPeriod
 
     period = (
-        ReportingPeriod.objects.get(code=args.period) if args.period
-        else progress.latest_period_with_approved_reports()
+        ReportingPeriod.objects.get(code=args.period) if args.period else progress.latest_period_with_approved_reports()
     )
     if period is None:
         sys.exit("No period with approved reports: build the data first (bench/synthetic.py).")

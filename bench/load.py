@@ -58,9 +58,9 @@ def prepare_data(enterprises: int, officers: int, *, reuse: bool) -> tuple[str, 
     from django.contrib.auth.models import Group
     from django.core.management import call_command
 
+    from accounts.roles import OFFICER
     from bench import synthetic
     from enterprises.models import Enterprise, UnionOfficer
-    from accounts.roles import OFFICER
     from indicators.models import EnterpriseReport, PeriodState, ReportingPeriod
 
     call_command("migrate", verbosity=0)
@@ -93,12 +93,26 @@ def prepare_data(enterprises: int, officers: int, *, reuse: bool) -> tuple[str, 
 
 def serve(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "hoanghop.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--threads", str(threads), "--log-level", "warning",
-         # With --threads > 1: longer than the users' pauses, as a proxy in front would keep
-         # it (gunicorn's 2 s default closes idle connections just as a client reuses them).
-         "--keep-alive", "10"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "hoanghop.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--log-level",
+            "warning",
+            # With --threads > 1: longer than the users' pauses, as a proxy in front would keep
+            # it (gunicorn's 2 s default closes idle connections just as a client reuses them).
+            "--keep-alive",
+            "10",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     for _attempt in range(60):
         try:
@@ -157,15 +171,41 @@ def main() -> None:
         subprocess.run(
             # The users log in as they arrive (SPAWN_RATE a second); the statistics are reset
             # once all are in, so the figures are the steady state over `--seconds`.
-            [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-             "--users", str(args.users), "--spawn-rate", str(SPAWN_RATE), "--reset-stats",
-             "--run-time", f"{args.seconds + ramp_up}s",
-             "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary",
-             "--stop-timeout", "10", "--loglevel", "WARNING"],
-            cwd=ROOT, check=False, timeout=args.seconds + ramp_up + 120,
-            env={**env, "LOAD_PASSWORD": PASSWORD, "LOAD_OFFICIAL": official,
-                 "LOAD_OFFICERS": ",".join(officers), "LOAD_OPEN_PERIOD": OPEN_PERIOD,
-                 "LOAD_PAST_PERIOD": PAST_PERIOD},
+            [
+                sys.executable,
+                "-m",
+                "locust",
+                "-f",
+                str(ROOT / "bench" / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(args.users),
+                "--spawn-rate",
+                str(SPAWN_RATE),
+                "--reset-stats",
+                "--run-time",
+                f"{args.seconds + ramp_up}s",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--stop-timeout",
+                "10",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            check=False,
+            timeout=args.seconds + ramp_up + 120,
+            env={
+                **env,
+                "LOAD_PASSWORD": PASSWORD,
+                "LOAD_OFFICIAL": official,
+                "LOAD_OFFICERS": ",".join(officers),
+                "LOAD_OPEN_PERIOD": OPEN_PERIOD,
+                "LOAD_PAST_PERIOD": PAST_PERIOD,
+            },
         )
     finally:
         server.terminate()
@@ -175,8 +215,10 @@ def main() -> None:
     print()
     print(f"{'request':<22}{'count':>8}{'fail':>6}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
     for row in rows:
-        print(f"{row['Name'][:22]:<22}{row['Request Count']:>8}{row['Failure Count']:>6}"
-              f"{float(row['Requests/s']):>8.1f}{row['50%']:>9}{row['95%']:>9}{float(row['Max Response Time']):>9.0f}")
+        print(
+            f"{row['Name'][:22]:<22}{row['Request Count']:>8}{row['Failure Count']:>6}"
+            f"{float(row['Requests/s']):>8.1f}{row['50%']:>9}{row['95%']:>9}{float(row['Max Response Time']):>9.0f}"
+        )
     total = next(row for row in rows if row["Name"] == "Aggregated")
     result = {
         "users": args.users,

@@ -30,8 +30,11 @@ class PortalUser(HttpUser):
         self.client.get("/accounts/login/", name="login page")
         response = self.client.post(
             "/accounts/login/",
-            {"username": self.username, "password": PASSWORD,
-             "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")},
+            {
+                "username": self.username,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
+            },
             name="log in",
             allow_redirects=False,
         )
@@ -92,14 +95,21 @@ class Officer(PortalUser):
             return
         page = self.client.get(f"/reports/{OPEN_PERIOD}/", name="report form")
         version = VERSION.search(page.text)
-        data = {"total_workers": "120", "female_workers": "70", "notes": "Tải thử",
-                "version": version.group(1) if version else "0", "confirm": "on"}
-        data.update({field: "60" for field in FIELDS.findall(page.text)})
+        data = {
+            "total_workers": "120",
+            "female_workers": "70",
+            "notes": "Tải thử",
+            "version": version.group(1) if version else "0",
+            "confirm": "on",
+        }
+        data.update(dict.fromkeys(FIELDS.findall(page.text), "60"))
         action = "submit" if version and int(version.group(1)) >= 2 else "draft"
         with self.client.post(
             f"/reports/{OPEN_PERIOD}/",
             {"csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""), "action": action, **data},
-            name=f"report {action}", allow_redirects=False, catch_response=True,
+            name=f"report {action}",
+            allow_redirects=False,
+            catch_response=True,
         ) as response:
             if response.status_code != 302:
                 response.failure(f"{action} answered {response.status_code}, not a redirect")

@@ -22,8 +22,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from enterprises.models import Enterprise, Ownership
 from accounts.roles import OFFICIAL
+from enterprises.models import Enterprise, Ownership
 from indicators.models import EnterpriseReport, PeriodState, ReportingPeriod, ReportStatus, ReportValue
 from plans.models import Activity, Plan, Task, TaskStatus
 
@@ -92,7 +92,7 @@ def build(enterprises: int = 5000, *, seed: int = 2030, log=print) -> Built:
         size = {pk: workforce(rng) for pk in firms}
         # How keen each enterprise is: some lead, some lag, all move towards the target.
         keenness = {pk: rng.uniform(0.55, 1.15) for pk in firms}
-        statuses, weights = zip(*STATUS_WEIGHTS)
+        statuses, weights = zip(*STATUS_WEIGHTS, strict=False)
 
         reports_made = values_made = 0
         for step, period in enumerate(periods, start=1):
@@ -119,9 +119,7 @@ def build(enterprises: int = 5000, *, seed: int = 2030, log=print) -> Built:
                 )
             EnterpriseReport.objects.bulk_create(reports, batch_size=BATCH)
             if reports[0].pk is None:  # a backend that does not return keys from bulk inserts
-                ids = dict(
-                    EnterpriseReport.objects.filter(period=period).values_list("enterprise_id", "pk")
-                )
+                ids = dict(EnterpriseReport.objects.filter(period=period).values_list("enterprise_id", "pk"))
                 for report in reports:
                     report.pk = ids[report.enterprise_id]
             values = []
@@ -130,8 +128,9 @@ def build(enterprises: int = 5000, *, seed: int = 2030, log=print) -> Built:
                     share = final_target[indicator.pk] / 100 * share_of_target * keenness[report.enterprise_id]
                     share = min(1.0, max(0.0, share + rng.uniform(-0.08, 0.08)))
                     values.append(
-                        ReportValue(report_id=report.pk, indicator_id=indicator.pk,
-                                    count=round(report.total_workers * share))
+                        ReportValue(
+                            report_id=report.pk, indicator_id=indicator.pk, count=round(report.total_workers * share)
+                        )
                     )
             ReportValue.objects.bulk_create(values, batch_size=BATCH)
             reports_made += len(reports)
@@ -165,7 +164,9 @@ def _tasks_and_activities(rng: random.Random) -> None:
         [
             Activity(
                 task=rng.choice(tasks),
-                date=timezone.localdate().replace(year=rng.randint(2024, 2030), month=rng.randint(1, 12), day=rng.randint(1, 28)),
+                date=timezone.localdate().replace(
+                    year=rng.randint(2024, 2030), month=rng.randint(1, 12), day=rng.randint(1, 28)
+                ),
                 title=f"Hoạt động thử nghiệm {n}",
                 workers_reached=rng.randint(20, 800),
             )

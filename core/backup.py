@@ -47,8 +47,15 @@ READABLE_FORMATS = {1, 2}
 # Rebuilt by `migrate` or short-lived: not worth restoring, and content types and
 # permissions would clash with the ones migrate already created. The figures cache's
 # revision tokens are made anew after a restore; sent creation forms are kept a day only.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes", "indicators.figuresrevision",
-            "core.formsubmission"]
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "admin.logentry",
+    "axes",
+    "indicators.figuresrevision",
+    "core.formsubmission",
+]
 MANIFEST, ROWS, MEDIA = "manifest.json", "data.json", "media/"
 CHUNK = 64 * 1024
 ROWS_PER_QUERY = 100  # rows fetched at once while they are written
@@ -100,7 +107,9 @@ def backup_create(path: Path) -> dict:
     if not path.parent.is_dir():
         raise BackupError(f"Cannot write the backup: the folder {path.parent} does not exist.")
     # Beside the destination, so that the finished file is renamed, not copied, into place.
-    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed below, then renamed into place)
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    )
     try:
         with handle:
             with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -61,11 +61,13 @@ class RecordChoiceField(forms.ModelChoiceField):
     before asking the database."""
 
     def to_python(self, value):
-        if value not in self.empty_values and not isinstance(value, self.queryset.model):
-            if self.to_field_name is None and record_id(value) is None:
-                raise ValidationError(
-                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
-                )
+        if (
+            value not in self.empty_values
+            and not isinstance(value, self.queryset.model)
+            and self.to_field_name is None
+            and record_id(value) is None
+        ):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
         return super().to_python(value)
 
 

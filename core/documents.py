@@ -14,9 +14,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 # The level word that starts the place in a body's name: "Ủy ban nhân dân | xã Hoàng Hợp".
-_LEVEL = re.compile(
-    r"\s(?=(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tỉnh)\s)", re.IGNORECASE
-)
+_LEVEL = re.compile(r"\s(?=(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tỉnh)\s)", re.IGNORECASE)
 # A signer title starting with this is a deputy's ("PHÓ CHỦ TỊCH"), who signs
 # "KT. CHỦ TỊCH" (on behalf of the chair) above their own title.
 DEPUTY_PREFIX = "PHÓ "
@@ -36,7 +34,7 @@ class HeaderBlock:
 
 @dataclass(frozen=True)
 class Recipients:
-    """"Nơi nhận": its heading and one entry per recipient, the archive ("Lưu: VT.") last."""
+    """ "Nơi nhận": its heading and one entry per recipient, the archive ("Lưu: VT.") last."""
 
     heading: str
     entries: list[str]
@@ -57,7 +55,7 @@ def body_lines(body: str) -> tuple[str, str]:
     match = _LEVEL.search(body)
     if match is None:
         return body.upper(), ""
-    return body[: match.start()].upper(), body[match.end():].upper()
+    return body[: match.start()].upper(), body[match.end() :].upper()
 
 
 def place_and_date(place: str, when: date) -> str:

@@ -121,11 +121,13 @@ class _Stream:
         hidden = ALWAYS_HIDDEN | set(hidden)
         wanted = set(fields) if fields is not None else None
         self.fields = [
-            f for f in history_model.tracked_fields
+            f
+            for f in history_model.tracked_fields
             if (f.name in wanted if wanted is not None else f.name not in hidden)
         ]
         self.m2m_fields = [
-            f for f in history_model._history_m2m_fields
+            f
+            for f in history_model._history_m2m_fields
             if (f.name in wanted if wanted is not None else f.name not in hidden)
         ]
         if fields is not None:  # keep the order asked for
@@ -136,9 +138,11 @@ class _Stream:
         history_ids = [r.history_id for r in self.records]
         for m2m in self.m2m_fields:
             target = get_m2m_reverse_field_name(m2m)
-            rows = getattr(history_model, m2m.name).model.objects.filter(
-                history_id__in=history_ids
-            ).values_list("history_id", f"{target}_id")
+            rows = (
+                getattr(history_model, m2m.name)
+                .model.objects.filter(history_id__in=history_ids)
+                .values_list("history_id", f"{target}_id")
+            )
             for history_id, target_id in rows:
                 self.links[history_id][m2m.name].add(target_id)
 
@@ -154,11 +158,13 @@ class _Stream:
             before = self.links[old.history_id][m2m.name] if old is not None else set()
             after = self.links[new.history_id][m2m.name] if new is not None else set()
             if before != after:
-                changes.append(FieldChange(
-                    self._label(m2m, prefix),
-                    _display_many(before, m2m.related_model, related),
-                    _display_many(after, m2m.related_model, related),
-                ))
+                changes.append(
+                    FieldChange(
+                        self._label(m2m, prefix),
+                        _display_many(before, m2m.related_model, related),
+                        _display_many(after, m2m.related_model, related),
+                    )
+                )
         return changes
 
     def _label(self, model_field, prefix: str) -> str:
@@ -221,10 +227,14 @@ def _bursts(timeline: list) -> list[list]:
         key = (stream, record.id)
         deletion = stream == 0 and record.history_type == "-"
         last, last_stream = bursts[-1][-1] if bursts else (None, None)
-        if (last is not None and not deletion and key not in seen
-                and not (last_stream == 0 and last.history_type == "-")
-                and record.history_user_id == last.history_user_id
-                and record.history_date - last.history_date <= BURST):
+        if (
+            last is not None
+            and not deletion
+            and key not in seen
+            and not (last_stream == 0 and last.history_type == "-")
+            and record.history_user_id == last.history_user_id
+            and record.history_date - last.history_date <= BURST
+        ):
             bursts[-1].append((record, stream))
         else:
             bursts.append([(record, stream)])
@@ -255,9 +265,14 @@ def _entry(burst, streams, last_seen, related, reasons) -> HistoryEntry | None:
     if action == "changed" and not changes and not reason:
         return None
     first, last = burst[0][0], burst[-1][0]
-    return HistoryEntry(when=first.history_date if action == "created" else last.history_date,
-                        user=last.history_user, action=action, changes=changes,
-                        reason=reason, subject=subject)
+    return HistoryEntry(
+        when=first.history_date if action == "created" else last.history_date,
+        user=last.history_user,
+        action=action,
+        changes=changes,
+        reason=reason,
+        subject=subject,
+    )
 
 
 def _reason(given: list[tuple[int, str, str]], labels: Mapping[str, str]) -> tuple[str, str]:

@@ -21,9 +21,7 @@ class FormSubmission(models.Model):
     class Meta:
         verbose_name = _("sent form")
         verbose_name_plural = _("sent forms")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "token"], name="one_submission_per_form_token")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "token"], name="one_submission_per_form_token")]
 
     def __str__(self):
         return f"{self.user_id} {self.token} → {self.url}"

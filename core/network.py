@@ -18,7 +18,9 @@ def client_ip(request: HttpRequest) -> str | None:
     proxies = settings.PORTAL_PROXY_COUNT
     if proxies:
         address, _routable = get_client_ip(
-            request, proxy_count=proxies - 1, request_header_order=["HTTP_X_FORWARDED_FOR"],
+            request,
+            proxy_count=proxies - 1,
+            request_header_order=["HTTP_X_FORWARDED_FOR"],
             strict=False,
         )
         if address:

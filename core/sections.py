@@ -22,4 +22,4 @@ def collect_sections(signal: Signal, sender, **kwargs) -> dict[str, SafeString]:
     for _receiver, answer in signal.send(sender, **kwargs):
         for slot, html in (answer or {}).items():
             sections[str(slot)] = sections.get(str(slot), "") + html
-    return {slot: mark_safe(html) for slot, html in sections.items()}  # noqa: S308 (rendered templates)
+    return {slot: mark_safe(html) for slot, html in sections.items()}

@@ -7,6 +7,7 @@ row can have, and the uploads waiting between a preview and its confirmation. Ea
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import math
 import os
@@ -103,23 +104,31 @@ class ParsedFile:
 
 
 def _not_xlsx() -> str:
-    return _("The file cannot be read: it is not an Excel workbook (.xlsx). If it is an old .xls file, "
-             "open it in Excel and save it as “Excel Workbook (.xlsx)”.")
+    return _(
+        "The file cannot be read: it is not an Excel workbook (.xlsx). If it is an old .xls file, "
+        "open it in Excel and save it as “Excel Workbook (.xlsx)”."
+    )
 
 
 def _unreadable() -> str:
-    return _("The file could not be read as an Excel workbook: it may be damaged, protected by a password, "
-             "or another kind of file. Save it again as .xlsx and retry.")
+    return _(
+        "The file could not be read as an Excel workbook: it may be damaged, protected by a password, "
+        "or another kind of file. Save it again as .xlsx and retry."
+    )
 
 
 def _outside_excel() -> str:
-    return _("The sheet has cells beyond Excel's last row (1,048,576) or column (XFD), or longer than "
-             "an Excel cell can be: it was not saved by Excel. Open it in Excel and save it again as .xlsx.")
+    return _(
+        "The sheet has cells beyond Excel's last row (1,048,576) or column (XFD), or longer than "
+        "an Excel cell can be: it was not saved by Excel. Open it in Excel and save it again as .xlsx."
+    )
 
 
 def _too_many_cells(limit: int) -> str:
-    return _("The file holds more than %(max)s cells; an import file is much smaller. Copy only the "
-             "list into a new workbook, or use the template.") % {"max": number_format(limit, force_grouping=True)}
+    return _(
+        "The file holds more than %(max)s cells; an import file is much smaller. Copy only the "
+        "list into a new workbook, or use the template."
+    ) % {"max": number_format(limit, force_grouping=True)}
 
 
 # --- the archive ---------------------------------------------------------------------
@@ -145,8 +154,10 @@ def check_archive(source) -> zipfile.ZipFile:
     limit = settings.UPLOAD_MAX_BYTES
     size = _size_of(source)
     if size > limit:
-        raise WorkbookError(_("The file is %(size)s; the largest allowed is %(limit)s.")
-                            % {"size": filesizeformat(size), "limit": filesizeformat(limit)})
+        raise WorkbookError(
+            _("The file is %(size)s; the largest allowed is %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
+        )
     if hasattr(source, "seek"):
         source.seek(0)
     try:
@@ -157,19 +168,27 @@ def check_archive(source) -> zipfile.ZipFile:
     if len(parts) > MAX_PARTS:
         archive.close()
         raise WorkbookError(
-            _("This file is made of %(parts)s parts; an Excel workbook for the portal has a few dozen at "
-              "most (the limit is %(limit)s), so it is not an ordinary workbook. Open it in Excel and save "
-              "it again as .xlsx.")
-            % {"parts": number_format(len(parts), force_grouping=True),
-               "limit": number_format(MAX_PARTS, force_grouping=True)})
+            _(
+                "This file is made of %(parts)s parts; an Excel workbook for the portal has a few dozen at "
+                "most (the limit is %(limit)s), so it is not an ordinary workbook. Open it in Excel and save "
+                "it again as .xlsx."
+            )
+            % {
+                "parts": number_format(len(parts), force_grouping=True),
+                "limit": number_format(MAX_PARTS, force_grouping=True),
+            }
+        )
     inflated = sum(part.file_size for part in parts)
     if inflated > MAX_UNCOMPRESSED_BYTES:
         archive.close()
         raise WorkbookError(
-            _("This file would expand to %(size)s when opened, more than the %(limit)s an Excel "
-              "workbook for the portal can be; it is not an ordinary workbook. Open it in Excel, "
-              "save it again as .xlsx, or split it into smaller files.")
-            % {"size": filesizeformat(inflated), "limit": filesizeformat(MAX_UNCOMPRESSED_BYTES)})
+            _(
+                "This file would expand to %(size)s when opened, more than the %(limit)s an Excel "
+                "workbook for the portal can be; it is not an ordinary workbook. Open it in Excel, "
+                "save it again as .xlsx, or split it into smaller files."
+            )
+            % {"size": filesizeformat(inflated), "limit": filesizeformat(MAX_UNCOMPRESSED_BYTES)}
+        )
     return archive
 
 
@@ -203,7 +222,7 @@ def _refuse_dtd(*args):
 
 def _local(name: str) -> str:
     """'{namespace} local' as expat gives it -> 'local' (SpreadsheetML comes in two namespaces)."""
-    return name[name.rfind(" ") + 1:]
+    return name[name.rfind(" ") + 1 :]
 
 
 def _attribute(attrs: dict, local: str, default=None):
@@ -263,8 +282,18 @@ def _parse_part(archive: zipfile.ZipFile, name: str, parser) -> None:
         pass
     except WorkbookError:
         raise
-    except (KeyError, zipfile.BadZipFile, expat.ExpatError, OSError, EOFError, ValueError,
-            NotImplementedError, RuntimeError, UnicodeError, zlib.error):
+    except (
+        KeyError,
+        zipfile.BadZipFile,
+        expat.ExpatError,
+        OSError,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+        UnicodeError,
+        zlib.error,
+    ):
         raise WorkbookError(_unreadable()) from None
 
 
@@ -357,10 +386,8 @@ class _Workbook:
         def start(local, attrs):
             if local == "numFmt":
                 code = attrs.get("formatCode", "")
-                try:  # Excel's format codes are at most 255 characters
+                with contextlib.suppress(ValueError):  # Excel's format codes are at most 255 characters
                     formats[int(attrs.get("numFmtId", ""))] = code if len(code) <= 255 else ""
-                except ValueError:
-                    pass
             elif local == "xf" and stack and stack[-1] == "cellXfs":
                 try:
                     cell_formats.append(int(attrs.get("numFmtId", "0")))
@@ -369,8 +396,11 @@ class _Workbook:
             stack.append(local)
 
         _parse_part(self.archive, path, _parser(self.visits, start, lambda local: stack.pop()))
-        return {str(index) for index, number_format_id in enumerate(cell_formats)
-                if is_date_format(formats.get(number_format_id, "") or "")}
+        return {
+            str(index)
+            for index, number_format_id in enumerate(cell_formats)
+            if is_date_format(formats.get(number_format_id, "") or "")
+        }
 
 
 def _cell_string(pieces: list[str]) -> str:
@@ -500,8 +530,12 @@ class SheetReader:
                 if value is not None and (value.__class__ is not str or value.strip()):
                     if self.column > MAX_COLUMNS:
                         raise WorkbookError(
-                            _("The sheet has data beyond column %(max)s; an import file has far fewer columns. "
-                              "Delete the extra columns, or use the template.") % {"max": MAX_COLUMNS})
+                            _(
+                                "The sheet has data beyond column %(max)s; an import file has far fewer columns. "
+                                "Delete the extra columns, or use the template."
+                            )
+                            % {"max": MAX_COLUMNS}
+                        )
                     self.cells[self.column] = value
         elif local == "v" or local == "t":
             self.collecting = False
@@ -621,18 +655,20 @@ def read_sheet(source, *, key_header: str, max_rows: int, visits: Visits | None 
                 found: dict = {}
                 data: list[tuple[int, tuple]] = []
 
-                def on_row(number, values):
+                # Called by this sheet's reader only, within this iteration.
+                def on_row(number, values, found=found, data=data):
                     if not found:
                         if any(normalize_header(value) == wanted for value in values):
                             found.update(row=number, values=values)
-                            reader.row_limit = number + EMPTY_ROWS_END
+                            reader.row_limit = number + EMPTY_ROWS_END  # noqa: B023 (this sheet's reader)
                         return
                     if number - found["row"] > max_rows:
                         raise WorkbookError(
                             _("The file has more than %(max)s rows of data; split it into smaller files.")
-                            % {"max": number_format(max_rows, force_grouping=True)})
+                            % {"max": number_format(max_rows, force_grouping=True)}
+                        )
                     data.append((number, values))
-                    reader.row_limit = number + EMPTY_ROWS_END
+                    reader.row_limit = number + EMPTY_ROWS_END  # noqa: B023 (this sheet's reader)
 
                 reader = SheetReader(book, path, on_row)
                 reader.row_limit = HEADER_SEARCH_ROWS
@@ -645,11 +681,14 @@ def read_sheet(source, *, key_header: str, max_rows: int, visits: Visits | None 
         raise
     raise WorkbookError(
         _("No header row found: none of the first %(rows)s rows has a “%(header)s” cell. Use the template.")
-        % {"rows": HEADER_SEARCH_ROWS, "header": key_header}, visited=visits.count)
+        % {"rows": HEADER_SEARCH_ROWS, "header": key_header},
+        visited=visits.count,
+    )
 
 
-def map_columns(sheet: Sheet, headers: dict[str, str], required: tuple[str, ...], *,
-                ignored: tuple[str, ...] = (STT,)) -> tuple[dict[str, int], list[RowError], list[tuple[int, str]]]:
+def map_columns(
+    sheet: Sheet, headers: dict[str, str], required: tuple[str, ...], *, ignored: tuple[str, ...] = (STT,)
+) -> tuple[dict[str, int], list[RowError], list[tuple[int, str]]]:
     """(field -> column index, errors, unknown (index, header) pairs) of a header row.
 
     `headers` maps each field to its header text; `ignored` headers are normal but unread.
@@ -666,13 +705,20 @@ def map_columns(sheet: Sheet, headers: dict[str, str], required: tuple[str, ...]
         if name is None:
             unknown.append((index, sheet.raw_headers[index]))
         elif name in columns:
-            errors.append(RowError(sheet.header_row, _("Column “%(header)s” appears twice.") % {"header": headers[name]}))
+            errors.append(
+                RowError(sheet.header_row, _("Column “%(header)s” appears twice.") % {"header": headers[name]})
+            )
         else:
             columns[name] = index
     missing = [headers[name] for name in required if name not in columns]
     if missing:
-        errors.append(RowError(sheet.header_row, _("Required column missing: %(headers)s. Use the template.")
-                               % {"headers": ", ".join(f"“{h}”" for h in missing)}))
+        errors.append(
+            RowError(
+                sheet.header_row,
+                _("Required column missing: %(headers)s. Use the template.")
+                % {"headers": ", ".join(f"“{h}”" for h in missing)},
+            )
+        )
     return columns, errors, unknown
 
 
@@ -739,7 +785,7 @@ def cell_whole_number(value, *, maximum: int = MAX_COUNT) -> int | None:
     """
     if value is None:
         return None
-    if isinstance(value, bool) or isinstance(value, (datetime.date, datetime.time)):
+    if isinstance(value, (bool, datetime.date, datetime.time)):
         raise CellError(_("“%(value)s” is not a whole number.") % {"value": shown(value)})
     if isinstance(value, float):
         if not math.isfinite(value) or not value.is_integer():
@@ -756,8 +802,10 @@ def cell_whole_number(value, *, maximum: int = MAX_COUNT) -> int | None:
     elif not isinstance(value, int):
         raise CellError(_("“%(value)s” is not a whole number.") % {"value": shown(value)})
     if abs(value) > maximum:
-        raise CellError(_("%(value)s is more than %(max)s, the most this figure can be.")
-                        % {"value": shown(value), "max": number_format(maximum, force_grouping=True)})
+        raise CellError(
+            _("%(value)s is more than %(max)s, the most this figure can be.")
+            % {"value": shown(value), "max": number_format(maximum, force_grouping=True)}
+        )
     return int(value)
 
 
@@ -912,4 +960,3 @@ def staging(uploaded) -> Iterator[Staged]:
     finally:
         if not staged.kept:
             discard_staged(staged.name)
-

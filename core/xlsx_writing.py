@@ -164,18 +164,198 @@ PAGE_NUMBER = f'&C&"{FONT_NAME},Regular"&12&P'  # the page number, top centre
 # Advance widths of Times New Roman (metric-compatible Liberation Serif) for ASCII 32–126,
 # in thousandths of an em; Vietnamese letters are as wide as their base letter.
 _REGULAR_WIDTHS = (
-    250, 333, 408, 500, 500, 833, 778, 180, 333, 333, 500, 564, 250, 333, 250, 278, 500, 500, 500,
-    500, 500, 500, 500, 500, 500, 500, 278, 278, 564, 564, 564, 444, 921, 722, 667, 667, 722, 611,
-    556, 722, 722, 333, 389, 722, 611, 889, 722, 722, 556, 722, 667, 556, 611, 722, 722, 944, 722,
-    722, 611, 333, 278, 333, 469, 500, 333, 444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500,
-    278, 778, 500, 500, 500, 500, 333, 389, 278, 500, 500, 722, 500, 500, 444, 480, 200, 480, 541,
+    250,
+    333,
+    408,
+    500,
+    500,
+    833,
+    778,
+    180,
+    333,
+    333,
+    500,
+    564,
+    250,
+    333,
+    250,
+    278,
+    500,
+    500,
+    500,
+    500,
+    500,
+    500,
+    500,
+    500,
+    500,
+    500,
+    278,
+    278,
+    564,
+    564,
+    564,
+    444,
+    921,
+    722,
+    667,
+    667,
+    722,
+    611,
+    556,
+    722,
+    722,
+    333,
+    389,
+    722,
+    611,
+    889,
+    722,
+    722,
+    556,
+    722,
+    667,
+    556,
+    611,
+    722,
+    722,
+    944,
+    722,
+    722,
+    611,
+    333,
+    278,
+    333,
+    469,
+    500,
+    333,
+    444,
+    500,
+    444,
+    500,
+    444,
+    333,
+    500,
+    500,
+    278,
+    278,
+    500,
+    278,
+    778,
+    500,
+    500,
+    500,
+    500,
+    333,
+    389,
+    278,
+    500,
+    500,
+    722,
+    500,
+    500,
+    444,
+    480,
+    200,
+    480,
+    541,
 )
 _BOLD_WIDTHS = (
-    250, 333, 555, 500, 500, 1000, 833, 278, 333, 333, 500, 570, 250, 333, 250, 278, 500, 500, 500,
-    500, 500, 500, 500, 500, 500, 500, 333, 333, 570, 570, 570, 500, 930, 722, 667, 722, 722, 667,
-    611, 778, 778, 389, 500, 778, 667, 944, 722, 778, 611, 778, 722, 556, 667, 722, 722, 1000, 722,
-    722, 667, 333, 278, 333, 581, 500, 333, 500, 556, 444, 556, 444, 333, 500, 556, 278, 333, 556,
-    278, 833, 556, 500, 556, 556, 444, 389, 333, 556, 500, 722, 500, 500, 444, 394, 220, 394, 520,
+    250,
+    333,
+    555,
+    500,
+    500,
+    1000,
+    833,
+    278,
+    333,
+    333,
+    500,
+    570,
+    250,
+    333,
+    250,
+    278,
+    500,
+    500,
+    500,
+    500,
+    500,
+    500,
+    500,
+    500,
+    500,
+    500,
+    333,
+    333,
+    570,
+    570,
+    570,
+    500,
+    930,
+    722,
+    667,
+    722,
+    722,
+    667,
+    611,
+    778,
+    778,
+    389,
+    500,
+    778,
+    667,
+    944,
+    722,
+    778,
+    611,
+    778,
+    722,
+    556,
+    667,
+    722,
+    722,
+    1000,
+    722,
+    722,
+    667,
+    333,
+    278,
+    333,
+    581,
+    500,
+    333,
+    500,
+    556,
+    444,
+    556,
+    444,
+    333,
+    500,
+    556,
+    278,
+    333,
+    556,
+    278,
+    833,
+    556,
+    500,
+    556,
+    556,
+    444,
+    389,
+    333,
+    556,
+    500,
+    722,
+    500,
+    500,
+    444,
+    394,
+    220,
+    394,
+    520,
 )
 _SPACE_EM = 0.25
 # A column `width` wide is width × 8 px in LibreOffice (Excel adds 5 px), of which a few
@@ -237,20 +417,23 @@ class WorkbookWriter:
     given when a sheet is added."""
 
     def __init__(self, target, *, title: str = "", creator: str = ""):
-        self.book = xlsxwriter.Workbook(target, {
-            "constant_memory": True,
-            # Text is only ever written with write_string; these keep XlsxWriter from
-            # reading numbers, formulas or links into strings anywhere it might.
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            # Times New Roman 12 as the workbook's default font ("Normal" style): empty
-            # cells, and the unit of column widths, then agree with every written cell.
-            "default_format_properties": {"font_name": FONT_NAME, "font_size": DEFAULT_SIZE},
-            # The default column of that font is 72 px wide (8-px digit), its row 21 px high.
-            "default_column_width": 9 * DIGIT_PX,
-            "default_row_height": 21,
-        })
+        self.book = xlsxwriter.Workbook(
+            target,
+            {
+                "constant_memory": True,
+                # Text is only ever written with write_string; these keep XlsxWriter from
+                # reading numbers, formulas or links into strings anywhere it might.
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                # Times New Roman 12 as the workbook's default font ("Normal" style): empty
+                # cells, and the unit of column widths, then agree with every written cell.
+                "default_format_properties": {"font_name": FONT_NAME, "font_size": DEFAULT_SIZE},
+                # The default column of that font is 72 px wide (8-px digit), its row 21 px high.
+                "default_column_width": 9 * DIGIT_PX,
+                "default_row_height": 21,
+            },
+        )
         self.book.set_properties({"title": title, "author": creator})
         self._formats: dict[tuple[Style, bool], Format] = {}
         # Looked up by identity first: hashing a Style's fields for every cell would cost
@@ -300,10 +483,17 @@ class WorkbookWriter:
         if cell_format is None:
             properties = {
                 # Not tied to the theme's body font (Calibri), which Excel would show instead.
-                "font_name": FONT_NAME, "font_scheme": "none", "font_size": style.size, "bold": style.bold,
-                "italic": style.italic, "underline": 1 if style.underline else 0,
-                "align": style.align, "valign": "vcenter" if style.valign == "center" else style.valign,
-                "text_wrap": style.wrap, "num_format": style.number_format, "indent": style.indent,
+                "font_name": FONT_NAME,
+                "font_scheme": "none",
+                "font_size": style.size,
+                "bold": style.bold,
+                "italic": style.italic,
+                "underline": 1 if style.underline else 0,
+                "align": style.align,
+                "valign": "vcenter" if style.valign == "center" else style.valign,
+                "text_wrap": style.wrap,
+                "num_format": style.number_format,
+                "indent": style.indent,
                 # "Quote prefix": the cell stays text even if someone edits it and presses
                 # Enter, as when a value is typed with a leading apostrophe.
                 "quote_prefix": as_text,
@@ -369,7 +559,7 @@ class SheetWriter:
                 merged = True
                 ws.merge_range(row, first - 1, row, last - 1, None, cell_format(styles[first - 1] or PLAIN))
         written = False
-        for column, (value, style) in enumerate(zip(values, styles)):
+        for column, (value, style) in enumerate(zip(values, styles, strict=False)):
             written = self.cell(row, column, value, style or PLAIN) or written
         if not (written or merged):
             # A row without cells is dropped by the streaming writer, and its height
@@ -407,7 +597,7 @@ class SheetWriter:
     def fit(self, values: Sequence, styles: Sequence[Style]) -> float:
         """The height of a row whose cells are not merged: its tallest cell."""
         tallest = 0.0
-        for value, style, width in zip(values, styles, self.widths):
+        for value, style, width in zip(values, styles, self.widths, strict=False):
             if style is None:
                 continue
             if style.wrap and value and type(value) is str:
@@ -474,8 +664,13 @@ class Exporter:
         writer = writer_class(target, title=self.title(), creator=self.creator())
         for sheet in self.sheets():
             out = writer.add_sheet(
-                sheet.title, widths=sheet.widths, landscape=sheet.landscape, freeze=sheet.freeze,
-                title_rows=sheet.title_rows, margins=sheet.margins, numbered=sheet.numbered,
+                sheet.title,
+                widths=sheet.widths,
+                landscape=sheet.landscape,
+                freeze=sheet.freeze,
+                title_rows=sheet.title_rows,
+                margins=sheet.margins,
+                numbered=sheet.numbered,
             )
             for row in sheet.rows:
                 out.write(row.values, row.styles, height=row.height, merge=row.merge)
@@ -496,8 +691,9 @@ SIGNING_ROOM = 4  # empty lines between the authority and the name, for the sign
 LEFT_COLUMNS = 3  # the left block (body, number, recipients) spans the first three columns
 
 
-def pair_row(left_text, left_style: Style, right_text, right_style: Style, *, columns: int,
-             height: float | None = None) -> Row:
+def pair_row(
+    left_text, left_style: Style, right_text, right_style: Style, *, columns: int, height: float | None = None
+) -> Row:
     """A row of two blocks side by side: the first three columns merged on the left, the
     rest on the right, as the header block and the closing of a document are laid out."""
     values = [left_text] + [None] * (LEFT_COLUMNS - 1) + [right_text] + [None] * (columns - LEFT_COLUMNS - 1)
@@ -515,7 +711,7 @@ def header_rows(header: HeaderBlock, *, columns: int) -> Iterator[Row]:
 
 
 def closing_rows(recipients: Recipients, signature: Signature, *, widths: Sequence[float]) -> Iterator[Row]:
-    """"Nơi nhận" on the left and the signature block on the right, side by side."""
+    """ "Nơi nhận" on the left and the signature block on the right, side by side."""
     left = [(recipients.heading, RECIPIENTS_HEAD)] + [(f"- {entry}", RECIPIENT) for entry in recipients.entries]
     right = signature.authority + [None] * SIGNING_ROOM + [signature.name]
     left_width = sum(widths[:LEFT_COLUMNS])
@@ -529,10 +725,21 @@ def closing_rows(recipients: Recipients, signature: Signature, *, widths: Sequen
 # --- import templates -------------------------------------------------------------
 
 
-def template_workbook(*, issuer: str, title: str, note: str, headers: list[str], widths: list[int],
-                      text_columns=(), date_columns=(), whole_number_columns=(), choices=None,
-                      rows: Iterable[Sequence] = (), sheet_name: str = "Danh sách",
-                      whole_number_error: tuple[str, str] | None = None) -> bytes:
+def template_workbook(
+    *,
+    issuer: str,
+    title: str,
+    note: str,
+    headers: list[str],
+    widths: list[int],
+    text_columns=(),
+    date_columns=(),
+    whole_number_columns=(),
+    choices=None,
+    rows: Iterable[Sequence] = (),
+    sheet_name: str = "Danh sách",
+    whole_number_error: tuple[str, str] | None = None,
+) -> bytes:
     """An import template: the issuing body and a title, a note on the formats, the styled
     header row, then any rows given (the enterprises a period's report file lists), as .xlsx
     bytes ready to fill in. Every text cell goes through `safe_cell`; columns are named by their
@@ -594,8 +801,15 @@ def template_workbook(*, issuer: str, title: str, note: str, headers: list[str],
         validation.add(f"{letter}{header_row + 1}:{letter}{header_row + 5000}")
     if whole_number_columns:
         error_title, error = whole_number_error or ("", "")
-        numbers = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                                 showErrorMessage=True, errorTitle=error_title, error=error)
+        numbers = DataValidation(
+            type="whole",
+            operator="greaterThanOrEqual",
+            formula1="0",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=error_title,
+            error=error,
+        )
         sheet.add_data_validation(numbers)
         for text in whole_number_columns:
             letter = get_column_letter(headers.index(text) + 1)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime
 import heapq
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -34,12 +34,15 @@ PAGE_SIZE = 100
 
 
 PROGRESS_BADGES = {
-    progress.ACHIEVED: Badge(progress.ACHIEVED, progress.STATUS_LABELS[progress.ACHIEVED],
-                             "bi-check-circle-fill", "success"),
-    progress.ON_TRACK: Badge(progress.ON_TRACK, progress.STATUS_LABELS[progress.ON_TRACK],
-                             "bi-arrow-up-right-circle-fill", "primary"),
-    progress.BEHIND: Badge(progress.BEHIND, progress.STATUS_LABELS[progress.BEHIND],
-                           "bi-exclamation-triangle-fill", "danger"),
+    progress.ACHIEVED: Badge(
+        progress.ACHIEVED, progress.STATUS_LABELS[progress.ACHIEVED], "bi-check-circle-fill", "success"
+    ),
+    progress.ON_TRACK: Badge(
+        progress.ON_TRACK, progress.STATUS_LABELS[progress.ON_TRACK], "bi-arrow-up-right-circle-fill", "primary"
+    ),
+    progress.BEHIND: Badge(
+        progress.BEHIND, progress.STATUS_LABELS[progress.BEHIND], "bi-exclamation-triangle-fill", "danger"
+    ),
 }
 NO_DATA = Badge("none", _("No data"), "bi-dash-circle", "secondary")
 
@@ -230,9 +233,7 @@ def filter_rows(rows: list[progress.EnterpriseRow], show: str) -> list[progress.
     return rows
 
 
-def sort_rows(
-    result: progress.Progress, rows: list[progress.EnterpriseRow], key: str
-) -> list[progress.EnterpriseRow]:
+def sort_rows(result: progress.Progress, rows: list[progress.EnterpriseRow], key: str) -> list[progress.EnterpriseRow]:
     """Sort by name (default) or by one indicator's rate ("b" ascending, "-b" descending);
     enterprises without a rate always come last."""
     descending = key.startswith("-")

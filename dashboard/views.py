@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.roles import OFFICER, OFFICIAL, VIEWER
-from indicators import progress
 from enterprises.models import Enterprise
+from indicators import progress
 from indicators.models import EnterpriseReport, ReportingPeriod, ReportStatus
 from plans.models import Activity, Plan, Task, TaskStatus
 
@@ -144,9 +144,7 @@ def _task_counts(plan):
 
 def _latest_activities(plan, count: int = 5):
     return list(
-        Activity.objects.filter(task__group__plan=plan)
-        .select_related("task__group")
-        .order_by("-date", "-pk")[:count]
+        Activity.objects.filter(task__group__plan=plan).select_related("task__group").order_by("-date", "-pk")[:count]
     )
 
 
@@ -154,9 +152,7 @@ def _officer_context(request) -> dict:
     enterprise = access.get_or_404(Enterprise.objects, request.user, pk=access.officer_enterprise_id(request.user))
     plan = Plan.objects.current()
     reports = list(
-        EnterpriseReport.objects.filter(enterprise=enterprise)
-        .select_related("period")
-        .order_by("-period__end", "-pk")
+        EnterpriseReport.objects.filter(enterprise=enterprise).select_related("period").order_by("-period__end", "-pk")
     )
     latest = next((report for report in reports if report.total_workers), None)
     result = (

@@ -9,46 +9,104 @@ import random
 
 from django.utils import timezone
 
-from enterprises.models import Enterprise, Ownership, Sex, UnionOfficer, Worker
-from accounts.roles import OFFICER
 from accounts.demo import demo_user
+from accounts.roles import OFFICER
+from enterprises.models import Enterprise, Ownership, Sex, UnionOfficer, Worker
 
 ENTERPRISES = [
-    {"tax_code": "2801234567", "name": "Công ty TNHH May mặc Hoàng Hợp", "address": "Thôn 3",
-     "sector": "Dệt may", "ownership": Ownership.PRIVATE, "has_union": True,
-     "union_name": "Công đoàn cơ sở Công ty TNHH May mặc Hoàng Hợp", "phone": "0237 3861 234",
-     "officer": ("congdoan.maymac", "Hoa", "Trần Thị")},
-    {"tax_code": "2802345678", "name": "Công ty TNHH Giày da Thanh Hoá – chi nhánh Hoàng Hợp",
-     "address": "Thôn 1", "sector": "Da giày", "ownership": Ownership.FDI, "has_union": True,
-     "union_name": "Công đoàn cơ sở Giày da Thanh Hoá", "phone": "0237 3862 345",
-     "officer": ("congdoan.giayda", "Minh", "Lê Văn")},
-    {"tax_code": "2803456712", "name": "Công ty Cổ phần Gạch tuynel Hoàng Hợp", "address": "Thôn 5",
-     "sector": "Sản xuất vật liệu xây dựng (gạch tuynel)", "ownership": Ownership.PRIVATE,
-     "has_union": True, "union_name": "Công đoàn cơ sở Công ty CP Gạch tuynel Hoàng Hợp",
-     "phone": "0237 3863 456", "email": "gachtuynel.hoanghop@example.vn",
-     "officer": ("congdoan.gachtuynel", "Dũng", "Nguyễn Văn", "Chủ tịch Công đoàn cơ sở")},
-    {"tax_code": "2804567823", "name": "Công ty TNHH Chế biến hải sản Hải Hoàng", "address": "Thôn 7",
-     "sector": "Chế biến hải sản", "ownership": Ownership.PRIVATE, "has_union": True,
-     "union_name": "Công đoàn cơ sở Công ty TNHH Chế biến hải sản Hải Hoàng",
-     "phone": "0237 3864 567", "email": "haisan.haihoang@example.vn",
-     "officer": ("congdoan.haisan", "Thuý", "Lê Thị", "Phó Chủ tịch Công đoàn cơ sở")},
-    {"tax_code": "2805678934", "name": "Hợp tác xã Dịch vụ nông nghiệp Hoàng Hợp", "address": "Thôn 2",
-     "sector": "Dịch vụ nông nghiệp", "ownership": Ownership.COOPERATIVE, "has_union": False,
-     "union_name": "", "phone": "0237 3865 678", "officer": None},
-    {"tax_code": "2806789045", "name": "Công ty TNHH Cơ khí Minh Tâm", "address": "Thôn 4",
-     "sector": "Cơ khí, gia công kim loại", "ownership": Ownership.PRIVATE, "has_union": True,
-     "union_name": "Công đoàn cơ sở Công ty TNHH Cơ khí Minh Tâm", "phone": "0912 345 678",
-     "officer": ("congdoan.cokhi", "Tâm", "Phạm Minh", "Chủ tịch Công đoàn cơ sở")},
-    {"tax_code": "2807890156", "name": "Công ty TNHH Đồ gỗ nội thất Phú Hưng", "address": "Thôn 6",
-     "sector": "Sản xuất đồ gỗ nội thất", "ownership": Ownership.PRIVATE, "has_union": True,
-     "union_name": "Công đoàn cơ sở Công ty TNHH Đồ gỗ Phú Hưng", "phone": "0237 3866 789",
-     "email": "dogo.phuhung@example.vn",
-     "officer": ("congdoan.dogo", "Hùng", "Hoàng Văn", "Chủ tịch Công đoàn cơ sở")},
+    {
+        "tax_code": "2801234567",
+        "name": "Công ty TNHH May mặc Hoàng Hợp",
+        "address": "Thôn 3",
+        "sector": "Dệt may",
+        "ownership": Ownership.PRIVATE,
+        "has_union": True,
+        "union_name": "Công đoàn cơ sở Công ty TNHH May mặc Hoàng Hợp",
+        "phone": "0237 3861 234",
+        "officer": ("congdoan.maymac", "Hoa", "Trần Thị"),
+    },
+    {
+        "tax_code": "2802345678",
+        "name": "Công ty TNHH Giày da Thanh Hoá – chi nhánh Hoàng Hợp",
+        "address": "Thôn 1",
+        "sector": "Da giày",
+        "ownership": Ownership.FDI,
+        "has_union": True,
+        "union_name": "Công đoàn cơ sở Giày da Thanh Hoá",
+        "phone": "0237 3862 345",
+        "officer": ("congdoan.giayda", "Minh", "Lê Văn"),
+    },
+    {
+        "tax_code": "2803456712",
+        "name": "Công ty Cổ phần Gạch tuynel Hoàng Hợp",
+        "address": "Thôn 5",
+        "sector": "Sản xuất vật liệu xây dựng (gạch tuynel)",
+        "ownership": Ownership.PRIVATE,
+        "has_union": True,
+        "union_name": "Công đoàn cơ sở Công ty CP Gạch tuynel Hoàng Hợp",
+        "phone": "0237 3863 456",
+        "email": "gachtuynel.hoanghop@example.vn",
+        "officer": ("congdoan.gachtuynel", "Dũng", "Nguyễn Văn", "Chủ tịch Công đoàn cơ sở"),
+    },
+    {
+        "tax_code": "2804567823",
+        "name": "Công ty TNHH Chế biến hải sản Hải Hoàng",
+        "address": "Thôn 7",
+        "sector": "Chế biến hải sản",
+        "ownership": Ownership.PRIVATE,
+        "has_union": True,
+        "union_name": "Công đoàn cơ sở Công ty TNHH Chế biến hải sản Hải Hoàng",
+        "phone": "0237 3864 567",
+        "email": "haisan.haihoang@example.vn",
+        "officer": ("congdoan.haisan", "Thuý", "Lê Thị", "Phó Chủ tịch Công đoàn cơ sở"),
+    },
+    {
+        "tax_code": "2805678934",
+        "name": "Hợp tác xã Dịch vụ nông nghiệp Hoàng Hợp",
+        "address": "Thôn 2",
+        "sector": "Dịch vụ nông nghiệp",
+        "ownership": Ownership.COOPERATIVE,
+        "has_union": False,
+        "union_name": "",
+        "phone": "0237 3865 678",
+        "officer": None,
+    },
+    {
+        "tax_code": "2806789045",
+        "name": "Công ty TNHH Cơ khí Minh Tâm",
+        "address": "Thôn 4",
+        "sector": "Cơ khí, gia công kim loại",
+        "ownership": Ownership.PRIVATE,
+        "has_union": True,
+        "union_name": "Công đoàn cơ sở Công ty TNHH Cơ khí Minh Tâm",
+        "phone": "0912 345 678",
+        "officer": ("congdoan.cokhi", "Tâm", "Phạm Minh", "Chủ tịch Công đoàn cơ sở"),
+    },
+    {
+        "tax_code": "2807890156",
+        "name": "Công ty TNHH Đồ gỗ nội thất Phú Hưng",
+        "address": "Thôn 6",
+        "sector": "Sản xuất đồ gỗ nội thất",
+        "ownership": Ownership.PRIVATE,
+        "has_union": True,
+        "union_name": "Công đoàn cơ sở Công ty TNHH Đồ gỗ Phú Hưng",
+        "phone": "0237 3866 789",
+        "email": "dogo.phuhung@example.vn",
+        "officer": ("congdoan.dogo", "Hùng", "Hoàng Văn", "Chủ tịch Công đoàn cơ sở"),
+    },
     # Stopped trading in 2024: kept, inactive, so its history and past reports remain.
-    {"tax_code": "2808901267", "name": "Công ty TNHH Mây tre đan xuất khẩu Hoàng Hợp",
-     "address": "Thôn 8", "sector": "Thủ công mỹ nghệ mây tre đan", "ownership": Ownership.PRIVATE,
-     "has_union": True, "union_name": "Công đoàn cơ sở Công ty TNHH Mây tre đan Hoàng Hợp",
-     "phone": "0237 3867 890", "is_active": False, "officer": None},
+    {
+        "tax_code": "2808901267",
+        "name": "Công ty TNHH Mây tre đan xuất khẩu Hoàng Hợp",
+        "address": "Thôn 8",
+        "sector": "Thủ công mỹ nghệ mây tre đan",
+        "ownership": Ownership.PRIVATE,
+        "has_union": True,
+        "union_name": "Công đoàn cơ sở Công ty TNHH Mây tre đan Hoàng Hợp",
+        "phone": "0237 3867 890",
+        "is_active": False,
+        "officer": None,
+    },
 ]
 
 GARMENT_TAX_CODE = "2801234567"
@@ -57,8 +115,16 @@ MIDDLE_FEMALE = ["Thị", "Thị Thu", "Thị Hồng", "Thị Ngọc", "Thị Th
 MIDDLE_MALE = ["Văn", "Đình", "Minh", "Hữu", "Xuân"]
 GIVEN_FEMALE = ["Hà", "Lan", "Hương", "Mai", "Nga", "Thảo", "Trang", "Yến", "Hằng", "Linh", "Nhung", "Phương"]
 GIVEN_MALE = ["Hùng", "Dũng", "Nam", "Tuấn", "Quang", "Sơn", "Thắng", "Long"]
-GARMENT_JOBS = ["Công nhân may", "Công nhân may", "Công nhân may", "Thợ cắt", "Kiểm hàng (KCS)",
-                "Là, đóng gói", "Tổ trưởng chuyền may", "Thợ cơ điện"]
+GARMENT_JOBS = [
+    "Công nhân may",
+    "Công nhân may",
+    "Công nhân may",
+    "Thợ cắt",
+    "Kiểm hàng (KCS)",
+    "Là, đóng gói",
+    "Tổ trưởng chuyền may",
+    "Thợ cơ điện",
+]
 # Share of the garment workers who met each indicator, by indicator code.
 
 
@@ -92,11 +158,13 @@ def seed_garment_roster(size: int = 40) -> None:
     workers = []
     for number in range(1, size + 1):
         female = rng.random() < 0.8  # garment work is mostly done by women
-        name = " ".join([
-            rng.choice(FAMILY_NAMES),
-            rng.choice(MIDDLE_FEMALE if female else MIDDLE_MALE),
-            rng.choice(GIVEN_FEMALE if female else GIVEN_MALE),
-        ])
+        name = " ".join(
+            [
+                rng.choice(FAMILY_NAMES),
+                rng.choice(MIDDLE_FEMALE if female else MIDDLE_MALE),
+                rng.choice(GIVEN_FEMALE if female else GIVEN_MALE),
+            ]
+        )
         worker, _created = Worker.objects.get_or_create(
             enterprise=enterprise,
             employee_code=f"MM{number:04d}",

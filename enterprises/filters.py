@@ -34,18 +34,21 @@ class StatusFilterSet(django_filters.FilterSet):
 
 class EnterpriseFilter(StatusFilterSet):
     q = django_filters.CharFilter(
-        method="search", label=_("Name or tax code"),
+        method="search",
+        label=_("Name or tax code"),
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or tax code")}),
     )
-    ownership = django_filters.ChoiceFilter(
-        choices=Ownership.choices, label=_("Ownership"), empty_label=_("All types")
-    )
+    ownership = django_filters.ChoiceFilter(choices=Ownership.choices, label=_("Ownership"), empty_label=_("All types"))
     union = django_filters.ChoiceFilter(
-        method="filter_union", label=_("Grassroots union"), empty_label=_("With or without"),
+        method="filter_union",
+        label=_("Grassroots union"),
+        empty_label=_("With or without"),
         choices=[("yes", _("Has a union")), ("no", _("No union"))],
     )
     status = django_filters.ChoiceFilter(
-        method="filter_status", label=_("Status"), empty_label=None,
+        method="filter_status",
+        label=_("Status"),
+        empty_label=None,
         choices=[(ACTIVE, _("Active")), (INACTIVE, _("Inactive")), (ALL, _("All"))],
     )
 

@@ -20,7 +20,10 @@ def phone_error(value: str) -> str | None:
     """Why `value` is not a phone number, or None. Digits with the usual separators, 8–15 digits."""
     digits = re.sub(r"\D", "", value)
     if not PHONE_CHARS.match(value) or not 8 <= len(digits) <= 15:
-        return str(_("“%(value)s” is not a phone number: write digits only, e.g. 0237 3861 234 or 0912 345 678.") % {"value": value})
+        return str(
+            _("“%(value)s” is not a phone number: write digits only, e.g. 0237 3861 234 or 0912 345 678.")
+            % {"value": value}
+        )
     return None
 
 
@@ -45,8 +48,7 @@ class EnterpriseForm(forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = ["name", "tax_code", "ownership", "sector", "address", "has_union", "union_name",
-                  "phone", "email"]
+        fields = ["name", "tax_code", "ownership", "sector", "address", "has_union", "union_name", "phone", "email"]
         field_classes = {"tax_code": TaxCodeField}
         help_texts = {
             "tax_code": _("10 digits, or 10 digits, a dash and 3 digits for a branch (e.g. 2801234567-001)."),
@@ -76,7 +78,9 @@ class EnterpriseForm(forms.ModelForm):
         union_name = " ".join(cleaned.get("union_name", "").split())
         cleaned["union_name"] = union_name
         if cleaned.get("has_union") and not union_name:
-            self.add_error("union_name", _("Enter the name of the grassroots union, or untick “has a grassroots union”."))
+            self.add_error(
+                "union_name", _("Enter the name of the grassroots union, or untick “has a grassroots union”.")
+            )
         elif union_name and not cleaned.get("has_union"):
             self.add_error("has_union", _("You entered a union name: tick this box, or clear the name."))
         return cleaned
@@ -105,9 +109,10 @@ class EnterpriseContactForm(forms.ModelForm):
 class ExcelFileForm(forms.Form):
     file = forms.FileField(
         label=_("Excel file (.xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
-        error_messages={"required": _("Choose an Excel file to import."),
-                        "empty": _("The file is empty.")},
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+        error_messages={"required": _("Choose an Excel file to import."), "empty": _("The file is empty.")},
     )
 
     def clean_file(self):
@@ -121,7 +126,9 @@ class ExcelFileForm(forms.Form):
         name = uploaded.name.lower()
         if name.endswith((".xls", ".csv", ".ods")) or not name.endswith(".xlsx"):
             raise forms.ValidationError(
-                _("Only Excel workbooks (.xlsx) can be imported. Open the file in Excel and save it as “Excel Workbook (.xlsx)”."),
+                _(
+                    "Only Excel workbooks (.xlsx) can be imported. Open the file in Excel and save it as “Excel Workbook (.xlsx)”."
+                ),
                 code="not_xlsx",
             )
         return uploaded
@@ -142,8 +149,9 @@ class OfficerForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    position = forms.CharField(label=_("Position"), max_length=255, required=False,
-                               help_text=_("e.g. Chủ tịch Công đoàn cơ sở"))
+    position = forms.CharField(
+        label=_("Position"), max_length=255, required=False, help_text=_("e.g. Chủ tịch Công đoàn cơ sở")
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user  # the account being edited, None when creating one
@@ -196,7 +204,11 @@ class OfficerCreateForm(OfficerForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("delivery") == PasswordDelivery.EMAIL and not cleaned.get("email") and "email" not in self.errors:
+        if (
+            cleaned.get("delivery") == PasswordDelivery.EMAIL
+            and not cleaned.get("email")
+            and "email" not in self.errors
+        ):
             self.add_error("email", _("Enter an e-mail address to send the link to, or choose an initial password."))
         return cleaned
 

@@ -128,8 +128,11 @@ def parse_enterprises(path_or_file) -> ParsedFile:
             if value is None:
                 row_errors.append(
                     _("“%(header)s” is “%(value)s”; write one of: %(choices)s.")
-                    % {"header": ENTERPRISE_HEADERS["ownership"], "value": ownership,
-                       "choices": ", ".join(ownership_labels())}
+                    % {
+                        "header": ENTERPRISE_HEADERS["ownership"],
+                        "value": ownership,
+                        "choices": ", ".join(ownership_labels()),
+                    }
                 )
             else:
                 data["ownership"] = value

@@ -35,14 +35,10 @@ class EnterpriseQuerySet(models.QuerySet):
 
 class Enterprise(models.Model):
     name = models.CharField(_("enterprise name"), max_length=255)
-    tax_code = models.CharField(
-        _("tax code"), max_length=14, unique=True, validators=[validate_tax_code]
-    )
+    tax_code = models.CharField(_("tax code"), max_length=14, unique=True, validators=[validate_tax_code])
     address = models.CharField(_("address (village)"), max_length=255, blank=True)
     sector = models.CharField(_("sector"), max_length=255, blank=True)
-    ownership = models.CharField(
-        _("ownership"), max_length=20, choices=Ownership.choices, default=Ownership.PRIVATE
-    )
+    ownership = models.CharField(_("ownership"), max_length=20, choices=Ownership.choices, default=Ownership.PRIVATE)
     has_union = models.BooleanField(_("has a grassroots union"), default=False)
     union_name = models.CharField(_("grassroots union name"), max_length=255, blank=True)
     phone = models.CharField(_("contact phone"), max_length=30, blank=True)
@@ -137,9 +133,7 @@ class Worker(models.Model):
         verbose_name = _("worker")
         verbose_name_plural = _("workers")
         constraints = [
-            models.UniqueConstraint(
-                fields=["enterprise", "employee_code"], name="unique_employee_code_per_enterprise"
-            )
+            models.UniqueConstraint(fields=["enterprise", "employee_code"], name="unique_employee_code_per_enterprise")
         ]
 
     def __str__(self):

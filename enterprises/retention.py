@@ -75,8 +75,13 @@ def personal_data_purge(*, today: datetime.date | None = None, dry_run: bool = F
         (row["enterprise__name"], row["n"])
         for row in due.order_by().values("enterprise__name").annotate(n=Count("pk")).order_by("enterprise__name")
     ]
-    summary = PurgeSummary(cutoff=cutoff, workers=sum(n for _name, n in by_enterprise),
-                           history_rows=history.count(), by_enterprise=by_enterprise, dated=undated.count())
+    summary = PurgeSummary(
+        cutoff=cutoff,
+        workers=sum(n for _name, n in by_enterprise),
+        history_rows=history.count(),
+        by_enterprise=by_enterprise,
+        dated=undated.count(),
+    )
     if not dry_run:
         # History first: it is found through the workers the second update marks as done.
         history.update(**anonymous_values("id"))

@@ -27,12 +27,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-
-from core.names import full_name_of, split_full_name
-from .imports import EnterpriseRow
-from .signals import enterprises_bulk_changed
-from .models import Enterprise, UnionOfficer
 from accounts.roles import OFFICER
+from core.names import full_name_of, split_full_name
+
+from .imports import EnterpriseRow
+from .models import Enterprise, UnionOfficer
+from .signals import enterprises_bulk_changed
 
 BATCH_SIZE = 500
 
@@ -146,8 +146,17 @@ def enterprise_import_preview(rows: list[EnterpriseRow]) -> ImportPreview:
             previewed.append(PreviewRow(row.row, row.tax_code, name, NEW, updates=dict(row.values)))
             continue
         updates, changes = _compare(Enterprise, enterprise, row.values)
-        previewed.append(PreviewRow(row.row, row.tax_code, name or enterprise.name,
-                                    UPDATED if updates else UNCHANGED, changes, updates, target=enterprise))
+        previewed.append(
+            PreviewRow(
+                row.row,
+                row.tax_code,
+                name or enterprise.name,
+                UPDATED if updates else UNCHANGED,
+                changes,
+                updates,
+                target=enterprise,
+            )
+        )
     return ImportPreview(previewed)
 
 
@@ -160,8 +169,9 @@ def enterprises_import(*, rows: list[EnterpriseRow], user) -> ImportPreview:
         enterprise = Enterprise(tax_code=row.key, **row.updates)
         enterprise.full_clean(validate_unique=False)  # the unique index guards races
         created.append(enterprise)
-    bulk_create_with_history(created, Enterprise, batch_size=BATCH_SIZE, default_user=user,
-                             default_change_reason="import")
+    bulk_create_with_history(
+        created, Enterprise, batch_size=BATCH_SIZE, default_user=user, default_change_reason="import"
+    )
     changed, fields = [], {"updated_at"}
     now = timezone.now()
     for row in preview.updated:
@@ -173,8 +183,14 @@ def enterprises_import(*, rows: list[EnterpriseRow], user) -> ImportPreview:
         fields.update(row.updates)
         changed.append(enterprise)
     if changed:
-        bulk_update_with_history(changed, Enterprise, sorted(fields), batch_size=BATCH_SIZE,
-                                 default_user=user, default_change_reason="import")
+        bulk_update_with_history(
+            changed,
+            Enterprise,
+            sorted(fields),
+            batch_size=BATCH_SIZE,
+            default_user=user,
+            default_change_reason="import",
+        )
     if created or changed:
         enterprises_bulk_changed.send(sender=Enterprise)  # bulk writes send no model signals
     return preview
@@ -190,7 +206,7 @@ def generate_password() -> str:
     while True:
         chars = "".join(secrets.choice(PASSWORD_ALPHABET) for _i in range(12))
         if any(c.islower() for c in chars) and any(c.isupper() for c in chars) and any(c.isdigit() for c in chars):
-            return "-".join(chars[i:i + 4] for i in range(0, 12, 4))
+            return "-".join(chars[i : i + 4] for i in range(0, 12, 4))
 
 
 def _record(officer: UnionOfficer, reason: str) -> None:
@@ -200,16 +216,16 @@ def _record(officer: UnionOfficer, reason: str) -> None:
 
 
 @transaction.atomic
-def officer_create(*, enterprise: Enterprise, username: str, full_name: str, email: str = "",
-                   phone: str = "", position: str = "") -> UnionOfficer:
+def officer_create(
+    *, enterprise: Enterprise, username: str, full_name: str, email: str = "", phone: str = "", position: str = ""
+) -> UnionOfficer:
     """A new union officer: a user account in the officer group, tied to `enterprise`.
 
     The account has no usable password until the officer sets one from the e-mailed
     link or the official issues an initial one.
     """
     last_name, first_name = split_full_name(full_name)
-    user = get_user_model()(username=username, first_name=first_name, last_name=last_name,
-                            email=email, is_active=True)
+    user = get_user_model()(username=username, first_name=first_name, last_name=last_name, email=email, is_active=True)
     user.set_unusable_password()
     user.full_clean()
     user.save()
@@ -222,8 +238,7 @@ def officer_create(*, enterprise: Enterprise, username: str, full_name: str, ema
 
 
 @transaction.atomic
-def officer_update(*, officer: UnionOfficer, full_name: str, email: str, phone: str,
-                   position: str) -> UnionOfficer:
+def officer_update(*, officer: UnionOfficer, full_name: str, email: str, phone: str, position: str) -> UnionOfficer:
     """Change an officer's account details. The officer's history records the change;
     a change of name or e-mail (kept on the user account) is noted as an account change."""
     user = officer.user
@@ -269,10 +284,13 @@ def officer_send_password_link(*, officer: UnionOfficer, base_url: str, welcome:
     The link lasts PASSWORD_RESET_TIMEOUT and stops working once the password is set.
     """
     user = officer.user
-    path = reverse("password_reset_confirm", kwargs={
-        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user),
-    })
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
     context = {
         "officer": officer,
         "full_name": full_name_of(user),

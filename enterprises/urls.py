@@ -20,10 +20,7 @@ urlpatterns = [
     path("<int:pk>/officers/add/", views.officer_create, name="officer_create"),
     path("<int:pk>/officers/<int:officer_pk>/", views.officer_update, name="officer_update"),
     path("<int:pk>/officers/<int:officer_pk>/password/", views.officer_password, name="officer_password"),
-    path("<int:pk>/officers/<int:officer_pk>/credentials/", views.officer_credentials,
-         name="officer_credentials"),
-    path("<int:pk>/officers/<int:officer_pk>/deactivate/", views.officer_deactivate,
-         name="officer_deactivate"),
-    path("<int:pk>/officers/<int:officer_pk>/reactivate/", views.officer_reactivate,
-         name="officer_reactivate"),
+    path("<int:pk>/officers/<int:officer_pk>/credentials/", views.officer_credentials, name="officer_credentials"),
+    path("<int:pk>/officers/<int:officer_pk>/deactivate/", views.officer_deactivate, name="officer_deactivate"),
+    path("<int:pk>/officers/<int:officer_pk>/reactivate/", views.officer_reactivate, name="officer_reactivate"),
 ]

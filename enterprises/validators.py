@@ -12,7 +12,9 @@ def validate_tax_code(value: str) -> None:
     """A Vietnamese tax code: 10 digits, or 10 digits, a dash and 3 digits for a branch."""
     if not TAX_CODE_RE.match(value or ""):
         raise ValidationError(
-            _("Tax code “%(value)s” is not valid: it must be 10 digits, or 10 digits, a dash and 3 digits for a branch (e.g. 2800123456 or 2800123456-001)."),
+            _(
+                "Tax code “%(value)s” is not valid: it must be 10 digits, or 10 digits, a dash and 3 digits for a branch (e.g. 2800123456 or 2800123456-001)."
+            ),
             code="invalid_tax_code",
             params={"value": value},
         )

@@ -7,10 +7,10 @@ to the wrong role; another enterprise's pages answer 404.
 
 from __future__ import annotations
 
-from django.contrib import messages
 import logging
 import smtplib
 
+from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db import IntegrityError
@@ -22,13 +22,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts import access
+from accounts.access import commune_view_required, is_official, member_required, official_required
 from core import xlsx_reading
 from core.history import Children, history_of
+from core.names import full_name_of
+from core.sections import collect_sections
 from core.submissions import creates_once, save_unique
 
 from . import imports, services
-from accounts import access
-from accounts.access import commune_view_required, is_official, member_required, official_required
 from .filters import EnterpriseFilter
 from .forms import (
     EnterpriseContactForm,
@@ -39,9 +41,6 @@ from .forms import (
     OfficerPasswordForm,
     PasswordDelivery,
 )
-from core.names import full_name_of
-from core.sections import collect_sections
-
 from .models import Enterprise, UnionOfficer, Worker
 from .services import CHANGE_REASONS
 from .signals import enterprise_page_sections
@@ -93,7 +92,10 @@ def paginate(request, queryset, per_page):
 def enterprise_list(request):
     active_workers = (
         Worker.objects.filter(enterprise=OuterRef("pk"), is_active=True)
-        .order_by().values("enterprise").annotate(n=Count("pk")).values("n")
+        .order_by()
+        .values("enterprise")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     queryset = Enterprise.objects.annotate(
         officer_count=Count("officers", filter=Q(officers__user__is_active=True)),
@@ -101,11 +103,16 @@ def enterprise_list(request):
     ).order_by("name", "pk")
     enterprise_filter = EnterpriseFilter(request.GET, queryset=queryset)
     page = paginate(request, enterprise_filter.qs, ENTERPRISES_PER_PAGE)
-    return render(request, "enterprises/enterprise_list.html", {
-        "filter": enterprise_filter, "page": page, "is_filtered": any(
-            request.GET.get(name) for name in ("q", "ownership", "union")
-        ) or request.GET.get("status") not in (None, "", "active"),
-    })
+    return render(
+        request,
+        "enterprises/enterprise_list.html",
+        {
+            "filter": enterprise_filter,
+            "page": page,
+            "is_filtered": any(request.GET.get(name) for name in ("q", "ownership", "union"))
+            or request.GET.get("status") not in (None, "", "active"),
+        },
+    )
 
 
 @official_required
@@ -127,16 +134,21 @@ def enterprise_detail(request, pk):
     officers = list(enterprise.officers.select_related("user").order_by("-user__is_active", "user__first_name", "pk"))
     officers_history = Children(
         UnionOfficer.history.filter(enterprise_id=enterprise.pk).select_related("user"),
-        label=lambda r: _("Officer %(name)s") % {"name": full_name_of(r.user)}, fields=["phone", "position"],
+        label=lambda r: _("Officer %(name)s") % {"name": full_name_of(r.user)},
+        fields=["phone", "position"],
     )
-    return render(request, "enterprises/enterprise_detail.html", {
-        "enterprise": enterprise,
-        "can_change": access.can_change(request.user, enterprise.pk),
-        "can_manage": official,
-        "officers": [(officer, full_name_of(officer.user)) for officer in officers],
-        "sections": collect_sections(enterprise_page_sections, Enterprise, request=request, enterprise=enterprise),
-        "history": history_of(enterprise, children=[officers_history], reasons=CHANGE_REASONS),
-    })
+    return render(
+        request,
+        "enterprises/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "can_change": access.can_change(request.user, enterprise.pk),
+            "can_manage": official,
+            "officers": [(officer, full_name_of(officer.user)) for officer in officers],
+            "sections": collect_sections(enterprise_page_sections, Enterprise, request=request, enterprise=enterprise),
+            "history": history_of(enterprise, children=[officers_history], reasons=CHANGE_REASONS),
+        },
+    )
 
 
 @member_required
@@ -168,7 +180,13 @@ def _set_enterprise_active(request, pk, active: bool):
     if active:
         messages.success(request, _("“%(name)s” is active again.") % {"name": enterprise.name})
     else:
-        messages.success(request, _("“%(name)s” was deactivated: it no longer counts among the active enterprises and its officers cannot log in to it. Its data is kept.") % {"name": enterprise.name})
+        messages.success(
+            request,
+            _(
+                "“%(name)s” was deactivated: it no longer counts among the active enterprises and its officers cannot log in to it. Its data is kept."
+            )
+            % {"name": enterprise.name},
+        )
     return redirect(enterprise)
 
 
@@ -200,8 +218,7 @@ def import_token(kind: str, name: str, user, **extra) -> str:
 def read_import_token(request, kind: str):
     """The staged upload a confirmation refers to, if the token is this user's and fresh."""
     try:
-        data = signing.loads(request.POST.get("token", ""), salt=f"enterprises.import.{kind}",
-                             max_age=IMPORT_TOKEN_AGE)
+        data = signing.loads(request.POST.get("token", ""), salt=f"enterprises.import.{kind}", max_age=IMPORT_TOKEN_AGE)
     except signing.BadSignature:
         return None, None
     if data.get("user") != request.user.pk:
@@ -224,13 +241,15 @@ def import_context(parsed, preview):
     if preview is not None:
         changing = [row for row in preview.rows if row.status != services.UNCHANGED]
         unchanged = preview.unchanged
-        context.update({
-            "preview": preview,
-            "changing": changing[:PREVIEW_ROWS_SHOWN],
-            "changing_more": max(0, len(changing) - PREVIEW_ROWS_SHOWN),
-            "unchanged": unchanged[:PREVIEW_ROWS_SHOWN],
-            "unchanged_more": max(0, len(unchanged) - PREVIEW_ROWS_SHOWN),
-        })
+        context.update(
+            {
+                "preview": preview,
+                "changing": changing[:PREVIEW_ROWS_SHOWN],
+                "changing_more": max(0, len(changing) - PREVIEW_ROWS_SHOWN),
+                "unchanged": unchanged[:PREVIEW_ROWS_SHOWN],
+                "unchanged_more": max(0, len(unchanged) - PREVIEW_ROWS_SHOWN),
+            }
+        )
     return context
 
 
@@ -247,11 +266,13 @@ def enterprise_import(request):
                 context.update({"file_error": error, **import_context(parsed, None)})
             else:
                 preview = services.enterprise_import_preview(parsed.rows)
-                context.update({
-                    **import_context(parsed, preview),
-                    "token": import_token("enterprises", staged.keep(), request.user),
-                    "filename": form.cleaned_data["file"].name,
-                })
+                context.update(
+                    {
+                        **import_context(parsed, preview),
+                        "token": import_token("enterprises", staged.keep(), request.user),
+                        "filename": form.cleaned_data["file"].name,
+                    }
+                )
     return render(request, "enterprises/enterprise_import.html", context)
 
 
@@ -270,18 +291,31 @@ def enterprise_import_confirm(request):
     try:  # the staged copy has served its purpose, whatever happens now
         parsed, error = parse_or_error(imports.parse_enterprises, path)
         if error or not parsed.is_valid:
-            return render(request, "enterprises/enterprise_import.html", {
-                "form": ExcelFileForm(), "file_error": error, "max_rows": imports.MAX_ENTERPRISE_ROWS,
-                **import_context(parsed, None)})
+            return render(
+                request,
+                "enterprises/enterprise_import.html",
+                {
+                    "form": ExcelFileForm(),
+                    "file_error": error,
+                    "max_rows": imports.MAX_ENTERPRISE_ROWS,
+                    **import_context(parsed, None),
+                },
+            )
         try:
             preview = services.enterprises_import(rows=parsed.rows, user=request.user)
         except IntegrityError:
-            messages.error(request, _("Someone changed the enterprise list at the same moment; nothing was saved. Upload the file again."))
+            messages.error(
+                request,
+                _("Someone changed the enterprise list at the same moment; nothing was saved. Upload the file again."),
+            )
             return redirect("enterprises:enterprise_import")
     finally:
         xlsx_reading.discard_staged(data["file"])
-    messages.success(request, _("Import finished: %(new)s enterprises added, %(updated)s updated, %(unchanged)s unchanged.") % {
-        "new": len(preview.new), "updated": len(preview.updated), "unchanged": len(preview.unchanged)})
+    messages.success(
+        request,
+        _("Import finished: %(new)s enterprises added, %(updated)s updated, %(unchanged)s unchanged.")
+        % {"new": len(preview.new), "updated": len(preview.updated), "unchanged": len(preview.unchanged)},
+    )
     return redirect("enterprises:enterprise_list")
 
 
@@ -304,9 +338,18 @@ def _deliver_password(request, officer, delivery: str, *, welcome: bool):
             )
         except (smtplib.SMTPException, OSError):
             logger.exception("Password link to %s could not be sent", officer.user.email)
-            messages.error(request, _("The e-mail could not be sent (the mail server did not answer). Try again later, or issue an initial password instead."))
+            messages.error(
+                request,
+                _(
+                    "The e-mail could not be sent (the mail server did not answer). Try again later, or issue an initial password instead."
+                ),
+            )
             return redirect("enterprises:officer_update", officer.enterprise_id, officer.pk)
-        messages.success(request, _("A link to set a password was e-mailed to %(email)s. It stays valid for a few days and works once.") % {"email": officer.user.email})
+        messages.success(
+            request,
+            _("A link to set a password was e-mailed to %(email)s. It stays valid for a few days and works once.")
+            % {"email": officer.user.email},
+        )
         return redirect(reverse("enterprises:enterprise_detail", args=[officer.enterprise_id]) + "#officers")
     request.session[PASSWORD_SESSION_KEY % officer.pk] = services.officer_issue_password(officer=officer)
     return redirect("enterprises:officer_credentials", officer.enterprise_id, officer.pk)
@@ -319,10 +362,18 @@ def officer_create(request, pk):
     form = OfficerCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        officer = save_unique(form, lambda: services.officer_create(
-            enterprise=enterprise, username=data["username"], full_name=data["full_name"],
-            email=data["email"], phone=data["phone"], position=data["position"],
-        ), fields=["username"])
+        officer = save_unique(
+            form,
+            lambda: services.officer_create(
+                enterprise=enterprise,
+                username=data["username"],
+                full_name=data["full_name"],
+                email=data["email"],
+                phone=data["phone"],
+                position=data["position"],
+            ),
+            fields=["username"],
+        )
         if officer is not None:
             messages.success(request, _("The account %(username)s was created.") % {"username": officer.user.username})
             return _deliver_password(request, officer, data["delivery"], welcome=True)
@@ -330,17 +381,30 @@ def officer_create(request, pk):
 
 
 def _officer_page(request, officer, *, form=None, password_form=None, status=200):
-    return render(request, "enterprises/officer_update.html", {
-        "enterprise": officer.enterprise,
-        "officer": officer,
-        "officer_name": full_name_of(officer.user),
-        "form": form or OfficerForm(user=officer.user, initial={
-            "full_name": full_name_of(officer.user) if (officer.user.first_name or officer.user.last_name) else "",
-            "email": officer.user.email, "phone": officer.phone, "position": officer.position,
-        }),
-        "password_form": password_form or OfficerPasswordForm(user=officer.user),
-        "history": history_of(officer, fields=["phone", "position"], reasons=CHANGE_REASONS),
-    }, status=status)
+    return render(
+        request,
+        "enterprises/officer_update.html",
+        {
+            "enterprise": officer.enterprise,
+            "officer": officer,
+            "officer_name": full_name_of(officer.user),
+            "form": form
+            or OfficerForm(
+                user=officer.user,
+                initial={
+                    "full_name": full_name_of(officer.user)
+                    if (officer.user.first_name or officer.user.last_name)
+                    else "",
+                    "email": officer.user.email,
+                    "phone": officer.phone,
+                    "position": officer.position,
+                },
+            ),
+            "password_form": password_form or OfficerPasswordForm(user=officer.user),
+            "history": history_of(officer, fields=["phone", "position"], reasons=CHANGE_REASONS),
+        },
+        status=status,
+    )
 
 
 @member_required
@@ -372,11 +436,18 @@ def officer_credentials(request, pk, officer_pk):
     """The initial password, shown once: it leaves the session as the page is drawn."""
     officer = get_officer_or_404(request.user, pk, officer_pk)
     password = request.session.pop(PASSWORD_SESSION_KEY % officer.pk, None)
-    return render(request, "enterprises/officer_credentials.html", {
-        "enterprise": officer.enterprise, "officer": officer, "officer_name": full_name_of(officer.user),
-        "password": password, "login_url": request.build_absolute_uri(reverse("login")),
-        "password_form": OfficerPasswordForm(user=officer.user, initial={"delivery": PasswordDelivery.SHOW}),
-    })
+    return render(
+        request,
+        "enterprises/officer_credentials.html",
+        {
+            "enterprise": officer.enterprise,
+            "officer": officer,
+            "officer_name": full_name_of(officer.user),
+            "password": password,
+            "login_url": request.build_absolute_uri(reverse("login")),
+            "password_form": OfficerPasswordForm(user=officer.user, initial={"delivery": PasswordDelivery.SHOW}),
+        },
+    )
 
 
 def _set_officer_active(request, pk, officer_pk, active: bool):
@@ -387,7 +458,9 @@ def _set_officer_active(request, pk, officer_pk, active: bool):
     if active:
         messages.success(request, _("%(name)s can log in again.") % {"name": name})
     else:
-        messages.success(request, _("%(name)s can no longer log in. The account and its history are kept.") % {"name": name})
+        messages.success(
+            request, _("%(name)s can no longer log in. The account and its history are kept.") % {"name": name}
+        )
     return redirect(reverse("enterprises:enterprise_detail", args=[pk]) + "#officers")
 
 

@@ -117,9 +117,7 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a concurrent writer instead of failing with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The portal's queries are short aggregates; PostgreSQL's JIT compiler costs them
@@ -157,8 +155,7 @@ AUTHENTICATION_BACKENDS = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -237,9 +234,7 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "hoanghop-portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -251,12 +246,8 @@ PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rst
 PORTAL_COMMUNE_NAME = os.environ.get("PORTAL_COMMUNE_NAME", "Hoàng Hợp")
 PORTAL_COMMUNE_BODY = os.environ.get("PORTAL_COMMUNE_BODY", "Ủy ban nhân dân xã Hoàng Hợp")
 PORTAL_SUPERIOR_BODY = os.environ.get("PORTAL_SUPERIOR_BODY", "Ủy ban nhân dân huyện Hoàng Hoá")
-PORTAL_REPORT_ADDRESSEE = os.environ.get(
-    "PORTAL_REPORT_ADDRESSEE", "Liên đoàn Lao động huyện Hoàng Hoá"
-)
-PORTAL_PLAN_FILE = Path(
-    os.environ.get("PORTAL_PLAN_FILE", BASE_DIR / "plans" / "data" / "ke-hoach-2023.json")
-)
+PORTAL_REPORT_ADDRESSEE = os.environ.get("PORTAL_REPORT_ADDRESSEE", "Liên đoàn Lao động huyện Hoàng Hoá")
+PORTAL_PLAN_FILE = Path(os.environ.get("PORTAL_PLAN_FILE", BASE_DIR / "plans" / "data" / "ke-hoach-2023.json"))
 # Days before a deadline when `send_reminders` first writes to a late officer.
 PORTAL_REMINDER_DAYS = env_int("PORTAL_REMINDER_DAYS", 7)
 # Days a worker's personal data is kept after they are marked as no longer employed;

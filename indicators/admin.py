@@ -15,8 +15,8 @@ from .models import (
     ReportingPeriod,
     ReportValue,
     SentReminder,
-    WorkerOutcome,
     Target,
+    WorkerOutcome,
 )
 
 
@@ -73,8 +73,19 @@ class EnterpriseReportAdmin(SimpleHistoryAdmin):
     search_fields = ["enterprise__name", "enterprise__tax_code"]
     inlines = [ReportValueInline, ReportEventInline]
     readonly_fields = [
-        "enterprise", "period", "status", "total_workers", "female_workers", "notes", "first_submitted_at",
-        "submitted_at", "is_late", "entered_by_official", "return_reason", "reviewed_at", "reviewed_by",
+        "enterprise",
+        "period",
+        "status",
+        "total_workers",
+        "female_workers",
+        "notes",
+        "first_submitted_at",
+        "submitted_at",
+        "is_late",
+        "entered_by_official",
+        "return_reason",
+        "reviewed_at",
+        "reviewed_by",
         "version",
     ]
 

@@ -12,7 +12,9 @@ from .models import ReportStatus
 NO_REPORT = "none"
 REPORT_BADGES = {
     ReportStatus.APPROVED: Badge(ReportStatus.APPROVED, ReportStatus.APPROVED.label, "bi-check2-circle", "success"),
-    ReportStatus.SUBMITTED: Badge(ReportStatus.SUBMITTED, ReportStatus.SUBMITTED.label, "bi-hourglass-split", "primary"),
+    ReportStatus.SUBMITTED: Badge(
+        ReportStatus.SUBMITTED, ReportStatus.SUBMITTED.label, "bi-hourglass-split", "primary"
+    ),
     ReportStatus.RETURNED: Badge(ReportStatus.RETURNED, ReportStatus.RETURNED.label, "bi-arrow-return-left", "warning"),
     ReportStatus.DRAFT: Badge(ReportStatus.DRAFT, ReportStatus.DRAFT.label, "bi-pencil", "secondary"),
     NO_REPORT: Badge(NO_REPORT, _("No report"), "bi-x-circle", "danger"),

@@ -23,9 +23,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.roles import OFFICIAL
 from enterprises.demo import GARMENT_TAX_CODE
 from enterprises.models import Enterprise, UnionOfficer, Worker
-from accounts.roles import OFFICIAL
 
 from .models import (
     EnterpriseReport,
@@ -113,11 +113,17 @@ class _Trajectory:
 def _report(*, enterprise, period, figures, fate, late, officer, official, notes, step):
     total, female, counts = figures
     deadline = period.deadline
-    submitted_day = deadline + datetime.timedelta(days=3 + step % 9) if late else deadline - datetime.timedelta(days=2 + step % 11)
+    submitted_day = (
+        deadline + datetime.timedelta(days=3 + step % 9) if late else deadline - datetime.timedelta(days=2 + step % 11)
+    )
     submitted_at = _local(submitted_day, 8 + step % 8)
     reviewed_at = submitted_at + datetime.timedelta(days=2 + step % 4, hours=1)
     report = EnterpriseReport(
-        enterprise=enterprise, period=period, total_workers=total, female_workers=female, notes=notes,
+        enterprise=enterprise,
+        period=period,
+        total_workers=total,
+        female_workers=female,
+        notes=notes,
         status=ReportStatus.DRAFT,
     )
     events = []
@@ -132,12 +138,23 @@ def _report(*, enterprise, period, figures, fate, late, officer, official, notes
         if fate == "approved":
             report.status = ReportStatus.APPROVED
             report.reviewed_at, report.reviewed_by = reviewed_at, official
-            events.append((ReportAction.APPROVE, ReportStatus.SUBMITTED, ReportStatus.APPROVED, official, reviewed_at, ""))
+            events.append(
+                (ReportAction.APPROVE, ReportStatus.SUBMITTED, ReportStatus.APPROVED, official, reviewed_at, "")
+            )
         elif fate == "returned":
             report.status = ReportStatus.RETURNED
             report.return_reason = RETURN_REASON
             report.reviewed_at, report.reviewed_by = reviewed_at, official
-            events.append((ReportAction.RETURN, ReportStatus.SUBMITTED, ReportStatus.RETURNED, official, reviewed_at, RETURN_REASON))
+            events.append(
+                (
+                    ReportAction.RETURN,
+                    ReportStatus.SUBMITTED,
+                    ReportStatus.RETURNED,
+                    official,
+                    reviewed_at,
+                    RETURN_REASON,
+                )
+            )
     report._history_date = events[-1][4]
     report._history_user = events[-1][3]
     report.full_clean()
@@ -148,7 +165,9 @@ def _report(*, enterprise, period, figures, fate, late, officer, official, notes
         value._history_user = officer
         value.save()
     ReportEvent.objects.bulk_create(
-        ReportEvent(report=report, action=action, from_status=before, to_status=after, actor=actor, at=at, reason=reason)
+        ReportEvent(
+            report=report, action=action, from_status=before, to_status=after, actor=actor, at=at, reason=reason
+        )
         for action, before, after, actor, at, reason in events
     )
 
@@ -167,14 +186,15 @@ def seed_roster_outcomes(indicators: list[Indicator]) -> None:
         for worker in workers:
             if rng.random() < share:
                 WorkerOutcome.objects.get_or_create(
-                    worker=worker, indicator=indicator,
+                    worker=worker,
+                    indicator=indicator,
                     defaults={"achieved_on": start + datetime.timedelta(days=rng.randint(0, 600))},
                 )
 
 
 @transaction.atomic
 def seed() -> list:
-    periods = {p.code: p for p in ReportingPeriod.objects.filter(code__in=CLOSED + [OPEN, "2026"])}
+    periods = {p.code: p for p in ReportingPeriod.objects.filter(code__in=[*CLOSED, OPEN, "2026"])}
     indicators = list(Indicator.objects.of_plan())
     seed_roster_outcomes(indicators)
     if not periods or not indicators:
@@ -192,22 +212,30 @@ def seed() -> list:
     for position, enterprise in enumerate(enterprises):
         trajectory = _Trajectory(enterprise, indicators)
         is_last = len(enterprises) >= 3 and position == len(enterprises) - 1
-        for step, code in enumerate(CLOSED + [OPEN]):
+        for step, code in enumerate([*CLOSED, OPEN]):
             figures = trajectory.next(code)  # always advance, so figures do not depend on what exists
             if code not in periods or (enterprise.pk, code) in existing:
                 continue
             if code == OPEN:
                 fates = OPEN_PERIOD_FATE + LATER_FATE * len(enterprises)
                 fate = None if is_last else fates[position]
-                late = fate in ("submitted", "returned") and position % 2 == 1 or fate == "approved" and position % 3 == 0
+                late = (fate in ("submitted", "returned") and position % 2 == 1) or (
+                    fate == "approved" and position % 3 == 0
+                )
             else:
                 fate = None if is_last and code == "2025" else "approved"
                 late = (position + step) % 4 == 1
             if fate is None:
                 continue
             _report(
-                enterprise=enterprise, period=periods[code], figures=figures, fate=fate, late=late,
-                officer=officers.get(enterprise.pk), official=official,
-                notes=NOTES[(position + step) % len(NOTES)], step=position * 5 + step,
+                enterprise=enterprise,
+                period=periods[code],
+                figures=figures,
+                fate=fate,
+                late=late,
+                officer=officers.get(enterprise.pk),
+                official=official,
+                notes=NOTES[(position + step) % len(NOTES)],
+                step=position * 5 + step,
             )
     return []

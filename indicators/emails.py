@@ -31,8 +31,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from enterprises.models import Enterprise, UnionOfficer
 from accounts.roles import OFFICIAL
+from enterprises.models import Enterprise, UnionOfficer
 
 from .models import (
     EnterpriseReport,
@@ -125,13 +125,9 @@ def _remind_officers(period: ReportingPeriod, today: datetime.date, summary: Rem
     officers = _officers([pk for pk, _name in enterprises])
     reached = {officer.enterprise_id for officer in officers}
     summary.skipped_no_email.update(name for pk, name in enterprises if pk not in reached)
-    already = set(
-        SentReminder.objects.filter(kind=kind, period=period).values_list("enterprise_id", "recipient_id")
-    )
+    already = set(SentReminder.objects.filter(kind=kind, period=period).values_list("enterprise_id", "recipient_id"))
     statuses = dict(
-        EnterpriseReport.objects.filter(period=period, enterprise_id__in=reached).values_list(
-            "enterprise_id", "status"
-        )
+        EnterpriseReport.objects.filter(period=period, enterprise_id__in=reached).values_list("enterprise_id", "status")
     )
     url = absolute_url(reverse("indicators:period_detail", args=[period.code]))
     for officer in officers:
@@ -150,8 +146,12 @@ def _remind_officers(period: ReportingPeriod, today: datetime.date, summary: Rem
         }
         subject, body = _render("reminder", context)
         record = SentReminder(
-            kind=kind, period=period, enterprise=officer.enterprise, recipient=officer.user,
-            email=officer.user.email, sent_on=today,
+            kind=kind,
+            period=period,
+            enterprise=officer.enterprise,
+            recipient=officer.user,
+            email=officer.user.email,
+            sent_on=today,
         )
         if _send_once(record, subject, body, summary):
             if kind == ReminderKind.DUE_SOON:
@@ -216,7 +216,10 @@ def period_digest(period: ReportingPeriod, today: datetime.date) -> PeriodDigest
         for pk, name in Enterprise.objects.filter(pk__in=extra).values_list("pk", "name"):
             waiting.append((pk, name, reports[pk][1]))
     return PeriodDigest(
-        period=period, active=active, unsubmitted=unsubmitted, waiting=waiting,
+        period=period,
+        active=active,
+        unsubmitted=unsubmitted,
+        waiting=waiting,
         url=absolute_url(reverse("indicators:period_detail", args=[period.code])),
         overdue=period.deadline_passed(today),
     )
@@ -224,8 +227,12 @@ def period_digest(period: ReportingPeriod, today: datetime.date) -> PeriodDigest
 
 def _fingerprint(digests: list[PeriodDigest]) -> str:
     content = [
-        [d.period.code, d.overdue, [(pk, status) for pk, _n, status in d.unsubmitted],
-         [(pk, late) for pk, _n, late in d.waiting]]
+        [
+            d.period.code,
+            d.overdue,
+            [(pk, status) for pk, _n, status in d.unsubmitted],
+            [(pk, late) for pk, _n, late in d.waiting],
+        ]
         for d in digests
     ]
     return hashlib.sha256(json.dumps(content).encode()).hexdigest()
@@ -265,7 +272,10 @@ def _send_digests(periods, today: datetime.date, summary: ReminderSummary) -> No
         if last and (last[0] >= today or last[1] == fingerprint):
             continue
         record = SentReminder(
-            kind=ReminderKind.DIGEST, recipient=official, email=official.email, sent_on=today,
+            kind=ReminderKind.DIGEST,
+            recipient=official,
+            email=official.email,
+            sent_on=today,
             fingerprint=fingerprint,
         )
         if _send_once(record, subject, body, summary):

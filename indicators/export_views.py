@@ -25,7 +25,7 @@ def report_export(request, code):
     period = get_object_or_404(ReportingPeriod, code=code)
     # A temporary file, not memory: the workbook streams to disk row by row and is
     # sent from there; FileResponse closes (and so deletes) it when the download ends.
-    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
     try:
         exports.write_district_report(period, handle)
     except BaseException:
@@ -33,7 +33,9 @@ def report_export(request, code):
         raise
     handle.seek(0)
     response = FileResponse(
-        handle, as_attachment=True, filename=exports.report_filename(period),
+        handle,
+        as_attachment=True,
+        filename=exports.report_filename(period),
         content_type=XLSX_CONTENT_TYPE,
     )
     # The figures change as reports are approved: never serve a stale copy from a cache.

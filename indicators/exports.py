@@ -120,7 +120,8 @@ def enterprise_list(enterprises: Iterable) -> str:
     if len(names) <= MAX_ENTERPRISES_LISTED:
         return "; ".join(names)
     return _("%(names)s and %(count)s more") % {
-        "names": "; ".join(names[:MAX_ENTERPRISES_LISTED]), "count": number(len(names) - MAX_ENTERPRISES_LISTED),
+        "names": "; ".join(names[:MAX_ENTERPRISES_LISTED]),
+        "count": number(len(names) - MAX_ENTERPRISES_LISTED),
     }
 
 
@@ -158,18 +159,22 @@ class DistrictReport(Exporter):
 
     def period_text(self) -> str:
         return _("%(period)s (from %(start)s to %(end)s)") % {
-            "period": lower_first(str(self.period)), "start": day(self.period.start), "end": day(self.period.end),
+            "period": lower_first(str(self.period)),
+            "start": day(self.period.start),
+            "end": day(self.period.end),
         }
 
     def attached_to(self) -> str:
         return _("(Attached to report No.      /BC-UBND of %(date)s of the %(body)s)") % {
-            "date": day(self.today), "body": self.body,
+            "date": day(self.today),
+            "body": self.body,
         }
 
     def title(self) -> str:
         if self.plan:
             return _("Results of %(plan)s for the period %(period)s") % {
-                "plan": lower_first(self.plan.title), "period": lower_first(str(self.period)),
+                "plan": lower_first(self.plan.title),
+                "period": lower_first(str(self.period)),
             }
         return _("Results of lifelong learning among workers for the period %(period)s") % {
             "period": lower_first(str(self.period)),
@@ -200,67 +205,100 @@ class DistrictReport(Exporter):
         # No page number: Decree 30/2020 numbers pages from the second on, and XlsxWriter
         # cannot leave out the first page's header alone; the report itself takes one
         # page, and the list sheets after it carry the numbers.
-        return Sheet(_("Commune summary"), widths, self.summary_rows(widths, commune, tasks, activity_totals),
-                     numbered=False)
+        return Sheet(
+            _("Commune summary"), widths, self.summary_rows(widths, commune, tasks, activity_totals), numbered=False
+        )
 
     def summary_rows(self, widths, commune: progress.Progress, tasks, activity_totals) -> Iterator[Row]:
         years = self.target_years
         yield from header_rows(
-            documents.header_block(body=self.body, place=self.commune, when=self.today), columns=len(widths),
+            documents.header_block(body=self.body, place=self.commune, when=self.today),
+            columns=len(widths),
         )
         yield spacer(12)
         yield merged_row(_("REPORT"), TITLE, widths, height=20)
         yield merged_row(self.title(), SUBTITLE, widths)
         yield merged_row(_("To: %(addressee)s") % {"addressee": settings.PORTAL_REPORT_ADDRESSEE}, CENTERED, widths)
         yield spacer(8)
-        yield merged_row(_("The %(body)s reports the results for %(period)s as follows:") % {
-            "body": self.body, "period": self.period_text(),
-        }, PARAGRAPH, widths)
+        yield merged_row(
+            _("The %(body)s reports the results for %(period)s as follows:")
+            % {
+                "body": self.body,
+                "period": self.period_text(),
+            },
+            PARAGRAPH,
+            widths,
+        )
         yield merged_row(_("1. Results against the indicators"), SECTION, widths, height=24)
 
         headers = [_("S/N"), _("Indicator")]
         headers += [_("Target %(year)s (%% of workers)") % {"year": year} for year in years]
         headers += [_("Workers who met it"), _("Total workers"), _("Rate (%)"), _("Assessment")]
-        yield Row(headers, TH, max(text_height(h, w, TH) for h, w in zip(headers, widths)))
+        yield Row(headers, TH, max(text_height(h, w, TH) for h, w in zip(headers, widths, strict=False)))
         styles = [TD_CENTER, TD] + [TD_PCT] * len(years) + [TD_INT, TD_INT, TD_PCT, TD_CENTER]
         for number_, item in enumerate(commune.indicators, start=1):
             values = [number_, f"{item.code}) {item.name}"]
             values += [fraction(item.target(year)) for year in years]
-            values += [item.met, item.total_workers, fraction(item.rate),
-                       str(item.status_label) if item.status else _("No data")]
+            values += [
+                item.met,
+                item.total_workers,
+                fraction(item.rate),
+                str(item.status_label) if item.status else _("No data"),
+            ]
             yield Row(values, styles)
 
         done = commune.completeness
-        yield merged_row(_(
-            "The figures add up the approved reports of %(approved)s of the %(expected)s enterprises "
-            "expected to report (%(percent)s); reports not yet approved are not counted. Workers at "
-            "these enterprises: %(total)s, of whom %(female)s women."
-        ) % {
-            "approved": number(done.approved), "expected": number(done.expected),
-            "percent": percent(done.percent), "total": number(commune.total_workers),
-            "female": number(commune.female_workers),
-        }, NOTE, widths)
+        yield merged_row(
+            _(
+                "The figures add up the approved reports of %(approved)s of the %(expected)s enterprises "
+                "expected to report (%(percent)s); reports not yet approved are not counted. Workers at "
+                "these enterprises: %(total)s, of whom %(female)s women."
+            )
+            % {
+                "approved": number(done.approved),
+                "expected": number(done.expected),
+                "percent": percent(done.percent),
+                "total": number(commune.total_workers),
+                "female": number(commune.female_workers),
+            },
+            NOTE,
+            widths,
+        )
         yield merged_row(_("2. Tasks and activities"), SECTION, widths, height=24)
         by_status = Counter(task.status for task in tasks)
-        yield merged_row(_(
-            "In the period, %(activities)s activities were held under the plan, reaching workers "
-            "%(workers)s times. Of the plan's %(tasks)s tasks: %(statuses)s. Details by enterprise, "
-            "task and activity are in the sheets “%(enterprises_sheet)s”, “%(tasks_sheet)s” and "
-            "“%(activities_sheet)s”."
-        ) % {
-            "activities": number(activity_totals["count"] or 0),
-            "workers": number(activity_totals["workers"] or 0),
-            "tasks": number(len(tasks)),
-            "statuses": "; ".join(
-                f"{number(by_status[status])} {label.lower()}" for status, label in TaskStatus.choices if by_status[status]
-            ) or "–",
-            "enterprises_sheet": _("Enterprise figures"),
-            "tasks_sheet": _("Plan tasks"),
-            "activities_sheet": _("Period activities"),
-        }, PARAGRAPH, widths)
-        yield merged_row(_("The above is the report of the %(body)s on the results for %(period)s./.") % {
-            "body": self.body, "period": lower_first(str(self.period)),
-        }, PARAGRAPH, widths)
+        yield merged_row(
+            _(
+                "In the period, %(activities)s activities were held under the plan, reaching workers "
+                "%(workers)s times. Of the plan's %(tasks)s tasks: %(statuses)s. Details by enterprise, "
+                "task and activity are in the sheets “%(enterprises_sheet)s”, “%(tasks_sheet)s” and "
+                "“%(activities_sheet)s”."
+            )
+            % {
+                "activities": number(activity_totals["count"] or 0),
+                "workers": number(activity_totals["workers"] or 0),
+                "tasks": number(len(tasks)),
+                "statuses": "; ".join(
+                    f"{number(by_status[status])} {label.lower()}"
+                    for status, label in TaskStatus.choices
+                    if by_status[status]
+                )
+                or "–",
+                "enterprises_sheet": _("Enterprise figures"),
+                "tasks_sheet": _("Plan tasks"),
+                "activities_sheet": _("Period activities"),
+            },
+            PARAGRAPH,
+            widths,
+        )
+        yield merged_row(
+            _("The above is the report of the %(body)s on the results for %(period)s./.")
+            % {
+                "body": self.body,
+                "period": lower_first(str(self.period)),
+            },
+            PARAGRAPH,
+            widths,
+        )
         yield spacer(10)
         yield from closing_rows(
             documents.recipients(addressee=settings.PORTAL_REPORT_ADDRESSEE, superior=settings.PORTAL_SUPERIOR_BODY),
@@ -277,8 +315,12 @@ class DistrictReport(Exporter):
     def enterprises_sheet(self, rows: list[progress.EnterpriseRow]) -> Sheet:
         widths = [5, 30, 12, 14, 8, 8] + [8, 7] * len(self.indicators)
         return Sheet(
-            _("Enterprise figures"), widths, self.enterprise_rows(widths, rows), landscape=True,
-            freeze=f"C{ENTERPRISE_HEADER + 2}", title_rows=(ENTERPRISE_HEADER, ENTERPRISE_HEADER + 1),
+            _("Enterprise figures"),
+            widths,
+            self.enterprise_rows(widths, rows),
+            landscape=True,
+            freeze=f"C{ENTERPRISE_HEADER + 2}",
+            title_rows=(ENTERPRISE_HEADER, ENTERPRISE_HEADER + 1),
             margins=LANDSCAPE_MARGINS,
         )
 
@@ -299,7 +341,14 @@ class DistrictReport(Exporter):
 
         # Two header rows (ENTERPRISE_HEADER and the next): the indicator over its two
         # columns, then "met" and "rate".
-        top = [_("S/N"), _("Enterprise name"), _("Tax code"), _("Report status"), _("Total workers"), _("Female workers")]
+        top = [
+            _("S/N"),
+            _("Enterprise name"),
+            _("Tax code"),
+            _("Report status"),
+            _("Total workers"),
+            _("Female workers"),
+        ]
         bottom = [None] * len(top)
         for indicator in indicators:
             top += [f"{indicator.code}) {indicator.name}", None]
@@ -308,15 +357,20 @@ class DistrictReport(Exporter):
         spans = widths[: first_indicator - 1] + [
             widths[i] + widths[i + 1] for i in range(first_indicator - 1, len(widths), 2) for _k in (0, 1)
         ]
-        header_height = max(text_height(h, w, LH) for h, w in zip(top, spans) if h)
+        header_height = max(text_height(h, w, LH) for h, w in zip(top, spans, strict=False) if h)
         # The first columns' headings stand over both header rows. The streaming writer
         # merges cells only within a row, so each is drawn as one box of two cells with
         # no border between them, its heading at the foot of the upper one.
         lead = first_indicator - 1
-        yield Row(top, [LH_OVER] * lead + [LH] * (last - lead), header_height,
-                  [(column, column + 1) for column in range(first_indicator, last, 2)])
-        yield Row(bottom, [LH_UNDER] * lead + [LH] * (last - lead),
-                  text_height(_("Workers who met it"), widths[-2], LH))
+        yield Row(
+            top,
+            [LH_OVER] * lead + [LH] * (last - lead),
+            header_height,
+            [(column, column + 1) for column in range(first_indicator, last, 2)],
+        )
+        yield Row(
+            bottom, [LH_UNDER] * lead + [LH] * (last - lead), text_height(_("Workers who met it"), widths[-2], LH)
+        )
 
         approved = [r for r in rows if r.status == ReportStatus.APPROVED]
         others = [r for r in rows if r.status != ReportStatus.APPROVED]
@@ -339,16 +393,24 @@ class DistrictReport(Exporter):
         if not approved:
             yield self.empty_row(_("None."), widths)
         # The totals: real formulas over group A, agreeing with "Tổng hợp".
-        totals = [None, _("Total (approved reports)"), None, _("%(count)s enterprises") % {"count": number(len(approved))}]
+        totals = [
+            None,
+            _("Total (approved reports)"),
+            None,
+            _("%(count)s enterprises") % {"count": number(len(approved))},
+        ]
         workers = sums[4]
         for column in range(5, last + 1):
             letter = column_letter(column)
             is_rate = column >= first_indicator and (column - first_indicator) % 2 == 1
             if is_rate:
                 met = column_letter(column - 1)
-                totals.append(Formula(
-                    f'=IF(E{row}=0,"",{met}{row}/E{row})', sums[column - 2] / workers if workers else "",
-                ))
+                totals.append(
+                    Formula(
+                        f'=IF(E{row}=0,"",{met}{row}/E{row})',
+                        sums[column - 2] / workers if workers else "",
+                    )
+                )
             elif approved:
                 totals.append(Formula(f"=SUM({letter}{first_data}:{letter}{last_data})", sums[column - 1]))
             else:
@@ -387,25 +449,43 @@ class DistrictReport(Exporter):
         return list(
             tasks.select_related("group", "lead_unit")
             .prefetch_related("coordinating_units")
-            .annotate(period_activities=Count("activities", filter=Q(
-                activities__date__gte=self.period.start, activities__date__lte=self.period.end,
-            )))
+            .annotate(
+                period_activities=Count(
+                    "activities",
+                    filter=Q(
+                        activities__date__gte=self.period.start,
+                        activities__date__lte=self.period.end,
+                    ),
+                )
+            )
             .order_by("group__number", "order", "pk")
         )
 
     def tasks_sheet(self, tasks) -> Sheet:
         return Sheet(
-            _("Plan tasks"), TASK_WIDTHS, self.task_rows(tasks), landscape=True, freeze=f"A{LIST_HEADER + 1}",
-            title_rows=(LIST_HEADER, LIST_HEADER), margins=LANDSCAPE_MARGINS,
+            _("Plan tasks"),
+            TASK_WIDTHS,
+            self.task_rows(tasks),
+            landscape=True,
+            freeze=f"A{LIST_HEADER + 1}",
+            title_rows=(LIST_HEADER, LIST_HEADER),
+            margins=LANDSCAPE_MARGINS,
         )
 
     def task_rows(self, tasks) -> Iterator[Row]:
         widths = TASK_WIDTHS
         yield from self.list_title_rows(_("PROGRESS OF THE PLAN'S TASKS"), widths)
         yield spacer(6)
-        headers = [_("Code"), _("Task"), _("Lead unit"), _("Coordinating units"), _("Status"),
-                   _("Activities in the period"), _("Progress notes")]
-        yield Row(headers, LH, max(text_height(h, w, LH) for h, w in zip(headers, widths)))
+        headers = [
+            _("Code"),
+            _("Task"),
+            _("Lead unit"),
+            _("Coordinating units"),
+            _("Status"),
+            _("Activities in the period"),
+            _("Progress notes"),
+        ]
+        yield Row(headers, LH, max(text_height(h, w, LH) for h, w in zip(headers, widths, strict=False)))
         styles = [LD_CENTER, LD, LD, LD, LD_CENTER, LD_INT, LD]
         first = row = LIST_HEADER + 1  # the row being written
         group = None
@@ -415,16 +495,31 @@ class DistrictReport(Exporter):
                 yield self.group_row(f"{task.group.number}. {task.group.title}", widths)
                 row += 1
             units = "; ".join(unit.name for unit in task.coordinating_units.all())
-            yield Row([
-                task.code, task.text, task.lead_unit.name if task.lead_unit else "", units,
-                str(task.get_status_display()), task.period_activities, task.progress_notes,
-            ], styles)
+            yield Row(
+                [
+                    task.code,
+                    task.text,
+                    task.lead_unit.name if task.lead_unit else "",
+                    units,
+                    str(task.get_status_display()),
+                    task.period_activities,
+                    task.progress_notes,
+                ],
+                styles,
+            )
             row += 1
         if not tasks:
             yield self.empty_row(_("None."), widths)
         activities = sum(task.period_activities for task in tasks)
-        totals = [None, _("Total (tasks)"), None, None, None,
-                  Formula(f"=SUM(F{first}:F{row - 1})", activities) if tasks else 0, None]
+        totals = [
+            None,
+            _("Total (tasks)"),
+            None,
+            None,
+            None,
+            Formula(f"=SUM(F{first}:F{row - 1})", activities) if tasks else 0,
+            None,
+        ]
         yield Row(totals, [total(s) for s in styles])
 
     # --- Hoạt động -----------------------------------------------------------------
@@ -437,17 +532,30 @@ class DistrictReport(Exporter):
 
     def activities_sheet(self) -> Sheet:
         return Sheet(
-            _("Period activities"), ACTIVITY_WIDTHS, self.activity_rows(), landscape=True,
-            freeze=f"A{LIST_HEADER + 1}", title_rows=(LIST_HEADER, LIST_HEADER), margins=LANDSCAPE_MARGINS,
+            _("Period activities"),
+            ACTIVITY_WIDTHS,
+            self.activity_rows(),
+            landscape=True,
+            freeze=f"A{LIST_HEADER + 1}",
+            title_rows=(LIST_HEADER, LIST_HEADER),
+            margins=LANDSCAPE_MARGINS,
         )
 
     def activity_rows(self) -> Iterator[Row]:
         widths = ACTIVITY_WIDTHS
         yield from self.list_title_rows(_("ACTIVITIES HELD IN THE PERIOD"), widths)
         yield spacer(6)
-        headers = [_("S/N"), _("Date"), _("Task"), _("Activity"), _("Place"), _("Organiser"),
-                   _("Enterprises involved"), _("Workers reached")]
-        yield Row(headers, LH, max(text_height(h, w, LH) for h, w in zip(headers, widths)))
+        headers = [
+            _("S/N"),
+            _("Date"),
+            _("Task"),
+            _("Activity"),
+            _("Place"),
+            _("Organiser"),
+            _("Enterprises involved"),
+            _("Workers reached"),
+        ]
+        yield Row(headers, LH, max(text_height(h, w, LH) for h, w in zip(headers, widths, strict=False)))
         styles = [LD_CENTER, LD_DATE, LD_CENTER, LD, LD, LD, LD, LD_INT]
         activities = (
             self.activities()
@@ -460,14 +568,31 @@ class DistrictReport(Exporter):
         # In chunks, so that a long list never sits in memory whole.
         for count, activity in enumerate(activities.iterator(chunk_size=1000), start=1):
             reached += activity.workers_reached or 0
-            yield Row([
-                count, activity.date, activity.task.code, activity.title, activity.place,
-                activity.organiser, enterprise_list(activity.enterprises.all()), activity.workers_reached,
-            ], styles)
+            yield Row(
+                [
+                    count,
+                    activity.date,
+                    activity.task.code,
+                    activity.title,
+                    activity.place,
+                    activity.organiser,
+                    enterprise_list(activity.enterprises.all()),
+                    activity.workers_reached,
+                ],
+                styles,
+            )
         if not count:
             yield self.empty_row(_("No activity was recorded in this period."), widths)
-        totals = [None, None, None, _("Total (attendances)"), None, None, None,
-                  Formula(f"=SUM(H{first}:H{LIST_HEADER + count})", reached) if count else 0]
+        totals = [
+            None,
+            None,
+            None,
+            _("Total (attendances)"),
+            None,
+            None,
+            None,
+            Formula(f"=SUM(H{first}:H{LIST_HEADER + count})", reached) if count else 0,
+        ]
         yield Row(totals, [total(s) for s in styles])
 
     # --- shared pieces of the list sheets ---------------------------------------------

@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Callable, Iterable, TypeVar
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.core.cache import caches
 
@@ -107,9 +108,7 @@ def get_many(name: str, token_map: dict[int, str], scope: str = "") -> dict[int,
 def set_many(name: str, token_map: dict[int, str], values: dict[int, object], scope: str = "") -> None:
     """Keep values of `name` by period id, each under its period's token (periods without
     a token are not kept)."""
-    cache().set_many(
-        {_key(name, pk, token_map[pk], scope): value for pk, value in values.items() if pk in token_map}
-    )
+    cache().set_many({_key(name, pk, token_map[pk], scope): value for pk, value in values.items() if pk in token_map})
 
 
 def get_or_compute(name: str, period_id: int, token: str | None, compute: Callable[[], T]) -> T:

@@ -17,13 +17,17 @@ from .models import RosterAccess
 
 class WorkerFilter(StatusFilterSet):
     q = django_filters.CharFilter(
-        method="search", label=_("Code or name"),
+        method="search",
+        label=_("Code or name"),
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Employee code or name")}),
     )
-    missing = django_filters.ChoiceFilter(method="filter_missing", label=_("Not yet met"),
-                                          empty_label=_("Any indicator"))
+    missing = django_filters.ChoiceFilter(
+        method="filter_missing", label=_("Not yet met"), empty_label=_("Any indicator")
+    )
     status = django_filters.ChoiceFilter(
-        method="filter_status", label=_("Status"), empty_label=None,
+        method="filter_status",
+        label=_("Status"),
+        empty_label=None,
         choices=[(ACTIVE, _("Currently employed")), (INACTIVE, _("Left")), (ALL, _("All"))],
     )
 
@@ -63,11 +67,16 @@ class RosterAccessFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         recorded = RosterAccess.objects.order_by()
         self.filters["enterprise"].extra["choices"] = [
-            (str(pk), name) for pk, name in Enterprise.objects.filter(
-                pk__in=recorded.values("enterprise_id")).order_by("name", "pk").values_list("pk", "name")
+            (str(pk), name)
+            for pk, name in Enterprise.objects.filter(pk__in=recorded.values("enterprise_id"))
+            .order_by("name", "pk")
+            .values_list("pk", "name")
         ]
-        users = get_user_model().objects.filter(pk__in=recorded.values("user_id")).order_by(
-            "last_name", "first_name", "username")
+        users = (
+            get_user_model()
+            .objects.filter(pk__in=recorded.values("user_id"))
+            .order_by("last_name", "first_name", "username")
+        )
         self.filters["user"].extra["choices"] = [
             (str(user.pk), f"{full_name_of(user)} ({user.get_username()})") for user in users
         ]

@@ -19,8 +19,8 @@ from enterprises.forms import ExcelFileForm
 from enterprises.models import Worker
 
 from . import rules
-from .roster_imports import EARLIEST_OUTCOME, birth_year_bounds
 from .models import REASON_REQUIRED, EnterpriseReport, Indicator, ReportingPeriod
+from .roster_imports import EARLIEST_OUTCOME, birth_year_bounds
 
 NUMBER_ERRORS = {
     "invalid": _("Enter a whole number of workers, such as 0, 12 or 240."),
@@ -44,15 +44,18 @@ def number_input(**attrs):
     A text input (not type=number) so that the server, not the browser, explains a
     mistake in Vietnamese and the typed value stays visible.
     """
-    return forms.TextInput(
-        attrs={"inputmode": "numeric", "autocomplete": "off", "class": "form-control-lg", **attrs}
-    )
+    return forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "form-control-lg", **attrs})
 
 
 def workers_field(label, *, help_text="") -> forms.IntegerField:
     return PlainIntegerField(
-        label=label, required=False, min_value=0, max_value=MAX_WORKERS, help_text=help_text,
-        error_messages=NUMBER_ERRORS, widget=number_input(),
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=MAX_WORKERS,
+        help_text=help_text,
+        error_messages=NUMBER_ERRORS,
+        widget=number_input(),
     )
 
 
@@ -73,8 +76,9 @@ class ReportForm(forms.ModelForm):
         fields = ["total_workers", "female_workers", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, indicators: list[Indicator], previous: EnterpriseReport | None,
-                 intent: str = "draft", **kwargs):
+    def __init__(
+        self, *args, indicators: list[Indicator], previous: EnterpriseReport | None, intent: str = "draft", **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.indicators = indicators
         self.previous = previous
@@ -98,7 +102,7 @@ class ReportForm(forms.ModelForm):
         self.fields["notes"].required = False
         # Fields in reading order: totals, indicators, notes, confirmation.
         order = ["total_workers", "female_workers"] + [rules.count_field(i) for i in indicators]
-        self.order_fields(order + ["notes", "version", "confirm"])
+        self.order_fields([*order, "notes", "version", "confirm"])
         if self.instance.pk:
             old_values = {value.indicator_id: value.count for value in self.instance.values.all()}
             for indicator in indicators:
@@ -111,7 +115,8 @@ class ReportForm(forms.ModelForm):
         if value is None:
             return _("Previous report (%(period)s): –") % {"period": self.previous.period.code}
         return _("Previous report (%(period)s): %(value)s") % {
-            "period": self.previous.period.code, "value": num(value),
+            "period": self.previous.period.code,
+            "value": num(value),
         }
 
     @property
@@ -152,7 +157,9 @@ class ReturnForm(forms.Form):
 
     version = RecordIdField(widget=forms.HiddenInput, min_value=1)
     reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX_LENGTH,
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE_MAX_LENGTH,
         error_messages={"required": REASON_REQUIRED.message},
     )
 
@@ -168,8 +175,12 @@ class PeriodDeadlineForm(forms.ModelForm):
         fields = ["deadline"]
         widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         labels = {"deadline": _("Submission deadline")}
-        error_messages = {"deadline": {"invalid": _("Enter a date, such as 15/07/2026."),
-                                       "required": _("Enter a date, such as 15/07/2026.")}}
+        error_messages = {
+            "deadline": {
+                "invalid": _("Enter a date, such as 15/07/2026."),
+                "required": _("Enter a date, such as 15/07/2026."),
+            }
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,9 +202,14 @@ def percent_field(label, *, required=False, placeholder=None) -> forms.DecimalFi
     if placeholder is not None:
         attrs["placeholder"] = num(placeholder, 2)
     return PlainDecimalField(
-        label=label, required=required, max_digits=5, decimal_places=2, localize=True,
+        label=label,
+        required=required,
+        max_digits=5,
+        decimal_places=2,
+        localize=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
-        error_messages=PERCENT_ERRORS, widget=forms.TextInput(attrs=attrs),
+        error_messages=PERCENT_ERRORS,
+        widget=forms.TextInput(attrs=attrs),
     )
 
 
@@ -218,8 +234,9 @@ class IndicatorForm(forms.ModelForm):
             "baseline_year": _("Baseline year"),
         }
 
-    def __init__(self, *args, target_years: list[int], milestone_years: list[int],
-                 interpolated: dict[int, Decimal], **kwargs):
+    def __init__(
+        self, *args, target_years: list[int], milestone_years: list[int], interpolated: dict[int, Decimal], **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.target_years = target_years
         self.milestone_years = milestone_years
@@ -258,8 +275,11 @@ class IndicatorForm(forms.ModelForm):
         )
         if clash:
             raise ValidationError(
-                _("Another indicator of the plan is already called “%(name)s”; names head the Excel columns and must differ."),
-                code="duplicate_name", params={"name": name},
+                _(
+                    "Another indicator of the plan is already called “%(name)s”; names head the Excel columns and must differ."
+                ),
+                code="duplicate_name",
+                params={"name": name},
             )
         return name
 
@@ -275,7 +295,8 @@ class IndicatorForm(forms.ModelForm):
                     f"target_{year}",
                     ValidationError(
                         _("The %(year)s target cannot be lower than the %(earlier)s target."),
-                        code="target_decreasing", params={"year": year, "earlier": previous[0]},
+                        code="target_decreasing",
+                        params={"year": year, "earlier": previous[0]},
                     ),
                 )
             previous = (year, value)
@@ -305,8 +326,7 @@ class IndicatorForm(forms.ModelForm):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Excel file (.xlsx)"),
-        error_messages={"required": _("Choose the Excel file to import."),
-                        "empty": _("The file is empty.")},
+        error_messages={"required": _("Choose the Excel file to import."), "empty": _("The file is empty.")},
         widget=forms.ClearableFileInput(
             attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
@@ -324,7 +344,8 @@ class ImportForm(forms.Form):
         if upload.size > settings.UPLOAD_MAX_BYTES:
             raise ValidationError(
                 _("The file is larger than %(max)s MB."),
-                code="too_large", params={"max": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
+                code="too_large",
+                params={"max": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
             )
         return upload
 
@@ -332,7 +353,9 @@ class ImportForm(forms.Form):
 class RosterFileForm(ExcelFileForm):
     deactivate_missing = forms.BooleanField(
         label=_("Workers not in the file have left the enterprise"),
-        help_text=_("Tick when the file is the complete list of current workers: those missing from it are marked as no longer employed."),
+        help_text=_(
+            "Tick when the file is the complete list of current workers: those missing from it are marked as no longer employed."
+        ),
         required=False,
     )
 
@@ -355,13 +378,18 @@ class WorkerForm(forms.ModelForm):
         for indicator in self.indicators:
             met, day = self.outcome_names(indicator)
             self.fields[met] = forms.BooleanField(
-                label=indicator.name, required=False, initial=indicator.pk in outcomes,
+                label=indicator.name,
+                required=False,
+                initial=indicator.pk in outcomes,
                 widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
             )
             self.fields[day] = forms.DateField(
-                label=_("Date met"), required=False, initial=outcomes.get(indicator.pk),
-                widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"},
-                                       format="%Y-%m-%d"),
+                label=_("Date met"),
+                required=False,
+                initial=outcomes.get(indicator.pk),
+                widget=forms.DateInput(
+                    attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
+                ),
             )
 
     @staticmethod
@@ -370,8 +398,7 @@ class WorkerForm(forms.ModelForm):
 
     def outcome_rows(self):
         """(indicator, checkbox, date field) for the template's table."""
-        return [(indicator, *(self[name] for name in self.outcome_names(indicator)))
-                for indicator in self.indicators]
+        return [(indicator, *(self[name] for name in self.outcome_names(indicator))) for indicator in self.indicators]
 
     def clean_employee_code(self):
         code = self.cleaned_data["employee_code"].strip()
@@ -418,6 +445,7 @@ class WorkerForm(forms.ModelForm):
         """indicator id -> date met, or None to record that it is not met."""
         return {
             indicator.pk: self.cleaned_data.get(self.outcome_names(indicator)[1])
-            if self.cleaned_data.get(self.outcome_names(indicator)[0]) else None
+            if self.cleaned_data.get(self.outcome_names(indicator)[0])
+            else None
             for indicator in self.indicators
         }

@@ -6,7 +6,6 @@ the rules of a row. The view decides what to show and `services.reports_import` 
 
 from __future__ import annotations
 
-
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -49,8 +48,13 @@ def read_reports(file, *, indicators: list[Indicator]) -> ParsedFile:
     stay empty); any other bad row is an error naming its Excel row.
     """
     sheet = read_sheet(file, key_header=COL_TAX_CODE, max_rows=MAX_ROWS)
-    headers = {"tax_code": COL_TAX_CODE, "total_workers": COL_TOTAL, "female_workers": COL_FEMALE,
-               **{rules.count_field(i): i.name for i in indicators}, "notes": COL_NOTES}
+    headers = {
+        "tax_code": COL_TAX_CODE,
+        "total_workers": COL_TOTAL,
+        "female_workers": COL_FEMALE,
+        **{rules.count_field(i): i.name for i in indicators},
+        "notes": COL_NOTES,
+    }
     figures_columns = [name for name in headers if name not in ("tax_code", "notes")]
     columns, errors, _unknown = map_columns(sheet, headers, ("tax_code", *figures_columns), ignored=(COL_NO, COL_NAME))
     parsed = ParsedFile(header_row=sheet.header_row, errors=errors)
@@ -72,19 +76,24 @@ def read_reports(file, *, indicators: list[Indicator]) -> ParsedFile:
             parsed.skipped.append(number)
             continue
         if not TAX_CODE_RE.match(tax_code):
-            parsed.errors.append(RowError(
-                number,
-                _("“%(value)s” is not a tax code (10 digits, or 10 digits, a dash and 3 digits).") % {"value": shown(tax_code)},
-                COL_TAX_CODE,
-            ))
+            parsed.errors.append(
+                RowError(
+                    number,
+                    _("“%(value)s” is not a tax code (10 digits, or 10 digits, a dash and 3 digits).")
+                    % {"value": shown(tax_code)},
+                    COL_TAX_CODE,
+                )
+            )
             continue
         if tax_code in seen:
-            parsed.errors.append(RowError(
-                number,
-                _("Tax code %(code)s appears twice (rows %(first)s and %(row)s).")
-                % {"code": tax_code, "first": seen[tax_code], "row": number},
-                COL_TAX_CODE,
-            ))
+            parsed.errors.append(
+                RowError(
+                    number,
+                    _("Tax code %(code)s appears twice (rows %(first)s and %(row)s).")
+                    % {"code": tax_code, "first": seen[tax_code], "row": number},
+                    COL_TAX_CODE,
+                )
+            )
             continue
         seen[tax_code] = number
 
@@ -116,11 +125,13 @@ def read_reports(file, *, indicators: list[Indicator]) -> ParsedFile:
     for number, tax_code, figures in candidates:
         enterprise = enterprises.get(tax_code)
         if enterprise is None:
-            parsed.errors.append(RowError(
-                number,
-                _("No enterprise with tax code %(code)s is registered in the portal.") % {"code": tax_code},
-                COL_TAX_CODE,
-            ))
+            parsed.errors.append(
+                RowError(
+                    number,
+                    _("No enterprise with tax code %(code)s is registered in the portal.") % {"code": tax_code},
+                    COL_TAX_CODE,
+                )
+            )
             continue
         parsed.rows.append(services.ImportedReport(row=number, enterprise=enterprise, figures=figures))
     parsed.errors.sort(key=lambda error: error.row or 0)

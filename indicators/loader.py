@@ -14,24 +14,28 @@ from .models import Indicator, PeriodKind, ReportingPeriod, Target
 def indicators_load(plan, rows: list[dict]) -> None:
     """Create the plan's indicators and phase targets; leave the official's later edits alone."""
     for order, row in enumerate(rows, start=1):
-        indicator, created = Indicator.objects.get_or_create(
+        indicator, _created = Indicator.objects.get_or_create(
             plan=plan,
             code=row["code"],
             defaults={"order": order, "name": row["name"], "description": row.get("description", "")},
         )
         for year, value in row.get("targets", {}).items():
-            Target.objects.get_or_create(
-                indicator=indicator, year=int(year), defaults={"value": Decimal(str(value))}
-            )
+            Target.objects.get_or_create(indicator=indicator, year=int(year), defaults={"value": Decimal(str(value))})
 
 
 def period_dates(year: int, kind: str) -> dict:
     """Six-month reports cover January–June, due 15 July; annual ones the year, due 15 January."""
     if kind == PeriodKind.HALF_YEAR:
-        return {"start": datetime.date(year, 1, 1), "end": datetime.date(year, 6, 30),
-                "deadline": datetime.date(year, 7, 15)}
-    return {"start": datetime.date(year, 1, 1), "end": datetime.date(year, 12, 31),
-            "deadline": datetime.date(year + 1, 1, 15)}
+        return {
+            "start": datetime.date(year, 1, 1),
+            "end": datetime.date(year, 6, 30),
+            "deadline": datetime.date(year, 7, 15),
+        }
+    return {
+        "start": datetime.date(year, 1, 1),
+        "end": datetime.date(year, 12, 31),
+        "deadline": datetime.date(year + 1, 1, 15),
+    }
 
 
 def period_code(year: int, kind: str) -> str:

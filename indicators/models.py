@@ -30,9 +30,7 @@ PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 
 
 def percent_field(verbose_name, **kwargs):
-    return models.DecimalField(
-        verbose_name, max_digits=5, decimal_places=2, validators=PERCENT_VALIDATORS, **kwargs
-    )
+    return models.DecimalField(verbose_name, max_digits=5, decimal_places=2, validators=PERCENT_VALIDATORS, **kwargs)
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -46,14 +44,14 @@ class IndicatorQuerySet(models.QuerySet):
 class Indicator(models.Model):
     """One of the plan's specific objectives (section II.2): a percent of workers."""
 
-    plan = models.ForeignKey(
-        "plans.Plan", on_delete=models.CASCADE, related_name="indicators", verbose_name=_("plan")
-    )
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="indicators", verbose_name=_("plan"))
     code = models.CharField(_("code"), max_length=10)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name = models.CharField(_("short name"), max_length=100)
     description = models.TextField(
-        _("description"), blank=True, max_length=LONG_TEXT_MAX_LENGTH,
+        _("description"),
+        blank=True,
+        max_length=LONG_TEXT_MAX_LENGTH,
         validators=[text_validator(LONG_TEXT_MAX_LENGTH)],
     )
     baseline = percent_field(_("baseline (%)"), null=True, blank=True)
@@ -73,9 +71,7 @@ class Indicator(models.Model):
         ordering = ["plan", "order", "code"]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "code"], name="unique_indicator_code_per_plan")
-        ]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="unique_indicator_code_per_plan")]
 
     def __str__(self):
         return f"{self.code}) {self.name}"
@@ -99,9 +95,7 @@ class Target(models.Model):
         ordering = ["indicator", "year"]
         verbose_name = _("target")
         verbose_name_plural = _("targets")
-        constraints = [
-            models.UniqueConstraint(fields=["indicator", "year"], name="unique_target_per_year")
-        ]
+        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="unique_target_per_year")]
 
     def __str__(self):
         return f"{self.indicator.code} {self.year}: {self.value}%"
@@ -122,9 +116,7 @@ class Milestone(models.Model):
         ordering = ["indicator", "year"]
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
-        constraints = [
-            models.UniqueConstraint(fields=["indicator", "year"], name="unique_milestone_per_year")
-        ]
+        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="unique_milestone_per_year")]
 
     def __str__(self):
         return f"{self.indicator.code} {self.year}: {self.value}%"
@@ -166,9 +158,7 @@ class ReportingPeriod(models.Model):
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
     deadline = models.DateField(_("submission deadline"))
-    state = models.CharField(
-        _("state"), max_length=10, choices=PeriodState.choices, default=PeriodState.PENDING
-    )
+    state = models.CharField(_("state"), max_length=10, choices=PeriodState.choices, default=PeriodState.PENDING)
 
     objects = ReportingPeriodQuerySet.as_manager()
     history = HistoricalRecords()
@@ -284,9 +274,7 @@ RETURN_NOT_SUBMITTED = Refusal(
 )
 # A report goes back to the enterprise only with the reason, so that it knows what to correct.
 REASON_REQUIRED = Refusal("required", _("Give the reason, so that the enterprise knows what to correct."))
-REOPEN_NOT_APPROVED = Refusal(
-    "not_approved", _("Only an approved report can be reopened (this one is “%(status)s”).")
-)
+REOPEN_NOT_APPROVED = Refusal("not_approved", _("Only an approved report can be reopened (this one is “%(status)s”)."))
 
 
 class EnterpriseReport(models.Model):
@@ -302,9 +290,7 @@ class EnterpriseReport(models.Model):
     period = models.ForeignKey(
         ReportingPeriod, on_delete=models.PROTECT, related_name="reports", verbose_name=_("period")
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
-    )
+    status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     total_workers = models.PositiveIntegerField(
         _("total workers"), null=True, blank=True, validators=[workers_validator()]
     )
@@ -319,7 +305,9 @@ class EnterpriseReport(models.Model):
     is_late = models.BooleanField(_("submitted late"), default=False)
     entered_by_official = models.BooleanField(_("entered by the commune"), default=False)
     return_reason = models.TextField(
-        _("reason for return"), blank=True, max_length=NOTE_MAX_LENGTH,
+        _("reason for return"),
+        blank=True,
+        max_length=NOTE_MAX_LENGTH,
         validators=[text_validator(NOTE_MAX_LENGTH)],
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
@@ -348,27 +336,30 @@ class EnterpriseReport(models.Model):
         verbose_name = _("enterprise report")
         verbose_name_plural = _("enterprise reports")
         constraints = [
-            models.UniqueConstraint(
-                fields=["enterprise", "period"], name="unique_report_per_enterprise_period"
-            )
+            models.UniqueConstraint(fields=["enterprise", "period"], name="unique_report_per_enterprise_period")
         ]
         indexes = [models.Index(fields=["period", "status"])]
 
     def __str__(self):
         return f"{self.enterprise} – {self.period}"
 
+    def get_absolute_url(self):
+        return reverse("indicators:report_detail", args=[self.period.code, self.enterprise_id])
+
     def clean(self):
         # The figures' bound for every write path (the form and the import say it first,
         # with their own words; the admin and any future service meet it here).
         total, female = self.total_workers, self.female_workers
         if total is not None and female is not None and female > total:
-            raise ValidationError({"female_workers": ValidationError(
-                _("Female workers (%(female)s) cannot be more than total workers (%(total)s)."),
-                code="female_above_total", params={"female": female, "total": total},
-            )})
-
-    def get_absolute_url(self):
-        return reverse("indicators:report_detail", args=[self.period.code, self.enterprise_id])
+            raise ValidationError(
+                {
+                    "female_workers": ValidationError(
+                        _("Female workers (%(female)s) cannot be more than total workers (%(total)s)."),
+                        code="female_above_total",
+                        params={"female": female, "total": total},
+                    )
+                }
+            )
 
     @property
     def is_locked(self) -> bool:
@@ -447,9 +438,7 @@ class ReportValue(models.Model):
         ordering = ["indicator__order"]
         verbose_name = _("report figure")
         verbose_name_plural = _("report figures")
-        constraints = [
-            models.UniqueConstraint(fields=["report", "indicator"], name="unique_value_per_indicator")
-        ]
+        constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="unique_value_per_indicator")]
 
     def __str__(self):
         return f"{self.indicator.code}: {self.count}"
@@ -458,11 +447,15 @@ class ReportValue(models.Model):
         # Each count at most the report's workforce, whoever writes it (see EnterpriseReport.clean).
         total = self.report.total_workers if self.report_id is not None else None
         if total is not None and self.count is not None and self.indicator_id is not None and self.count > total:
-            raise ValidationError({"count": ValidationError(
-                _("Workers who met “%(name)s” (%(count)s) cannot be more than total workers (%(total)s)."),
-                code="count_above_total",
-                params={"name": self.indicator.name, "count": self.count, "total": total},
-            )})
+            raise ValidationError(
+                {
+                    "count": ValidationError(
+                        _("Workers who met “%(name)s” (%(count)s) cannot be more than total workers (%(total)s)."),
+                        code="count_above_total",
+                        params={"name": self.indicator.name, "count": self.count, "total": total},
+                    )
+                }
+            )
 
 
 class ReportAction(models.TextChoices):
@@ -483,9 +476,7 @@ class ReportEvent(models.Model):
         EnterpriseReport, on_delete=models.CASCADE, related_name="events", verbose_name=_("report")
     )
     action = models.CharField(_("action"), max_length=10, choices=ReportAction.choices)
-    from_status = models.CharField(
-        _("from"), max_length=10, choices=ReportStatus.choices, blank=True
-    )
+    from_status = models.CharField(_("from"), max_length=10, choices=ReportStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=10, choices=ReportStatus.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -617,9 +608,7 @@ class WorkerOutcome(models.Model):
         ordering = ["indicator__order"]
         verbose_name = _("learning outcome")
         verbose_name_plural = _("learning outcomes")
-        constraints = [
-            models.UniqueConstraint(fields=["worker", "indicator"], name="unique_outcome_per_worker")
-        ]
+        constraints = [models.UniqueConstraint(fields=["worker", "indicator"], name="unique_outcome_per_worker")]
 
     def __str__(self):
         return f"{self.worker} – {self.indicator}"
@@ -639,13 +628,21 @@ class RosterAccess(models.Model):
     official; it names the worker looked at, never what was searched for, so that the
     record holds no personal data of its own beyond the reader's account."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                             related_name="roster_accesses", verbose_name=_("user"))
-    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT,
-                                   related_name="roster_accesses", verbose_name=_("enterprise"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="roster_accesses", verbose_name=_("user")
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="roster_accesses", verbose_name=_("enterprise")
+    )
     kind = models.CharField(_("what"), max_length=20, choices=RosterAccessKind.choices)
-    worker = models.ForeignKey("enterprises.Worker", on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="accesses", verbose_name=_("worker"))
+    worker = models.ForeignKey(
+        "enterprises.Worker",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accesses",
+        verbose_name=_("worker"),
+    )
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     class Meta:

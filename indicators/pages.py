@@ -7,7 +7,6 @@ from django.template.loader import render_to_string
 
 from accounts import access
 
-
 from .models import EnterpriseReport, Indicator, Milestone
 from .roster import roster_totals
 
@@ -15,21 +14,32 @@ from .roster import roster_totals
 def enterprise_sections(sender, *, request, enterprise, **kwargs) -> dict[str, str]:
     """The enterprise page's roster results (beside its details) and reports (beside its history)."""
     totals = roster_totals(enterprise)
-    rows = [(indicator, totals.met_count(indicator.pk), totals.rate(indicator.pk))
-            for indicator in Indicator.objects.of_plan()]
-    reports = (EnterpriseReport.objects.filter(enterprise=enterprise)
-               .select_related("period").order_by("-period__end", "-period__kind"))
+    rows = [
+        (indicator, totals.met_count(indicator.pk), totals.rate(indicator.pk))
+        for indicator in Indicator.objects.of_plan()
+    ]
+    reports = (
+        EnterpriseReport.objects.filter(enterprise=enterprise)
+        .select_related("period")
+        .order_by("-period__end", "-period__kind")
+    )
     can_change = access.can_change(request.user, enterprise.pk)
     return {
         # Counts and rates for everyone who sees the enterprise; the named roster behind
         # them only for those who may see named workers.
-        "summary": render_to_string("indicators/_enterprise_roster.html", {
-            "enterprise": enterprise, "totals": totals, "roster_rows": rows, "can_change": can_change,
-            "sees_names": access.may_see_named_workers(request.user, enterprise.pk),
-            "sees_access_record": access.is_official(request.user),
-        }, request=request),
-        "records": render_to_string("indicators/_enterprise_reports.html", {"reports": list(reports)},
-                                    request=request),
+        "summary": render_to_string(
+            "indicators/_enterprise_roster.html",
+            {
+                "enterprise": enterprise,
+                "totals": totals,
+                "roster_rows": rows,
+                "can_change": can_change,
+                "sees_names": access.may_see_named_workers(request.user, enterprise.pk),
+                "sees_access_record": access.is_official(request.user),
+            },
+            request=request,
+        ),
+        "records": render_to_string("indicators/_enterprise_reports.html", {"reports": list(reports)}, request=request),
     }
 
 
@@ -44,17 +54,28 @@ def plan_sections(sender, *, request, plan, page, year=None, **kwargs) -> dict[s
         for indicator in indicators:
             by_year = {target.year: target.value for target in indicator.targets.all()}
             rows.append((indicator, [by_year.get(y) for y in target_years]))
-        return {"indicators": render_to_string("indicators/_plan_indicators.html", {
-            "indicator_rows": rows, "target_years": target_years}, request=request)}
+        return {
+            "indicators": render_to_string(
+                "indicators/_plan_indicators.html",
+                {"indicator_rows": rows, "target_years": target_years},
+                request=request,
+            )
+        }
     if page == "annual_plans":
         counts = Milestone.objects.filter(indicator__plan=plan).order_by().values_list("year").annotate(n=Count("pk"))
-        return {str(y): render_to_string("indicators/_annual_milestone_count.html", {"count": n}, request=request)
-                for y, n in counts}
+        return {
+            str(y): render_to_string("indicators/_annual_milestone_count.html", {"count": n}, request=request)
+            for y, n in counts
+        }
     if page == "annual_plan":
         milestones = list(
             Milestone.objects.filter(indicator__plan=plan, year=year)
-            .select_related("indicator").order_by("indicator__order", "indicator__code")
+            .select_related("indicator")
+            .order_by("indicator__order", "indicator__code")
         )
-        return {"milestones": render_to_string("indicators/_annual_milestones.html", {
-            "milestones": milestones, "year": year}, request=request)}
+        return {
+            "milestones": render_to_string(
+                "indicators/_annual_milestones.html", {"milestones": milestones, "year": year}, request=request
+            )
+        }
     return {}

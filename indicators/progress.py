@@ -19,11 +19,12 @@ Rules (DOMAIN.md):
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Iterable
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
@@ -139,7 +140,7 @@ def milestones(indicator: Indicator) -> dict[int, Decimal]:
     anchors.update({t.year: t.value for t in indicator.targets.all()})
     years = sorted(anchors)
     result = {}
-    for left, right in zip(years, years[1:]):
+    for left, right in itertools.pairwise(years):
         for year in range(left + 1, right + 1):
             share = Decimal(year - left) / Decimal(right - left)
             result[year] = anchors[left] + (anchors[right] - anchors[left]) * share
@@ -279,10 +280,7 @@ def _compute_series(periods: list[ReportingPeriod], indicators: list[Indicator])
             ),
             total_workers=total,
             female_workers=row.get("female") or 0,
-            indicators=[
-                indicator_progress(i, period.year, met[period.pk].get(i.pk, 0), total)
-                for i in indicators
-            ],
+            indicators=[indicator_progress(i, period.year, met[period.pk].get(i.pk, 0), total) for i in indicators],
         )
     return series
 
@@ -353,9 +351,9 @@ def _enterprise_rows(period: ReportingPeriod, enterprises) -> list[EnterpriseRow
         )
     reports = {
         row["enterprise_id"]: row
-        for row in EnterpriseReport.objects.filter(period=period, enterprise__in=enterprises).order_by().values(
-            "pk", "enterprise_id", "status", "is_late", "total_workers", "female_workers"
-        )
+        for row in EnterpriseReport.objects.filter(period=period, enterprise__in=enterprises)
+        .order_by()
+        .values("pk", "enterprise_id", "status", "is_late", "total_workers", "female_workers")
     }
     counts = defaultdict(dict)
     for report_id, indicator_id, count in (
@@ -390,24 +388,17 @@ def _enterprise_rows(period: ReportingPeriod, enterprises) -> list[EnterpriseRow
 def enterprise_progress(period: ReportingPeriod, enterprise: Enterprise, *, plan=None) -> Progress | None:
     """One enterprise's progress from its report for the period, whatever its status
     (an officer follows their own figures before the commune approves them)."""
-    report = (
-        EnterpriseReport.objects.filter(period=period, enterprise=enterprise)
-        .prefetch_related("values")
-        .first()
-    )
+    report = EnterpriseReport.objects.filter(period=period, enterprise=enterprise).prefetch_related("values").first()
     if report is None or not report.total_workers:
         return None
     met = {value.indicator_id: value.count for value in report.values.all()}
     return Progress(
         period=period,
-        completeness=Completeness(
-            approved=int(report.status == ReportStatus.APPROVED), expected=1
-        ),
+        completeness=Completeness(approved=int(report.status == ReportStatus.APPROVED), expected=1),
         total_workers=report.total_workers,
         female_workers=report.female_workers or 0,
         indicators=[
-            indicator_progress(i, period.year, met.get(i.pk, 0), report.total_workers)
-            for i in plan_indicators(plan)
+            indicator_progress(i, period.year, met.get(i.pk, 0), report.total_workers) for i in plan_indicators(plan)
         ],
     )
 
@@ -453,4 +444,3 @@ def latest_period_with_approved_reports() -> ReportingPeriod | None:
     # Exists on the (period, status) index, not a join sorting every approved report.
     approved = EnterpriseReport.objects.filter(period=OuterRef("pk"), status=ReportStatus.APPROVED)
     return ReportingPeriod.objects.filter(Exists(approved)).order_by(F("end").desc()).first()
-

@@ -59,9 +59,7 @@ def roster_totals(enterprise: Enterprise | int, as_of: datetime.date | None = No
     heads = Worker.objects.filter(enterprise_id=enterprise_id, is_active=True).aggregate(
         workers=Count("pk"), female=Count("pk", filter=Q(sex=Sex.FEMALE))
     )
-    outcomes = WorkerOutcome.objects.filter(
-        worker__enterprise_id=enterprise_id, worker__is_active=True
-    )
+    outcomes = WorkerOutcome.objects.filter(worker__enterprise_id=enterprise_id, worker__is_active=True)
     if as_of is not None:
         outcomes = outcomes.filter(achieved_on__lte=as_of)
     met = dict(

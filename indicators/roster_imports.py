@@ -48,8 +48,13 @@ ROSTER_HEADERS = {
 ROSTER_REQUIRED = ("employee_code", "full_name", "sex")
 
 SEX_WORDS = {
-    "nam": Sex.MALE, "male": Sex.MALE, "m": Sex.MALE,
-    "nữ": Sex.FEMALE, "nu": Sex.FEMALE, "female": Sex.FEMALE, "f": Sex.FEMALE,
+    "nam": Sex.MALE,
+    "male": Sex.MALE,
+    "m": Sex.MALE,
+    "nữ": Sex.FEMALE,
+    "nu": Sex.FEMALE,
+    "female": Sex.FEMALE,
+    "f": Sex.FEMALE,
 }
 SEX_LABELS = {Sex.MALE: "Nam", Sex.FEMALE: "Nữ"}
 
@@ -96,7 +101,15 @@ def parse_roster(path_or_file, *, indicators) -> ParsedFile:
     for index, header in unknown:
         indicator = by_header.get(normalize_header(header))
         if indicator is None:
-            errors.append(RowError(sheet.header_row, _("Column “%(header)s” is neither a roster column nor the short name of an indicator of the current plan (%(names)s).") % {"header": header, "names": ", ".join(f"“{i.name}”" for i in indicators)}))
+            errors.append(
+                RowError(
+                    sheet.header_row,
+                    _(
+                        "Column “%(header)s” is neither a roster column nor the short name of an indicator of the current plan (%(names)s)."
+                    )
+                    % {"header": header, "names": ", ".join(f"“{i.name}”" for i in indicators)},
+                )
+            )
         elif indicator.pk in indicator_columns.values():
             errors.append(RowError(sheet.header_row, _("Column “%(header)s” appears twice.") % {"header": header}))
         else:
@@ -129,15 +142,24 @@ def parse_roster(path_or_file, *, indicators) -> ParsedFile:
         if not sex_text:
             row_errors.append(_("“%(header)s” is empty.") % {"header": ROSTER_HEADERS["sex"]})
         elif sex is None:
-            row_errors.append(_("“%(header)s” is “%(value)s”; write Nam or Nữ.") % {"header": ROSTER_HEADERS["sex"], "value": shown(data["sex"])})
+            row_errors.append(
+                _("“%(header)s” is “%(value)s”; write Nam or Nữ.")
+                % {"header": ROSTER_HEADERS["sex"], "value": shown(data["sex"])}
+            )
         birth_year = None
         try:
             year = cell_whole_number(data.get("birth_year"), maximum=9999)
         except CellError:
-            row_errors.append(_("“%(header)s” is “%(value)s”; write a year such as 1990.") % {"header": ROSTER_HEADERS["birth_year"], "value": shown(data.get("birth_year"))})
+            row_errors.append(
+                _("“%(header)s” is “%(value)s”; write a year such as 1990.")
+                % {"header": ROSTER_HEADERS["birth_year"], "value": shown(data.get("birth_year"))}
+            )
         else:
             if year is not None and not low <= year <= high:
-                row_errors.append(_("“%(header)s” %(value)s is out of range: from %(low)s to %(high)s.") % {"header": ROSTER_HEADERS["birth_year"], "value": year, "low": low, "high": high})
+                row_errors.append(
+                    _("“%(header)s” %(value)s is out of range: from %(low)s to %(high)s.")
+                    % {"header": ROSTER_HEADERS["birth_year"], "value": year, "low": low, "high": high}
+                )
             else:
                 birth_year = year
         outcomes = {}
@@ -150,9 +172,15 @@ def parse_roster(path_or_file, *, indicators) -> ParsedFile:
             if achieved_on is None:
                 continue
             if achieved_on > today:
-                row_errors.append(_("“%(header)s”: %(date)s is in the future.") % {"header": names[pk], "date": achieved_on.strftime("%d/%m/%Y")})
+                row_errors.append(
+                    _("“%(header)s”: %(date)s is in the future.")
+                    % {"header": names[pk], "date": achieved_on.strftime("%d/%m/%Y")}
+                )
             elif achieved_on < EARLIEST_OUTCOME:
-                row_errors.append(_("“%(header)s”: %(date)s is too early to be a result of the plan.") % {"header": names[pk], "date": achieved_on.strftime("%d/%m/%Y")})
+                row_errors.append(
+                    _("“%(header)s”: %(date)s is too early to be a result of the plan.")
+                    % {"header": names[pk], "date": achieved_on.strftime("%d/%m/%Y")}
+                )
             else:
                 outcomes[pk] = achieved_on
         # As for enterprises, an empty optional cell leaves what is recorded unchanged.
@@ -163,7 +191,8 @@ def parse_roster(path_or_file, *, indicators) -> ParsedFile:
             values_set["job"] = cell_text(data.get("job"))
         # The model's own rules (lengths…) too, for the fields not already explained above.
         checked = {"enterprise", "sex", "birth_year"} | {
-            name for name, text in (("employee_code", code), ("full_name", full_name)) if not text}
+            name for name, text in (("employee_code", code), ("full_name", full_name)) if not text
+        }
         candidate = Worker(employee_code=code, **{k: v for k, v in values_set.items() if k not in checked})
         try:
             candidate.full_clean(exclude=sorted(checked), validate_unique=False, validate_constraints=False)
@@ -205,5 +234,3 @@ def roster_template(indicators, *, enterprise_name: str = "") -> bytes:
         date_columns=set(indicator_names),
         choices={ROSTER_HEADERS["sex"]: list(SEX_LABELS.values())},
     )
-
-

@@ -69,22 +69,35 @@ def record_access(request, enterprise, kind: str, worker: Worker | None = None) 
 def worker_list(request, pk):
     enterprise = access.get_roster_or_404(Enterprise.objects, request.user, pk=pk)
     indicators = list(Indicator.objects.of_plan())
-    worker_filter = WorkerFilter(request.GET, queryset=enterprise.workers.order_by("employee_code", "pk"),
-                                 indicators=indicators)
-    page = paginate(request, worker_filter.qs.prefetch_related(
-        Prefetch("outcomes", queryset=WorkerOutcome.objects.only("worker_id", "indicator_id", "achieved_on"))
-    ), WORKERS_PER_PAGE)
+    worker_filter = WorkerFilter(
+        request.GET, queryset=enterprise.workers.order_by("employee_code", "pk"), indicators=indicators
+    )
+    page = paginate(
+        request,
+        worker_filter.qs.prefetch_related(
+            Prefetch("outcomes", queryset=WorkerOutcome.objects.only("worker_id", "indicator_id", "achieved_on"))
+        ),
+        WORKERS_PER_PAGE,
+    )
     rows = []
     for worker in page:
         met = {outcome.indicator_id: outcome.achieved_on for outcome in worker.outcomes.all()}
         rows.append((worker, [met.get(indicator.pk) for indicator in indicators]))
     searched = bool(" ".join(request.GET.get("q", "").split()))
     record_access(request, enterprise, RosterAccessKind.SEARCH if searched else RosterAccessKind.LIST)
-    return render(request, "indicators/worker_list.html", {
-        "enterprise": enterprise, "filter": worker_filter, "page": page, "rows": rows,
-        "indicators": indicators, "totals": roster_totals(enterprise),
-        "can_change": access.can_change(request.user, enterprise.pk),
-    })
+    return render(
+        request,
+        "indicators/worker_list.html",
+        {
+            "enterprise": enterprise,
+            "filter": worker_filter,
+            "page": page,
+            "rows": rows,
+            "indicators": indicators,
+            "totals": roster_totals(enterprise),
+            "can_change": access.can_change(request.user, enterprise.pk),
+        },
+    )
 
 
 def _worker_form_page(request, enterprise, worker, *, created: bool):
@@ -98,8 +111,11 @@ def _worker_form_page(request, enterprise, worker, *, created: bool):
     if request.method == "POST" and form.is_valid():
         try:
             # The same employee code saved a moment ago by someone else: the form says so.
-            saved = save_unique(form, lambda: services.worker_save(
-                worker=form.save(commit=False), outcomes=form.outcomes()), fields=["employee_code"])
+            saved = save_unique(
+                form,
+                lambda: services.worker_save(worker=form.save(commit=False), outcomes=form.outcomes()),
+                fields=["employee_code"],
+            )
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
@@ -110,16 +126,35 @@ def _worker_form_page(request, enterprise, worker, *, created: bool):
                 return redirect("indicators:worker_list", enterprise.pk)
     if not created and request.method == "GET":
         record_access(request, enterprise, RosterAccessKind.WORKER, worker)
-    history = [] if created else history_of(worker, hidden=["enterprise"], reasons=CHANGE_REASONS, children=[
-        Children(WorkerOutcome.history.filter(worker_id=worker.pk).select_related("indicator"),
-                 label=lambda r: r.indicator.name, fields=["achieved_on"]),
-    ])
-    return render(request, "indicators/worker_form.html", {
-        "enterprise": enterprise, "worker": None if created else worker, "form": form,
-        "history": history, "has_plan": bool(indicators),
-        "met": [(indicator, outcomes[indicator.pk]) for indicator in indicators if indicator.pk in outcomes],
-        "removal_on": None if created else retention.removal_date(worker),
-    })
+    history = (
+        []
+        if created
+        else history_of(
+            worker,
+            hidden=["enterprise"],
+            reasons=CHANGE_REASONS,
+            children=[
+                Children(
+                    WorkerOutcome.history.filter(worker_id=worker.pk).select_related("indicator"),
+                    label=lambda r: r.indicator.name,
+                    fields=["achieved_on"],
+                ),
+            ],
+        )
+    )
+    return render(
+        request,
+        "indicators/worker_form.html",
+        {
+            "enterprise": enterprise,
+            "worker": None if created else worker,
+            "form": form,
+            "history": history,
+            "has_plan": bool(indicators),
+            "met": [(indicator, outcomes[indicator.pk]) for indicator in indicators if indicator.pk in outcomes],
+            "removal_on": None if created else retention.removal_date(worker),
+        },
+    )
 
 
 @member_required
@@ -138,7 +173,10 @@ def worker_update(request, pk, worker_pk):
 def _set_worker_active(request, pk, worker_pk, active: bool):
     worker = get_worker_or_404(request.user, pk, worker_pk)
     if active and worker.anonymised_on:
-        messages.error(request, _("This worker's personal data was removed, so the record cannot be taken back. Add the worker again."))
+        messages.error(
+            request,
+            _("This worker's personal data was removed, so the record cannot be taken back. Add the worker again."),
+        )
         return redirect("indicators:worker_update", pk, worker.pk)
     if worker.is_active != active:
         worker.is_active = active
@@ -148,7 +186,11 @@ def _set_worker_active(request, pk, worker_pk, active: bool):
     if active:
         messages.success(request, _("%(worker)s is on the roster of current workers again.") % {"worker": worker})
     else:
-        messages.success(request, _("%(worker)s is marked as no longer employed and no longer counts in the roster totals.") % {"worker": worker})
+        messages.success(
+            request,
+            _("%(worker)s is marked as no longer employed and no longer counts in the roster totals.")
+            % {"worker": worker},
+        )
     return redirect("indicators:worker_update", pk, worker.pk)
 
 
@@ -169,8 +211,12 @@ def worker_import(request, pk):
     enterprise = get_roster_to_change_or_404(request.user, pk)
     indicators = list(Indicator.objects.of_plan())
     form = RosterFileForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "enterprise": enterprise, "indicators": indicators,
-               "max_rows": roster_imports.MAX_ROSTER_ROWS}
+    context = {
+        "form": form,
+        "enterprise": enterprise,
+        "indicators": indicators,
+        "max_rows": roster_imports.MAX_ROSTER_ROWS,
+    }
     if request.method == "POST" and form.is_valid():
         # The copy waits for the confirmation only if the file is good; otherwise it goes.
         with xlsx_reading.staging(form.cleaned_data["file"]) as staged:
@@ -180,15 +226,25 @@ def worker_import(request, pk):
             else:
                 deactivate_missing = form.cleaned_data["deactivate_missing"]
                 preview = services.roster_import_preview(
-                    enterprise=enterprise, rows=parsed.rows, indicators=indicators,
-                    deactivate_missing=deactivate_missing)
+                    enterprise=enterprise,
+                    rows=parsed.rows,
+                    indicators=indicators,
+                    deactivate_missing=deactivate_missing,
+                )
                 record_access(request, enterprise, RosterAccessKind.IMPORT_PREVIEW)
-                context.update({
-                    **import_context(parsed, preview),
-                    "token": import_token("roster", staged.keep(), request.user, enterprise=enterprise.pk,
-                                          deactivate_missing=deactivate_missing),
-                    "filename": form.cleaned_data["file"].name,
-                })
+                context.update(
+                    {
+                        **import_context(parsed, preview),
+                        "token": import_token(
+                            "roster",
+                            staged.keep(),
+                            request.user,
+                            enterprise=enterprise.pk,
+                            deactivate_missing=deactivate_missing,
+                        ),
+                        "filename": form.cleaned_data["file"].name,
+                    }
+                )
     return render(request, "indicators/worker_import.html", context)
 
 
@@ -211,21 +267,45 @@ def worker_import_confirm(request, pk):
     try:  # the staged copy has served its purpose, whatever happens now
         parsed, error = parse_or_error(roster_imports.parse_roster, path, indicators=indicators)
         if error or not parsed.is_valid:
-            return render(request, "indicators/worker_import.html", {
-                "form": RosterFileForm(), "enterprise": enterprise, "indicators": indicators,
-                "max_rows": roster_imports.MAX_ROSTER_ROWS, "file_error": error, **import_context(parsed, None)})
+            return render(
+                request,
+                "indicators/worker_import.html",
+                {
+                    "form": RosterFileForm(),
+                    "enterprise": enterprise,
+                    "indicators": indicators,
+                    "max_rows": roster_imports.MAX_ROSTER_ROWS,
+                    "file_error": error,
+                    **import_context(parsed, None),
+                },
+            )
         try:
-            preview = services.roster_import(enterprise=enterprise, rows=parsed.rows, indicators=indicators,
-                                                    user=request.user,
-                                                    deactivate_missing=data.get("deactivate_missing", False))
+            preview = services.roster_import(
+                enterprise=enterprise,
+                rows=parsed.rows,
+                indicators=indicators,
+                user=request.user,
+                deactivate_missing=data.get("deactivate_missing", False),
+            )
         except IntegrityError:
-            messages.error(request, _("Someone changed the roster at the same moment; nothing was saved. Upload the file again."))
+            messages.error(
+                request, _("Someone changed the roster at the same moment; nothing was saved. Upload the file again.")
+            )
             return redirect("indicators:worker_import", enterprise.pk)
     finally:
         xlsx_reading.discard_staged(data["file"])
-    messages.success(request, _("Import finished: %(new)s workers added, %(updated)s updated, %(unchanged)s unchanged, %(left)s marked as no longer employed.") % {
-        "new": len(preview.new), "updated": len(preview.updated), "unchanged": len(preview.unchanged),
-        "left": len(preview.left)})
+    messages.success(
+        request,
+        _(
+            "Import finished: %(new)s workers added, %(updated)s updated, %(unchanged)s unchanged, %(left)s marked as no longer employed."
+        )
+        % {
+            "new": len(preview.new),
+            "updated": len(preview.updated),
+            "unchanged": len(preview.unchanged),
+            "left": len(preview.left),
+        },
+    )
     return redirect("indicators:worker_list", enterprise.pk)
 
 
@@ -240,10 +320,16 @@ def worker_import_template(request, pk):
 @official_required
 def roster_access_list(request):
     """The official's record of who opened which enterprise's named roster, newest first."""
-    access_filter = RosterAccessFilter(request.GET, queryset=RosterAccess.objects.select_related(
-        "user", "enterprise", "worker"))
+    access_filter = RosterAccessFilter(
+        request.GET, queryset=RosterAccess.objects.select_related("user", "enterprise", "worker")
+    )
     page = paginate(request, access_filter.qs, ACCESSES_PER_PAGE)
-    return render(request, "indicators/roster_access_list.html", {
-        "filter": access_filter, "page": page,
-        "is_filtered": any(request.GET.get(name) for name in ("enterprise", "user")),
-    })
+    return render(
+        request,
+        "indicators/roster_access_list.html",
+        {
+            "filter": access_filter,
+            "page": page,
+            "is_filtered": any(request.GET.get(name) for name in ("enterprise", "user")),
+        },
+    )

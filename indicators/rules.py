@@ -64,19 +64,13 @@ def figures_problems(
     for key, value in numbers:
         if value is None:
             if complete:
-                problems[key].append(
-                    ValidationError(_("Enter this figure before submitting."), code="required")
-                )
+                problems[key].append(ValidationError(_("Enter this figure before submitting."), code="required"))
         elif value < 0:
-            problems[key].append(
-                ValidationError(_("A number of workers cannot be negative."), code="negative")
-            )
+            problems[key].append(ValidationError(_("A number of workers cannot be negative."), code="negative"))
         elif value > MAX_WORKERS:
             problems[key].append(ValidationError(TOO_MANY_WORKERS, code="too_many"))
     if total is not None and total == 0:
-        problems["total_workers"].append(
-            ValidationError(_("Total workers must be greater than 0."), code="no_workers")
-        )
+        problems["total_workers"].append(ValidationError(_("Total workers must be greater than 0."), code="no_workers"))
     if total is not None and total > 0:
         female = figures.female_workers
         if female is not None and female > total:
@@ -103,9 +97,7 @@ def figures_problems(
 def previous_report(enterprise: Enterprise, period: ReportingPeriod) -> EnterpriseReport | None:
     """The enterprise's latest submitted or approved report of an earlier period, with its values."""
     return (
-        EnterpriseReport.objects.filter(
-            enterprise=enterprise, period__end__lt=period.end, status__in=STANDING
-        )
+        EnterpriseReport.objects.filter(enterprise=enterprise, period__end__lt=period.end, status__in=STANDING)
         .select_related("period")
         .prefetch_related("values__indicator")
         .order_by("-period__end")
@@ -120,26 +112,25 @@ def previous_counts(report: EnterpriseReport | None) -> dict[str, int]:
     return {value.indicator.code: value.count for value in report.values.all()}
 
 
-def figures_warnings(
-    figures: Figures, previous: EnterpriseReport | None, indicators: list[Indicator]
-) -> list[str]:
+def figures_warnings(figures: Figures, previous: EnterpriseReport | None, indicators: list[Indicator]) -> list[str]:
     """The soft checks: plausible mistakes the submitter must confirm, not errors."""
     if previous is None:
         return []
     warnings = []
     old_total, new_total = previous.total_workers, figures.total_workers
-    if old_total and new_total is not None:
-        if abs(Decimal(new_total - old_total)) > TOTAL_CHANGE_WARNING * old_total:
-            warnings.append(
-                _("Total workers changed by more than 50%% since the previous report (%(period)s): %(old)s → %(new)s.")
-                % {"period": previous.period.code, "old": old_total, "new": new_total}
-            )
+    if old_total and new_total is not None and abs(Decimal(new_total - old_total)) > TOTAL_CHANGE_WARNING * old_total:
+        warnings.append(
+            _("Total workers changed by more than 50%% since the previous report (%(period)s): %(old)s → %(new)s.")
+            % {"period": previous.period.code, "old": old_total, "new": new_total}
+        )
     old_counts = previous_counts(previous)
     for indicator in indicators:
         old, new = old_counts.get(indicator.code), figures.counts.get(indicator.code)
         if old is not None and new is not None and new < old:
             warnings.append(
-                _("“%(name)s” fell from %(old)s to %(new)s workers although the count is cumulative (workers who left?).")
+                _(
+                    "“%(name)s” fell from %(old)s to %(new)s workers although the count is cumulative (workers who left?)."
+                )
                 % {"name": indicator.name, "old": old, "new": new}
             )
     return warnings

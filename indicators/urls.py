@@ -28,12 +28,25 @@ urlpatterns = [
     path("enterprises/<int:pk>/workers/", roster_views.worker_list, name="worker_list"),
     path("enterprises/<int:pk>/workers/add/", roster_views.worker_create, name="worker_create"),
     path("enterprises/<int:pk>/workers/import/", roster_views.worker_import, name="worker_import"),
-    path("enterprises/<int:pk>/workers/import/confirm/", roster_views.worker_import_confirm, name="worker_import_confirm"),
-    path("enterprises/<int:pk>/workers/import/template.xlsx", roster_views.worker_import_template,
-         name="worker_import_template"),
+    path(
+        "enterprises/<int:pk>/workers/import/confirm/", roster_views.worker_import_confirm, name="worker_import_confirm"
+    ),
+    path(
+        "enterprises/<int:pk>/workers/import/template.xlsx",
+        roster_views.worker_import_template,
+        name="worker_import_template",
+    ),
     path("enterprises/<int:pk>/workers/<int:worker_pk>/", roster_views.worker_update, name="worker_update"),
-    path("enterprises/<int:pk>/workers/<int:worker_pk>/deactivate/", roster_views.worker_deactivate, name="worker_deactivate"),
-    path("enterprises/<int:pk>/workers/<int:worker_pk>/reactivate/", roster_views.worker_reactivate, name="worker_reactivate"),
+    path(
+        "enterprises/<int:pk>/workers/<int:worker_pk>/deactivate/",
+        roster_views.worker_deactivate,
+        name="worker_deactivate",
+    ),
+    path(
+        "enterprises/<int:pk>/workers/<int:worker_pk>/reactivate/",
+        roster_views.worker_reactivate,
+        name="worker_reactivate",
+    ),
     # Who opened which named roster: the official's record.
     path("roster-accesses/", roster_views.roster_access_list, name="roster_access_list"),
 ]

@@ -26,8 +26,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import access
 from core import xlsx_reading
 from core.bounds import record_id
-from enterprises.models import Enterprise
 from core.history import Children, history_of
+from enterprises.models import Enterprise
 from plans.models import Plan
 
 from . import imports, progress, rules, services
@@ -43,10 +43,10 @@ from .models import (
     ReportValue,
     Target,
 )
-from .roster import roster_totals
 from .progress import milestone_for, rate_of
-from .progress import plan_indicators as progress_plan_indicators
 from .progress import milestones as interpolated_milestones
+from .progress import plan_indicators as progress_plan_indicators
+from .roster import roster_totals
 
 QUEUE_PAGE_SIZE = 50
 QUEUE_FILTERS = [Outstanding.UNREPORTED, "draft", "submitted", "returned", "approved", "late"]
@@ -74,9 +74,15 @@ def indicator_list(request):
     target_years = sorted(target_years)
     for row in rows:
         row["target_list"] = [row["targets"].get(y) for y in target_years]
-    return render(request, "indicators/indicator_list.html", {
-        "rows": rows, "target_years": target_years, "year": year,
-    })
+    return render(
+        request,
+        "indicators/indicator_list.html",
+        {
+            "rows": rows,
+            "target_years": target_years,
+            "year": year,
+        },
+    )
 
 
 @access.member_required
@@ -90,15 +96,18 @@ def indicator_detail(request, code):
     target_years = sorted(indicator.targets.values_list("year", flat=True))
     milestone_years = list(range(plan.start_year, plan.end_year + 1))
     interpolated = interpolated_milestones(indicator)
-    form_kwargs = {"target_years": target_years, "milestone_years": milestone_years,
-                   "interpolated": interpolated}
+    form_kwargs = {"target_years": target_years, "milestone_years": milestone_years, "interpolated": interpolated}
     if request.method == "POST":
         form = IndicatorForm(request.POST, instance=indicator, **form_kwargs)
         if form.is_valid():
             try:
                 services.indicator_update(
-                    indicator=indicator, actor=request.user, version=form.cleaned_data["version"],
-                    fields=form.changes(), targets=form.targets(), milestones=form.milestones(),
+                    indicator=indicator,
+                    actor=request.user,
+                    version=form.cleaned_data["version"],
+                    fields=form.changes(),
+                    targets=form.targets(),
+                    milestones=form.milestones(),
                 )
             except ValidationError as error:
                 _add_errors(form, error)
@@ -110,20 +119,35 @@ def indicator_detail(request, code):
 
     milestone_values = {m.year: m.value for m in indicator.milestones.all()}
     schedule = [
-        {"year": year, "value": interpolated.get(year), "set": year in milestone_values,
-         "target": year in target_years}
+        {"year": year, "value": interpolated.get(year), "set": year in milestone_values, "target": year in target_years}
         for year in milestone_years
     ]
-    history = history_of(indicator, fields=["name", "description", "baseline", "baseline_year"], children=[
-        Children(Target.history.filter(indicator_id=indicator.pk), fields=["value"],
-                 label=lambda r: _("Target %(year)s") % {"year": r.year}),
-        Children(Milestone.history.filter(indicator_id=indicator.pk), fields=["value"],
-                 label=lambda r: _("Milestone %(year)s") % {"year": r.year}),
-    ])
-    return render(request, "indicators/indicator_detail.html", {
-        "indicator": indicator, "form": form if is_official else None, "schedule": schedule,
-        "history": history,
-    })
+    history = history_of(
+        indicator,
+        fields=["name", "description", "baseline", "baseline_year"],
+        children=[
+            Children(
+                Target.history.filter(indicator_id=indicator.pk),
+                fields=["value"],
+                label=lambda r: _("Target %(year)s") % {"year": r.year},
+            ),
+            Children(
+                Milestone.history.filter(indicator_id=indicator.pk),
+                fields=["value"],
+                label=lambda r: _("Milestone %(year)s") % {"year": r.year},
+            ),
+        ],
+    )
+    return render(
+        request,
+        "indicators/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "form": form if is_official else None,
+            "schedule": schedule,
+            "history": history,
+        },
+    )
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -152,19 +176,22 @@ def period_list(request):
 
 def _officer_period_list(request):
     enterprise = access.get_or_404(Enterprise.objects, request.user, pk=access.officer_enterprise_id(request.user))
-    reports = {
-        report.period_id: report
-        for report in EnterpriseReport.objects.filter(enterprise=enterprise)
-    }
+    reports = {report.period_id: report for report in EnterpriseReport.objects.filter(enterprise=enterprise)}
     periods = ReportingPeriod.objects.exclude(state=PeriodState.PENDING).order_by("-end", "-kind")
     rows = []
     for period in periods:
         report = reports.get(period.pk)
         editable = _or_new(report, enterprise, period).editable_by_enterprise()
         rows.append({"period": period, "report": report, "editable": editable})
-    return render(request, "indicators/officer_period_list.html", {
-        "enterprise": enterprise, "rows": rows, "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "indicators/officer_period_list.html",
+        {
+            "enterprise": enterprise,
+            "rows": rows,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @access.member_required
@@ -264,7 +291,9 @@ def _filter_label(key: str) -> str:
 @require_POST
 def period_open(request, code):
     return _period_change_state(
-        request, code, services.period_open,
+        request,
+        code,
+        services.period_open,
         _("Period %(period)s is open: enterprises can send their reports."),
     )
 
@@ -273,7 +302,9 @@ def period_open(request, code):
 @require_POST
 def period_close(request, code):
     return _period_change_state(
-        request, code, services.period_close,
+        request,
+        code,
+        services.period_close,
         _("Period %(period)s is closed: reports can no longer be sent or changed."),
     )
 
@@ -300,8 +331,11 @@ def period_deadline(request, code):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("The deadline of %(period)s is now %(date)s.") % {
-                "period": period.code, "date": form.cleaned_data["deadline"].strftime("%d/%m/%Y")})
+            messages.success(
+                request,
+                _("The deadline of %(period)s is now %(date)s.")
+                % {"period": period.code, "date": form.cleaned_data["deadline"].strftime("%d/%m/%Y")},
+            )
     else:
         messages.error(request, " ".join(form.errors["deadline"]))
     return redirect(period.get_absolute_url())
@@ -335,8 +369,12 @@ def _report_form(request, *, period, enterprise, report, official: bool):
         form = ReportForm(request.POST, instance=report, indicators=indicators, previous=previous, intent=intent)
         if form.is_valid():
             arguments = {
-                "enterprise": enterprise, "period": period, "actor": request.user,
-                "figures": form.figures(), "version": form.cleaned_data["version"], "indicators": indicators,
+                "enterprise": enterprise,
+                "period": period,
+                "actor": request.user,
+                "figures": form.figures(),
+                "version": form.cleaned_data["version"],
+                "indicators": indicators,
             }
             try:
                 if intent == "draft":
@@ -349,12 +387,16 @@ def _report_form(request, *, period, enterprise, report, official: bool):
                 _add_errors(form, error)
             else:
                 if intent == "draft":
-                    messages.success(request, _("Draft saved. It is not sent to the commune until you press “Submit report”."))
+                    messages.success(
+                        request, _("Draft saved. It is not sent to the commune until you press “Submit report”.")
+                    )
                     return redirect(period.get_absolute_url())
                 if intent == "submit":
                     messages.success(request, _("Report sent to the commune. You will be told if it is returned."))
                     return redirect(period.get_absolute_url())
-                messages.success(request, _("Report of %(enterprise)s entered and approved.") % {"enterprise": enterprise.name})
+                messages.success(
+                    request, _("Report of %(enterprise)s entered and approved.") % {"enterprise": enterprise.name}
+                )
                 return redirect(reverse("indicators:report_detail", args=[period.code, enterprise.pk]))
     else:
         initial = {}
@@ -362,26 +404,35 @@ def _report_form(request, *, period, enterprise, report, official: bool):
             initial = _roster_initial(enterprise, period, indicators)
             prefilled = bool(initial)
         form = ReportForm(instance=report, initial=initial, indicators=indicators, previous=previous)
-    return render(request, "indicators/report_form.html", {
-        "form": form,
-        "period": period,
-        "enterprise": enterprise,
-        "report": report,
-        "previous": previous,
-        "official": official,
-        "prefilled": prefilled,
-        "is_past_deadline": period.deadline_passed(timezone.localdate()),
-        "events": report.events.select_related("actor") if report else [],
-    })
+    return render(
+        request,
+        "indicators/report_form.html",
+        {
+            "form": form,
+            "period": period,
+            "enterprise": enterprise,
+            "report": report,
+            "previous": previous,
+            "official": official,
+            "prefilled": prefilled,
+            "is_past_deadline": period.deadline_passed(timezone.localdate()),
+            "events": report.events.select_related("actor") if report else [],
+        },
+    )
 
 
 def _report_history(report) -> list:
     """The report's own fields and its figures, each figure as "Chỉ tiêu a: 90 → 95"."""
     return history_of(
-        report, fields=["status", "total_workers", "female_workers", "notes", "return_reason"],
-        children=[Children(ReportValue.history.filter(report_id=report.pk).select_related("indicator"),
-                           label=lambda r: _("Indicator %(code)s") % {"code": r.indicator.code},
-                           fields=["count"])],
+        report,
+        fields=["status", "total_workers", "female_workers", "notes", "return_reason"],
+        children=[
+            Children(
+                ReportValue.history.filter(report_id=report.pk).select_related("indicator"),
+                label=lambda r: _("Indicator %(code)s") % {"code": r.indicator.code},
+                fields=["count"],
+            )
+        ],
     )
 
 
@@ -394,8 +445,12 @@ def _report_page(request, *, period, enterprise, report):
     if report is not None:
         counts = {value.indicator_id: value.count for value in report.values.all()}
         figures = [
-            {"label": f"{i.code}) {i.name}", "value": counts.get(i.pk), "previous": old.get(i.code),
-             "rate": rate_of(counts[i.pk], report.total_workers) if i.pk in counts else None}
+            {
+                "label": f"{i.code}) {i.name}",
+                "value": counts.get(i.pk),
+                "previous": old.get(i.code),
+                "rate": rate_of(counts[i.pk], report.total_workers) if i.pk in counts else None,
+            }
             for i in indicators
         ]
         history = _report_history(report)
@@ -403,8 +458,14 @@ def _report_page(request, *, period, enterprise, report):
     is_official = access.is_official(request.user)
     may_edit = access.is_officer(request.user) and _or_new(report, enterprise, period).editable_by_enterprise()
     context = {
-        "period": period, "enterprise": enterprise, "report": report, "previous": previous,
-        "figures": figures, "history": history, "events": events, "may_edit": may_edit,
+        "period": period,
+        "enterprise": enterprise,
+        "report": report,
+        "previous": previous,
+        "figures": figures,
+        "history": history,
+        "events": events,
+        "may_edit": may_edit,
         "is_official": is_official,
     }
     if is_official and report is not None:
@@ -414,10 +475,12 @@ def _report_page(request, *, period, enterprise, report):
             can_return=report.can_be_returned(),
             can_reopen=report.can_be_reopened(),
             can_enter=report.can_be_entered(),
-            return_form=ReturnForm(initial={"version": version}, auto_id="return_%s",
-                                   label=_("Reason for returning it")),
-            reopen_form=ReturnForm(initial={"version": version}, auto_id="reopen_%s",
-                                   label=_("Reason for reopening it")),
+            return_form=ReturnForm(
+                initial={"version": version}, auto_id="return_%s", label=_("Reason for returning it")
+            ),
+            reopen_form=ReturnForm(
+                initial={"version": version}, auto_id="reopen_%s", label=_("Reason for reopening it")
+            ),
         )
     return render(request, "indicators/report_detail.html", context)
 
@@ -481,8 +544,9 @@ def _send_back_view(request, code, enterprise_pk, service, done_message):
             messages.error(request, " ".join(errors))
         return redirect(report.get_absolute_url())
     try:
-        service(report=report, actor=request.user, reason=form.cleaned_data["reason"],
-                version=form.cleaned_data["version"])
+        service(
+            report=report, actor=request.user, reason=form.cleaned_data["reason"], version=form.cleaned_data["version"]
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(report.get_absolute_url())
@@ -494,7 +558,10 @@ def _send_back_view(request, code, enterprise_pk, service, done_message):
 @require_POST
 def report_return(request, code, enterprise_pk):
     return _send_back_view(
-        request, code, enterprise_pk, services.report_return,
+        request,
+        code,
+        enterprise_pk,
+        services.report_return,
         _("Report of %(enterprise)s returned; its officers have been e-mailed the reason."),
     )
 
@@ -503,7 +570,10 @@ def report_return(request, code, enterprise_pk):
 @require_POST
 def report_reopen(request, code, enterprise_pk):
     return _send_back_view(
-        request, code, enterprise_pk, services.report_reopen,
+        request,
+        code,
+        enterprise_pk,
+        services.report_reopen,
         _("Report of %(enterprise)s reopened; it can be corrected again."),
     )
 
@@ -559,18 +629,33 @@ def report_import(request, code):
                     except ValidationError as error:
                         form.add_error(None, error)
                     else:
-                        messages.success(request, _(
-                            "Imported %(total)s report(s) for %(period)s: %(created)s new, %(updated)s updated; "
-                            "all are approved and marked as entered by the commune."
-                        ) % {"total": len(parsed.rows), "period": period.code,
-                             "created": outcome.created, "updated": outcome.updated})
+                        messages.success(
+                            request,
+                            _(
+                                "Imported %(total)s report(s) for %(period)s: %(created)s new, %(updated)s updated; "
+                                "all are approved and marked as entered by the commune."
+                            )
+                            % {
+                                "total": len(parsed.rows),
+                                "period": period.code,
+                                "created": outcome.created,
+                                "updated": outcome.updated,
+                            },
+                        )
                         return redirect(period.get_absolute_url())
     else:
         form = ImportForm()
-    return render(request, "indicators/report_import.html", {
-        "period": period, "form": form, "parsed": parsed, "indicators": indicators,
-        "columns": [imports.COL_TAX_CODE, imports.COL_TOTAL, imports.COL_FEMALE] + [i.name for i in indicators],
-    })
+    return render(
+        request,
+        "indicators/report_import.html",
+        {
+            "period": period,
+            "form": form,
+            "parsed": parsed,
+            "indicators": indicators,
+            "columns": [imports.COL_TAX_CODE, imports.COL_TOTAL, imports.COL_FEMALE] + [i.name for i in indicators],
+        },
+    )
 
 
 @access.official_required
@@ -578,14 +663,15 @@ def report_import(request, code):
 def report_import_template(request, code):
     period = get_object_or_404(ReportingPeriod, code=code)
     title = _("Enterprise reports, %(period)s — %(commune)s commune") % {
-        "period": str(period), "commune": settings.PORTAL_COMMUNE_NAME}
+        "period": str(period),
+        "commune": settings.PORTAL_COMMUNE_NAME,
+    }
     content = imports.reports_template(
-        period=period, indicators=list(Indicator.objects.of_plan()),
+        period=period,
+        indicators=list(Indicator.objects.of_plan()),
         enterprises=Enterprise.objects.active().order_by("name", "pk").only("name", "tax_code"),
         title=title,
     )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="mau-nhap-bao-cao-{period.code}.xlsx"'
     return response

@@ -6,12 +6,11 @@ from __future__ import annotations
 import copy
 import datetime
 
-
 import django_filters
 from django import forms
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +26,6 @@ from enterprises.models import Enterprise
 
 from .models import Activity, AnnualPlan, Plan, Task, TaskStatus, Unit
 from .uploads import ACCEPT_ATTRIBUTE, MAX_FILES_PER_UPLOAD, check_evidence_files
-
 
 
 class TaskChoiceField(RecordChoiceField):
@@ -60,11 +58,11 @@ class StyledFilterSet(django_filters.FilterSet):
 class TaskFilter(StyledFilterSet):
     """The plan page's filters: ?status=…&unit=… (a unit leads or coordinates the task)."""
 
-    status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=TaskStatus.choices, empty_label=_("All statuses")
-    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=TaskStatus.choices, empty_label=_("All statuses"))
     unit = RecordChoiceFilter(
-        label=_("Unit"), queryset=Unit.objects.all(), method="filter_unit",
+        label=_("Unit"),
+        queryset=Unit.objects.all(),
+        method="filter_unit",
         empty_label=_("All units"),
     )
 
@@ -82,11 +80,15 @@ class ActivityFilter(StyledFilterSet):
 
     task = TaskChoiceFilter(label=_("Task"), queryset=Task.objects.none(), empty_label=_("All tasks"))
     year = django_filters.ChoiceFilter(
-        label=_("Year"), field_name="date__year", empty_label=_("All years"),
+        label=_("Year"),
+        field_name="date__year",
+        empty_label=_("All years"),
         choices=[],
     )
     enterprise = RecordChoiceFilter(
-        label=_("Enterprise"), field_name="enterprises", queryset=Enterprise.objects.none(),
+        label=_("Enterprise"),
+        field_name="enterprises",
+        queryset=Enterprise.objects.none(),
         empty_label=_("All enterprises"),
     )
 
@@ -134,7 +136,8 @@ class TaskForm(forms.ModelForm):
                 "coordinating_units",
                 forms.ValidationError(
                     _("“%(unit)s” already leads the task; do not list it as coordinating too."),
-                    code="lead_also_coordinating", params={"unit": lead},
+                    code="lead_also_coordinating",
+                    params={"unit": lead},
                 ),
             )
         return cleaned
@@ -172,12 +175,21 @@ class ActivityForm(forms.ModelForm):
     class Meta:
         model = Activity
         fields = [
-            "task", "date", "title", "place", "organiser", "owner_enterprise", "enterprises",
-            "workers_reached", "description",
+            "task",
+            "date",
+            "title",
+            "place",
+            "organiser",
+            "owner_enterprise",
+            "enterprises",
+            "workers_reached",
+            "description",
         ]
         field_classes = {
-            "task": TaskChoiceField, "owner_enterprise": RecordChoiceField,
-            "enterprises": RecordMultipleChoiceField, "workers_reached": PlainIntegerField,
+            "task": TaskChoiceField,
+            "owner_enterprise": RecordChoiceField,
+            "enterprises": RecordMultipleChoiceField,
+            "workers_reached": PlainIntegerField,
         }
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -195,8 +207,10 @@ class ActivityForm(forms.ModelForm):
         }
         error_messages = {
             "task": {"required": _("Choose the task this activity belongs to.")},
-            "date": {"required": _("Enter the date of the activity."),
-                     "invalid": _("Enter a valid date (dd/mm/yyyy).")},
+            "date": {
+                "required": _("Enter the date of the activity."),
+                "invalid": _("Enter a valid date (dd/mm/yyyy)."),
+            },
             "title": {"required": _("Enter the title of the activity.")},
             "workers_reached": {"invalid": _("Enter a whole number of workers.")},
         }
@@ -210,8 +224,7 @@ class ActivityForm(forms.ModelForm):
         )
         self.fields["workers_reached"].required = False
         self.fields["files"].help_text = _(
-            "Photos (JPEG, PNG, WebP) or PDF documents, up to %(count)s files at a time, "
-            "each at most %(size)s."
+            "Photos (JPEG, PNG, WebP) or PDF documents, up to %(count)s files at a time, each at most %(size)s."
         ) % {"count": MAX_FILES_PER_UPLOAD, "size": filesizeformat(settings.UPLOAD_MAX_BYTES)}
         editable = Enterprise.objects.editable_by(user)
         if access.is_official(user):

@@ -15,9 +15,25 @@ from django.db import transaction
 from .models import Plan, Task, TaskGroup, Unit
 
 PLAN_FIELDS = [
-    "number", "title", "issuer", "place_date", "issued_year", "issued_month", "start_year",
-    "end_year", "legal_bases", "preamble", "purpose", "requirements", "general_objective",
-    "funding", "organisation", "closing", "recipients", "signer_title", "signer_name",
+    "number",
+    "title",
+    "issuer",
+    "place_date",
+    "issued_year",
+    "issued_month",
+    "start_year",
+    "end_year",
+    "legal_bases",
+    "preamble",
+    "purpose",
+    "requirements",
+    "general_objective",
+    "funding",
+    "organisation",
+    "closing",
+    "recipients",
+    "signer_title",
+    "signer_name",
 ]
 
 
@@ -38,9 +54,7 @@ def plan_load(data: dict) -> Plan:
         plan.save(update_fields=changed)
     units = {}
     for unit in data.get("units", []):
-        units[unit["code"]], created = Unit.objects.get_or_create(
-            code=unit["code"], defaults={"name": unit["name"]}
-        )
+        units[unit["code"]], created = Unit.objects.get_or_create(code=unit["code"], defaults={"name": unit["name"]})
         if not created and units[unit["code"]].name != unit["name"]:
             units[unit["code"]].name = unit["name"]
             units[unit["code"]].save(update_fields=["name"])
@@ -52,13 +66,10 @@ def plan_load(data: dict) -> Plan:
             task, created = Task.objects.get_or_create(
                 group=group,
                 letter=task_data["letter"],
-                defaults={"order": order, "text": task_data["text"],
-                          "lead_unit": units.get(task_data.get("lead"))},
+                defaults={"order": order, "text": task_data["text"], "lead_unit": units.get(task_data.get("lead"))},
             )
             if created:
-                task.coordinating_units.set(
-                    [units[code] for code in task_data.get("coordinating", [])]
-                )
+                task.coordinating_units.set([units[code] for code in task_data.get("coordinating", [])])
             elif task.text != task_data["text"] or task.order != order:
                 # The plan's wording is the source's; status, units and notes are the official's.
                 task.text, task.order = task_data["text"], order

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from accounts import access
 from core.bounds import LONG_TEXT_MAX_LENGTH, text_validator, workers_validator
 
+
 class PlanQuerySet(models.QuerySet):
     def current(self):
         """The plan the portal runs: the newest one marked current."""
@@ -67,9 +68,7 @@ class Unit(models.Model):
 
 
 class TaskGroup(models.Model):
-    plan = models.ForeignKey(
-        Plan, on_delete=models.CASCADE, related_name="task_groups", verbose_name=_("plan")
-    )
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="task_groups", verbose_name=_("plan"))
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.TextField(_("title"))
 
@@ -77,9 +76,7 @@ class TaskGroup(models.Model):
         ordering = ["plan", "number"]
         verbose_name = _("task group")
         verbose_name_plural = _("task groups")
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "number"], name="unique_group_number_per_plan")
-        ]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="unique_group_number_per_plan")]
 
     def __str__(self):
         return f"{self.number}. {self.title}"
@@ -93,9 +90,7 @@ class TaskStatus(models.TextChoices):
 
 
 class Task(models.Model):
-    group = models.ForeignKey(
-        TaskGroup, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("task group")
-    )
+    group = models.ForeignKey(TaskGroup, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("task group"))
     letter = models.CharField(_("letter"), max_length=2)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.TextField(_("text"))
@@ -110,11 +105,11 @@ class Task(models.Model):
     coordinating_units = models.ManyToManyField(
         Unit, related_name="coordinated_tasks", blank=True, verbose_name=_("coordinating units")
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
-    )
+    status = models.CharField(_("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED)
     progress_notes = models.TextField(
-        _("progress notes"), blank=True, max_length=LONG_TEXT_MAX_LENGTH,
+        _("progress notes"),
+        blank=True,
+        max_length=LONG_TEXT_MAX_LENGTH,
         validators=[text_validator(LONG_TEXT_MAX_LENGTH)],
     )
     # Optimistic locking (core.locking): an edit carries the version it started from.
@@ -133,9 +128,7 @@ class Task(models.Model):
         ordering = ["group__number", "order"]
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
-        constraints = [
-            models.UniqueConstraint(fields=["group", "letter"], name="unique_task_letter_per_group")
-        ]
+        constraints = [models.UniqueConstraint(fields=["group", "letter"], name="unique_task_letter_per_group")]
 
     def __str__(self):
         return f"{self.code} {self.short_text}"
@@ -163,9 +156,7 @@ class ActivityQuerySet(models.QuerySet):
 class Activity(models.Model):
     """Something actually done under a task."""
 
-    task = models.ForeignKey(
-        Task, on_delete=models.PROTECT, related_name="activities", verbose_name=_("task")
-    )
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="activities", verbose_name=_("task"))
     date = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=255)
     place = models.CharField(_("place"), max_length=255, blank=True)
@@ -185,11 +176,11 @@ class Activity(models.Model):
         blank=True,
         verbose_name=_("recorded for enterprise"),
     )
-    workers_reached = models.PositiveIntegerField(
-        _("workers reached"), default=0, validators=[workers_validator()]
-    )
+    workers_reached = models.PositiveIntegerField(_("workers reached"), default=0, validators=[workers_validator()])
     description = models.TextField(
-        _("description"), blank=True, max_length=LONG_TEXT_MAX_LENGTH,
+        _("description"),
+        blank=True,
+        max_length=LONG_TEXT_MAX_LENGTH,
         validators=[text_validator(LONG_TEXT_MAX_LENGTH)],
     )
     created_by = models.ForeignKey(
@@ -256,13 +247,9 @@ class Evidence(models.Model):
 class AnnualPlan(models.Model):
     """Section V: each year the commune schedules some tasks and sets milestones."""
 
-    plan = models.ForeignKey(
-        Plan, on_delete=models.CASCADE, related_name="annual_plans", verbose_name=_("plan")
-    )
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="annual_plans", verbose_name=_("plan"))
     year = models.PositiveSmallIntegerField(_("year"))
-    tasks = models.ManyToManyField(
-        Task, related_name="annual_plans", blank=True, verbose_name=_("scheduled tasks")
-    )
+    tasks = models.ManyToManyField(Task, related_name="annual_plans", blank=True, verbose_name=_("scheduled tasks"))
     notes = models.TextField(
         _("notes"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, validators=[text_validator(LONG_TEXT_MAX_LENGTH)]
     )
@@ -273,21 +260,23 @@ class AnnualPlan(models.Model):
         ordering = ["year"]
         verbose_name = _("annual plan")
         verbose_name_plural = _("annual plans")
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "year"], name="unique_annual_plan_per_year")
-        ]
+        constraints = [models.UniqueConstraint(fields=["plan", "year"], name="unique_annual_plan_per_year")]
 
     def __str__(self):
         return str(self.year)
 
+    def get_absolute_url(self):
+        return reverse("plans:annual_plan_detail", args=[self.year])
+
     def clean(self):
         # The plan's own years, not fixed ones: a later plan brings its own.
         if self.plan_id and self.year is not None and not self.plan.start_year <= self.year <= self.plan.end_year:
-            raise ValidationError({"year": ValidationError(
-                _("The year must be one of the plan's years, %(start)s to %(end)s."),
-                code="out_of_range",
-                params={"start": self.plan.start_year, "end": self.plan.end_year},
-            )})
-
-    def get_absolute_url(self):
-        return reverse("plans:annual_plan_detail", args=[self.year])
+            raise ValidationError(
+                {
+                    "year": ValidationError(
+                        _("The year must be one of the plan's years, %(start)s to %(end)s."),
+                        code="out_of_range",
+                        params={"start": self.plan.start_year, "end": self.plan.end_year},
+                    )
+                }
+            )

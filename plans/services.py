@@ -81,9 +81,7 @@ def activity_save(
         enterprise_ids.add(activity.owner_enterprise_id)
     if activity.pk:
         editable = Enterprise.objects.editable_by(user).values("pk")
-        enterprise_ids |= set(
-            activity.enterprises.exclude(pk__in=editable).values_list("pk", flat=True)
-        )
+        enterprise_ids |= set(activity.enterprises.exclude(pk__in=editable).values_list("pk", flat=True))
     else:
         activity.created_by = user
     written = []

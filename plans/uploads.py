@@ -80,8 +80,15 @@ def _image_is_sound(upload: UploadedFile, expected_format: str) -> bool:
                 if image.format != expected_format:
                     return False
                 image.verify()
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
-            OSError, SyntaxError, ValueError, EOFError):
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+    ):
         return False
     finally:
         upload.seek(0)
@@ -93,9 +100,7 @@ def check_evidence_file(upload: UploadedFile) -> CheckedFile:
     name = clean_original_name(upload.name)
     limit = settings.UPLOAD_MAX_BYTES
     if upload.size is None or upload.size == 0:
-        raise ValidationError(
-            _("The file “%(name)s” is empty."), code="empty", params={"name": name}
-        )
+        raise ValidationError(_("The file “%(name)s” is empty."), code="empty", params={"name": name})
     if upload.size > limit:
         raise ValidationError(
             _("The file “%(name)s” is %(size)s; the largest allowed is %(limit)s."),
@@ -105,8 +110,10 @@ def check_evidence_file(upload: UploadedFile) -> CheckedFile:
     detected = magic.from_buffer(_read(upload, 0, HEAD_BYTES), mime=True)
     if detected not in ALLOWED_TYPES:
         raise ValidationError(
-            _("The file “%(name)s” is not a photo (JPEG, PNG, WebP) or a PDF document, "
-              "whatever its name says. Choose another file."),
+            _(
+                "The file “%(name)s” is not a photo (JPEG, PNG, WebP) or a PDF document, "
+                "whatever its name says. Choose another file."
+            ),
             code="wrong_type",
             params={"name": name},
         )

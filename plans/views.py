@@ -24,9 +24,9 @@ from accounts.roles import OFFICER, OFFICIAL
 from core import locking
 from core.bounds import record_id
 from core.history import Children, history_of
-from core.submissions import creates_once
 from core.names import full_name_of
 from core.sections import collect_sections
+from core.submissions import creates_once
 
 from . import services
 from .forms import (
@@ -55,16 +55,15 @@ def _current_plan_or_404() -> Plan:
 
 def _with_details(activities):
     """Activities with what their cards show, in a constant number of queries."""
-    return activities.select_related("task__group", "owner_enterprise").prefetch_related(
-        "enterprises", "evidence"
-    )
+    return activities.select_related("task__group", "owner_enterprise").prefetch_related("enterprises", "evidence")
 
 
 def _activity_or_404(request, pk, *, change: bool = False) -> Activity:
     """The activity `pk` if the user may see it: 404 otherwise; with change=True, 403 when
     they may see but not change it (a commune activity, for an officer)."""
-    return access.get_or_404(Activity.objects, request.user, pk=pk, change=change,
-                             via="owner_enterprise", shared_when_null=True)
+    return access.get_or_404(
+        Activity.objects, request.user, pk=pk, change=change, via="owner_enterprise", shared_when_null=True
+    )
 
 
 def _mark_changeable(user, activities):
@@ -79,9 +78,7 @@ def _task_rows(plan: Plan, user):
     """The plan's tasks, each with its number of visible activities and the latest one's id."""
     visible = Activity.objects.visible_to(user).order_by()
     latest = visible.filter(task=OuterRef("pk")).order_by("-date", "-pk").values("pk")[:1]
-    count = (
-        visible.filter(task=OuterRef("pk")).values("task").annotate(n=Count("pk")).values("n")
-    )
+    count = visible.filter(task=OuterRef("pk")).values("task").annotate(n=Count("pk")).values("n")
     return (
         plan_tasks(plan)
         .select_related("lead_unit")
@@ -107,20 +104,22 @@ def plan_detail(request):
     for group in groups:
         group.task_list = [task for task in tasks if task.group_id == group.pk]
 
-    counts = dict(
-        Task.objects.filter(group__plan=plan).order_by().values_list("status").annotate(n=Count("pk"))
-    )
+    counts = dict(Task.objects.filter(group__plan=plan).order_by().values_list("status").annotate(n=Count("pk")))
     status_counts = [(value, label, counts.get(value, 0)) for value, label in TaskStatus.choices]
-    return render(request, "plans/plan_detail.html", {
-        "plan": plan,
-        "groups": groups,
-        "filter": filterset,
-        "is_filtered": any(filterset.form.data.get(name) for name in filterset.filters),
-        "shown_count": len(tasks),
-        "task_total": sum(counts.values()),
-        "status_counts": status_counts,
-        "sections": collect_sections(plan_page_sections, Plan, request=request, plan=plan, page="plan"),
-    })
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "groups": groups,
+            "filter": filterset,
+            "is_filtered": any(filterset.form.data.get(name) for name in filterset.filters),
+            "shown_count": len(tasks),
+            "task_total": sum(counts.values()),
+            "status_counts": status_counts,
+            "sections": collect_sections(plan_page_sections, Plan, request=request, plan=plan, page="plan"),
+        },
+    )
 
 
 @member_required
@@ -130,13 +129,17 @@ def task_detail(request, pk):
         pk=pk,
     )
     activities = _with_details(Activity.objects.visible_to(request.user).filter(task=task))
-    return render(request, "plans/task_detail.html", {
-        "task": task,
-        "activities": _mark_changeable(request.user, activities),
-        "scheduled_years": list(task.annual_plans.values_list("year", flat=True).order_by("year")),
-        "history": history_of(task),
-        "can_record": access.role_of(request.user) in (OFFICIAL, OFFICER),
-    })
+    return render(
+        request,
+        "plans/task_detail.html",
+        {
+            "task": task,
+            "activities": _mark_changeable(request.user, activities),
+            "scheduled_years": list(task.annual_plans.values_list("year", flat=True).order_by("year")),
+            "history": history_of(task),
+            "can_record": access.role_of(request.user) in (OFFICIAL, OFFICER),
+        },
+    )
 
 
 @official_required
@@ -174,47 +177,53 @@ def task_update(request, pk):
     else:
         form = TaskForm(instance=task)
     if conflict is not None:
-        conflict = Task.objects.select_related("lead_unit").prefetch_related(
-            "coordinating_units"
-        ).get(pk=conflict.pk)
+        conflict = Task.objects.select_related("lead_unit").prefetch_related("coordinating_units").get(pk=conflict.pk)
         last = conflict.history.select_related("history_user").first()
         conflict.changed_at = last.history_date if last else None
         user = last.history_user if last else None
         conflict.changed_by = full_name_of(user) if user else _("System")
-    return render(request, "plans/task_form.html", {
-        "task": task, "form": form, "conflict": conflict,
-    })
+    return render(
+        request,
+        "plans/task_form.html",
+        {
+            "task": task,
+            "form": form,
+            "conflict": conflict,
+        },
+    )
 
 
 @member_required
 def activity_list(request):
     plan = _current_plan_or_404()
     visible = Activity.objects.visible_to(request.user).filter(task__group__plan=plan)
-    filterset = ActivityFilter(
-        request.GET or None, queryset=visible, user=request.user, plan=plan
-    )
+    filterset = ActivityFilter(request.GET or None, queryset=visible, user=request.user, plan=plan)
     page = Paginator(
         _with_details(filterset.qs).order_by("-date", "-pk"),
         ACTIVITIES_PER_PAGE,
     ).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "plans/activity_list.html", {
-        "filter": filterset,
-        "page": page,
-        "activities": _mark_changeable(request.user, page.object_list),
-        "query": query.urlencode(),
-        "can_record": access.role_of(request.user) in (OFFICIAL, OFFICER),
-    })
+    return render(
+        request,
+        "plans/activity_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "activities": _mark_changeable(request.user, page.object_list),
+            "query": query.urlencode(),
+            "can_record": access.role_of(request.user) in (OFFICIAL, OFFICER),
+        },
+    )
 
 
 def _save_activity(request, form, activity):
     """Bind, check and save; return the saved activity or None (the form then holds the errors)."""
     if not form.is_valid():
         if request.FILES:
-            messages.warning(request, _(
-                "Browsers cannot keep chosen files after an error: choose the evidence files again."
-            ))
+            messages.warning(
+                request, _("Browsers cannot keep chosen files after an error: choose the evidence files again.")
+            )
         return None
     activity = form.save(commit=False)
     return services.activity_save(
@@ -231,9 +240,9 @@ def activity_create(request):
     plan = _current_plan_or_404()
     # An officer's activity belongs to their enterprise; the official's to the commune
     # unless they choose an enterprise in the form.
-    activity = Activity(owner_enterprise_id=(
-        access.officer_enterprise_id(request.user) if access.is_officer(request.user) else None
-    ))
+    activity = Activity(
+        owner_enterprise_id=(access.officer_enterprise_id(request.user) if access.is_officer(request.user) else None)
+    )
     if request.method == "POST":
         form = ActivityForm(request.POST, request.FILES, instance=activity, user=request.user, plan=plan)
         saved = _save_activity(request, form, activity)
@@ -243,7 +252,9 @@ def activity_create(request):
     else:
         task = request.GET.get("task", "")  # from the task's page
         form = ActivityForm(
-            instance=activity, user=request.user, plan=plan,
+            instance=activity,
+            user=request.user,
+            plan=plan,
             initial={"task": task if record_id(task) else None, "date": default_activity_date(plan)},
         )
     return render(request, "plans/activity_form.html", {"form": form, "activity": None})
@@ -253,14 +264,24 @@ def activity_create(request):
 def activity_detail(request, pk):
     activity = _activity_or_404(request, pk)
     activity = _with_details(Activity.objects.filter(pk=activity.pk)).get()
-    return render(request, "plans/activity_detail.html", {
-        "activity": activity,
-        "can_change": access.can_change(request.user, activity.owner_enterprise_id),
-        "history": history_of(activity, children=[Children(
-            Evidence.history.filter(activity_id=activity.pk),
-            label=lambda record: capfirst(Evidence._meta.verbose_name), fields=["original_name"],
-        )]),
-    })
+    return render(
+        request,
+        "plans/activity_detail.html",
+        {
+            "activity": activity,
+            "can_change": access.can_change(request.user, activity.owner_enterprise_id),
+            "history": history_of(
+                activity,
+                children=[
+                    Children(
+                        Evidence.history.filter(activity_id=activity.pk),
+                        label=lambda record: capfirst(Evidence._meta.verbose_name),
+                        fields=["original_name"],
+                    )
+                ],
+            ),
+        },
+    )
 
 
 @recorder_required
@@ -276,9 +297,15 @@ def activity_update(request, pk):
     else:
         form = ActivityForm(instance=activity, user=request.user, plan=plan)
     evidence = list(activity.evidence.all())
-    return render(request, "plans/activity_form.html", {
-        "form": form, "activity": activity, "evidence": evidence,
-    })
+    return render(
+        request,
+        "plans/activity_form.html",
+        {
+            "form": form,
+            "activity": activity,
+            "evidence": evidence,
+        },
+    )
 
 
 @recorder_required
@@ -289,9 +316,14 @@ def activity_delete(request, pk):
         services.activity_delete(activity=activity)
         messages.success(request, _("The activity was deleted."))
         return redirect(task)
-    return render(request, "plans/activity_confirm_delete.html", {
-        "activity": activity, "evidence_count": activity.evidence.count(),
-    })
+    return render(
+        request,
+        "plans/activity_confirm_delete.html",
+        {
+            "activity": activity,
+            "evidence_count": activity.evidence.count(),
+        },
+    )
 
 
 @member_required
@@ -306,10 +338,12 @@ def evidence_download(request, activity_pk, pk):
     try:
         handle = evidence.file.open("rb")
     except (FileNotFoundError, ValueError):
-        raise Http404("Evidence file missing from storage")
+        raise Http404("Evidence file missing from storage") from None
     inline = evidence.is_image and not request.GET.get("download")
     response = FileResponse(
-        handle, as_attachment=not inline, filename=evidence.original_name,
+        handle,
+        as_attachment=not inline,
+        filename=evidence.original_name,
         content_type=evidence.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -338,9 +372,7 @@ def _plan_year_or_404(plan: Plan, year: int) -> int:
 @member_required
 def annual_plan_list(request):
     plan = _current_plan_or_404()
-    annual_plans = {
-        annual.year: annual for annual in plan.annual_plans.annotate(task_count=Count("tasks"))
-    }
+    annual_plans = {annual.year: annual for annual in plan.annual_plans.annotate(task_count=Count("tasks"))}
     activity_counts = dict(
         Activity.objects.visible_to(request.user)
         .filter(task__group__plan=plan)
@@ -358,9 +390,15 @@ def annual_plan_list(request):
         }
         for year in range(plan.start_year, plan.end_year + 1)
     ]
-    return render(request, "plans/annual_plan_list.html", {
-        "plan": plan, "years": years, "this_year": timezone.localdate().year,
-    })
+    return render(
+        request,
+        "plans/annual_plan_list.html",
+        {
+            "plan": plan,
+            "years": years,
+            "this_year": timezone.localdate().year,
+        },
+    )
 
 
 @member_required
@@ -375,15 +413,20 @@ def annual_plan_detail(request, year):
     activities = _with_details(
         Activity.objects.visible_to(request.user).filter(task__group__plan=plan, date__year=year)
     )
-    return render(request, "plans/annual_plan_detail.html", {
-        "plan": plan,
-        "year": year,
-        "annual_plan": annual_plan,
-        "sections": collect_sections(plan_page_sections, Plan, request=request, plan=plan, page="annual_plan",
-                                     year=year),
-        "activities": list(activities),
-        "history": history_of(annual_plan) if annual_plan else [],
-    })
+    return render(
+        request,
+        "plans/annual_plan_detail.html",
+        {
+            "plan": plan,
+            "year": year,
+            "annual_plan": annual_plan,
+            "sections": collect_sections(
+                plan_page_sections, Plan, request=request, plan=plan, page="annual_plan", year=year
+            ),
+            "activities": list(activities),
+            "history": history_of(annual_plan) if annual_plan else [],
+        },
+    )
 
 
 @official_required

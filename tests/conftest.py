@@ -40,8 +40,10 @@ def _skip_enterprise_ids(count: int = 5) -> None:
     where the enterprise's is meant then fails a test instead of passing by coincidence."""
     from enterprises.models import Enterprise
 
-    ids = [e.pk for e in Enterprise.objects.bulk_create(
-        Enterprise(name="—", tax_code=f"skipped-{n}") for n in range(count))]
+    ids = [
+        e.pk
+        for e in Enterprise.objects.bulk_create(Enterprise(name="—", tax_code=f"skipped-{n}") for n in range(count))
+    ]
     Enterprise.objects.filter(pk__in=ids).delete()
     Enterprise.history.filter(id__in=ids).delete()
 
@@ -71,16 +73,22 @@ def viewer(db):
 @pytest.fixture
 def officer_a(enterprise_a):
     return factories.UnionOfficerFactory(
-        enterprise=enterprise_a, user__username="minh.officer", user__first_name="Minh",
-        user__last_name="Trần Văn", user__role=OFFICER,
+        enterprise=enterprise_a,
+        user__username="minh.officer",
+        user__first_name="Minh",
+        user__last_name="Trần Văn",
+        user__role=OFFICER,
     ).user
 
 
 @pytest.fixture
 def officer_b(enterprise_b):
     return factories.UnionOfficerFactory(
-        enterprise=enterprise_b, user__username="hoa.officer", user__first_name="Hoa",
-        user__last_name="Phạm Thị", user__role=OFFICER,
+        enterprise=enterprise_b,
+        user__username="hoa.officer",
+        user__first_name="Hoa",
+        user__last_name="Phạm Thị",
+        user__role=OFFICER,
     ).user
 
 

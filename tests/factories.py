@@ -7,10 +7,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from enterprises.models import Enterprise, Ownership, Sex, UnionOfficer, Worker
 from accounts.roles import OFFICER, OFFICIAL, VIEWER
+from enterprises.models import Enterprise, Ownership, Sex, UnionOfficer, Worker
 from indicators.models import (
-    WorkerOutcome,
     EnterpriseReport,
     Indicator,
     Milestone,
@@ -20,6 +19,7 @@ from indicators.models import (
     ReportStatus,
     ReportValue,
     Target,
+    WorkerOutcome,
 )
 from plans.models import Activity, AnnualPlan, Plan, Task, TaskGroup, Unit
 
@@ -74,7 +74,6 @@ class UnionOfficerFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory, role=OFFICER)
     enterprise = factory.SubFactory(EnterpriseFactory)
-
 
 
 class WorkerFactory(factory.django.DjangoModelFactory):

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 
-
 def _folder() -> Path:
     from django.conf import settings
 

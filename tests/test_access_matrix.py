@@ -33,10 +33,10 @@ import datetime
 import functools
 import io
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Callable
 
 import pytest
 from django.apps import apps
@@ -77,8 +77,13 @@ ADMIN_NAMESPACE = "admin"
 
 
 def answers(*, anonymous=LOGIN, officer_a, officer_b, viewer, official) -> dict[str, object]:
-    return {"anonymous": anonymous, "officer_a": officer_a, "officer_b": officer_b,
-            "viewer": viewer, "official": official}
+    return {
+        "anonymous": anonymous,
+        "officer_a": officer_a,
+        "officer_b": officer_b,
+        "viewer": viewer,
+        "official": official,
+    }
 
 
 def but(base: dict, **changes) -> dict:
@@ -95,8 +100,7 @@ RECORDER = answers(officer_a=200, officer_b=200, viewer=403, official=200)  # wh
 # @require_POST outside the access check: every GET is 405, before anything is looked up.
 POST_ONLY = answers(anonymous=405, officer_a=405, officer_b=405, viewer=405, official=405)
 PUBLIC = answers(anonymous=200, officer_a=200, officer_b=200, viewer=200, official=200)
-ALL_REDIRECTED = answers(anonymous=REDIRECT, officer_a=REDIRECT, officer_b=REDIRECT,
-                         viewer=REDIRECT, official=REDIRECT)
+ALL_REDIRECTED = answers(anonymous=REDIRECT, officer_a=REDIRECT, officer_b=REDIRECT, viewer=REDIRECT, official=REDIRECT)
 SIGNED_IN = ("officer_a", "officer_b", "viewer", "official")
 
 
@@ -154,8 +158,9 @@ def xlsx(rows) -> bytes:
 
 
 def xlsx_upload(rows, name="tep.xlsx"):
-    return SimpleUploadedFile(name, xlsx(rows),
-                              content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return SimpleUploadedFile(
+        name, xlsx(rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
 
 
 ENTERPRISE_ROWS = [["Tên doanh nghiệp", "Mã số thuế"], ["Công ty TNHH Mới Nhập", "2800000077"]]
@@ -164,19 +169,37 @@ ROSTER_ROWS = [["Mã nhân viên", "Họ và tên", "Giới tính"], ["NV-NHAP-1
 
 def task_data(w, user):
     task = Task.objects.get(pk=w.task)
-    return {"version": task.version, "status": "in_progress", "lead_unit": task.lead_unit_id,
-            "progress_notes": "Đã triển khai tuyên truyền tại các doanh nghiệp."}
+    return {
+        "version": task.version,
+        "status": "in_progress",
+        "lead_unit": task.lead_unit_id,
+        "progress_notes": "Đã triển khai tuyên truyền tại các doanh nghiệp.",
+    }
 
 
 def activity_data(w, user):
-    return {"task": w.task, "date": "2025-10-03", "title": "Tuần lễ hưởng ứng học tập suốt đời",
-            "place": "Nhà văn hoá xã", "workers_reached": "30", "description": "Phát thanh."}
+    return {
+        "task": w.task,
+        "date": "2025-10-03",
+        "title": "Tuần lễ hưởng ứng học tập suốt đời",
+        "place": "Nhà văn hoá xã",
+        "workers_reached": "30",
+        "description": "Phát thanh.",
+    }
 
 
 def enterprise_data(w, user):
-    return {"name": "Công ty TNHH May mặc An Phát", "tax_code": "2800000001", "ownership": "private",
-            "sector": "Dệt may", "address": "Thôn 5", "has_union": "on",
-            "union_name": "Công đoàn cơ sở An Phát", "phone": "0237 3861 234", "email": "lh@anphat.vn"}
+    return {
+        "name": "Công ty TNHH May mặc An Phát",
+        "tax_code": "2800000001",
+        "ownership": "private",
+        "sector": "Dệt may",
+        "address": "Thôn 5",
+        "has_union": "on",
+        "union_name": "Công đoàn cơ sở An Phát",
+        "phone": "0237 3861 234",
+        "email": "lh@anphat.vn",
+    }
 
 
 def new_enterprise_data(w, user):
@@ -188,8 +211,12 @@ def contacts_data(w, user):
 
 
 def officer_data(w, user):
-    return {"full_name": "Đỗ Văn Hùng", "email": "hung.moi@example.com", "phone": "0912 000 111",
-            "position": "Phó Chủ tịch Công đoàn cơ sở"}
+    return {
+        "full_name": "Đỗ Văn Hùng",
+        "email": "hung.moi@example.com",
+        "phone": "0912 000 111",
+        "position": "Phó Chủ tịch Công đoàn cơ sở",
+    }
 
 
 def new_officer_data(w, user):
@@ -197,8 +224,13 @@ def new_officer_data(w, user):
 
 
 def worker_data(w, user):
-    return {"employee_code": "NV-MOI", "full_name": "Nguyễn Thị Mới", "sex": "female", "birth_year": "1996",
-            "job": "Công nhân may"}
+    return {
+        "employee_code": "NV-MOI",
+        "full_name": "Nguyễn Thị Mới",
+        "sex": "female",
+        "birth_year": "1996",
+        "job": "Công nhân may",
+    }
 
 
 def enterprise_import_token(w, user):
@@ -208,13 +240,25 @@ def enterprise_import_token(w, user):
 
 def roster_import_token(w, user):
     name = stage_upload(xlsx_upload(ROSTER_ROWS))
-    return {"token": import_token("roster", name, user, enterprise=w.enterprise_a,
-                                   deactivate_missing=False)} if user else {}
+    return (
+        {"token": import_token("roster", name, user, enterprise=w.enterprise_a, deactivate_missing=False)}
+        if user
+        else {}
+    )
 
 
 def figures(**extra):
-    data = {"total_workers": "120", "female_workers": "70", "count_a": "100", "count_b": "80",
-            "count_c": "70", "count_d": "70", "count_e": "40", "notes": "", "confirm": "on"}
+    data = {
+        "total_workers": "120",
+        "female_workers": "70",
+        "count_a": "100",
+        "count_b": "80",
+        "count_c": "70",
+        "count_d": "70",
+        "count_e": "40",
+        "notes": "",
+        "confirm": "on",
+    }
     return {**data, **extra}
 
 
@@ -233,15 +277,24 @@ def approve_many_data(w, user):
 
 def indicator_data(w, user):
     indicator = Indicator.objects.get(plan__code=w.plan_code, code="a")
-    data = {"version": indicator.version, "name": indicator.name, "description": "Đã sửa mô tả.",
-            "baseline": "", "baseline_year": indicator.baseline_year}
+    data = {
+        "version": indicator.version,
+        "name": indicator.name,
+        "description": "Đã sửa mô tả.",
+        "baseline": "",
+        "baseline_year": indicator.baseline_year,
+    }
     data.update({f"target_{t.year}": str(t.value) for t in indicator.targets.all()})
     return data
 
 
 def report_file(w, user):
-    header = ["Mã số thuế", "Tổng số CNLĐ", "Lao động nữ", *Indicator.objects.filter(
-        plan__code=w.plan_code).order_by("order", "code").values_list("name", flat=True)]
+    header = [
+        "Mã số thuế",
+        "Tổng số CNLĐ",
+        "Lao động nữ",
+        *Indicator.objects.filter(plan__code=w.plan_code).order_by("order", "code").values_list("name", flat=True),
+    ]
     return {"file": xlsx_upload([header, ["2800000002", 100, 50, 90, 70, 60, 60, 30]])}
 
 
@@ -250,14 +303,16 @@ def login_data(w, user):
 
 
 def password_change_data(w, user):
-    return {"old_password": factories.PASSWORD, "new_password1": "Mật-khẩu-mới-2031",
-            "new_password2": "Mật-khẩu-mới-2031"}
+    return {
+        "old_password": factories.PASSWORD,
+        "new_password1": "Mật-khẩu-mới-2031",
+        "new_password2": "Mật-khẩu-mới-2031",
+    }
 
 
 def reset_link(w):
     user = get_user_model().objects.get(pk=w.users["officer_a"])
-    return {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user)}
+    return {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
 
 
 # URL name -> the page (or several, for objects seen from different sides).
@@ -268,209 +323,346 @@ PAGES: dict[str, Page | tuple[Page, ...]] = {
     "dashboard_enterprises": Page(none, COMMUNE),
     # --- accounts (django.contrib.auth) and languages ---
     "login": Page(
-        none, but(ALL_REDIRECTED, anonymous=200),  # a signed-in user is sent home
-        post=ALL_REDIRECTED, data=login_data,
+        none,
+        but(ALL_REDIRECTED, anonymous=200),  # a signed-in user is sent home
+        post=ALL_REDIRECTED,
+        data=login_data,
     ),
     # Logging out is a POST (Django 5); it only ends the session.
-    "logout": Page(none, but(POST_ONLY), post=answers(
-        anonymous=LOGIN, officer_a=LOGIN, officer_b=LOGIN, viewer=LOGIN, official=LOGIN)),
-    "password_change": Page(none, EVERYONE, post=but(ALL_REDIRECTED, anonymous=LOGIN),
-                            data=password_change_data, changes=SIGNED_IN),
+    "logout": Page(
+        none,
+        but(POST_ONLY),
+        post=answers(anonymous=LOGIN, officer_a=LOGIN, officer_b=LOGIN, viewer=LOGIN, official=LOGIN),
+    ),
+    "password_change": Page(
+        none, EVERYONE, post=but(ALL_REDIRECTED, anonymous=LOGIN), data=password_change_data, changes=SIGNED_IN
+    ),
     "password_change_done": Page(none, EVERYONE),
     # Anyone may ask for a reset link; it is mailed to the account's own address.
-    "password_reset": Page(none, PUBLIC, post=ALL_REDIRECTED,
-                           data=lambda w, user: {"email": "lan.official@example.com"},
-                           changes=ROLES),
+    "password_reset": Page(
+        none, PUBLIC, post=ALL_REDIRECTED, data=lambda w, user: {"email": "lan.official@example.com"}, changes=ROLES
+    ),
     "password_reset_done": Page(none, PUBLIC),
     # A valid link is swapped for a session token and redirected to the form.
     "password_reset_confirm": Page(reset_link, ALL_REDIRECTED, post=ALL_REDIRECTED),
     "password_reset_complete": Page(none, PUBLIC),
-    "set_language": Page(none, ALL_REDIRECTED, post=ALL_REDIRECTED,
-                         data=lambda w, user: {"language": "en", "next": "/"}),
+    "set_language": Page(
+        none, ALL_REDIRECTED, post=ALL_REDIRECTED, data=lambda w, user: {"language": "en", "next": "/"}
+    ),
     # --- plans ---
     "plans:plan_detail": Page(none, EVERYONE),
     "plans:task_detail": Page(lambda w: {"pk": w.task}, EVERYONE),
-    "plans:task_update": Page(lambda w: {"pk": w.task}, OFFICIAL, post=but(OFFICIAL, official=REDIRECT),
-                              data=task_data, changes=("official",)),
+    "plans:task_update": Page(
+        lambda w: {"pk": w.task}, OFFICIAL, post=but(OFFICIAL, official=REDIRECT), data=task_data, changes=("official",)
+    ),
     "plans:activity_list": Page(none, EVERYONE),
     "plans:activity_create": Page(
-        none, RECORDER,
+        none,
+        RECORDER,
         post=but(RECORDER, officer_a=REDIRECT, officer_b=REDIRECT, official=REDIRECT),
-        data=activity_data, changes=("officer_a", "officer_b", "official"),
+        data=activity_data,
+        changes=("officer_a", "officer_b", "official"),
     ),
     "plans:activity_detail": (
         Page(lambda w: {"pk": w.activity_a}, A_READ, variant="enterprise"),
         Page(lambda w: {"pk": w.activity_commune}, EVERYONE, variant="commune"),
     ),
     "plans:activity_update": (
-        Page(lambda w: {"pk": w.activity_a}, A_CHANGE,
-             post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT), data=activity_data,
-             changes=("officer_a", "official"), variant="enterprise"),
-        Page(lambda w: {"pk": w.activity_commune}, OFFICIAL, post=but(OFFICIAL, official=REDIRECT),
-             data=activity_data, changes=("official",), variant="commune"),
+        Page(
+            lambda w: {"pk": w.activity_a},
+            A_CHANGE,
+            post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT),
+            data=activity_data,
+            changes=("officer_a", "official"),
+            variant="enterprise",
+        ),
+        Page(
+            lambda w: {"pk": w.activity_commune},
+            OFFICIAL,
+            post=but(OFFICIAL, official=REDIRECT),
+            data=activity_data,
+            changes=("official",),
+            variant="commune",
+        ),
     ),
     "plans:activity_delete": (
-        Page(lambda w: {"pk": w.activity_a}, A_CHANGE,
-             post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT),
-             changes=("officer_a", "official"), variant="enterprise"),
-        Page(lambda w: {"pk": w.activity_commune}, OFFICIAL, post=but(OFFICIAL, official=REDIRECT),
-             changes=("official",), variant="commune"),
+        Page(
+            lambda w: {"pk": w.activity_a},
+            A_CHANGE,
+            post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT),
+            changes=("officer_a", "official"),
+            variant="enterprise",
+        ),
+        Page(
+            lambda w: {"pk": w.activity_commune},
+            OFFICIAL,
+            post=but(OFFICIAL, official=REDIRECT),
+            changes=("official",),
+            variant="commune",
+        ),
     ),
     "plans:evidence_download": (
         Page(lambda w: {"activity_pk": w.activity_a, "pk": w.evidence_a}, A_READ, variant="enterprise"),
-        Page(lambda w: {"activity_pk": w.activity_commune, "pk": w.evidence_commune}, EVERYONE,
-             variant="commune"),
-        Page(lambda w: {"activity_pk": w.activity_a, "pk": w.evidence_commune},
-             answers(officer_a=404, officer_b=404, viewer=404, official=404), variant="mismatched"),
+        Page(lambda w: {"activity_pk": w.activity_commune, "pk": w.evidence_commune}, EVERYONE, variant="commune"),
+        Page(
+            lambda w: {"activity_pk": w.activity_a, "pk": w.evidence_commune},
+            answers(officer_a=404, officer_b=404, viewer=404, official=404),
+            variant="mismatched",
+        ),
     ),
     # The role is checked before the method: officers reach the 405, the viewer is refused.
     "plans:evidence_delete": (
-        Page(lambda w: {"activity_pk": w.activity_a, "pk": w.evidence_a},
-             but(RECORDER, officer_a=405, officer_b=405, official=405),
-             post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT),
-             changes=("officer_a", "official"), variant="enterprise"),
-        Page(lambda w: {"activity_pk": w.activity_commune, "pk": w.evidence_commune},
-             but(RECORDER, officer_a=405, officer_b=405, official=405),
-             post=but(OFFICIAL, official=REDIRECT), changes=("official",), variant="commune"),
-        Page(lambda w: {"activity_pk": w.activity_commune, "pk": w.evidence_a},
-             but(RECORDER, officer_a=405, officer_b=405, official=405),
-             post=but(OFFICIAL, official=404), variant="mismatched"),
+        Page(
+            lambda w: {"activity_pk": w.activity_a, "pk": w.evidence_a},
+            but(RECORDER, officer_a=405, officer_b=405, official=405),
+            post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT),
+            changes=("officer_a", "official"),
+            variant="enterprise",
+        ),
+        Page(
+            lambda w: {"activity_pk": w.activity_commune, "pk": w.evidence_commune},
+            but(RECORDER, officer_a=405, officer_b=405, official=405),
+            post=but(OFFICIAL, official=REDIRECT),
+            changes=("official",),
+            variant="commune",
+        ),
+        Page(
+            lambda w: {"activity_pk": w.activity_commune, "pk": w.evidence_a},
+            but(RECORDER, officer_a=405, officer_b=405, official=405),
+            post=but(OFFICIAL, official=404),
+            variant="mismatched",
+        ),
     ),
     "plans:annual_plan_list": Page(none, EVERYONE),
     "plans:annual_plan_detail": Page(lambda w: {"year": 2025}, EVERYONE),
     "plans:annual_plan_update": Page(
-        lambda w: {"year": 2025}, OFFICIAL, post=but(OFFICIAL, official=REDIRECT),
-        data=lambda w, user: {"tasks": [w.task], "notes": "Ưu tiên tuyên truyền."}, changes=("official",),
+        lambda w: {"year": 2025},
+        OFFICIAL,
+        post=but(OFFICIAL, official=REDIRECT),
+        data=lambda w, user: {"tasks": [w.task], "notes": "Ưu tiên tuyên truyền."},
+        changes=("official",),
     ),
     # --- enterprises ---
     "enterprises:enterprise_list": Page(none, COMMUNE),
-    "enterprises:enterprise_create": Page(none, OFFICIAL, post=but(OFFICIAL, official=REDIRECT),
-                                          data=new_enterprise_data, changes=("official",)),
+    "enterprises:enterprise_create": Page(
+        none, OFFICIAL, post=but(OFFICIAL, official=REDIRECT), data=new_enterprise_data, changes=("official",)
+    ),
     # Upload → preview (the file waits for the confirmation) → confirm.
     "enterprises:enterprise_import": Page(
-        none, OFFICIAL, post=OFFICIAL,
-        data=lambda w, user: {"file": xlsx_upload(ENTERPRISE_ROWS)}, changes=("official",),
+        none,
+        OFFICIAL,
+        post=OFFICIAL,
+        data=lambda w, user: {"file": xlsx_upload(ENTERPRISE_ROWS)},
+        changes=("official",),
     ),
     "enterprises:enterprise_import_confirm": Page(
-        none, POST_ONLY, post=but(OFFICIAL, official=REDIRECT), data=enterprise_import_token,
+        none,
+        POST_ONLY,
+        post=but(OFFICIAL, official=REDIRECT),
+        data=enterprise_import_token,
         changes=("official",),
     ),
     "enterprises:enterprise_import_template": Page(none, OFFICIAL),
     "enterprises:enterprise_detail": (
         Page(enterprise_a, A_READ, variant="A"),
-        Page(lambda w: {"pk": w.enterprise_b}, answers(officer_a=404, officer_b=200, viewer=200, official=200),
-             variant="B"),
-        Page(lambda w: {"pk": w.enterprise_c}, answers(officer_a=404, officer_b=404, viewer=200, official=200),
-             variant="inactive"),
+        Page(
+            lambda w: {"pk": w.enterprise_b},
+            answers(officer_a=404, officer_b=200, viewer=200, official=200),
+            variant="B",
+        ),
+        Page(
+            lambda w: {"pk": w.enterprise_c},
+            answers(officer_a=404, officer_b=404, viewer=200, official=200),
+            variant="inactive",
+        ),
     ),
-    "enterprises:enterprise_update": Page(enterprise_a, A_OFFICIAL, post=but(A_OFFICIAL, official=REDIRECT),
-                                          data=enterprise_data, changes=("official",)),
+    "enterprises:enterprise_update": Page(
+        enterprise_a, A_OFFICIAL, post=but(A_OFFICIAL, official=REDIRECT), data=enterprise_data, changes=("official",)
+    ),
     "enterprises:enterprise_contacts_update": Page(
-        enterprise_a, A_CHANGE, post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT),
-        data=contacts_data, changes=("officer_a", "official"),
+        enterprise_a,
+        A_CHANGE,
+        post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT),
+        data=contacts_data,
+        changes=("officer_a", "official"),
     ),
-    "enterprises:enterprise_deactivate": Page(enterprise_a, POST_ONLY, post=but(A_OFFICIAL, official=REDIRECT),
-                                              changes=("official",)),
+    "enterprises:enterprise_deactivate": Page(
+        enterprise_a, POST_ONLY, post=but(A_OFFICIAL, official=REDIRECT), changes=("official",)
+    ),
     "enterprises:enterprise_reactivate": Page(
-        lambda w: {"pk": w.enterprise_c}, POST_ONLY,
-        post=answers(officer_a=404, officer_b=404, viewer=403, official=REDIRECT), changes=("official",),
+        lambda w: {"pk": w.enterprise_c},
+        POST_ONLY,
+        post=answers(officer_a=404, officer_b=404, viewer=403, official=REDIRECT),
+        changes=("official",),
     ),
-    "enterprises:officer_create": Page(enterprise_a, A_OFFICIAL, post=but(A_OFFICIAL, official=REDIRECT),
-                                       data=new_officer_data, changes=("official",)),
+    "enterprises:officer_create": Page(
+        enterprise_a, A_OFFICIAL, post=but(A_OFFICIAL, official=REDIRECT), data=new_officer_data, changes=("official",)
+    ),
     "enterprises:officer_update": (
-        Page(officer_of_a, A_OFFICIAL, post=but(A_OFFICIAL, official=REDIRECT),
-             data=officer_data, changes=("official",)),
-        Page(lambda w: {"pk": w.enterprise_a, "officer_pk": w.officer_b}, but(A_OFFICIAL, official=404),
-             post=but(A_OFFICIAL, official=404), data=officer_data, variant="B's officer under A"),
+        Page(
+            officer_of_a, A_OFFICIAL, post=but(A_OFFICIAL, official=REDIRECT), data=officer_data, changes=("official",)
+        ),
+        Page(
+            lambda w: {"pk": w.enterprise_a, "officer_pk": w.officer_b},
+            but(A_OFFICIAL, official=404),
+            post=but(A_OFFICIAL, official=404),
+            data=officer_data,
+            variant="B's officer under A",
+        ),
     ),
     "enterprises:officer_password": Page(
-        officer_of_a, POST_ONLY, post=but(A_OFFICIAL, official=REDIRECT),
-        data=lambda w, user: {"delivery": "show"}, changes=("official",),
+        officer_of_a,
+        POST_ONLY,
+        post=but(A_OFFICIAL, official=REDIRECT),
+        data=lambda w, user: {"delivery": "show"},
+        changes=("official",),
     ),
     "enterprises:officer_credentials": Page(officer_of_a, A_OFFICIAL),
-    "enterprises:officer_deactivate": Page(officer_of_a, POST_ONLY, post=but(A_OFFICIAL, official=REDIRECT),
-                                           changes=("official",)),
+    "enterprises:officer_deactivate": Page(
+        officer_of_a, POST_ONLY, post=but(A_OFFICIAL, official=REDIRECT), changes=("official",)
+    ),
     "enterprises:officer_reactivate": Page(
-        lambda w: {"pk": w.enterprise_a, "officer_pk": w.officer_left}, POST_ONLY,
-        post=but(A_OFFICIAL, official=REDIRECT), changes=("official",),
+        lambda w: {"pk": w.enterprise_a, "officer_pk": w.officer_left},
+        POST_ONLY,
+        post=but(A_OFFICIAL, official=REDIRECT),
+        changes=("official",),
     ),
     # Named workers (personal data): the enterprise's officers and the official only; the
     # viewer, who sees the enterprise and its roster's counts, gets 403 on every roster page.
     "indicators:worker_list": Page(enterprise_a, A_CHANGE),
-    "indicators:worker_create": Page(enterprise_a, A_CHANGE,
-                                      post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT),
-                                      data=worker_data, changes=("officer_a", "official")),
+    "indicators:worker_create": Page(
+        enterprise_a,
+        A_CHANGE,
+        post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT),
+        data=worker_data,
+        changes=("officer_a", "official"),
+    ),
     "indicators:worker_import": Page(
-        enterprise_a, A_CHANGE, post=A_CHANGE,
-        data=lambda w, user: {"file": xlsx_upload(ROSTER_ROWS)}, changes=("officer_a", "official"),
+        enterprise_a,
+        A_CHANGE,
+        post=A_CHANGE,
+        data=lambda w, user: {"file": xlsx_upload(ROSTER_ROWS)},
+        changes=("officer_a", "official"),
     ),
     "indicators:worker_import_confirm": Page(
-        enterprise_a, POST_ONLY, post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT),
-        data=roster_import_token, changes=("officer_a", "official"),
+        enterprise_a,
+        POST_ONLY,
+        post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT),
+        data=roster_import_token,
+        changes=("officer_a", "official"),
     ),
     "indicators:worker_import_template": Page(enterprise_a, A_CHANGE),
     "indicators:worker_update": (
-        Page(worker_of_a, A_CHANGE, post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT),
-             data=worker_data, changes=("officer_a", "official")),
+        Page(
+            worker_of_a,
+            A_CHANGE,
+            post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT),
+            data=worker_data,
+            changes=("officer_a", "official"),
+        ),
         # B's worker under A's address: children are looked up through their parent.
-        Page(lambda w: {"pk": w.enterprise_a, "worker_pk": w.worker_b}, but(A_CHANGE, officer_a=404, official=404),
-             post=but(A_CHANGE, officer_a=404, official=404), data=worker_data, variant="B's worker under A"),
+        Page(
+            lambda w: {"pk": w.enterprise_a, "worker_pk": w.worker_b},
+            but(A_CHANGE, officer_a=404, official=404),
+            post=but(A_CHANGE, officer_a=404, official=404),
+            data=worker_data,
+            variant="B's worker under A",
+        ),
     ),
-    "indicators:worker_deactivate": Page(worker_of_a, POST_ONLY,
-                                          post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT),
-                                          changes=("officer_a", "official")),
+    "indicators:worker_deactivate": Page(
+        worker_of_a,
+        POST_ONLY,
+        post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT),
+        changes=("officer_a", "official"),
+    ),
     "indicators:worker_reactivate": Page(
-        lambda w: {"pk": w.enterprise_a, "worker_pk": w.worker_left}, POST_ONLY,
-        post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT), changes=("officer_a", "official"),
+        lambda w: {"pk": w.enterprise_a, "worker_pk": w.worker_left},
+        POST_ONLY,
+        post=but(A_CHANGE, officer_a=REDIRECT, official=REDIRECT),
+        changes=("officer_a", "official"),
     ),
     # Who opened which named roster: the official's record.
     "indicators:roster_access_list": Page(none, OFFICIAL),
     # --- indicators and reports ---
     "indicators:indicator_list": Page(none, EVERYONE),
     "indicators:indicator_detail": Page(
-        lambda w: {"code": "a"}, EVERYONE,
+        lambda w: {"code": "a"},
+        EVERYONE,
         post=answers(officer_a=405, officer_b=405, viewer=405, official=REDIRECT),
-        data=indicator_data, changes=("official",),
+        data=indicator_data,
+        changes=("official",),
     ),
     "indicators:period_list": Page(none, EVERYONE),
     # An officer's report form for the period; the commune's review queue.
     "indicators:period_detail": Page(
-        period(OPEN_EMPTY), EVERYONE,
+        period(OPEN_EMPTY),
+        EVERYONE,
         post=answers(officer_a=REDIRECT, officer_b=REDIRECT, viewer=405, official=405),
-        data=lambda w, user: figures(action="submit", version="0"), changes=("officer_a", "officer_b"),
+        data=lambda w, user: figures(action="submit", version="0"),
+        changes=("officer_a", "officer_b"),
     ),
-    "indicators:period_open": Page(period(CLOSED), but(OFFICIAL, official=405),
-                                   post=but(OFFICIAL, official=REDIRECT), changes=("official",)),
-    "indicators:period_close": Page(period(OPEN), but(OFFICIAL, official=405),
-                                    post=but(OFFICIAL, official=REDIRECT), changes=("official",)),
-    "indicators:period_deadline": Page(period(OPEN), but(OFFICIAL, official=405),
-                                       post=but(OFFICIAL, official=REDIRECT),
-                                       data=lambda w, user: {"deadline": "2026-12-31"}, changes=("official",)),
-    "indicators:report_approve_many": Page(period(OPEN), but(OFFICIAL, official=405),
-                                           post=but(OFFICIAL, official=REDIRECT), data=approve_many_data,
-                                           changes=("official",)),
-    "indicators:report_import": Page(period(OPEN), OFFICIAL, post=but(OFFICIAL, official=REDIRECT),
-                                     data=report_file, changes=("official",)),
+    "indicators:period_open": Page(
+        period(CLOSED), but(OFFICIAL, official=405), post=but(OFFICIAL, official=REDIRECT), changes=("official",)
+    ),
+    "indicators:period_close": Page(
+        period(OPEN), but(OFFICIAL, official=405), post=but(OFFICIAL, official=REDIRECT), changes=("official",)
+    ),
+    "indicators:period_deadline": Page(
+        period(OPEN),
+        but(OFFICIAL, official=405),
+        post=but(OFFICIAL, official=REDIRECT),
+        data=lambda w, user: {"deadline": "2026-12-31"},
+        changes=("official",),
+    ),
+    "indicators:report_approve_many": Page(
+        period(OPEN),
+        but(OFFICIAL, official=405),
+        post=but(OFFICIAL, official=REDIRECT),
+        data=approve_many_data,
+        changes=("official",),
+    ),
+    "indicators:report_import": Page(
+        period(OPEN), OFFICIAL, post=but(OFFICIAL, official=REDIRECT), data=report_file, changes=("official",)
+    ),
     "indicators:report_import_template": Page(period(OPEN), OFFICIAL),
     "indicators:report_detail": (
         Page(report_of(OPEN, "enterprise_a"), A_READ, variant="A"),
-        Page(report_of(OPEN, "enterprise_b"), answers(officer_a=404, officer_b=200, viewer=200, official=200),
-             variant="B"),
+        Page(
+            report_of(OPEN, "enterprise_b"),
+            answers(officer_a=404, officer_b=200, viewer=200, official=200),
+            variant="B",
+        ),
     ),
-    "indicators:report_enter": Page(report_of(OPEN, "enterprise_a"), OFFICIAL,
-                                    post=but(OFFICIAL, official=REDIRECT),
-                                    data=lambda w, user: figures(version=EnterpriseReport.objects.get(
-                                        period__code=OPEN, enterprise_id=w.enterprise_a).version),
-                                    changes=("official",)),
-    "indicators:report_approve": Page(report_of(OPEN, "enterprise_a"), but(OFFICIAL, official=405),
-                                      post=but(OFFICIAL, official=REDIRECT),
-                                      data=report_version(OPEN, "enterprise_a"), changes=("official",)),
-    "indicators:report_return": Page(report_of(OPEN, "enterprise_a"), but(OFFICIAL, official=405),
-                                     post=but(OFFICIAL, official=REDIRECT),
-                                     data=report_version(OPEN, "enterprise_a"), changes=("official",)),
-    "indicators:report_reopen": Page(report_of(OPEN, "enterprise_b"), but(OFFICIAL, official=405),
-                                     post=but(OFFICIAL, official=REDIRECT),
-                                     data=report_version(OPEN, "enterprise_b"), changes=("official",)),
+    "indicators:report_enter": Page(
+        report_of(OPEN, "enterprise_a"),
+        OFFICIAL,
+        post=but(OFFICIAL, official=REDIRECT),
+        data=lambda w, user: figures(
+            version=EnterpriseReport.objects.get(period__code=OPEN, enterprise_id=w.enterprise_a).version
+        ),
+        changes=("official",),
+    ),
+    "indicators:report_approve": Page(
+        report_of(OPEN, "enterprise_a"),
+        but(OFFICIAL, official=405),
+        post=but(OFFICIAL, official=REDIRECT),
+        data=report_version(OPEN, "enterprise_a"),
+        changes=("official",),
+    ),
+    "indicators:report_return": Page(
+        report_of(OPEN, "enterprise_a"),
+        but(OFFICIAL, official=405),
+        post=but(OFFICIAL, official=REDIRECT),
+        data=report_version(OPEN, "enterprise_a"),
+        changes=("official",),
+    ),
+    "indicators:report_reopen": Page(
+        report_of(OPEN, "enterprise_b"),
+        but(OFFICIAL, official=405),
+        post=but(OFFICIAL, official=REDIRECT),
+        data=report_version(OPEN, "enterprise_b"),
+        changes=("official",),
+    ),
     "indicators:report_export": Page(period(OPEN), COMMUNE),
     # The JSON API answers 403 in JSON rather than redirecting a program to a login page.
     "indicators:api_progress": Page(none, but(COMMUNE, anonymous=403)),
@@ -524,39 +716,38 @@ def build_world(media: Path) -> SimpleNamespace:
     plan_code = "KH-UBND-2023-HTSD"
     enterprise_a = factories.EnterpriseFactory(name="Công ty TNHH May mặc An Phát", tax_code="2800000001")
     enterprise_b = factories.EnterpriseFactory(name="Công ty CP Giày da Bình Minh", tax_code="2800000002")
-    enterprise_c = factories.EnterpriseFactory(name="HTX Mây tre đan (đã giải thể)", tax_code="2800000003",
-                                               is_active=False)
+    enterprise_c = factories.EnterpriseFactory(
+        name="HTX Mây tre đan (đã giải thể)", tax_code="2800000003", is_active=False
+    )
     official = factories.OfficialFactory(username="lan.official", first_name="Lan", last_name="Nguyễn Thị")
     viewer = factories.ViewerFactory(username="tuan.viewer", first_name="Tuấn", last_name="Lê Văn")
-    officer_a = factories.UnionOfficerFactory(enterprise=enterprise_a, user__username="minh.officer",
-                                              user__role=OFFICER).user
-    officer_b = factories.UnionOfficerFactory(enterprise=enterprise_b, user__username="hoa.officer",
-                                              user__role=OFFICER)
+    officer_a = factories.UnionOfficerFactory(
+        enterprise=enterprise_a, user__username="minh.officer", user__role=OFFICER
+    ).user
+    officer_b = factories.UnionOfficerFactory(enterprise=enterprise_b, user__username="hoa.officer", user__role=OFFICER)
     # Another officer account of A, the one the official's officer pages act on, and a former one.
-    officer_a2 = factories.UnionOfficerFactory(enterprise=enterprise_a, user__username="hung.officer",
-                                               user__role=OFFICER)
-    officer_left = factories.UnionOfficerFactory(enterprise=enterprise_a, user__username="cu.officer",
-                                                 user__role=OFFICER, user__is_active=False)
+    officer_a2 = factories.UnionOfficerFactory(
+        enterprise=enterprise_a, user__username="hung.officer", user__role=OFFICER
+    )
+    officer_left = factories.UnionOfficerFactory(
+        enterprise=enterprise_a, user__username="cu.officer", user__role=OFFICER, user__is_active=False
+    )
 
     periods = {p.code: p for p in ReportingPeriod.objects.filter(code__in=[OPEN, OPEN_EMPTY, CLOSED])}
     for code, state in ((OPEN, PeriodState.OPEN), (OPEN_EMPTY, PeriodState.OPEN), (CLOSED, PeriodState.CLOSED)):
         periods[code].state = state
         if state == PeriodState.OPEN:
-            periods[code].deadline = max(periods[code].deadline,
-                                         timezone.localdate() + datetime.timedelta(days=10))
+            periods[code].deadline = max(periods[code].deadline, timezone.localdate() + datetime.timedelta(days=10))
         periods[code].save()
     counts = {"a": 80, "b": 60, "c": 50, "d": 50, "e": 20}
     for enterprise in (enterprise_a, enterprise_b):
         factories.ReportFactory(enterprise=enterprise, period=periods[CLOSED], counts=counts)
-    factories.ReportFactory(enterprise=enterprise_a, period=periods[OPEN], status=ReportStatus.SUBMITTED,
-                            counts=counts)
-    factories.ReportFactory(enterprise=enterprise_b, period=periods[OPEN], status=ReportStatus.APPROVED,
-                            counts=counts)
+    factories.ReportFactory(enterprise=enterprise_a, period=periods[OPEN], status=ReportStatus.SUBMITTED, counts=counts)
+    factories.ReportFactory(enterprise=enterprise_b, period=periods[OPEN], status=ReportStatus.APPROVED, counts=counts)
 
     worker = factories.WorkerFactory(enterprise=enterprise_a, employee_code="NV001")
     worker_left = factories.WorkerFactory(enterprise=enterprise_a, employee_code="NV002", is_active=False)
-    worker_b = factories.WorkerFactory(enterprise=enterprise_b, employee_code="NV001",
-                                       full_name="Công nhân Bình Minh")
+    worker_b = factories.WorkerFactory(enterprise=enterprise_b, employee_code="NV001", full_name="Công nhân Bình Minh")
 
     task = Task.objects.filter(group__plan__code=plan_code).order_by("group__number", "letter").first()
     from tests.plans.conftest import png_upload  # the same real photo the plan's tests upload
@@ -564,7 +755,9 @@ def build_world(media: Path) -> SimpleNamespace:
     def record(owner, user, title):
         activity = Activity(task=task, owner_enterprise=owner, date=datetime.date(2025, 10, 2), title=title)
         return plan_services.activity_save(
-            activity=activity, enterprises=[owner] if owner else [], user=user,
+            activity=activity,
+            enterprises=[owner] if owner else [],
+            user=user,
             files=check_evidence_files([png_upload(f"{title}.png")]),
         )
 
@@ -573,13 +766,21 @@ def build_world(media: Path) -> SimpleNamespace:
     activity_commune = record(None, official, "Tuần lễ học tập suốt đời của xã")
     return SimpleNamespace(
         plan_code=plan_code,
-        enterprise_a=enterprise_a.pk, enterprise_b=enterprise_b.pk, enterprise_c=enterprise_c.pk,
-        users={"official": official.pk, "viewer": viewer.pk, "officer_a": officer_a.pk,
-               "officer_b": officer_b.user_id},
-        officer_b=officer_b.pk, officer_a2=officer_a2.pk, officer_left=officer_left.pk,
-        worker=worker.pk, worker_left=worker_left.pk, worker_b=worker_b.pk, task=task.pk,
-        activity_a=activity_a.pk, evidence_a=activity_a.evidence.get().pk,
-        activity_commune=activity_commune.pk, evidence_commune=activity_commune.evidence.get().pk,
+        enterprise_a=enterprise_a.pk,
+        enterprise_b=enterprise_b.pk,
+        enterprise_c=enterprise_c.pk,
+        users={"official": official.pk, "viewer": viewer.pk, "officer_a": officer_a.pk, "officer_b": officer_b.user_id},
+        officer_b=officer_b.pk,
+        officer_a2=officer_a2.pk,
+        officer_left=officer_left.pk,
+        worker=worker.pk,
+        worker_left=worker_left.pk,
+        worker_b=worker_b.pk,
+        task=task.pk,
+        activity_a=activity_a.pk,
+        evidence_a=activity_a.evidence.get().pk,
+        activity_commune=activity_commune.pk,
+        evidence_commune=activity_commune.evidence.get().pk,
         media=media,
     )
 
@@ -596,9 +797,9 @@ def world_outside_tests(django_db_setup, django_db_blocker, tmp_path_factory):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            with override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=[
-                "django.contrib.auth.hashers.MD5PasswordHasher"
-            ]):
+            with override_settings(
+                MEDIA_ROOT=media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+            ):
                 world = build_world(media)
         except BaseException:
             transaction.set_rollback(True)
@@ -634,9 +835,23 @@ def fingerprint() -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(_counts_sql())
         parts = [tuple(cursor.fetchall())]
-    parts.append(tuple(get_user_model().objects.order_by("pk").values_list(
-        "pk", "username", "password", "is_active", "is_staff", "is_superuser", "email", "first_name", "last_name",
-    )))
+    parts.append(
+        tuple(
+            get_user_model()
+            .objects.order_by("pk")
+            .values_list(
+                "pk",
+                "username",
+                "password",
+                "is_active",
+                "is_staff",
+                "is_superuser",
+                "email",
+                "first_name",
+                "last_name",
+            )
+        )
+    )
     root = Path(settings.MEDIA_ROOT)
     parts.append(tuple(sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())))
     parts.append(len(mail.outbox))

@@ -75,9 +75,16 @@ def post_at_once(user, url, data, count=AT_ONCE):
 
 def test_six_workers_added_at_once_with_one_employee_code_save_one(monkeypatch, officer_a, enterprise_a):
     all_checked_before_any_saves(monkeypatch, WorkerForm)
-    answers = post_at_once(officer_a, reverse("indicators:worker_create", args=[enterprise_a.pk]), {
-        "employee_code": "NV001", "full_name": "Nguyễn Văn An", "sex": "male", "birth_year": "1990",
-    })
+    answers = post_at_once(
+        officer_a,
+        reverse("indicators:worker_create", args=[enterprise_a.pk]),
+        {
+            "employee_code": "NV001",
+            "full_name": "Nguyễn Văn An",
+            "sex": "male",
+            "birth_year": "1990",
+        },
+    )
     assert sorted(status for status, _, _ in answers) == [200] * 5 + [302]
     refused = [errors for status, _, errors in answers if status == 200]
     assert all("đã được dùng" in " ".join(errors["employee_code"]) for errors in refused)
@@ -87,10 +94,18 @@ def test_six_workers_added_at_once_with_one_employee_code_save_one(monkeypatch, 
 def test_six_officers_created_at_once_with_one_username_save_one(monkeypatch, official, enterprise_a):
     ensure_role_groups()  # a transactional test before this one emptied the tables
     all_checked_before_any_saves(monkeypatch, OfficerCreateForm)
-    answers = post_at_once(official, reverse("enterprises:officer_create", args=[enterprise_a.pk]), {
-        "username": "congdoan.anphat", "full_name": "Lê Thị Bình", "email": "", "phone": "", "position": "",
-        "delivery": "show",
-    })
+    answers = post_at_once(
+        official,
+        reverse("enterprises:officer_create", args=[enterprise_a.pk]),
+        {
+            "username": "congdoan.anphat",
+            "full_name": "Lê Thị Bình",
+            "email": "",
+            "phone": "",
+            "position": "",
+            "delivery": "show",
+        },
+    )
     assert sorted(status for status, _, _ in answers) == [200] * 5 + [302]
     assert all(errors["username"] for status, _, errors in answers if status == 200)
     assert get_user_model().objects.filter(username="congdoan.anphat").count() == 1
@@ -99,9 +114,15 @@ def test_six_officers_created_at_once_with_one_username_save_one(monkeypatch, of
 
 def test_six_enterprises_registered_at_once_with_one_tax_code_save_one(monkeypatch, official):
     all_checked_before_any_saves(monkeypatch, EnterpriseForm)
-    answers = post_at_once(official, reverse("enterprises:enterprise_create"), {
-        "name": "Công ty TNHH Chế biến gỗ Hoàng Hợp", "tax_code": "2800000099", "ownership": "private",
-    })
+    answers = post_at_once(
+        official,
+        reverse("enterprises:enterprise_create"),
+        {
+            "name": "Công ty TNHH Chế biến gỗ Hoàng Hợp",
+            "tax_code": "2800000099",
+            "ownership": "private",
+        },
+    )
     assert sorted(status for status, _, _ in answers) == [200] * 5 + [302]
     assert all(errors["tax_code"] for status, _, errors in answers if status == 200)
     assert Enterprise.objects.filter(tax_code="2800000099").count() == 1
@@ -109,18 +130,34 @@ def test_six_enterprises_registered_at_once_with_one_tax_code_save_one(monkeypat
 
 @pytest.mark.parametrize("clicks", [2, AT_ONCE])
 def test_a_double_clicked_activity_is_created_once_and_every_click_lands_on_it(plan, official, clicks):
-    answers = post_at_once(official, reverse("plans:activity_create"), {
-        "task": Task.objects.first().pk, "date": "2025-10-03", "title": "Tuần lễ hưởng ứng học tập suốt đời",
-        "workers_reached": "150", FIELD: "nhan-doi-mot-lan-0123456789",
-    }, count=clicks)
+    answers = post_at_once(
+        official,
+        reverse("plans:activity_create"),
+        {
+            "task": Task.objects.first().pk,
+            "date": "2025-10-03",
+            "title": "Tuần lễ hưởng ứng học tập suốt đời",
+            "workers_reached": "150",
+            FIELD: "nhan-doi-mot-lan-0123456789",
+        },
+        count=clicks,
+    )
     activity = Activity.objects.get()
     assert answers == [(302, activity.get_absolute_url(), None)] * clicks
 
 
 def test_a_double_clicked_worker_is_added_once(officer_a, enterprise_a):
-    answers = post_at_once(officer_a, reverse("indicators:worker_create", args=[enterprise_a.pk]), {
-        "employee_code": "NV001", "full_name": "Nguyễn Văn An", "sex": "male", FIELD: "nhan-doi-mot-lan-0123456789",
-    }, count=2)
+    answers = post_at_once(
+        officer_a,
+        reverse("indicators:worker_create", args=[enterprise_a.pk]),
+        {
+            "employee_code": "NV001",
+            "full_name": "Nguyễn Văn An",
+            "sex": "male",
+            FIELD: "nhan-doi-mot-lan-0123456789",
+        },
+        count=2,
+    )
     assert [status for status, _, _ in answers] == [302, 302]
     assert len({location for _, location, _ in answers}) == 1
     assert Worker.objects.filter(enterprise=enterprise_a).count() == 1

@@ -63,12 +63,15 @@ def test_no_template_has_inline_script_style_or_handlers(kind):
     assert found == []
 
 
-@pytest.mark.parametrize("sample, kind", [
-    ('<script>alert(1)</script>', "inline <script>"),
-    ('<div style="width: 5%">', "style attribute"),
-    ('<button onclick="go()">', "event-handler attribute"),
-    ('<a href="javascript:go()">', "javascript: URL"),
-])
+@pytest.mark.parametrize(
+    "sample, kind",
+    [
+        ("<script>alert(1)</script>", "inline <script>"),
+        ('<div style="width: 5%">', "style attribute"),
+        ('<button onclick="go()">', "event-handler attribute"),
+        ('<a href="javascript:go()">', "javascript: URL"),
+    ],
+)
 def test_the_scan_recognises_each_kind(sample, kind):
     assert INLINE[kind].search(sample)
 

@@ -32,8 +32,12 @@ def token_of(response) -> str:
 
 
 def activity_data(**changes):
-    data = {"task": Task.objects.first().pk, "date": "2025-10-03", "title": "Tuần lễ hưởng ứng học tập suốt đời",
-            "workers_reached": "150"}
+    data = {
+        "task": Task.objects.first().pk,
+        "date": "2025-10-03",
+        "title": "Tuần lễ hưởng ứng học tập suốt đời",
+        "workers_reached": "150",
+    }
     data.update(changes)
     return data
 
@@ -45,8 +49,14 @@ def worker_data(**changes):
 
 
 def officer_data(**changes):
-    data = {"username": "congdoan.anphat", "full_name": "Lê Thị Bình", "email": "", "phone": "",
-            "position": "", "delivery": "show"}
+    data = {
+        "username": "congdoan.anphat",
+        "full_name": "Lê Thị Bình",
+        "email": "",
+        "phone": "",
+        "position": "",
+        "delivery": "show",
+    }
     data.update(changes)
     return data
 
@@ -64,13 +74,28 @@ def creation(request, plan, official, officer_a, enterprise_a):
     if kind == "activity":
         return official, reverse("plans:activity_create"), activity_data(), {"title": ""}, Activity.objects
     if kind == "worker":
-        return (officer_a, reverse("indicators:worker_create", args=[enterprise_a.pk]), worker_data(),
-                {"full_name": ""}, Worker.objects)
+        return (
+            officer_a,
+            reverse("indicators:worker_create", args=[enterprise_a.pk]),
+            worker_data(),
+            {"full_name": ""},
+            Worker.objects,
+        )
     if kind == "officer":
-        return (official, reverse("enterprises:officer_create", args=[enterprise_a.pk]), officer_data(),
-                {"username": "có dấu cách"}, UnionOfficer.objects.exclude(user=officer_a))
-    return (official, reverse("enterprises:enterprise_create"), enterprise_data(), {"tax_code": "12"},
-            Enterprise.objects.exclude(pk=enterprise_a.pk))
+        return (
+            official,
+            reverse("enterprises:officer_create", args=[enterprise_a.pk]),
+            officer_data(),
+            {"username": "có dấu cách"},
+            UnionOfficer.objects.exclude(user=officer_a),
+        )
+    return (
+        official,
+        reverse("enterprises:enterprise_create"),
+        enterprise_data(),
+        {"tax_code": "12"},
+        Enterprise.objects.exclude(pk=enterprise_a.pk),
+    )
 
 
 CREATIONS = ["activity", "worker", "officer", "enterprise"]
@@ -129,8 +154,12 @@ def test_a_token_is_one_persons(client_for, official, officer_a, plan):
 
 
 def test_tokens_are_forgotten_after_a_day(client_for, official, plan):
-    old = FormSubmission.objects.create(user=official, token="o" * 24, url="/plan/activities/1/",
-                                        at=timezone.now() - KEEP - datetime.timedelta(minutes=1))
+    old = FormSubmission.objects.create(
+        user=official,
+        token="o" * 24,
+        url="/plan/activities/1/",
+        at=timezone.now() - KEEP - datetime.timedelta(minutes=1),
+    )
     recent = FormSubmission.objects.create(user=official, token="r" * 24, url="/plan/activities/2/")
     client_for(official).post(reverse("plans:activity_create"), activity_data(**{FIELD: "n" * 24}))
     assert not FormSubmission.objects.filter(pk=old.pk).exists()
@@ -153,19 +182,24 @@ class TestAValueTakenAMomentEarlier:
 
     def test_the_same_employee_code(self, monkeypatch, client_for, officer_a, enterprise_a, plan):
         # The model's own check in full_clean() meets the competitor.
-        self.racing(monkeypatch, roster_views, lambda: factories.WorkerFactory(
-            enterprise=enterprise_a, employee_code="NV001", full_name="Trần Văn Bình"))
-        response = client_for(officer_a).post(reverse("indicators:worker_create", args=[enterprise_a.pk]), worker_data())
+        self.racing(
+            monkeypatch,
+            roster_views,
+            lambda: factories.WorkerFactory(enterprise=enterprise_a, employee_code="NV001", full_name="Trần Văn Bình"),
+        )
+        response = client_for(officer_a).post(
+            reverse("indicators:worker_create", args=[enterprise_a.pk]), worker_data()
+        )
         assert response.status_code == 200
         assert "đã được dùng" in " ".join(response.context["form"].errors["employee_code"])
         assert response.context["form"]["full_name"].value() == "Nguyễn Văn An"
         assert list(Worker.objects.values_list("full_name", flat=True)) == ["Trần Văn Bình"]
 
     def test_the_same_username(self, monkeypatch, client_for, official, enterprise_a):
-        self.racing(monkeypatch, enterprise_views, lambda: factories.UserFactory(
-            username="congdoan.anphat"))
-        response = client_for(official).post(reverse("enterprises:officer_create", args=[enterprise_a.pk]),
-                                             officer_data())
+        self.racing(monkeypatch, enterprise_views, lambda: factories.UserFactory(username="congdoan.anphat"))
+        response = client_for(official).post(
+            reverse("enterprises:officer_create", args=[enterprise_a.pk]), officer_data()
+        )
         assert response.status_code == 200
         assert response.context["form"].errors["username"]
         assert response.context["form"]["full_name"].value() == "Lê Thị Bình"
@@ -174,8 +208,11 @@ class TestAValueTakenAMomentEarlier:
 
     def test_the_same_tax_code(self, monkeypatch, client_for, official):
         # No check between the form and the database here: the unique index says it.
-        self.racing(monkeypatch, enterprise_views, lambda: factories.EnterpriseFactory(
-            tax_code="2800000099", name="Công ty CP Đá ốp lát"))
+        self.racing(
+            monkeypatch,
+            enterprise_views,
+            lambda: factories.EnterpriseFactory(tax_code="2800000099", name="Công ty CP Đá ốp lát"),
+        )
         response = client_for(official).post(reverse("enterprises:enterprise_create"), enterprise_data())
         assert response.status_code == 200
         assert "Công ty CP Đá ốp lát" in " ".join(response.context["form"].errors["tax_code"])
@@ -183,10 +220,14 @@ class TestAValueTakenAMomentEarlier:
         assert Enterprise.objects.get().name == "Công ty CP Đá ốp lát"
 
     def test_an_edit_to_a_tax_code_taken_meanwhile(self, monkeypatch, client_for, official, enterprise_a):
-        self.racing(monkeypatch, enterprise_views, lambda: factories.EnterpriseFactory(
-            tax_code="2800000099", name="Công ty CP Đá ốp lát"))
-        response = client_for(official).post(reverse("enterprises:enterprise_update", args=[enterprise_a.pk]),
-                                             enterprise_data(name=enterprise_a.name))
+        self.racing(
+            monkeypatch,
+            enterprise_views,
+            lambda: factories.EnterpriseFactory(tax_code="2800000099", name="Công ty CP Đá ốp lát"),
+        )
+        response = client_for(official).post(
+            reverse("enterprises:enterprise_update", args=[enterprise_a.pk]), enterprise_data(name=enterprise_a.name)
+        )
         assert response.status_code == 200
         assert "Công ty CP Đá ốp lát" in " ".join(response.context["form"].errors["tax_code"])
         assert Enterprise.objects.get(pk=enterprise_a.pk).tax_code == "2800000001"

@@ -23,9 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from enterprises.models import Enterprise, Worker
 from core import xlsx_reading
 from core.xlsx_reading import EMPTY_ROWS_END, MAX_COLUMNS, MAX_UNCOMPRESSED_BYTES, read_sheet
+from enterprises.models import Enterprise, Worker
 from indicators.models import EnterpriseReport, PeriodState, ReportingPeriod
 from plans.models import Activity, Evidence
 
@@ -53,8 +53,11 @@ TOO_MANY_ROWS = {
     "roster": "Tệp có hơn 10.000 dòng dữ liệu",
     "reports": "Tệp có hơn 25.000 dòng dữ liệu",
 }
-TOO_LARGE = {"enterprises": "Tệp quá lớn (tối đa 1 MB)", "roster": "Tệp quá lớn (tối đa 1 MB)",
-             "reports": "Tệp lớn hơn 1 MB"}
+TOO_LARGE = {
+    "enterprises": "Tệp quá lớn (tối đa 1 MB)",
+    "roster": "Tệp quá lớn (tối đa 1 MB)",
+    "reports": "Tệp lớn hơn 1 MB",
+}
 NOT_XLSX = "Không đọc được tệp: tệp không phải là bảng tính Excel (.xlsx)"
 UNREADABLE = "Tệp không đọc được như một bảng tính Excel"
 OUTSIDE_EXCEL = "tệp không được lưu bằng Excel"
@@ -81,8 +84,10 @@ def good_workbook(kind: str) -> bytes:
 def with_sheet(content: bytes, write_sheet, *, compresslevel=6) -> bytes:
     """The workbook `content` with its first sheet's XML replaced by what `write_sheet(file)` writes."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(content)) as source, \
-            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(content)) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as target,
+    ):
         for item in source.infolist():
             if item.filename == SHEET:
                 with target.open(SHEET, "w", force_zip64=True) as sheet:
@@ -112,8 +117,10 @@ def numbered_sheet_xml(rows, *, dimension: str | None = None) -> bytes:
     (column number, value) pair lands in that column."""
     from openpyxl.utils import get_column_letter
 
-    parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">']
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    ]
     if dimension:
         parts.append(f'<dimension ref="{dimension}"/>')
     parts.append("<sheetData>")
@@ -162,7 +169,7 @@ def damaged_sheet(content: bytes) -> bytes:
     data = bytearray(content)
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         item = archive.getinfo(SHEET)
-    name_length, extra_length = struct.unpack("<HH", data[item.header_offset + 26: item.header_offset + 30])
+    name_length, extra_length = struct.unpack("<HH", data[item.header_offset + 26 : item.header_offset + 30])
     start = item.header_offset + 30 + name_length + extra_length
     for offset in range(start + 10, start + item.compress_size - 4):
         data[offset] ^= 0x5A
@@ -229,16 +236,20 @@ def assert_refused(response, message, settings):
 
 
 @pytest.mark.parametrize("kind", IMPORTS)
-@pytest.mark.parametrize("name, message", [
-    pytest.param(name, message, id=name) for name, message in [
-        ("not a zip", NOT_XLSX),
-        ("a zip that is not a workbook", UNREADABLE),
-        ("a truncated workbook", NOT_XLSX),
-        ("a workbook with a damaged sheet", UNREADABLE),
-        ("too many columns", BEYOND_COLUMNS),
-        ("data far beyond the last column", BEYOND_COLUMNS),
-    ]
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        pytest.param(name, message, id=name)
+        for name, message in [
+            ("not a zip", NOT_XLSX),
+            ("a zip that is not a workbook", UNREADABLE),
+            ("a truncated workbook", NOT_XLSX),
+            ("a workbook with a damaged sheet", UNREADABLE),
+            ("too many columns", BEYOND_COLUMNS),
+            ("data far beyond the last column", BEYOND_COLUMNS),
+        ]
+    ],
+)
 def test_a_broken_or_oversized_workbook_is_refused_with_a_message(send, settings, kind, name, message):
     assert_refused(send(kind, hostile(kind, name)), message, settings)
 
@@ -310,7 +321,8 @@ def sparse(kind: str, last_row: int, every: int = 999) -> bytes:
 @pytest.mark.parametrize("kind", IMPORTS)
 @pytest.mark.parametrize("last_row", [1_048_576, 10_000_000])
 def test_a_sparse_sheet_stretched_over_a_million_rows_is_refused_having_read_a_few_of_them(
-        send, settings, visited, kind, last_row):
+    send, settings, visited, kind, last_row
+):
     assert_refused(send(kind, sparse(kind, last_row)), TOO_MANY_ROWS[kind], settings)
     # Only the cells within the import's row limit (one per 999 rows) and the workbook's own
     # parts (styles, relationships) are visited; reading on would cost ten per filled row.
@@ -318,8 +330,15 @@ def test_a_sparse_sheet_stretched_over_a_million_rows_is_refused_having_read_a_f
 
 
 @pytest.mark.parametrize("kind", IMPORTS)
-@pytest.mark.parametrize("shape", ["a row numbered 10,000,000", "a row numbered 1,048,577",
-                                   "a cell in column 16,385", "a declared dimension beyond the grid"])
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "a row numbered 10,000,000",
+        "a row numbered 1,048,577",
+        "a cell in column 16,385",
+        "a declared dimension beyond the grid",
+    ],
+)
 def test_cells_beyond_excels_grid_are_refused_at_the_first_one(send, settings, visited, kind, shape):
     rows = [(1, HEADERS[kind]), (2, GOOD_ROW[kind])]
     dimension = None
@@ -356,16 +375,19 @@ def test_a_file_visiting_more_elements_than_a_reading_may_is_refused(send, setti
 # --- numbers no spreadsheet holds (issue 12, finding 7) -----------------------------------------
 
 
-@pytest.mark.parametrize("value, message", [
-    (Number("Infinity"), "“Infinity” không phải là số nguyên"),
-    (Number("sNaN"), "“sNaN” không phải là số nguyên"),
-    (Number("1E30"), "lớn hơn 10.000.000"),
-    (Number("1e1000000"), "“1e1000000” không phải là số nguyên"),
-    (Number("9223372036854775000"), "9223372036854775000 lớn hơn 10.000.000"),
-    (Number("7" * 5000), "không phải là số nguyên"),
-    (Number("１２"), "“１２” không phải là số nguyên"),
-    (10_000_001, "10000001 lớn hơn 10.000.000"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (Number("Infinity"), "“Infinity” không phải là số nguyên"),
+        (Number("sNaN"), "“sNaN” không phải là số nguyên"),
+        (Number("1E30"), "lớn hơn 10.000.000"),
+        (Number("1e1000000"), "“1e1000000” không phải là số nguyên"),
+        (Number("9223372036854775000"), "9223372036854775000 lớn hơn 10.000.000"),
+        (Number("7" * 5000), "không phải là số nguyên"),
+        (Number("１２"), "“１２” không phải là số nguyên"),
+        (10_000_001, "10000001 lớn hơn 10.000.000"),
+    ],
+)
 def test_a_figure_no_spreadsheet_could_hold_is_a_row_error_not_a_500(send, settings, value, message):
     row = list(GOOD_ROW["reports"])
     row[1] = value  # Tổng số CNLĐ
@@ -387,8 +409,10 @@ def test_a_birth_year_no_spreadsheet_could_hold_is_a_row_error_not_a_500(send, s
 def test_a_declared_huge_dimension_is_ignored_and_only_the_real_cells_are_read(send, kind):
     """A sheet may claim to span A1:XFD1048576; trusting it would pad each row to 16,384
     cells and read a million empty rows. The real cells are read, and the file imports."""
-    content = with_sheet(good_workbook(kind), lambda sheet: sheet.write(
-        sheet_xml([HEADERS[kind], GOOD_ROW[kind]], dimension="A1:XFD1048576")))
+    content = with_sheet(
+        good_workbook(kind),
+        lambda sheet: sheet.write(sheet_xml([HEADERS[kind], GOOD_ROW[kind]], dimension="A1:XFD1048576")),
+    )
     response = send(kind, content)
     assert response.status_code in (200, 302)
     if kind == "reports":
@@ -404,8 +428,9 @@ def test_rows_are_read_no_wider_than_their_last_filled_cell_whatever_the_sheet_d
     from openpyxl import load_workbook
 
     rows = [HEADERS["enterprises"]] + [GOOD_ROW["enterprises"]] * 3
-    content = with_sheet(good_workbook("enterprises"), lambda sheet: sheet.write(
-        sheet_xml(rows, dimension="A1:XFD1048576")))
+    content = with_sheet(
+        good_workbook("enterprises"), lambda sheet: sheet.write(sheet_xml(rows, dimension="A1:XFD1048576"))
+    )
     book = load_workbook(io.BytesIO(content), read_only=True)
     try:
         assert len(next(book.active.iter_rows(values_only=True))) == 16_384  # what we guard against
@@ -426,8 +451,12 @@ def png(width: int, height: int, rows: bytes | None = None) -> bytes:
     """A PNG of that declared size; `rows` is its pixel data (grey, 8 bits) if given."""
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     pixels = rows if rows is not None else b"\x00" * (width + 1) * height
-    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + png_chunk(b"IDAT", zlib.compress(pixels))
-            + png_chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", zlib.compress(pixels))
+        + png_chunk(b"IEND", b"")
+    )
 
 
 def evidence_files(name: str) -> tuple[str, bytes, str]:
@@ -443,12 +472,19 @@ def evidence_files(name: str) -> tuple[str, bytes, str]:
     if name == "a decompression bomb":
         # 40,000 × 40,000 pixels declared: 1.6 gigapixels behind a few bytes.
         header = struct.pack(">IIBBBBB", 40_000, 40_000, 8, 0, 0, 0, 0)
-        bomb = b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + png_chunk(b"IDAT", zlib.compress(b"\x00" * 1000)) \
+        bomb = (
+            b"\x89PNG\r\n\x1a\n"
+            + png_chunk(b"IHDR", header)
+            + png_chunk(b"IDAT", zlib.compress(b"\x00" * 1000))
             + png_chunk(b"IEND", b"")
+        )
         return "anh.png", bomb, "bị hỏng hoặc chưa được tải lên đầy đủ"
     if name == "a PDF cut short":
-        return "bien-ban.pdf", b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n" + b"0" * 2000, \
-            "bị hỏng hoặc chưa được tải lên đầy đủ"
+        return (
+            "bien-ban.pdf",
+            b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n" + b"0" * 2000,
+            "bị hỏng hoặc chưa được tải lên đầy đủ",
+        )
     raise AssertionError(name)
 
 
@@ -457,10 +493,16 @@ def record_activity(client_for, official, plan):
     task = plan.task_groups.first().tasks.first()
 
     def post(name, content):
-        return client_for(official).post(reverse("plans:activity_create"), {
-            "task": task.pk, "date": "2025-10-03", "title": "Tuần lễ hưởng ứng học tập suốt đời",
-            "workers_reached": "50", "files": [SimpleUploadedFile(name, content)],
-        })
+        return client_for(official).post(
+            reverse("plans:activity_create"),
+            {
+                "task": task.pk,
+                "date": "2025-10-03",
+                "title": "Tuần lễ hưởng ứng học tập suốt đời",
+                "workers_reached": "50",
+                "files": [SimpleUploadedFile(name, content)],
+            },
+        )
 
     return post
 
@@ -473,14 +515,17 @@ def assert_no_evidence(response, message, settings):
     assert stored_files(settings) == []
 
 
-@pytest.mark.parametrize("name", [
-    "a program named as a photo",
-    "a web page named as a photo",
-    "a workbook named as a photo",
-    "a truncated photo",
-    "a decompression bomb",
-    "a PDF cut short",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "a program named as a photo",
+        "a web page named as a photo",
+        "a workbook named as a photo",
+        "a truncated photo",
+        "a decompression bomb",
+        "a PDF cut short",
+    ],
+)
 def test_a_hostile_evidence_file_is_refused_and_nothing_is_recorded(record_activity, settings, name):
     filename, content, message = evidence_files(name)
     assert_no_evidence(record_activity(filename, content), message, settings)

@@ -38,7 +38,8 @@ def project_files(ignore: list[str]):
     """Every file of the project outside hidden folders and those `make messages` ignores."""
     for folder, subfolders, files in os.walk(settings.BASE_DIR):
         subfolders[:] = [
-            name for name in subfolders
+            name
+            for name in subfolders
             if not name.startswith(".") and not any(fnmatch.fnmatchcase(name, pattern) for pattern in ignore)
         ]
         for name in files:

@@ -20,9 +20,7 @@ LOCK = ROOT / "tests" / "migrations.lock"
 
 def migration_files() -> dict[str, str]:
     """Each migration file of the portal's apps (path from the project root) and its SHA-256."""
-    files = sorted(
-        path for path in ROOT.glob("*/migrations/[0-9]*.py") if path.parent.parent.name != "mutants"
-    )
+    files = sorted(path for path in ROOT.glob("*/migrations/[0-9]*.py") if path.parent.parent.name != "mutants")
     return {str(path.relative_to(ROOT)): hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
 
 

@@ -40,8 +40,12 @@ def period(plan):
 @pytest.fixture
 def submitted_a(period, enterprise_a):
     return factories.ReportFactory(
-        enterprise=enterprise_a, period=period, status=ReportStatus.SUBMITTED, total_workers=100,
-        female_workers=60, counts={"a": 90, "b": 70, "c": 60, "d": 60, "e": 30},
+        enterprise=enterprise_a,
+        period=period,
+        status=ReportStatus.SUBMITTED,
+        total_workers=100,
+        female_workers=60,
+        counts={"a": 90, "b": 70, "c": 60, "d": 60, "e": 30},
     )
 
 
@@ -135,14 +139,17 @@ class TestQueryParameters:
     """Filters and pre-filled forms: an id no row can have filters to nothing or is ignored."""
 
     @pytest.mark.parametrize("huge", HUGE_IDS)
-    @pytest.mark.parametrize("url, parameter", [
-        ("plans:activity_list", "task"),
-        ("plans:activity_list", "enterprise"),
-        ("plans:plan_detail", "unit"),
-        ("plans:activity_create", "task"),
-        ("indicators:roster_access_list", "enterprise"),
-        ("indicators:roster_access_list", "user"),
-    ])
+    @pytest.mark.parametrize(
+        "url, parameter",
+        [
+            ("plans:activity_list", "task"),
+            ("plans:activity_list", "enterprise"),
+            ("plans:plan_detail", "unit"),
+            ("plans:activity_create", "task"),
+            ("indicators:roster_access_list", "enterprise"),
+            ("indicators:roster_access_list", "user"),
+        ],
+    )
     def test_a_page_given_an_id_no_row_can_have_answers(self, plan, official, url, parameter, huge):
         response = client_of(official).get(reverse(url), {parameter: huge})
         assert response.status_code == 200
@@ -152,10 +159,17 @@ class TestQueryParameters:
         response = client_of(official).get(reverse("indicators:worker_list", args=[enterprise_a.pk]), {"missing": huge})
         assert response.status_code == 200
 
-    @pytest.mark.parametrize("path", [
-        "/enterprises/{}/", "/plan/activities/{}/", "/plan/tasks/{}/", "/reports/2026-H1/{}/",
-        "/enterprises/1/workers/{}/", "/plan/activities/1/evidence/{}/",
-    ])
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/enterprises/{}/",
+            "/plan/activities/{}/",
+            "/plan/tasks/{}/",
+            "/reports/2026-H1/{}/",
+            "/enterprises/1/workers/{}/",
+            "/plan/activities/1/evidence/{}/",
+        ],
+    )
     def test_an_address_with_an_id_no_row_can_have_is_not_found(self, period, official, enterprise_a, path):
         response = client_of(official).get(path.format(2**64))
         assert response.status_code == 404
@@ -164,8 +178,12 @@ class TestQueryParameters:
 # --- every form, including those still to come --------------------------------------------
 
 PORTAL_MODULES = [
-    "accounts.forms", "enterprises.forms", "enterprises.filters", "plans.forms",
-    "indicators.forms", "indicators.filters",
+    "accounts.forms",
+    "enterprises.forms",
+    "enterprises.filters",
+    "plans.forms",
+    "indicators.forms",
+    "indicators.filters",
 ]
 
 

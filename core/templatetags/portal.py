@@ -44,5 +44,6 @@ def form_token(context):
     """The one-time token of a creation form (`core.submissions.creates_once`), as a hidden input."""
     return format_html(
         '<input type="hidden" name="{}" value="{}">',
-        submissions.FIELD, submissions.form_token(context.get("request")),
+        submissions.FIELD,
+        submissions.form_token(context.get("request")),
     )

@@ -59,9 +59,7 @@ def _claimed(report_filter: dict, version: int | None) -> EnterpriseReport | Non
     return EnterpriseReport.objects.select_related("enterprise", "period").get(**report_filter)
 
 
-def _report_for_write(
-    *, enterprise: Enterprise, period: ReportingPeriod, version: int | None
-) -> EnterpriseReport:
+def _report_for_write(*, enterprise: Enterprise, period: ReportingPeriod, version: int | None) -> EnterpriseReport:
     """The enterprise's report for the period, claimed, or a new draft when there is none."""
     # The period's figures revision first, before any report row: the lock order every
     # report writer keeps (indicators.figures_cache).
@@ -121,8 +119,12 @@ def _store(
 
 def _event(report: EnterpriseReport, action: str, before: str, *, actor, reason: str = "") -> None:
     event = ReportEvent(
-        report=report, action=action, from_status=before, to_status=report.status,
-        actor=actor, reason=reason,
+        report=report,
+        action=action,
+        from_status=before,
+        to_status=report.status,
+        actor=actor,
+        reason=reason,
     )
     event.full_clean()
     event.save()
@@ -291,9 +293,7 @@ def _transition(report: EnterpriseReport, version: int) -> EnterpriseReport:
 
 
 @transaction.atomic
-def report_approve(
-    *, report: EnterpriseReport, actor: AbstractBaseUser, version: int
-) -> EnterpriseReport:
+def report_approve(*, report: EnterpriseReport, actor: AbstractBaseUser, version: int) -> EnterpriseReport:
     """The official accepts a submitted report; it is locked from then on."""
     _check_official(actor)
     report = _transition(report, version)
@@ -316,10 +316,7 @@ def reports_approve(
     _check_official(actor)
     if not versions:
         raise ValidationError(_("Select at least one submitted report to approve."), code="empty")
-    reports = {
-        report.pk: report
-        for report in EnterpriseReport.objects.filter(period=period, pk__in=list(versions))
-    }
+    reports = {report.pk: report for report in EnterpriseReport.objects.filter(period=period, pk__in=list(versions))}
     if len(reports) != len(versions):
         raise ValidationError(
             _("Some of the selected reports do not belong to this period. Nothing was approved."),
@@ -346,9 +343,7 @@ def _check_reason(reason: str) -> str:
 
 
 @transaction.atomic
-def report_return(
-    *, report: EnterpriseReport, actor: AbstractBaseUser, reason: str, version: int
-) -> EnterpriseReport:
+def report_return(*, report: EnterpriseReport, actor: AbstractBaseUser, reason: str, version: int) -> EnterpriseReport:
     """The official sends a submitted report back with a reason; the officers are e-mailed."""
     _check_official(actor)
     reason = _check_reason(reason)
@@ -358,9 +353,7 @@ def report_return(
 
 
 @transaction.atomic
-def report_reopen(
-    *, report: EnterpriseReport, actor: AbstractBaseUser, reason: str, version: int
-) -> EnterpriseReport:
+def report_reopen(*, report: EnterpriseReport, actor: AbstractBaseUser, reason: str, version: int) -> EnterpriseReport:
     """The official unlocks an approved report, with a reason: it goes back to the enterprise
     as returned (the official may then also enter corrected figures).
 

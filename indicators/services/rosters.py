@@ -32,8 +32,9 @@ from ..models import WorkerOutcome
 from ..roster_imports import WorkerRow
 
 
-def roster_import_preview(*, enterprise: Enterprise, rows: list[WorkerRow], indicators,
-                          deactivate_missing: bool = False) -> ImportPreview:
+def roster_import_preview(
+    *, enterprise: Enterprise, rows: list[WorkerRow], indicators, deactivate_missing: bool = False
+) -> ImportPreview:
     """Compare a roster file with the enterprise's workers (two queries).
 
     A row in the file means the worker is employed (a worker who had left is taken
@@ -53,8 +54,16 @@ def roster_import_preview(*, enterprise: Enterprise, rows: list[WorkerRow], indi
         in_file.add(row.employee_code)
         worker = workers.get(row.employee_code)
         if worker is None:
-            previewed.append(PreviewRow(row.row, row.employee_code, row.values["full_name"], NEW,
-                                        updates=dict(row.values), outcomes_new=dict(row.outcomes)))
+            previewed.append(
+                PreviewRow(
+                    row.row,
+                    row.employee_code,
+                    row.values["full_name"],
+                    NEW,
+                    updates=dict(row.values),
+                    outcomes_new=dict(row.outcomes),
+                )
+            )
             continue
         values = {**row.values, "is_active": True, "left_on": None}
         updates, changes = _compare(Worker, worker, values)
@@ -67,29 +76,53 @@ def roster_import_preview(*, enterprise: Enterprise, rows: list[WorkerRow], indi
                 outcomes_changed[old[0]] = (indicator_id, achieved_on)
             else:
                 continue
-            changes.append(Change(names[indicator_id], display(WorkerOutcome, "achieved_on", old and old[1]),
-                                  display(WorkerOutcome, "achieved_on", achieved_on)))
+            changes.append(
+                Change(
+                    names[indicator_id],
+                    display(WorkerOutcome, "achieved_on", old and old[1]),
+                    display(WorkerOutcome, "achieved_on", achieved_on),
+                )
+            )
         status = UPDATED if changes else UNCHANGED
-        previewed.append(PreviewRow(row.row, row.employee_code, row.values["full_name"], status, changes,
-                                    updates, outcomes_new, outcomes_changed, target=worker))
+        previewed.append(
+            PreviewRow(
+                row.row,
+                row.employee_code,
+                row.values["full_name"],
+                status,
+                changes,
+                updates,
+                outcomes_new,
+                outcomes_changed,
+                target=worker,
+            )
+        )
     if deactivate_missing:
         today = timezone.localdate()  # the retention of their personal data runs from it
         for code, worker in sorted(workers.items()):
             if code not in in_file and worker.is_active:
-                previewed.append(PreviewRow(
-                    None, code, worker.full_name, LEFT,
-                    [Change(field_label(Worker, "is_active"), _("Yes"), _("No"))],
-                    {"is_active": False, "left_on": today}, target=worker,
-                ))
+                previewed.append(
+                    PreviewRow(
+                        None,
+                        code,
+                        worker.full_name,
+                        LEFT,
+                        [Change(field_label(Worker, "is_active"), _("Yes"), _("No"))],
+                        {"is_active": False, "left_on": today},
+                        target=worker,
+                    )
+                )
     return ImportPreview(previewed)
 
 
 @transaction.atomic
-def roster_import(*, enterprise: Enterprise, rows: list[WorkerRow], indicators, user,
-                  deactivate_missing: bool = False) -> ImportPreview:
+def roster_import(
+    *, enterprise: Enterprise, rows: list[WorkerRow], indicators, user, deactivate_missing: bool = False
+) -> ImportPreview:
     """Carry out a roster import in bulk, all or nothing, with history for every row."""
-    preview = roster_import_preview(enterprise=enterprise, rows=rows, indicators=indicators,
-                                    deactivate_missing=deactivate_missing)
+    preview = roster_import_preview(
+        enterprise=enterprise, rows=rows, indicators=indicators, deactivate_missing=deactivate_missing
+    )
     history = {"default_user": user, "default_change_reason": "import", "batch_size": BATCH_SIZE}
     new_workers = []
     for row in preview.new:
@@ -116,10 +149,12 @@ def roster_import(*, enterprise: Enterprise, rows: list[WorkerRow], indicators, 
 
     new_outcomes = [
         WorkerOutcome(worker_id=ids[row.key], indicator_id=indicator_id, achieved_on=achieved_on)
-        for row in preview.new for indicator_id, achieved_on in row.outcomes_new.items()
+        for row in preview.new
+        for indicator_id, achieved_on in row.outcomes_new.items()
     ] + [
         WorkerOutcome(worker_id=row.target.pk, indicator_id=indicator_id, achieved_on=achieved_on)
-        for row in preview.updated for indicator_id, achieved_on in row.outcomes_new.items()
+        for row in preview.updated
+        for indicator_id, achieved_on in row.outcomes_new.items()
     ]
     bulk_create_with_history(new_outcomes, WorkerOutcome, **history)
     moved = [
@@ -154,5 +189,3 @@ def worker_save(*, worker: Worker, outcomes: dict[int, datetime.date | None]) ->
             outcome.achieved_on = achieved_on
             outcome.save(update_fields=["achieved_on"])
     return worker
-
-

@@ -47,7 +47,9 @@ class TestTheOfficersEnterprise:
 
     def test_each_officer_has_their_own(self, officer_a, officer_b, enterprise_a, enterprise_b):
         assert (access.officer_enterprise_id(officer_a), access.officer_enterprise_id(officer_b)) == (
-            enterprise_a.pk, enterprise_b.pk)
+            enterprise_a.pk,
+            enterprise_b.pk,
+        )
 
     def test_it_is_read_once_per_user_object(self, officer_a, enterprise_a, django_assert_num_queries):
         with django_assert_num_queries(1):
@@ -93,7 +95,8 @@ class TestScope:
             access.get_or_404(Activity.objects, officer_a, via="owner_enterprise", pk=commune_work.pk)
         assert not access.scoped(Activity.objects, officer_a, via="owner_enterprise").exists()
         assert not Activity.objects.filter(access.enterprise_filter(officer_a, "owner_enterprise")).exists()
-        shared = access.get_or_404(Activity.objects, officer_a, via="owner_enterprise", shared_when_null=True,
-                                   pk=commune_work.pk)
+        shared = access.get_or_404(
+            Activity.objects, officer_a, via="owner_enterprise", shared_when_null=True, pk=commune_work.pk
+        )
         assert shared == commune_work
         assert access.get_or_404(Activity.objects, viewer, via="owner_enterprise", pk=commune_work.pk) == commune_work

@@ -35,9 +35,7 @@ def test_a_wrong_password_shows_a_vietnamese_error(client, official):
 
 
 def test_an_official_logs_in_and_lands_on_the_overview(client, official):
-    response = client.post(
-        reverse("login"), {"username": official.username, "password": PASSWORD}, follow=True
-    )
+    response = client.post(reverse("login"), {"username": official.username, "password": PASSWORD}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("home")
     assert "Xin chào, Lan" in response.content.decode()
 

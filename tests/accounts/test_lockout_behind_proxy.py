@@ -25,7 +25,8 @@ def vanhoa(db):
 
 def log_in(client, password, forwarded_for):
     return client.post(
-        reverse("login"), {"username": "canbo.vanhoa", "password": password},
+        reverse("login"),
+        {"username": "canbo.vanhoa", "password": password},
         HTTP_X_FORWARDED_FOR=forwarded_for,
     )
 

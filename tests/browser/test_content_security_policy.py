@@ -33,8 +33,12 @@ def violations(page):
 @pytest.fixture
 def periods(plan, enterprise_a, enterprise_b):
     closed = ReportingPeriod.objects.get(code="2025")
-    ReportFactory(enterprise=enterprise_a, period=closed, status=ReportStatus.APPROVED,
-                  counts={"a": 90, "b": 70, "c": 60, "d": 60, "e": 30})
+    ReportFactory(
+        enterprise=enterprise_a,
+        period=closed,
+        status=ReportStatus.APPROVED,
+        counts={"a": 90, "b": 70, "c": 60, "d": 60, "e": 30},
+    )
     open_period = ReportingPeriod.objects.get(code="2026-H1")
     open_period.state = PeriodState.OPEN
     open_period.deadline = timezone.localdate() + datetime.timedelta(days=10)

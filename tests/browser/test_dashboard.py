@@ -45,13 +45,19 @@ def seeded(cast, enterprise_a, enterprise_b):
                 continue  # one enterprise has not reported the latest period
             share = min(1.0, pace * step / len(PERIODS) * 0.9)
             ReportFactory(
-                enterprise=firm, period=period, status=status, total_workers=workers,
-                female_workers=workers // 2, is_late=last and position == 2,
+                enterprise=firm,
+                period=period,
+                status=status,
+                total_workers=workers,
+                female_workers=workers // 2,
+                is_late=last and position == 2,
                 counts={code: round(workers * share * target / 100) for code, target in TARGETS_2030.items()},
             )
     task = Task.objects.get(group__number=4, letter="đ")
-    for day, title in enumerate(["Tuần lễ hưởng ứng học tập suốt đời", "Ngày Sách và Văn hoá đọc Việt Nam",
-                                 "Tập huấn cán bộ công đoàn"], start=1):
+    for day, title in enumerate(
+        ["Tuần lễ hưởng ứng học tập suốt đời", "Ngày Sách và Văn hoá đọc Việt Nam", "Tập huấn cán bộ công đoàn"],
+        start=1,
+    ):
         ActivityFactory(task=task, title=title, date=datetime.date(2025, 10, day))
     return firms
 

@@ -5,8 +5,17 @@ from openpyxl import Workbook
 
 from enterprises.models import Enterprise
 
-HEADER = ["STT", "Tên doanh nghiệp", "Mã số thuế", "Địa chỉ", "Ngành nghề", "Loại hình",
-          "Công đoàn cơ sở", "Điện thoại", "Email"]
+HEADER = [
+    "STT",
+    "Tên doanh nghiệp",
+    "Mã số thuế",
+    "Địa chỉ",
+    "Ngành nghề",
+    "Loại hình",
+    "Công đoàn cơ sở",
+    "Điện thoại",
+    "Email",
+]
 
 
 def build_workbook(path):
@@ -16,17 +25,52 @@ def build_workbook(path):
     sheet.append(["DANH SÁCH DOANH NGHIỆP TRÊN ĐỊA BÀN XÃ"])
     sheet.append([])
     sheet.append(HEADER)
-    sheet.append([1, "Công ty TNHH Dệt kim Hoàng Hợp", "2809000001", "Thôn 5", "Dệt kim", "Tư nhân",
-                  "Công đoàn cơ sở Dệt kim Hoàng Hợp", "0237 3869 001", "detkim@example.vn"])
-    sheet.append([2, "Công ty CP Gạch tuynel Hoằng Hợp", 2809000002, "Thôn 4", "Vật liệu xây dựng",
-                  "Tư nhân", "CĐCS Gạch tuynel", None, None])
-    sheet.append([3, "Hợp tác xã Dịch vụ nông nghiệp Hoàng Hợp", "2809000003", "Thôn 2", "Nông nghiệp",
-                  "Hợp tác xã", None, None, None])
+    sheet.append(
+        [
+            1,
+            "Công ty TNHH Dệt kim Hoàng Hợp",
+            "2809000001",
+            "Thôn 5",
+            "Dệt kim",
+            "Tư nhân",
+            "Công đoàn cơ sở Dệt kim Hoàng Hợp",
+            "0237 3869 001",
+            "detkim@example.vn",
+        ]
+    )
+    sheet.append(
+        [
+            2,
+            "Công ty CP Gạch tuynel Hoằng Hợp",
+            2809000002,
+            "Thôn 4",
+            "Vật liệu xây dựng",
+            "Tư nhân",
+            "CĐCS Gạch tuynel",
+            None,
+            None,
+        ]
+    )
+    sheet.append(
+        [
+            3,
+            "Hợp tác xã Dịch vụ nông nghiệp Hoàng Hợp",
+            "2809000003",
+            "Thôn 2",
+            "Nông nghiệp",
+            "Hợp tác xã",
+            None,
+            None,
+            None,
+        ]
+    )
     book.save(path)
     return path
 
 
-def test_official_imports_enterprises_and_creates_an_officer_who_sees_only_their_enterprise(desktop, official, tmp_path):
+def test_official_imports_enterprises_and_creates_an_officer_who_sees_only_their_enterprise(
+    desktop, official, tmp_path
+):
     page = desktop.login(official.username, None)
     page.click("[data-nav=enterprises]")
     page.click("a[href='/enterprises/import/']")
@@ -79,9 +123,11 @@ def test_the_enterprise_page_and_roster_fit_a_phone(phone, officer_a, enterprise
 
     WorkerFactory.create_batch(3, enterprise=enterprise_a)
     phone.login(officer_a.username, None)
-    for path, name in [(enterprise_a.get_absolute_url(), "enterprise-phone"),
-                       (f"/enterprises/{enterprise_a.pk}/workers/", "roster-phone"),
-                       (f"/enterprises/{enterprise_a.pk}/workers/add/", "worker-form-phone")]:
+    for path, name in [
+        (enterprise_a.get_absolute_url(), "enterprise-phone"),
+        (f"/enterprises/{enterprise_a.pk}/workers/", "roster-phone"),
+        (f"/enterprises/{enterprise_a.pk}/workers/add/", "worker-form-phone"),
+    ]:
         phone.open(path)
         phone.screenshot(name)
         assert not phone.has_horizontal_scroll(), path

@@ -76,8 +76,11 @@ def test_the_plan_page_fits_a_phone_without_horizontal_scrolling(phone, officer_
 
 def test_the_activity_form_and_task_form_fit_a_phone(phone, official, plan):
     phone.login(official.username, PASSWORD)
-    for path in [f"/plan/activities/new/?task={task_1c(plan).pk}", f"/plan/tasks/{task_1c(plan).pk}/edit/",
-                 "/plan/years/2026/edit/"]:
+    for path in [
+        f"/plan/activities/new/?task={task_1c(plan).pk}",
+        f"/plan/tasks/{task_1c(plan).pk}/edit/",
+        "/plan/years/2026/edit/",
+    ]:
         phone.open(path)
         assert not phone.has_horizontal_scroll(), path
     phone.open(f"/plan/activities/new/?task={task_1c(plan).pk}")

@@ -118,7 +118,7 @@ def test_a_backup_restores_everything_it_held(filled, tmp_path):
 
     assert row_counts() == before_counts
     assert progress.commune_progress(filled) == before_figures
-    assert open(evidence_path, "rb").read() == PHOTO
+    assert evidence_path.read_bytes() == PHOTO
     assert Evidence.objects.get().file.read() == PHOTO
 
 
@@ -419,7 +419,7 @@ def test_a_backup_taken_while_officers_add_workers_and_reports_restores_with_eve
                     )
                     ReportValue.objects.create(report=report, indicator=indicator, count=3)
                 added[0] = n + 1
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+        except Exception as error:
             crashes.append(error)
         finally:
             connections.close_all()

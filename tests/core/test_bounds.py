@@ -18,11 +18,27 @@ from core.bounds import (
 TOO_BIG = str(2**64)
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("1", 1), (" 42 ", 42), (17, 17), (str(MAX_RECORD_ID), MAX_RECORD_ID),
-    ("0", None), ("-1", None), (str(MAX_RECORD_ID + 1), None), (TOO_BIG, None), ("9" * 5000, None),
-    ("1e5", None), ("1.0", None), ("", None), ("abc", None), ("²", None), ("١٢", None), ("1_000", None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("1", 1),
+        (" 42 ", 42),
+        (17, 17),
+        (str(MAX_RECORD_ID), MAX_RECORD_ID),
+        ("0", None),
+        ("-1", None),
+        (str(MAX_RECORD_ID + 1), None),
+        (TOO_BIG, None),
+        ("9" * 5000, None),
+        ("1e5", None),
+        ("1.0", None),
+        ("", None),
+        ("abc", None),
+        ("²", None),
+        ("١٢", None),
+        ("1_000", None),
+    ],
+)
 def test_record_id_takes_only_ids_a_database_can_hold(value, expected):
     assert record_id(value) == expected
 

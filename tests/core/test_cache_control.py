@@ -11,11 +11,14 @@ def directives(response) -> set[str]:
     return {part.strip() for part in response.get("Cache-Control", "").split(",") if part.strip()}
 
 
-@pytest.mark.parametrize("url", [
-    reverse("home"),
-    reverse("enterprises:enterprise_list"),
-    reverse("indicators:api_progress"),
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("home"),
+        reverse("enterprises:enterprise_list"),
+        reverse("indicators:api_progress"),
+    ],
+)
 def test_every_answer_to_a_signed_in_official_is_no_store(client_for, official, url):
     response = client_for(official).get(url)
     assert response.status_code in (200, 404)

@@ -37,8 +37,9 @@ def test_the_body_is_split_before_its_level_word(body, lines):
 
 
 def test_the_header_block_has_the_body_the_nation_the_motto_the_number_and_the_date():
-    header = documents.header_block(body="Ủy ban nhân dân xã Hoàng Hợp", place="Hoàng Hợp",
-                                    when=datetime.date(2026, 1, 5))
+    header = documents.header_block(
+        body="Ủy ban nhân dân xã Hoàng Hợp", place="Hoàng Hợp", when=datetime.date(2026, 1, 5)
+    )
     assert header == documents.HeaderBlock(
         body=("ỦY BAN NHÂN DÂN", "XÃ HOÀNG HỢP"),
         national_title="CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -49,8 +50,9 @@ def test_the_header_block_has_the_body_the_nation_the_motto_the_number_and_the_d
 
 
 def test_the_report_goes_to_the_addressee_and_the_superior_body_and_is_archived():
-    recipients = documents.recipients(addressee="Liên đoàn Lao động huyện Hoàng Hoá",
-                                      superior="Ủy ban nhân dân huyện Hoàng Hoá")
+    recipients = documents.recipients(
+        addressee="Liên đoàn Lao động huyện Hoàng Hoá", superior="Ủy ban nhân dân huyện Hoàng Hoá"
+    )
     assert recipients.heading == "Nơi nhận:"
     assert recipients.entries == [
         "Liên đoàn Lao động huyện Hoàng Hoá (b/c);",
@@ -66,14 +68,16 @@ def test_a_superior_body_that_is_the_addressee_or_none_is_not_named_twice(superi
 
 
 def test_the_chair_signs_on_behalf_of_the_committee():
-    signature = documents.signature(body="Ủy ban nhân dân xã Hoàng Hợp", signer_title="Chủ tịch",
-                                    signer_name="Lê Văn Phụng")
+    signature = documents.signature(
+        body="Ủy ban nhân dân xã Hoàng Hợp", signer_title="Chủ tịch", signer_name="Lê Văn Phụng"
+    )
     assert signature == documents.Signature(authority=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], name="Lê Văn Phụng")
 
 
 def test_a_deputy_signs_for_the_chair_above_their_own_title():
-    signature = documents.signature(body="Ủy ban nhân dân xã Hoàng Hợp", signer_title="Phó Chủ tịch",
-                                    signer_name="Nguyễn Văn Bình")
+    signature = documents.signature(
+        body="Ủy ban nhân dân xã Hoàng Hợp", signer_title="Phó Chủ tịch", signer_name="Nguyễn Văn Bình"
+    )
     assert signature.authority == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
 
 

@@ -8,8 +8,14 @@ from core.templatetags.portal import num, pct
 
 @pytest.mark.parametrize(
     "value, shown",
-    [(Decimal("34.59"), "34,6%"), (Decimal(200) / 3, "66,7%"), (Decimal(200) / 7, "28,6%"),
-     (Decimal("34.549"), "34,5%"), (90, "90,0%"), (None, "–")],
+    [
+        (Decimal("34.59"), "34,6%"),
+        (Decimal(200) / 3, "66,7%"),
+        (Decimal(200) / 7, "28,6%"),
+        (Decimal("34.549"), "34,5%"),
+        (90, "90,0%"),
+        (None, "–"),
+    ],
 )
 def test_percentages_are_rounded_half_up_to_one_decimal_the_vietnamese_way(value, shown):
     with translation.override("vi"):

@@ -61,8 +61,10 @@ def newest_by(response, name: str) -> str:
 
 
 def test_an_enterprise_page_shows_who_changed_its_details(client_for, official, officer_a, enterprise_a):
-    client_for(officer_a).post(reverse("enterprises:enterprise_contacts_update", args=[enterprise_a.pk]),
-                               {"phone": "0912 345 678", "email": "", "union_name": enterprise_a.union_name})
+    client_for(officer_a).post(
+        reverse("enterprises:enterprise_contacts_update", args=[enterprise_a.pk]),
+        {"phone": "0912 345 678", "email": "", "union_name": enterprise_a.union_name},
+    )
     client_for(official).post(reverse("enterprises:enterprise_deactivate", args=[enterprise_a.pk]))
     response = client_for(official).get(enterprise_a.get_absolute_url())
     first, second = entries(response)[:2]
@@ -76,8 +78,9 @@ def test_an_officers_account_changes_show_on_their_page_and_their_enterprises(
 ):
     officer = officer_a.union_officer
     url = reverse("enterprises:officer_update", args=[enterprise_a.pk, officer.pk])
-    client_for(official).post(url, {"full_name": MINH, "email": "minh@anphat.vn",
-                                    "phone": "0987 654 321", "position": "Chủ tịch"})
+    client_for(official).post(
+        url, {"full_name": MINH, "email": "minh@anphat.vn", "phone": "0987 654 321", "position": "Chủ tịch"}
+    )
     entry = newest_by(client_for(official).get(url), LAN)
     assert "Sửa thông tin tài khoản" in entry and "Điện thoại: — → 0987 654 321" in entry
     entry = newest_by(client_for(official).get(enterprise_a.get_absolute_url()), LAN)
@@ -89,10 +92,18 @@ def test_a_workers_page_shows_changes_to_the_worker_and_their_outcomes(
 ):
     worker = factories.WorkerFactory(enterprise=enterprise_a, employee_code="AP0001", full_name="Lê Thị Mai")
     a = indicators["a"].pk
-    client_for(officer_a).post(reverse("indicators:worker_update", args=[enterprise_a.pk, worker.pk]), {
-        "employee_code": "AP0001", "full_name": "Lê Thị Mai", "sex": Sex.FEMALE, "birth_year": "1995",
-        "job": "Tổ trưởng tổ may", f"met_{a}": "on", f"date_{a}": "2025-03-15",
-    })
+    client_for(officer_a).post(
+        reverse("indicators:worker_update", args=[enterprise_a.pk, worker.pk]),
+        {
+            "employee_code": "AP0001",
+            "full_name": "Lê Thị Mai",
+            "sex": Sex.FEMALE,
+            "birth_year": "1995",
+            "job": "Tổ trưởng tổ may",
+            f"met_{a}": "on",
+            f"date_{a}": "2025-03-15",
+        },
+    )
     entry = newest_by(client_for(official).get(worker.get_absolute_url()), MINH)
     assert "Công việc: Công nhân may → Tổ trưởng tổ may" in entry
     assert "Chính trị, pháp luật: — → 15/03/2025" in entry
@@ -100,10 +111,16 @@ def test_a_workers_page_shows_changes_to_the_worker_and_their_outcomes(
 
 def test_a_task_page_shows_status_units_and_notes_changed(client_for, official, viewer, tasks):
     task = tasks["2c"]
-    client_for(official).post(reverse("plans:task_update", args=[task.pk]), {
-        "version": task.version, "status": TaskStatus.IN_PROGRESS, "lead_unit": task.lead_unit_id,
-        "coordinating_units": [Unit.objects.get(code="mttq").pk], "progress_notes": "Đã gửi công văn.",
-    })
+    client_for(official).post(
+        reverse("plans:task_update", args=[task.pk]),
+        {
+            "version": task.version,
+            "status": TaskStatus.IN_PROGRESS,
+            "lead_unit": task.lead_unit_id,
+            "coordinating_units": [Unit.objects.get(code="mttq").pk],
+            "progress_notes": "Đã gửi công văn.",
+        },
+    )
     entry = newest_by(client_for(viewer).get(task.get_absolute_url()), LAN)
     assert "Trạng thái: Chưa triển khai → Đang triển khai" in entry
     assert "Đơn vị phối hợp:" in entry and "→ MTTQ và các đoàn thể" in entry
@@ -113,14 +130,25 @@ def test_a_task_page_shows_status_units_and_notes_changed(client_for, official, 
 def test_an_activity_page_shows_field_changes_and_evidence_files_added(
     client_for, official, officer_a, enterprise_a, tasks
 ):
-    data = {"task": tasks["4b"].pk, "date": "2025-08-22", "title": "Hội thi thợ giỏi", "enterprises": [enterprise_a.pk],
-            "workers_reached": "40"}
+    data = {
+        "task": tasks["4b"].pk,
+        "date": "2025-08-22",
+        "title": "Hội thi thợ giỏi",
+        "enterprises": [enterprise_a.pk],
+        "workers_reached": "40",
+    }
     client_for(officer_a).post(reverse("plans:activity_create"), {**data, "files": [png_upload("anh.png")]})
     activity = Activity.objects.get()
-    client_for(official).post(reverse("plans:activity_update", args=[activity.pk]), {
-        **data, "title": "Hội thi “Bàn tay vàng”", "owner_enterprise": enterprise_a.pk, "workers_reached": "1200",
-        "files": [pdf_upload("ket-qua.pdf")],
-    })
+    client_for(official).post(
+        reverse("plans:activity_update", args=[activity.pk]),
+        {
+            **data,
+            "title": "Hội thi “Bàn tay vàng”",
+            "owner_enterprise": enterprise_a.pk,
+            "workers_reached": "1200",
+            "files": [pdf_upload("ket-qua.pdf")],
+        },
+    )
     response = client_for(officer_a).get(activity.get_absolute_url())
     entry = newest_by(response, LAN)
     assert "Tiêu đề: Hội thi thợ giỏi → Hội thi “Bàn tay vàng”" in entry
@@ -147,11 +175,14 @@ def test_a_report_page_shows_figure_changes_and_the_workflow_with_reasons(
     period_url = reverse("indicators:period_detail", args=[open_period.code])
     client_for(officer_a).post(period_url, report_data(counts={"a": 90, "b": 70, "c": 60, "d": 60, "e": 30}))
     report = enterprise_a.reports.get(period=open_period)
-    client_for(official).post(reverse("indicators:report_return", args=[open_period.code, enterprise_a.pk]),
-                              {"version": report.version, "reason": "Chỉ tiêu a cao hơn danh sách công nhân."})
+    client_for(official).post(
+        reverse("indicators:report_return", args=[open_period.code, enterprise_a.pk]),
+        {"version": report.version, "reason": "Chỉ tiêu a cao hơn danh sách công nhân."},
+    )
     report.refresh_from_db()
-    client_for(officer_a).post(period_url, report_data(total=120, counts={"a": 95, "b": 70, "c": 60, "d": 60, "e": 30},
-                                                       version=report.version))
+    client_for(officer_a).post(
+        period_url, report_data(total=120, counts={"a": 95, "b": 70, "c": 60, "d": 60, "e": 30}, version=report.version)
+    )
     response = client_for(official).get(report.get_absolute_url())
     entry = newest_by(response, MINH)
     assert "Chỉ tiêu a: 90 → 95" in entry and "Tổng số công nhân lao động: 100 → 120" in entry
@@ -160,32 +191,47 @@ def test_a_report_page_shows_figure_changes_and_the_workflow_with_reasons(
     assert "Trạng thái: Đã gửi → Trả lại" in returned
     assert "Lý do trả lại: — → Chỉ tiêu a cao hơn danh sách công nhân." in returned
     events = entries(response, "data-event")
-    assert any(LAN in event and "Trả lại" in event and "Lý do: Chỉ tiêu a cao hơn danh sách công nhân." in event
-               for event in events)
+    assert any(
+        LAN in event and "Trả lại" in event and "Lý do: Chỉ tiêu a cao hơn danh sách công nhân." in event
+        for event in events
+    )
 
 
 def test_a_reopened_report_shows_who_reopened_it_and_why(client_for, official, officer_a, enterprise_a, open_period):
     client_for(officer_a).post(reverse("indicators:period_detail", args=[open_period.code]), report_data())
     report = enterprise_a.reports.get(period=open_period)
     client = client_for(official)
-    client.post(reverse("indicators:report_approve", args=[open_period.code, enterprise_a.pk]),
-                {"version": report.version})
+    client.post(
+        reverse("indicators:report_approve", args=[open_period.code, enterprise_a.pk]), {"version": report.version}
+    )
     report.refresh_from_db()
-    client.post(reverse("indicators:report_reopen", args=[open_period.code, enterprise_a.pk]),
-                {"version": report.version, "reason": "Doanh nghiệp báo sai tổng số."})
+    client.post(
+        reverse("indicators:report_reopen", args=[open_period.code, enterprise_a.pk]),
+        {"version": report.version, "reason": "Doanh nghiệp báo sai tổng số."},
+    )
     response = client.get(report.get_absolute_url())
     assert "Trạng thái: Đã duyệt → Trả lại" in newest_by(response, LAN)
-    assert any(LAN in event and "Mở lại" in event and "Doanh nghiệp báo sai tổng số." in event
-               for event in entries(response, "data-event"))
+    assert any(
+        LAN in event and "Mở lại" in event and "Doanh nghiệp báo sai tổng số." in event
+        for event in entries(response, "data-event")
+    )
 
 
 def test_an_indicator_page_shows_changes_to_it_its_targets_and_milestones(client_for, official, viewer, indicators):
     e = indicators["e"]
-    client_for(official).post(reverse("indicators:indicator_detail", args=["e"]), {
-        "name": e.name, "description": e.description, "baseline": "12,5", "baseline_year": e.baseline_year,
-        "version": e.version, "target_2025": "35", "target_2030": "62",
-        **{f"milestone_{year}": "45" if year == 2027 else "" for year in range(2024, 2031)},
-    })
+    client_for(official).post(
+        reverse("indicators:indicator_detail", args=["e"]),
+        {
+            "name": e.name,
+            "description": e.description,
+            "baseline": "12,5",
+            "baseline_year": e.baseline_year,
+            "version": e.version,
+            "target_2025": "35",
+            "target_2030": "62",
+            **{f"milestone_{year}": "45" if year == 2027 else "" for year in range(2024, 2031)},
+        },
+    )
     entry = newest_by(client_for(viewer).get(e.get_absolute_url()), LAN)
     assert "Giá trị cơ sở (%): — → 12,5" in entry
     assert "Mục tiêu 2030: 60 → 62" in entry
@@ -273,8 +319,13 @@ def grow_activity(n, user, tasks, enterprise_a, **_):
     for i in range(n):
         activity.workers_reached = i
         spread(activity, i, user)
-        evidence = Evidence(activity=activity, file=f"evidence/{i}.pdf", original_name=f"{i}.pdf",
-                            content_type="application/pdf", size=1)
+        evidence = Evidence(
+            activity=activity,
+            file=f"evidence/{i}.pdf",
+            original_name=f"{i}.pdf",
+            content_type="application/pdf",
+            size=1,
+        )
         spread(evidence, i, user)
     return activity.get_absolute_url()
 
@@ -320,19 +371,43 @@ def grow_period(n, user, open_period, **_):
 
 # The whole page's queries (session, user, the page's own data and its history).
 PAGES = {
-    grow_enterprise: 13, grow_officer: 6, grow_worker: 11, grow_task: 11, grow_activity: 12,
-    grow_annual_plan: 12, grow_report: 13, grow_indicator: 14, grow_period: 10,
+    grow_enterprise: 13,
+    grow_officer: 6,
+    grow_worker: 11,
+    grow_task: 11,
+    grow_activity: 12,
+    grow_annual_plan: 12,
+    grow_report: 13,
+    grow_indicator: 14,
+    grow_period: 10,
 }
 
 
 @pytest.mark.parametrize("rows", [3, 30])
 @pytest.mark.parametrize("grow", PAGES, ids=lambda grow: grow.__name__.removeprefix("grow_"))
 def test_the_history_costs_the_same_queries_for_3_and_30_changes(
-    grow, rows, client_for, official, officer_a, enterprise_a, indicators, tasks, open_period, plan,
+    grow,
+    rows,
+    client_for,
+    official,
+    officer_a,
+    enterprise_a,
+    indicators,
+    tasks,
+    open_period,
+    plan,
     django_assert_max_num_queries,
 ):
-    url = grow(rows, official, enterprise_a=enterprise_a, officer_a=officer_a, indicators=indicators,
-               tasks=tasks, open_period=open_period, plan=plan)
+    url = grow(
+        rows,
+        official,
+        enterprise_a=enterprise_a,
+        officer_a=officer_a,
+        indicators=indicators,
+        tasks=tasks,
+        open_period=open_period,
+        plan=plan,
+    )
     client = client_for(official)
     with django_assert_max_num_queries(PAGES[grow]):
         response = client.get(url)

@@ -35,7 +35,8 @@ def test_a_server_error_keeps_its_traceback(caplog):
         error = sys.exc_info()
     with caplog.at_level(logging.WARNING, logger="django.request"):
         logging.getLogger("django.request").error(
-            "Internal Server Error: %s", "/reports/", exc_info=error, extra={"status_code": 500})
+            "Internal Server Error: %s", "/reports/", exc_info=error, extra={"status_code": 500}
+        )
     [record] = request_records(caplog)
     assert record.exc_info == error
     assert "Traceback" in caplog.text

@@ -47,41 +47,76 @@ def with_sheet_xml(content: bytes, xml: str) -> bytes:
     return buffer.getvalue()
 
 
-SHEET = ('<?xml version="1.0" encoding="UTF-8"?>'
-         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{}</sheetData></worksheet>')
+SHEET = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{}</sheetData></worksheet>'
+)
 
 
 # --- cells ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value, expected", [
-    (101234567, "0101234567"),  # Excel dropped the 0 of a Hà Nội code (province 01)
-    (101234567.0, "0101234567"),
-    (2801234567, "2801234567"),
-    ("0101234567", "0101234567"),
-    ("2801 234 567", "2801234567"),
-    ("2801.234.567-001", "2801234567-001"),
-    ("101234567", "101234567"),  # typed as text: kept as typed, and refused by the model
-    (12345678, "12345678"),  # two zeros lost: no province is 00, so not put back
-    (2801234567.5, "2801234567.5"),
-    (None, ""),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (101234567, "0101234567"),  # Excel dropped the 0 of a Hà Nội code (province 01)
+        (101234567.0, "0101234567"),
+        (2801234567, "2801234567"),
+        ("0101234567", "0101234567"),
+        ("2801 234 567", "2801234567"),
+        ("2801.234.567-001", "2801234567-001"),
+        ("101234567", "101234567"),  # typed as text: kept as typed, and refused by the model
+        (12345678, "12345678"),  # two zeros lost: no province is 00, so not put back
+        (2801234567.5, "2801234567.5"),
+        (None, ""),
+    ],
+)
 def test_a_tax_code_cell_gets_back_only_the_zero_excel_can_have_dropped(value, expected):
     assert cell_tax_code(value) == expected
 
 
-@pytest.mark.parametrize("value, expected", [
-    (None, None), ("", None), ("  ", None), (0, 0), (240, 240), (240.0, 240), ("240", "240"),
-    ("1.250", 1250), ("1,250", 1250), ("1 250", 1250), ("12.0", 12), ("-3", -3), (10_000_000, 10_000_000),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (None, None),
+        ("", None),
+        ("  ", None),
+        (0, 0),
+        (240, 240),
+        (240.0, 240),
+        ("240", "240"),
+        ("1.250", 1250),
+        ("1,250", 1250),
+        ("1 250", 1250),
+        ("12.0", 12),
+        ("-3", -3),
+        (10_000_000, 10_000_000),
+    ],
+)
 def test_whole_numbers_are_read_the_way_people_type_them(value, expected):
     assert cell_whole_number(value) == (int(expected) if isinstance(expected, str) else expected)
 
 
-@pytest.mark.parametrize("value", [
-    "Infinity", "sNaN", "NaN", "1E30", "1e1000000", float("inf"), float("nan"), 12.5, "12,5", "¹⁹⁹⁰", "１２",
-    "7" * 5000, True, datetime.date(2025, 1, 1), "#VALUE!",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Infinity",
+        "sNaN",
+        "NaN",
+        "1E30",
+        "1e1000000",
+        float("inf"),
+        float("nan"),
+        12.5,
+        "12,5",
+        "¹⁹⁹⁰",
+        "１２",
+        "7" * 5000,
+        True,
+        datetime.date(2025, 1, 1),
+        "#VALUE!",
+    ],
+)
 def test_anything_else_is_not_a_whole_number(value):
     with pytest.raises(CellError, match="không phải là số nguyên"):
         cell_whole_number(value)
@@ -99,14 +134,17 @@ def test_a_long_cell_is_quoted_short_in_the_message():
     assert len(str(refused.value)) < 120
 
 
-@pytest.mark.parametrize("value, expected", [
-    (datetime.datetime(2025, 3, 15, 0, 0), datetime.date(2025, 3, 15)),
-    ("15/03/2025", datetime.date(2025, 3, 15)),
-    ("1/4/2025", datetime.date(2025, 4, 1)),
-    ("2025-04-01", datetime.date(2025, 4, 1)),
-    (45731, datetime.date(2025, 3, 15)),  # an unformatted Excel serial date
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (datetime.datetime(2025, 3, 15, 0, 0), datetime.date(2025, 3, 15)),
+        ("15/03/2025", datetime.date(2025, 3, 15)),
+        ("1/4/2025", datetime.date(2025, 4, 1)),
+        ("2025-04-01", datetime.date(2025, 4, 1)),
+        (45731, datetime.date(2025, 3, 15)),  # an unformatted Excel serial date
+        ("", None),
+    ],
+)
 def test_dates_are_read_from_date_cells_text_and_serial_numbers(value, expected):
     assert cell_date(value) == expected
 
@@ -117,10 +155,17 @@ def test_anything_else_is_not_a_date(value):
         cell_date(value)
 
 
-@pytest.mark.parametrize("header", [
-    "Mã số thuế", "  MÃ SỐ  THUẾ ", "mã số thuế (*)", "Mã số thuế*", unicodedata.normalize("NFD", "Mã số thuế"),
-    "Mã\u00a0số thuế",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Mã số thuế",
+        "  MÃ SỐ  THUẾ ",
+        "mã số thuế (*)",
+        "Mã số thuế*",
+        unicodedata.normalize("NFD", "Mã số thuế"),
+        "Mã\u00a0số thuế",
+    ],
+)
 def test_headers_match_ignoring_case_spaces_accent_composition_and_the_required_mark(header):
     assert normalize_header(header) == normalize_header("Mã số thuế")
 
@@ -135,9 +180,11 @@ def test_a_date_typed_in_excel_is_read_as_a_date_and_a_number_as_a_number():
 
 
 def test_rich_text_is_read_without_its_phonetic_guide():
-    xml = SHEET.format('<row r="1"><c r="A1" t="inlineStr"><is><t>Mã số thuế</t></is></c></row>'
-                       '<row r="2"><c r="A2" t="inlineStr"><is><r><t>Công ty </t></r><r><t>An_x0020_Phát</t></r>'
-                       '<rPh sb="0" eb="1"><t>ignored</t></rPh></is></c></row>')
+    xml = SHEET.format(
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>Mã số thuế</t></is></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><r><t>Công ty </t></r><r><t>An_x0020_Phát</t></r>'
+        '<rPh sb="0" eb="1"><t>ignored</t></rPh></is></c></row>'
+    )
     sheet = read_sheet(io.BytesIO(with_sheet_xml(workbook([["x"]]), xml)), key_header="Mã số thuế", max_rows=10)
     assert sheet.rows == [(2, ("Công ty An Phát",))]
 
@@ -145,20 +192,25 @@ def test_rich_text_is_read_without_its_phonetic_guide():
 def test_a_sparse_row_is_kept_only_as_wide_as_its_last_filled_cell():
     """Empty styled cells out to column XFD cost their visit, never a 16,384-wide row."""
     blank_cells = "".join(f'<c r="{letters}2" s="0"/>' for letters in ("C", "Z", "AAA", "XFD"))
-    xml = SHEET.format('<row r="1"><c r="A1" t="inlineStr"><is><t>Mã số thuế</t></is></c></row>'
-                       f'<row r="2"><c r="A2"><v>1</v></c>{blank_cells}</row>')
+    xml = SHEET.format(
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>Mã số thuế</t></is></c></row>'
+        f'<row r="2"><c r="A2"><v>1</v></c>{blank_cells}</row>'
+    )
     visits = xlsx_reading.Visits()
-    sheet = read_sheet(io.BytesIO(with_sheet_xml(workbook([["x"]]), xml)), key_header="Mã số thuế",
-                       max_rows=10, visits=visits)
+    sheet = read_sheet(
+        io.BytesIO(with_sheet_xml(workbook([["x"]]), xml)), key_header="Mã số thuế", max_rows=10, visits=visits
+    )
     assert sheet.rows == [(2, (1,))]
     assert sheet.visited == visits.count
 
 
 def test_a_document_type_declaration_is_refused():
     """No xlsx part has one; refusing it rules out entity expansion of any kind."""
-    xml = ('<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "Mã số thuế">]>'
-           '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-           '<row r="1"><c r="A1" t="inlineStr"><is><t>&a;</t></is></c></row></sheetData></worksheet>')
+    xml = (
+        '<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "Mã số thuế">]>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>&a;</t></is></c></row></sheetData></worksheet>'
+    )
     with pytest.raises(WorkbookError, match="không đọc được"):
         read_sheet(io.BytesIO(with_sheet_xml(workbook([["x"]]), xml)), key_header="Mã số thuế", max_rows=10)
 
@@ -207,9 +259,8 @@ def age(name: str, seconds: int):
 
 
 def test_a_staged_upload_is_discarded_when_its_block_fails(staged_files):
-    with pytest.raises(RuntimeError):
-        with xlsx_reading.staging(upload()):
-            raise RuntimeError("the import broke")
+    with pytest.raises(RuntimeError), xlsx_reading.staging(upload()):
+        raise RuntimeError("the import broke")
     assert staged_files() == []
 
 
@@ -245,7 +296,9 @@ def test_only_names_the_server_chose_are_staged_paths(name):
 
 @pytest.mark.parametrize("index", ["-1", "7", "x"])
 def test_a_cell_pointing_at_a_shared_string_that_does_not_exist_is_refused(index):
-    xml = SHEET.format('<row r="1"><c r="A1" t="inlineStr"><is><t>Mã số thuế</t></is></c></row>'
-                       f'<row r="2"><c r="A2" t="s"><v>{index}</v></c></row>')
+    xml = SHEET.format(
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>Mã số thuế</t></is></c></row>'
+        f'<row r="2"><c r="A2" t="s"><v>{index}</v></c></row>'
+    )
     with pytest.raises(WorkbookError, match="không đọc được"):
         read_sheet(io.BytesIO(with_sheet_xml(workbook([["x"]]), xml)), key_header="Mã số thuế", max_rows=10)

@@ -130,7 +130,7 @@ class TestValues:
         assert [c.value for c in cells(float("nan"), float("inf"), 1)] == [None, None, 1]
 
     def test_dates_are_dates_and_aware_times_are_local(self):
-        moment = datetime.datetime(2026, 1, 5, 1, 30, tzinfo=datetime.timezone.utc)
+        moment = datetime.datetime(2026, 1, 5, 1, 30, tzinfo=datetime.UTC)
         day, time = cells(datetime.date(2026, 1, 5), moment, style=PLAIN.but(number_format="DD/MM/YYYY"))
         assert day.is_date and day.value == datetime.datetime(2026, 1, 5)
         assert time.value == datetime.datetime(2026, 1, 5, 8, 30)  # Asia/Ho_Chi_Minh
@@ -188,8 +188,16 @@ class TestSheets:
         assert ws.oddHeader.center.text.strip() == "&P"
 
     def test_a_landscape_sheet_freezes_and_repeats_its_header_and_may_go_unnumbered(self):
-        ws = written(OneSheet([Row(["x"], PLAIN)] * 3, landscape=True, freeze="A3", title_rows=(2, 2),
-                              margins=LANDSCAPE_MARGINS, numbered=False)).active
+        ws = written(
+            OneSheet(
+                [Row(["x"], PLAIN)] * 3,
+                landscape=True,
+                freeze="A3",
+                title_rows=(2, 2),
+                margins=LANDSCAPE_MARGINS,
+                numbered=False,
+            )
+        ).active
         assert ws.page_setup.orientation == "landscape"
         assert (ws.page_margins.left, ws.page_margins.bottom) == (0.59, 0.59)
         assert (ws.freeze_panes, ws.print_title_rows) == ("A3", "$2:$2")
@@ -233,8 +241,14 @@ class TestSheets:
                 yield Row([number, "text"], PLAIN)
 
         OneSheet(rows()).write(io.BytesIO(), writer_class=RecordingWriter)
-        assert events == [("produced", 0), ("written", 0), ("produced", 1), ("written", 1),
-                          ("produced", 2), ("written", 2)]
+        assert events == [
+            ("produced", 0),
+            ("written", 0),
+            ("produced", 1),
+            ("written", 1),
+            ("produced", 2),
+            ("written", 2),
+        ]
 
 
 class TestDocumentParts:

@@ -51,8 +51,13 @@ def period(code):
 def report(enterprise, code, total, status=ReportStatus.APPROVED, **options):
     counts = {key: options.pop(key) for key in list(options) if key in "abcde"}
     return ReportFactory(
-        enterprise=enterprise, period=period(code), status=status, total_workers=total,
-        female_workers=total // 2, counts=counts, **options,
+        enterprise=enterprise,
+        period=period(code),
+        status=status,
+        total_workers=total,
+        female_workers=total // 2,
+        counts=counts,
+        **options,
     )
 
 
@@ -106,8 +111,12 @@ class TestTheCommuneDashboard:
 
     def test_the_status_words_come_with_an_icon_and_not_colour_alone(self, client, official, commune):
         html = page(client, official)
-        assert re.search(r'data-status="on_track"><i class="bi [^"]+" aria-hidden="true"></i> Đúng tiến độ', card(html, "b"))
-        assert re.search(r'data-status="behind"><i class="bi [^"]+" aria-hidden="true"></i> Chậm tiến độ', card(html, "c"))
+        assert re.search(
+            r'data-status="on_track"><i class="bi [^"]+" aria-hidden="true"></i> Đúng tiến độ', card(html, "b")
+        )
+        assert re.search(
+            r'data-status="behind"><i class="bi [^"]+" aria-hidden="true"></i> Chậm tiến độ', card(html, "c")
+        )
         assert "Đạt" in text(card(html, "a"))
         assert "32,5%" in text(card(html, "d")) and "Đúng tiến độ" in text(card(html, "d"))  # on the milestone
 
@@ -123,9 +132,7 @@ class TestTheCommuneDashboard:
         assert "2 / 6 doanh nghiệp có báo cáo đã duyệt" in completeness
         assert "400 CNLĐ" in completeness
 
-    def test_missing_enterprises_are_grouped_by_how_far_their_report_got_and_linked(
-        self, client, official, commune
-    ):
+    def test_missing_enterprises_are_grouped_by_how_far_their_report_got_and_linked(self, client, official, commune):
         html = page(client, official)
         groups = {
             code: text(re.search(rf'data-unapproved="{code}".*?</ul>', html, re.S).group(0))
@@ -146,9 +153,7 @@ class TestTheCommuneDashboard:
         assert reverse("enterprises:enterprise_detail", args=[commune["late"].pk]) in late
         assert "Dũng Tiến" not in late
 
-    def test_the_lower_bound_counts_silent_enterprises_last_headcount_as_not_reached(
-        self, client, official, commune
-    ):
+    def test_the_lower_bound_counts_silent_enterprises_last_headcount_as_not_reached(self, client, official, commune):
         html = page(client, official)
         assert "ít nhất: 72,0%" in text(card(html, "a"))  # 360 / (400 + Dũng's last 100)
         note = text(re.search(r"data-lower-bound-note>.*?</div>", html, re.S).group(0))
@@ -175,7 +180,9 @@ class TestTheCommuneDashboard:
 
     def test_each_trend_chart_gets_its_numbers_as_json_and_as_a_table(self, client, official, commune):
         html = page(client, official)
-        data = json.loads(re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', html, re.S).group(1))
+        data = json.loads(
+            re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', html, re.S).group(1)
+        )
         assert len(data["labels"]) == 14  # 2024-H1 … 2030
         first = data["indicators"][0]
         assert first["code"] == "a"
@@ -282,7 +289,7 @@ class TestTheOfficersDashboard:
             assert other.name not in html
         assert reverse("enterprises:enterprise_detail", args=[enterprise_a.pk]) in html
         assert reverse("enterprises:enterprise_detail", args=[enterprise_b.pk]) not in html
-        assert "data-section=\"completeness\"" not in html
+        assert 'data-section="completeness"' not in html
 
     def test_their_rates_are_shown_against_the_targets_with_the_gap_for_their_enterprise(
         self, client, officer_a, commune
@@ -295,9 +302,7 @@ class TestTheOfficersDashboard:
         assert "20,0%" in third and "Chậm tiến độ" in third
         assert "Mục tiêu 2025 65,0% cần thêm 45 CNLĐ" in third
 
-    def test_the_open_period_shows_its_deadline_their_report_state_and_one_button(
-        self, client, officer_a, commune
-    ):
+    def test_the_open_period_shows_its_deadline_their_report_state_and_one_button(self, client, officer_a, commune):
         html = page(client, officer_a)
         block = re.search(r'data-period="2024".*?data-fill-report>.*?</a>', html, re.S).group(0)
         assert "15/01/2025" in block
@@ -351,14 +356,14 @@ class TestTheFullEnterpriseTable:
         assert "Cường Thịnh" in names and "Phúc Lộc" in names
         assert "An Phát" not in names
 
-    def test_it_sorts_by_an_indicators_rate_with_blanks_last(self, client, official, commune, enterprise_a, enterprise_b):
+    def test_it_sorts_by_an_indicators_rate_with_blanks_last(
+        self, client, official, commune, enterprise_a, enterprise_b
+    ):
         html = page(client, official, reverse("dashboard_enterprises"), period="2024", sort="-e")
         order = re.findall(r'<tr data-enterprise="(\d+)">', html)
         assert order[:2] == [str(enterprise_b.pk), str(enterprise_a.pk)]  # 20 % then 10 %
 
-    def test_a_large_commune_shows_only_the_enterprises_furthest_behind_on_the_dashboard(
-        self, client, official, plan
-    ):
+    def test_a_large_commune_shows_only_the_enterprises_furthest_behind_on_the_dashboard(self, client, official, plan):
         firms = [firm() for _ in range(dashboard.TABLE_LIMIT + 5)]
         for number, enterprise in enumerate(firms):
             report(enterprise, "2024", 100, a=number)  # all under the 45 % milestone, some deeper
@@ -379,8 +384,17 @@ class TestQueries:
         for number in range(enterprises):
             firm_ = firm()
             report(firm_, "2024-H1", 40, a=30, b=20, c=10, d=5, e=1)
-            report(firm_, "2024", 50, status=ReportStatus.APPROVED if number % 4 else ReportStatus.SUBMITTED,
-                   a=40, b=30, c=20, d=10, e=5)
+            report(
+                firm_,
+                "2024",
+                50,
+                status=ReportStatus.APPROVED if number % 4 else ReportStatus.SUBMITTED,
+                a=40,
+                b=30,
+                c=20,
+                d=10,
+                e=5,
+            )
         for day in range(1, 8):
             ActivityFactory(task=Task.objects.first(), date=f"2024-05-{day:02d}")
         client.force_login(official)
@@ -420,21 +434,45 @@ class TestFurthestBehind:
         def item(pk, phase, milestone):
             return progress.IndicatorProgress(pk, str(pk), "", 0, 0, None, milestone, phase, None, ())
 
-        yardsticks = [item(1, Decimal(90), Decimal(45)), item(2, None, Decimal(30)), item(3, Decimal(60), None),
-                      item(4, None, None)]
+        yardsticks = [
+            item(1, Decimal(90), Decimal(45)),
+            item(2, None, Decimal(30)),
+            item(3, Decimal(60), None),
+            item(4, None, None),
+        ]
         result = progress.Progress(None, progress.Completeness(0, 0), 0, 0, yardsticks)
         rates = [Decimal(value) for value in ("0", "29.99", "30", "44.99", "45", "59.99", "60", "89.99", "90", "95")]
         rows = [
-            progress.EnterpriseRow(number, f"DN {number:03d}", "", True, number, "approved", False, 100, 0, {},
-                                   {1: rates[number % 10], 2: rates[number // 10 % 10], 3: rates[number // 3 % 10],
-                                    **({4: rates[0]} if number % 2 else {})})
+            progress.EnterpriseRow(
+                number,
+                f"DN {number:03d}",
+                "",
+                True,
+                number,
+                "approved",
+                False,
+                100,
+                0,
+                {},
+                {
+                    1: rates[number % 10],
+                    2: rates[number // 10 % 10],
+                    3: rates[number // 3 % 10],
+                    **({4: rates[0]} if number % 2 else {}),
+                },
+            )
             for number in range(100)
         ]
 
         def reference(row):
-            statuses = [progress.status_of(row.rates.get(i.indicator_id), i.phase_target, i.milestone) for i in yardsticks]
-            shortfalls = [row.rates[i.indicator_id] - i.milestone for i in yardsticks
-                          if i.milestone is not None and i.indicator_id in row.rates]
+            statuses = [
+                progress.status_of(row.rates.get(i.indicator_id), i.phase_target, i.milestone) for i in yardsticks
+            ]
+            shortfalls = [
+                row.rates[i.indicator_id] - i.milestone
+                for i in yardsticks
+                if i.milestone is not None and i.indicator_id in row.rates
+            ]
             return (-statuses.count(progress.BEHIND), min(shortfalls), row.name)
 
         assert dashboard.furthest_behind(result, rows, limit=40) == sorted(rows, key=reference)[:40]

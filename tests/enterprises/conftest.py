@@ -8,10 +8,30 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-ENTERPRISE_HEADER = ["STT", "Tên doanh nghiệp", "Mã số thuế", "Địa chỉ", "Ngành nghề", "Loại hình",
-                     "Công đoàn cơ sở", "Điện thoại", "Email"]
-ROSTER_HEADER = ["STT", "Mã nhân viên", "Họ và tên", "Giới tính", "Năm sinh", "Công việc",
-                 "Chính trị, pháp luật", "Kỹ năng nghề", "Kỹ năng sống", "Công nghệ số", "Công dân học tập"]
+ENTERPRISE_HEADER = [
+    "STT",
+    "Tên doanh nghiệp",
+    "Mã số thuế",
+    "Địa chỉ",
+    "Ngành nghề",
+    "Loại hình",
+    "Công đoàn cơ sở",
+    "Điện thoại",
+    "Email",
+]
+ROSTER_HEADER = [
+    "STT",
+    "Mã nhân viên",
+    "Họ và tên",
+    "Giới tính",
+    "Năm sinh",
+    "Công việc",
+    "Chính trị, pháp luật",
+    "Kỹ năng nghề",
+    "Kỹ năng sống",
+    "Công nghệ số",
+    "Công dân học tập",
+]
 TITLE_BLOCK = [["ỦY BAN NHÂN DÂN XÃ HOÀNG HỢP"], ["DANH SÁCH DOANH NGHIỆP"], ["Ghi chú: mã số thuế 10 chữ số"], []]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -44,8 +64,7 @@ def import_enterprises(client):
     def run(content, *, confirm=False, name="danh-sach.xlsx"):
         response = client.post(reverse("enterprises:enterprise_import"), {"file": upload(content, name)})
         if confirm and response.context and response.context.get("token"):
-            return client.post(reverse("enterprises:enterprise_import_confirm"),
-                               {"token": response.context["token"]})
+            return client.post(reverse("enterprises:enterprise_import_confirm"), {"token": response.context["token"]})
         return response
 
     return run
@@ -61,8 +80,9 @@ def import_roster(client):
             data["deactivate_missing"] = "on"
         response = client.post(reverse("indicators:worker_import", args=[enterprise.pk]), data)
         if confirm and response.context and response.context.get("token"):
-            return client.post(reverse("indicators:worker_import_confirm", args=[enterprise.pk]),
-                               {"token": response.context["token"]})
+            return client.post(
+                reverse("indicators:worker_import_confirm", args=[enterprise.pk]), {"token": response.context["token"]}
+            )
         return response
 
     return run

@@ -123,9 +123,11 @@ def test_the_district_viewer_is_refused_every_change_with_403(
     assert enterprise_b.is_active
 
 
-@pytest.mark.parametrize("name, method, scope",
-                         [(n, m, "enterprise") for n, m, who in ENTERPRISE_PAGES if who == "official"]
-                         + [(n, m, "officer") for n, m in OFFICER_PAGES])
+@pytest.mark.parametrize(
+    "name, method, scope",
+    [(n, m, "enterprise") for n, m, who in ENTERPRISE_PAGES if who == "official"]
+    + [(n, m, "officer") for n, m in OFFICER_PAGES],
+)
 def test_an_officer_is_refused_the_officials_pages_of_their_own_enterprise_with_403(
     client_for, officer_a, enterprise_a, name, method, scope
 ):
@@ -161,9 +163,12 @@ def test_the_official_opens_every_page(client_for, official, officer_b, enterpri
     assert client_for(official).get(url).status_code == 200
 
 
-@pytest.mark.parametrize("name, method", [("worker_create", "get"), ("worker_import", "get"),
-                                          ("enterprise_contacts_update", "get")])
-def test_an_officer_changes_their_own_enterprises_roster_and_contacts(client_for, officer_a, enterprise_a, name, method):
+@pytest.mark.parametrize(
+    "name, method", [("worker_create", "get"), ("worker_import", "get"), ("enterprise_contacts_update", "get")]
+)
+def test_an_officer_changes_their_own_enterprises_roster_and_contacts(
+    client_for, officer_a, enterprise_a, name, method
+):
     url = reverse(page(name), args=[enterprise_a.pk])
     assert client_for(officer_a).get(url).status_code == 200
 
@@ -173,14 +178,22 @@ def test_an_officers_own_worker_page_opens(client_for, officer_a, worker_a, ente
     assert client_for(officer_a).get(url).status_code == 200
 
 
-@pytest.mark.parametrize("name", ["enterprise_list", "enterprise_create", "enterprise_import",
-                                  "enterprise_import_template"])
+@pytest.mark.parametrize(
+    "name", ["enterprise_list", "enterprise_create", "enterprise_import", "enterprise_import_template"]
+)
 def test_commune_pages_refuse_officers_with_403(client_for, officer_a, name):
     assert client_for(officer_a).get(reverse(f"enterprises:{name}")).status_code == 403
 
 
-@pytest.mark.parametrize("name, status", [("enterprise_list", 200), ("enterprise_create", 403),
-                                          ("enterprise_import", 403), ("enterprise_import_template", 403)])
+@pytest.mark.parametrize(
+    "name, status",
+    [
+        ("enterprise_list", 200),
+        ("enterprise_create", 403),
+        ("enterprise_import", 403),
+        ("enterprise_import_template", 403),
+    ],
+)
 def test_the_viewer_reads_the_list_but_adds_and_imports_nothing(client_for, viewer, name, status):
     assert client_for(viewer).get(reverse(f"enterprises:{name}")).status_code == status
 
@@ -190,8 +203,9 @@ def test_the_viewer_cannot_confirm_an_import(client_for, viewer):
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("name, scope", [("enterprise_detail", "enterprise"), ("worker_list", "enterprise"),
-                                         ("enterprise_list", None)])
+@pytest.mark.parametrize(
+    "name, scope", [("enterprise_detail", "enterprise"), ("worker_list", "enterprise"), ("enterprise_list", None)]
+)
 def test_anonymous_visitors_are_sent_to_the_login_page(client_for, enterprise_a, name, scope):
     url = reverse(page(name), args=[enterprise_a.pk] if scope else [])
     response = client_for(None).get(url)

@@ -5,9 +5,9 @@ from django.core.management import call_command
 
 from enterprises import demo
 from enterprises.models import Enterprise, UnionOfficer, Worker
+from enterprises.validators import validate_tax_code
 from indicators import demo as indicators_demo
 from indicators.models import WorkerOutcome
-from enterprises.validators import validate_tax_code
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +43,10 @@ def test_the_garment_company_has_a_roster_with_outcomes_over_every_indicator(pla
     assert garment.workers.count() == 40
     assert UnionOfficer.objects.get(user__username="congdoan.maymac").enterprise == garment
     indicators_demo.seed_roster_outcomes(list(plan.indicators.all()))
-    per_indicator = {i.code: WorkerOutcome.objects.filter(worker__enterprise=garment, indicator=i).count()
-                     for i in plan.indicators.all()}
+    per_indicator = {
+        i.code: WorkerOutcome.objects.filter(worker__enterprise=garment, indicator=i).count()
+        for i in plan.indicators.all()
+    }
     assert all(count > 0 for count in per_indicator.values())
     assert per_indicator["a"] > per_indicator["e"]
 

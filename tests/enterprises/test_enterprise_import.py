@@ -15,12 +15,39 @@ from .conftest import ENTERPRISE_HEADER, TITLE_BLOCK, upload
 pytestmark = pytest.mark.django_db
 
 ROWS = [
-    [1, "Công ty TNHH Dệt kim Hoàng Hợp", "2809000001", "Thôn 5", "Dệt kim", "Tư nhân",
-     "Công đoàn cơ sở Dệt kim", "0237 3869 001", "detkim@example.vn"],
-    [2, "Hợp tác xã Dịch vụ nông nghiệp Hoàng Hợp", 2809000002, "Thôn 2", "Nông nghiệp", "hợp tác xã",
-     None, 2373869002, None],
-    [3, "Công ty TNHH Giày Hoàng Hợp – chi nhánh", "2809000001-001", "Thôn 1", "Da giày",
-     "Có vốn đầu tư nước ngoài (FDI)", "CĐCS Giày", None, None],
+    [
+        1,
+        "Công ty TNHH Dệt kim Hoàng Hợp",
+        "2809000001",
+        "Thôn 5",
+        "Dệt kim",
+        "Tư nhân",
+        "Công đoàn cơ sở Dệt kim",
+        "0237 3869 001",
+        "detkim@example.vn",
+    ],
+    [
+        2,
+        "Hợp tác xã Dịch vụ nông nghiệp Hoàng Hợp",
+        2809000002,
+        "Thôn 2",
+        "Nông nghiệp",
+        "hợp tác xã",
+        None,
+        2373869002,
+        None,
+    ],
+    [
+        3,
+        "Công ty TNHH Giày Hoàng Hợp – chi nhánh",
+        "2809000001-001",
+        "Thôn 1",
+        "Da giày",
+        "Có vốn đầu tư nước ngoài (FDI)",
+        "CĐCS Giày",
+        None,
+        None,
+    ],
 ]
 
 
@@ -37,8 +64,9 @@ def test_a_good_file_is_previewed_then_saved_on_confirmation(official_client, of
     assert (len(changes.new), len(changes.updated), len(changes.unchanged)) == (3, 0, 0)
     assert "Dệt kim Hoàng Hợp" in preview.content.decode()
 
-    response = official_client.post(reverse("enterprises:enterprise_import_confirm"),
-                                    {"token": preview.context["token"]})
+    response = official_client.post(
+        reverse("enterprises:enterprise_import_confirm"), {"token": preview.context["token"]}
+    )
     assert response.status_code == 302
     knit = Enterprise.objects.get(tax_code="2809000001")
     assert (knit.ownership, knit.has_union, knit.union_name) == (Ownership.PRIVATE, True, "Công đoàn cơ sở Dệt kim")
@@ -50,7 +78,9 @@ def test_a_good_file_is_previewed_then_saved_on_confirmation(official_client, of
     assert (record.history_user, record.history_change_reason) == (official, "import")
 
 
-def test_the_header_is_found_below_a_title_block_and_an_stt_column_is_normal(official_client, workbook, import_enterprises):
+def test_the_header_is_found_below_a_title_block_and_an_stt_column_is_normal(
+    official_client, workbook, import_enterprises
+):
     import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS], title=TITLE_BLOCK), confirm=True)
     assert Enterprise.objects.count() == 3
 
@@ -72,7 +102,9 @@ def test_a_file_with_one_bad_row_saves_nothing_and_names_the_row(official_client
     assert "Không có gì được lưu" in response.content.decode()
 
 
-def test_the_upload_page_of_a_file_with_a_bad_row_offers_nothing_to_confirm(official_client, workbook, import_enterprises, settings):
+def test_the_upload_page_of_a_file_with_a_bad_row_offers_nothing_to_confirm(
+    official_client, workbook, import_enterprises, settings
+):
     bad = [4, "Công ty TNHH Sai mã", "28090", "Thôn 3", None, None, None, None, None]
     response = import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS, bad]))
     page = response.content.decode()
@@ -84,13 +116,16 @@ def test_the_upload_page_of_a_file_with_a_bad_row_offers_nothing_to_confirm(offi
     assert not list((settings.MEDIA_ROOT / "imports").glob("*.xlsx"))  # the upload is not kept
 
 
-@pytest.mark.parametrize("row, fragment", [
-    (["", "2809000007", "", "", "", "", "", ""], "“Tên doanh nghiệp” đang trống"),
-    (["Công ty X", "", "Thôn 1", "", "", "", "", ""], "“Mã số thuế” đang trống"),
-    (["Công ty X", "2809000007", "", "", "Công ty cổ phần", "", "", ""], "Loại hình"),
-    (["Công ty X", "2809000007", "", "", "", "", "abc", ""], "số điện thoại"),
-    (["Công ty X", "2809000007", "", "", "", "", "", "không-phải-email"], "Email"),
-])
+@pytest.mark.parametrize(
+    "row, fragment",
+    [
+        (["", "2809000007", "", "", "", "", "", ""], "“Tên doanh nghiệp” đang trống"),
+        (["Công ty X", "", "Thôn 1", "", "", "", "", ""], "“Mã số thuế” đang trống"),
+        (["Công ty X", "2809000007", "", "", "Công ty cổ phần", "", "", ""], "Loại hình"),
+        (["Công ty X", "2809000007", "", "", "", "", "abc", ""], "số điện thoại"),
+        (["Công ty X", "2809000007", "", "", "", "", "", "không-phải-email"], "Email"),
+    ],
+)
 def test_bad_cells_are_explained_in_vietnamese(official_client, workbook, import_enterprises, row, fragment):
     response = import_enterprises(workbook([ENTERPRISE_HEADER[1:], row]))
     messages = [e.message for e in response.context["errors"]]
@@ -99,7 +134,9 @@ def test_bad_cells_are_explained_in_vietnamese(official_client, workbook, import
     assert not Enterprise.objects.exists()
 
 
-def test_duplicate_tax_codes_within_the_file_are_an_error_naming_both_rows(official_client, workbook, import_enterprises):
+def test_duplicate_tax_codes_within_the_file_are_an_error_naming_both_rows(
+    official_client, workbook, import_enterprises
+):
     rows = [ENTERPRISE_HEADER, ROWS[0], [9, "Công ty khác", "2809 000 001", "", "", "", "", "", ""]]
     response = import_enterprises(workbook(rows))
     errors = response.context["errors"]
@@ -108,7 +145,9 @@ def test_duplicate_tax_codes_within_the_file_are_an_error_naming_both_rows(offic
     assert not Enterprise.objects.exists()
 
 
-def test_a_known_tax_code_updates_the_enterprise_and_empty_cells_erase_nothing(official_client, official, workbook, import_enterprises):
+def test_a_known_tax_code_updates_the_enterprise_and_empty_cells_erase_nothing(
+    official_client, official, workbook, import_enterprises
+):
     import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS]), confirm=True)
     knit = Enterprise.objects.get(tax_code="2809000001")
     renamed = [1, "Công ty CP Dệt kim Hoàng Hợp", "2809000001", "Thôn 6", None, None, None, None, None]
@@ -116,12 +155,18 @@ def test_a_known_tax_code_updates_the_enterprise_and_empty_cells_erase_nothing(o
     changes = preview.context["preview"]
     assert (len(changes.new), len(changes.updated), len(changes.unchanged)) == (0, 1, 1)
     assert {(c.old, c.new) for c in changes.updated[0].changes} == {
-        ("Công ty TNHH Dệt kim Hoàng Hợp", "Công ty CP Dệt kim Hoàng Hợp"), ("Thôn 5", "Thôn 6")}
+        ("Công ty TNHH Dệt kim Hoàng Hợp", "Công ty CP Dệt kim Hoàng Hợp"),
+        ("Thôn 5", "Thôn 6"),
+    }
     official_client.post(reverse("enterprises:enterprise_import_confirm"), {"token": preview.context["token"]})
     assert Enterprise.objects.count() == 3
     knit.refresh_from_db()
     assert (knit.name, knit.address, knit.email, knit.sector) == (
-        "Công ty CP Dệt kim Hoàng Hợp", "Thôn 6", "detkim@example.vn", "Dệt kim")
+        "Công ty CP Dệt kim Hoàng Hợp",
+        "Thôn 6",
+        "detkim@example.vn",
+        "Dệt kim",
+    )
     assert knit.history.count() == 2
 
 
@@ -131,18 +176,25 @@ def test_a_workbook_missing_a_required_header_is_refused(official_client, workbo
     assert "Tên doanh nghiệp" in response.context["errors"][0].message
 
 
-def test_a_workbook_without_a_tax_code_header_in_the_first_15_rows_is_refused(official_client, workbook, import_enterprises):
+def test_a_workbook_without_a_tax_code_header_in_the_first_15_rows_is_refused(
+    official_client, workbook, import_enterprises
+):
     response = import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS], title=[["tiêu đề"]] * 15))
     assert "Mã số thuế" in response.context["file_error"]
     assert not Enterprise.objects.exists()
 
 
-@pytest.mark.parametrize("content, name, fragment", [
-    (b"Ten,Ma so thue\nA,2809000001\n", "danh-sach.csv", ".xlsx"),
-    (b"\xd0\xcf\x11\xe0 old excel", "danh-sach.xls", ".xlsx"),
-    (b"this is not a workbook at all", "danh-sach.xlsx", "không phải là bảng tính Excel"),
-])
-def test_files_that_are_not_workbooks_are_refused_without_a_crash(official_client, import_enterprises, content, name, fragment):
+@pytest.mark.parametrize(
+    "content, name, fragment",
+    [
+        (b"Ten,Ma so thue\nA,2809000001\n", "danh-sach.csv", ".xlsx"),
+        (b"\xd0\xcf\x11\xe0 old excel", "danh-sach.xls", ".xlsx"),
+        (b"this is not a workbook at all", "danh-sach.xlsx", "không phải là bảng tính Excel"),
+    ],
+)
+def test_files_that_are_not_workbooks_are_refused_without_a_crash(
+    official_client, import_enterprises, content, name, fragment
+):
     response = import_enterprises(content, name=name)
     assert response.status_code == 200
     assert fragment in response.content.decode()
@@ -164,7 +216,9 @@ def test_more_than_5000_rows_are_refused(official_client, workbook, import_enter
     assert not Enterprise.objects.exists()
 
 
-def test_an_import_of_many_rows_takes_few_queries(official_client, workbook, import_enterprises, django_assert_max_num_queries):
+def test_an_import_of_many_rows_takes_few_queries(
+    official_client, workbook, import_enterprises, django_assert_max_num_queries
+):
     rows = [[f"Công ty {n}", f"{2810000000 + n}", f"Thôn {n % 8 + 1}"] for n in range(1500)]
     content = workbook([["Tên doanh nghiệp", "Mã số thuế", "Địa chỉ"], *rows])
     with django_assert_max_num_queries(80):
@@ -172,7 +226,9 @@ def test_an_import_of_many_rows_takes_few_queries(official_client, workbook, imp
     assert Enterprise.objects.count() == 1500
 
 
-def test_a_confirmation_token_belongs_to_the_official_who_uploaded(official_client, client_for, workbook, import_enterprises):
+def test_a_confirmation_token_belongs_to_the_official_who_uploaded(
+    official_client, client_for, workbook, import_enterprises
+):
     preview = import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS]))
     from tests.factories import OfficialFactory
 
@@ -183,7 +239,9 @@ def test_a_confirmation_token_belongs_to_the_official_who_uploaded(official_clie
 
 
 def test_a_forged_token_is_refused(official_client):
-    response = official_client.post(reverse("enterprises:enterprise_import_confirm"), {"token": "../../etc/passwd"}, follow=True)
+    response = official_client.post(
+        reverse("enterprises:enterprise_import_confirm"), {"token": "../../etc/passwd"}, follow=True
+    )
     assert not Enterprise.objects.exists()
     assert "Tải tệp lên lại" in response.content.decode()
 
@@ -191,8 +249,9 @@ def test_a_forged_token_is_refused(official_client):
 def test_cancelling_discards_the_uploaded_file(official_client, workbook, import_enterprises, settings):
     preview = import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS]))
     assert list((settings.MEDIA_ROOT / "imports").glob("*.xlsx"))
-    official_client.post(reverse("enterprises:enterprise_import_confirm"),
-                         {"token": preview.context["token"], "cancel": "1"})
+    official_client.post(
+        reverse("enterprises:enterprise_import_confirm"), {"token": preview.context["token"], "cancel": "1"}
+    )
     assert not list((settings.MEDIA_ROOT / "imports").glob("*.xlsx"))
     assert not Enterprise.objects.exists()
 
@@ -236,8 +295,7 @@ def test_the_template_itself_imports_cleanly_once_filled(official_client, import
 
 def test_the_upload_form_refuses_files_over_the_size_limit(official_client, settings):
     settings.UPLOAD_MAX_BYTES = 100
-    response = official_client.post(reverse("enterprises:enterprise_import"),
-                                     {"file": upload(b"PK" + b"x" * 200)})
+    response = official_client.post(reverse("enterprises:enterprise_import"), {"file": upload(b"PK" + b"x" * 200)})
     assert "file" in response.context["form"].errors
 
 
@@ -251,7 +309,9 @@ def test_every_problem_of_a_row_is_listed_at_once(official_client, workbook, imp
     assert {e.row for e in response.context["errors"]} == {2}
 
 
-def test_a_tax_code_excel_stored_as_a_number_gets_back_the_zero_it_dropped(official_client, workbook, import_enterprises):
+def test_a_tax_code_excel_stored_as_a_number_gets_back_the_zero_it_dropped(
+    official_client, workbook, import_enterprises
+):
     """Hà Nội's codes begin with 01; typed into a number cell, Excel keeps 101234567."""
     rows = [["Tên doanh nghiệp", "Mã số thuế"], ["Công ty TNHH Thủ Đô", 101234567], ["Công ty TNHH Tám Số", 12345678]]
     response = import_enterprises(workbook(rows), confirm=False)
@@ -264,7 +324,9 @@ def staged(settings):
     return list((settings.MEDIA_ROOT / "imports").glob("*"))
 
 
-def test_an_upload_that_breaks_the_import_leaves_no_copy_behind(official_client, workbook, import_enterprises, settings, monkeypatch):
+def test_an_upload_that_breaks_the_import_leaves_no_copy_behind(
+    official_client, workbook, import_enterprises, settings, monkeypatch
+):
     def broken(path):
         raise RuntimeError("a bug in the import")
 
@@ -274,7 +336,9 @@ def test_an_upload_that_breaks_the_import_leaves_no_copy_behind(official_client,
     assert staged(settings) == []
 
 
-def test_a_confirmation_that_fails_discards_the_copy_it_asks_to_upload_again(official_client, workbook, import_enterprises, settings, monkeypatch):
+def test_a_confirmation_that_fails_discards_the_copy_it_asks_to_upload_again(
+    official_client, workbook, import_enterprises, settings, monkeypatch
+):
     preview = import_enterprises(workbook([ENTERPRISE_HEADER, *ROWS]), confirm=False)
     assert len(staged(settings)) == 1
 
@@ -282,6 +346,8 @@ def test_a_confirmation_that_fails_discards_the_copy_it_asks_to_upload_again(off
         raise IntegrityError("duplicate key value violates unique constraint")
 
     monkeypatch.setattr(services, "enterprises_import", racing)
-    response = official_client.post(reverse("enterprises:enterprise_import_confirm"), {"token": preview.context["token"]}, follow=True)
+    response = official_client.post(
+        reverse("enterprises:enterprise_import_confirm"), {"token": preview.context["token"]}, follow=True
+    )
     assert "Hãy tải tệp lên lại" in response.content.decode()
     assert staged(settings) == []

@@ -25,6 +25,7 @@ def another(**kwargs):
     kwargs.setdefault("tax_code", f"28{Enterprise.objects.count() + 90000000:08d}")
     return EnterpriseFactory(**kwargs)
 
+
 VALID = {
     "name": "Công ty TNHH Dệt kim Hoàng Hợp",
     "tax_code": "2809998887",
@@ -38,7 +39,9 @@ VALID = {
 }
 
 
-def test_the_list_shows_active_enterprises_by_default_with_officer_and_roster_counts(client_for, official, enterprise_a, officer_a):
+def test_the_list_shows_active_enterprises_by_default_with_officer_and_roster_counts(
+    client_for, official, enterprise_a, officer_a
+):
     another(name="Công ty TNHH Đã giải thể", is_active=False)
     WorkerFactory.create_batch(3, enterprise=enterprise_a)
     WorkerFactory(enterprise=enterprise_a, is_active=False)
@@ -50,8 +53,13 @@ def test_the_list_shows_active_enterprises_by_default_with_officer_and_roster_co
 
 
 def test_the_list_searches_by_name_or_tax_code_and_filters(client_for, viewer, enterprise_a, enterprise_b):
-    coop = EnterpriseFactory(name="HTX Dịch vụ nông nghiệp", tax_code="2805678934",
-                             ownership=Ownership.COOPERATIVE, has_union=False, union_name="")
+    coop = EnterpriseFactory(
+        name="HTX Dịch vụ nông nghiệp",
+        tax_code="2805678934",
+        ownership=Ownership.COOPERATIVE,
+        has_union=False,
+        union_name="",
+    )
     client = client_for(viewer)
 
     def names(**params):
@@ -113,8 +121,9 @@ def test_an_invalid_tax_code_is_refused_in_vietnamese_and_the_entries_are_kept(c
 
 
 def test_a_duplicate_tax_code_names_the_enterprise_that_has_it(client_for, official, enterprise_a):
-    response = client_for(official).post(reverse("enterprises:enterprise_create"),
-                                         {**VALID, "tax_code": enterprise_a.tax_code})
+    response = client_for(official).post(
+        reverse("enterprises:enterprise_create"), {**VALID, "tax_code": enterprise_a.tax_code}
+    )
     assert response.status_code == 200
     assert Enterprise.objects.count() == 1
     errors = response.context["form"].errors["tax_code"]
@@ -131,8 +140,9 @@ def test_a_union_name_and_the_union_box_must_agree(client_for, official):
 
 
 def test_a_wrong_phone_or_email_is_refused(client_for, official):
-    response = client_for(official).post(reverse("enterprises:enterprise_create"),
-                                         {**VALID, "phone": "gọi anh Minh", "email": "không-phải-email"})
+    response = client_for(official).post(
+        reverse("enterprises:enterprise_create"), {**VALID, "phone": "gọi anh Minh", "email": "không-phải-email"}
+    )
     errors = response.context["form"].errors
     assert "phone" in errors and "email" in errors
     assert "số điện thoại" in errors["phone"][0]
@@ -162,15 +172,20 @@ def test_deactivating_never_deletes_and_can_be_undone(client_for, official, ente
     assert changes == [True, False, True]
 
 
-def test_the_enterprise_page_shows_details_officers_roster_reports_and_history(client_for, official, enterprise_a, officer_a, indicators):
+def test_the_enterprise_page_shows_details_officers_roster_reports_and_history(
+    client_for, official, enterprise_a, officer_a, indicators
+):
     women = WorkerFactory.create_batch(3, enterprise=enterprise_a)
     WorkerFactory(enterprise=enterprise_a, sex="male")
     WorkerOutcomeFactory(worker=women[0], indicator=indicators["a"])
-    ReportFactory(enterprise=enterprise_a, period=PeriodFactory(year=2025), status=ReportStatus.SUBMITTED,
-                  total_workers=1234)
+    ReportFactory(
+        enterprise=enterprise_a, period=PeriodFactory(year=2025), status=ReportStatus.SUBMITTED, total_workers=1234
+    )
     client = client_for(official)
-    client.post(reverse("enterprises:enterprise_contacts_update", args=[enterprise_a.pk]),
-                {"phone": "0237 3861 000", "email": "", "union_name": enterprise_a.union_name})
+    client.post(
+        reverse("enterprises:enterprise_contacts_update", args=[enterprise_a.pk]),
+        {"phone": "0237 3861 000", "email": "", "union_name": enterprise_a.union_name},
+    )
     response = client.get(enterprise_a.get_absolute_url())
     html = response.content.decode()
     assert enterprise_a.tax_code in html
@@ -197,21 +212,31 @@ def test_an_officer_edits_only_the_contact_fields(client_for, officer_a, enterpr
     name, tax_code = enterprise_a.name, enterprise_a.tax_code
     response = client_for(officer_a).post(
         reverse("enterprises:enterprise_contacts_update", args=[enterprise_a.pk]),
-        {"phone": "0912 345 678", "email": "congdoan@anphat.vn", "union_name": "CĐCS An Phát",
-         "name": "Đổi tên", "tax_code": "2899999999"},
+        {
+            "phone": "0912 345 678",
+            "email": "congdoan@anphat.vn",
+            "union_name": "CĐCS An Phát",
+            "name": "Đổi tên",
+            "tax_code": "2899999999",
+        },
     )
     assert response.status_code == 302
     enterprise_a.refresh_from_db()
     assert (enterprise_a.phone, enterprise_a.email, enterprise_a.union_name) == (
-        "0912 345 678", "congdoan@anphat.vn", "CĐCS An Phát")
+        "0912 345 678",
+        "congdoan@anphat.vn",
+        "CĐCS An Phát",
+    )
     assert (enterprise_a.name, enterprise_a.tax_code) == (name, tax_code)
     last = enterprise_a.history.order_by("-history_date").first()
     assert last.history_user == officer_a
 
 
 def test_clearing_the_union_name_means_no_union(client_for, officer_a, enterprise_a):
-    client_for(officer_a).post(reverse("enterprises:enterprise_contacts_update", args=[enterprise_a.pk]),
-                               {"phone": "", "email": "", "union_name": ""})
+    client_for(officer_a).post(
+        reverse("enterprises:enterprise_contacts_update", args=[enterprise_a.pk]),
+        {"phone": "", "email": "", "union_name": ""},
+    )
     enterprise_a.refresh_from_db()
     assert not enterprise_a.has_union
 
@@ -223,7 +248,9 @@ def test_the_officers_home_page_leads_to_their_enterprise(client_for, officer_a,
     assert enterprise_a.get_absolute_url() in html
 
 
-def test_the_nav_shows_enterprises_to_the_official_and_the_viewer_only(client_for, official, viewer, officer_a, enterprise_a):
+def test_the_nav_shows_enterprises_to_the_official_and_the_viewer_only(
+    client_for, official, viewer, officer_a, enterprise_a
+):
     url = reverse("enterprises:enterprise_list")
     for user in (official, viewer):
         html = client_for(user).get(enterprise_a.get_absolute_url()).content.decode()

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from accounts import access
-from enterprises.models import UnionOfficer
 from accounts.roles import OFFICER
+from enterprises.models import UnionOfficer
 from enterprises.services import generate_password
 from tests.factories import PASSWORD
 
@@ -51,7 +51,11 @@ def test_an_initial_password_is_shown_once_and_lets_the_officer_log_in(client_fo
     user = officer.user
     assert (user.first_name, user.last_name) == ("Hà", "Nguyễn Thị Thu")
     assert user.groups.filter(name=OFFICER).exists()
-    assert (officer.enterprise, officer.phone, officer.position) == (enterprise_a, "0912 345 678", NEW_OFFICER["position"])
+    assert (officer.enterprise, officer.phone, officer.position) == (
+        enterprise_a,
+        "0912 345 678",
+        NEW_OFFICER["position"],
+    )
     assert logs_in(client, "congdoan.anphat", password)
     assert access.role_of(User.objects.get(pk=user.pk)) == OFFICER
 
@@ -70,7 +74,9 @@ def test_an_emailed_link_lets_the_officer_choose_a_password(client_for, official
     client.logout()
     form_page = client.get("/" + path, follow=True)
     assert form_page.context["validlink"]
-    client.post(form_page.redirect_chain[-1][0], {"new_password1": "Hoàng-Hợp-2030!", "new_password2": "Hoàng-Hợp-2030!"})
+    client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": "Hoàng-Hợp-2030!", "new_password2": "Hoàng-Hợp-2030!"}
+    )
     assert logs_in(client, "congdoan.anphat", "Hoàng-Hợp-2030!")
 
 
@@ -80,8 +86,15 @@ def test_the_link_needs_an_email_address(client_for, official, enterprise_a):
     assert not User.objects.filter(username="congdoan.anphat").exists()
 
 
-@pytest.mark.parametrize("field, value", [("username", "Minh.Officer"), ("email", "MINH.OFFICER@example.com"),
-                                          ("username", "có dấu cách"), ("phone", "không có số")])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("username", "Minh.Officer"),
+        ("email", "MINH.OFFICER@example.com"),
+        ("username", "có dấu cách"),
+        ("phone", "không có số"),
+    ],
+)
 def test_taken_or_malformed_account_details_are_refused(client_for, official, officer_a, enterprise_a, field, value):
     response = create(client_for(official), enterprise_a, delivery="show", **{field: value})
     assert field in response.context["form"].errors
@@ -94,7 +107,9 @@ def test_an_enterprise_may_have_several_officers(client_for, official, officer_a
     assert enterprise_a.officers.count() == 2
 
 
-def test_deactivating_an_officer_blocks_login_and_keeps_the_account(client_for, official, officer_a, enterprise_a, client):
+def test_deactivating_an_officer_blocks_login_and_keeps_the_account(
+    client_for, official, officer_a, enterprise_a, client
+):
     officer = officer_a.union_officer
     client_for(official).post(reverse("enterprises:officer_deactivate", args=[enterprise_a.pk, officer.pk]))
     officer_a.refresh_from_db()
@@ -112,7 +127,9 @@ def test_a_deactivated_officers_open_session_stops_working(client_for, official,
     phone = Client()
     phone.force_login(officer_a)
     assert phone.get(enterprise_a.get_absolute_url()).status_code == 200
-    client_for(official).post(reverse("enterprises:officer_deactivate", args=[enterprise_a.pk, officer_a.union_officer.pk]))
+    client_for(official).post(
+        reverse("enterprises:officer_deactivate", args=[enterprise_a.pk, officer_a.union_officer.pk])
+    )
     assert phone.get(enterprise_a.get_absolute_url()).status_code == 302  # to the login page
 
 
@@ -120,8 +137,10 @@ def test_the_official_edits_an_officer_and_the_history_shows_it(client_for, offi
     officer = officer_a.union_officer
     client = client_for(official)
     url = reverse("enterprises:officer_update", args=[enterprise_a.pk, officer.pk])
-    response = client.post(url, {"full_name": "Trần Văn Minh", "email": "minh@anphat.vn",
-                                 "phone": "0987 654 321", "position": "Phó Chủ tịch"})
+    response = client.post(
+        url,
+        {"full_name": "Trần Văn Minh", "email": "minh@anphat.vn", "phone": "0987 654 321", "position": "Phó Chủ tịch"},
+    )
     assert response.status_code == 302
     officer.refresh_from_db()
     officer_a.refresh_from_db()
@@ -134,8 +153,9 @@ def test_the_official_edits_an_officer_and_the_history_shows_it(client_for, offi
 
 def test_a_new_initial_password_replaces_the_old_one(client_for, official, officer_a, enterprise_a, client):
     officer = officer_a.union_officer
-    response = client_for(official).post(reverse("enterprises:officer_password", args=[enterprise_a.pk, officer.pk]),
-                                         {"delivery": "show"})
+    response = client_for(official).post(
+        reverse("enterprises:officer_password", args=[enterprise_a.pk, officer.pk]), {"delivery": "show"}
+    )
     password = client.get(response["Location"]).context["password"]
     assert not logs_in(client, officer_a.username, PASSWORD)
     assert logs_in(client, officer_a.username, password)
@@ -145,7 +165,9 @@ def test_a_link_cannot_be_sent_to_an_officer_without_email(client_for, official,
     officer_a.email = ""
     officer_a.save()
     response = client_for(official).post(
-        reverse("enterprises:officer_password", args=[enterprise_a.pk, officer_a.union_officer.pk]), {"delivery": "email"})
+        reverse("enterprises:officer_password", args=[enterprise_a.pk, officer_a.union_officer.pk]),
+        {"delivery": "email"},
+    )
     assert response.status_code == 200
     assert "delivery" in response.context["password_form"].errors
     assert not mailoutbox

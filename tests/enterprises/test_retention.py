@@ -39,8 +39,13 @@ def leave(worker, days_ago):
 def roster(enterprise_a, indicators):
     """Mai left 366 days ago, Lan 364 days ago, Hoa still works; each met indicator b."""
     people = {
-        "mai": WorkerFactory(enterprise=enterprise_a, employee_code="AP0001", full_name="Lê Thị Mai",
-                             birth_year=1990, job="Công nhân may"),
+        "mai": WorkerFactory(
+            enterprise=enterprise_a,
+            employee_code="AP0001",
+            full_name="Lê Thị Mai",
+            birth_year=1990,
+            job="Công nhân may",
+        ),
         "lan": WorkerFactory(enterprise=enterprise_a, employee_code="AP0002", full_name="Phạm Thị Lan"),
         "hoa": WorkerFactory(enterprise=enterprise_a, employee_code="AP0003", full_name="Nguyễn Thị Hoa"),
     }
@@ -54,7 +59,8 @@ def roster(enterprise_a, indicators):
 def counts(enterprise):
     """Everything the figures count, over every worker (past ones too)."""
     workers = Worker.objects.filter(enterprise=enterprise).aggregate(
-        all=Count("pk"), women=Count("pk", filter=Q(sex=Sex.FEMALE)), active=Count("pk", filter=Q(is_active=True)))
+        all=Count("pk"), women=Count("pk", filter=Q(sex=Sex.FEMALE)), active=Count("pk", filter=Q(is_active=True))
+    )
     outcomes = WorkerOutcome.objects.filter(worker__enterprise=enterprise).count()
     return workers, outcomes, roster_totals(enterprise), roster_totals(enterprise, as_of=datetime.date(2025, 12, 31))
 
@@ -70,7 +76,11 @@ def test_a_worker_who_left_more_than_the_retention_ago_is_anonymised_in_the_row_
     assert mai.outcomes.count() == 1
     for version in mai.history.all():
         assert (version.full_name, version.employee_code, version.birth_year, version.job) == (
-            "", f"#{mai.pk}", None, "")
+            "",
+            f"#{mai.pk}",
+            None,
+            "",
+        )
 
 
 def test_a_worker_within_the_retention_and_a_current_worker_keep_their_data(roster):
@@ -94,8 +104,10 @@ def test_counts_are_unchanged_by_the_purge(roster, enterprise_a):
 
 def test_a_dry_run_prints_what_it_would_do_and_changes_nothing(roster, enterprise_a):
     def state():
-        return (list(Worker.objects.order_by("pk").values()),
-                list(Worker.history.order_by("pk").values("full_name", "employee_code", "birth_year", "job")))
+        return (
+            list(Worker.objects.order_by("pk").values()),
+            list(Worker.history.order_by("pk").values("full_name", "employee_code", "birth_year", "job")),
+        )
 
     before = state()
     out = io.StringIO()

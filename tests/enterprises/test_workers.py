@@ -18,8 +18,13 @@ pytestmark = pytest.mark.django_db
 
 def worker_data(indicators, **outcomes):
     """The worker form as a browser posts it; outcomes={"a": date} ticks indicator a."""
-    data = {"employee_code": "AP0001", "full_name": "Lê Thị Mai", "sex": Sex.FEMALE,
-            "birth_year": "1994", "job": "Công nhân may"}
+    data = {
+        "employee_code": "AP0001",
+        "full_name": "Lê Thị Mai",
+        "sex": Sex.FEMALE,
+        "birth_year": "1994",
+        "job": "Công nhân may",
+    }
     for code, date in outcomes.items():
         pk = indicators[code].pk
         data[f"met_{pk}"] = "on"
@@ -28,8 +33,10 @@ def worker_data(indicators, **outcomes):
 
 
 def test_an_officer_adds_a_worker_with_the_indicators_met(client_for, officer_a, enterprise_a, indicators):
-    response = client_for(officer_a).post(reverse("indicators:worker_create", args=[enterprise_a.pk]),
-                                          worker_data(indicators, a="2025-03-15", c="02/10/2025"))
+    response = client_for(officer_a).post(
+        reverse("indicators:worker_create", args=[enterprise_a.pk]),
+        worker_data(indicators, a="2025-03-15", c="02/10/2025"),
+    )
     assert response.status_code == 302
     worker = Worker.objects.get(enterprise=enterprise_a, employee_code="AP0001")
     outcomes = {o.indicator.code: o.achieved_on for o in worker.outcomes.select_related("indicator")}
@@ -65,27 +72,33 @@ def test_a_ticked_indicator_needs_a_date_and_nothing_is_half_saved(client_for, o
 
 def test_a_future_date_is_refused(client_for, officer_a, enterprise_a, indicators):
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
-    response = client_for(officer_a).post(reverse("indicators:worker_create", args=[enterprise_a.pk]),
-                                          worker_data(indicators, a=tomorrow))
+    response = client_for(officer_a).post(
+        reverse("indicators:worker_create", args=[enterprise_a.pk]), worker_data(indicators, a=tomorrow)
+    )
     assert "tương lai" in str(response.context["form"].errors)
 
 
 @pytest.mark.parametrize("year", ["1939", "2016", "19x0"])
 def test_a_birth_year_out_of_range_is_refused(client_for, officer_a, enterprise_a, indicators, year):
-    response = client_for(officer_a).post(reverse("indicators:worker_create", args=[enterprise_a.pk]),
-                                          {**worker_data(indicators), "birth_year": year})
+    response = client_for(officer_a).post(
+        reverse("indicators:worker_create", args=[enterprise_a.pk]), {**worker_data(indicators), "birth_year": year}
+    )
     assert "birth_year" in response.context["form"].errors
     assert not Worker.objects.exists()
 
 
-def test_an_employee_code_is_unique_within_the_enterprise_only(client_for, official, enterprise_a, enterprise_b, indicators):
+def test_an_employee_code_is_unique_within_the_enterprise_only(
+    client_for, official, enterprise_a, enterprise_b, indicators
+):
     WorkerFactory(enterprise=enterprise_a, employee_code="AP0001")
     WorkerFactory(enterprise=enterprise_b, employee_code="AP0002")
     client = client_for(official)
     clash = client.post(reverse("indicators:worker_create", args=[enterprise_a.pk]), worker_data(indicators))
     assert "đã được dùng" in clash.context["form"].errors["employee_code"][0]
-    client.post(reverse("indicators:worker_create", args=[enterprise_a.pk]),
-                {**worker_data(indicators), "employee_code": "AP0002"})
+    client.post(
+        reverse("indicators:worker_create", args=[enterprise_a.pk]),
+        {**worker_data(indicators), "employee_code": "AP0002"},
+    )
     assert Worker.objects.filter(employee_code="AP0002").count() == 2
 
 
@@ -131,7 +144,9 @@ def test_the_roster_searches_and_lists_who_has_not_met_an_indicator(client_for, 
     assert len(listed(status="all")) == 3
 
 
-def test_the_roster_page_takes_a_fixed_number_of_queries(client_for, officer_a, enterprise_a, indicators, django_assert_max_num_queries):
+def test_the_roster_page_takes_a_fixed_number_of_queries(
+    client_for, officer_a, enterprise_a, indicators, django_assert_max_num_queries
+):
     for worker in WorkerFactory.create_batch(50, enterprise=enterprise_a):
         for code in "abc":
             WorkerOutcomeFactory(worker=worker, indicator=indicators[code])
@@ -158,7 +173,9 @@ def test_a_worker_who_left_stops_counting_and_can_come_back(client_for, officer_
     assert worker.left_on is None
 
 
-def test_the_page_of_a_worker_who_left_says_when_their_personal_data_will_be_removed(client_for, officer_a, enterprise_a, settings):
+def test_the_page_of_a_worker_who_left_says_when_their_personal_data_will_be_removed(
+    client_for, officer_a, enterprise_a, settings
+):
     settings.PORTAL_PERSONAL_DATA_RETENTION_DAYS = 30
     worker = WorkerFactory(enterprise=enterprise_a, is_active=False, left_on=datetime.date(2026, 3, 1))
     response = client_for(officer_a).get(reverse("indicators:worker_update", args=[enterprise_a.pk, worker.pk]))
@@ -168,13 +185,23 @@ def test_the_page_of_a_worker_who_left_says_when_their_personal_data_will_be_rem
 
 @pytest.fixture
 def anonymised(enterprise_a, indicators):
-    worker = WorkerFactory(enterprise=enterprise_a, employee_code="#1", full_name="", birth_year=None, job="",
-                           is_active=False, left_on=datetime.date(2025, 1, 2), anonymised_on=datetime.date(2026, 1, 2))
+    worker = WorkerFactory(
+        enterprise=enterprise_a,
+        employee_code="#1",
+        full_name="",
+        birth_year=None,
+        job="",
+        is_active=False,
+        left_on=datetime.date(2025, 1, 2),
+        anonymised_on=datetime.date(2026, 1, 2),
+    )
     WorkerOutcomeFactory(worker=worker, indicator=indicators["b"], achieved_on=datetime.date(2024, 9, 9))
     return worker
 
 
-def test_an_anonymised_worker_is_shown_without_a_form_and_cannot_be_edited_or_taken_back(client_for, officer_a, enterprise_a, anonymised, indicators):
+def test_an_anonymised_worker_is_shown_without_a_form_and_cannot_be_edited_or_taken_back(
+    client_for, officer_a, enterprise_a, anonymised, indicators
+):
     client = client_for(officer_a)
     url = reverse("indicators:worker_update", args=[enterprise_a.pk, anonymised.pk])
     page = client.get(url)
@@ -195,7 +222,9 @@ def test_worker_save_is_all_or_nothing(enterprise_a, indicators):
     worker = WorkerFactory(enterprise=enterprise_a, full_name="Trước")
     worker.full_name = "Sau"
     with pytest.raises(ValidationError) as refused:
-        worker_save(worker=worker, outcomes={indicators["a"].pk: datetime.date(2025, 1, 1), 987654: datetime.date(2025, 1, 1)})
+        worker_save(
+            worker=worker, outcomes={indicators["a"].pk: datetime.date(2025, 1, 1), 987654: datetime.date(2025, 1, 1)}
+        )
     assert [error.code for error in refused.value.error_dict["indicator"]] == ["invalid"]  # no indicator 987654
     worker.refresh_from_db()
     assert worker.full_name == "Trước"

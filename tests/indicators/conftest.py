@@ -34,8 +34,12 @@ def closed_2025(plan):
 def previous_a(closed_2025, enterprise_a):
     """Enterprise A's approved 2025 report: 100 workers, a=80 … e=20."""
     return factories.ReportFactory(
-        enterprise=enterprise_a, period=closed_2025, status=ReportStatus.APPROVED,
-        total_workers=100, female_workers=60, counts={"a": 80, "b": 60, "c": 50, "d": 50, "e": 20},
+        enterprise=enterprise_a,
+        period=closed_2025,
+        status=ReportStatus.APPROVED,
+        total_workers=100,
+        female_workers=60,
+        counts={"a": 80, "b": 60, "c": 50, "d": 50, "e": 20},
     )
 
 

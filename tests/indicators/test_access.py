@@ -33,8 +33,9 @@ PAGES = [
 
 @pytest.fixture
 def world(cast, open_period, enterprise_a, enterprise_b, indicators):
-    factories.ReportFactory(enterprise=enterprise_a, period=open_period, status=ReportStatus.SUBMITTED,
-                            counts={"a": 80, "b": 60})
+    factories.ReportFactory(
+        enterprise=enterprise_a, period=open_period, status=ReportStatus.SUBMITTED, counts={"a": 80, "b": 60}
+    )
     return {"A": enterprise_a.pk, "B": enterprise_b.pk}
 
 

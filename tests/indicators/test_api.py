@@ -14,10 +14,18 @@ URL = reverse("indicators:api_progress")
 @pytest.fixture
 def figures(closed_2025, enterprise_a, enterprise_b):
     factories.EnterpriseFactory(tax_code="2800000003")  # active, has not reported
-    factories.ReportFactory(enterprise=enterprise_a, period=closed_2025, total_workers=1200,
-                            counts={"a": 1100, "b": 900, "c": 800, "d": 700, "e": 400})
-    factories.ReportFactory(enterprise=enterprise_b, period=closed_2025, total_workers=1200,
-                            counts={"a": 1110, "b": 800, "c": 700, "d": 600, "e": 300})
+    factories.ReportFactory(
+        enterprise=enterprise_a,
+        period=closed_2025,
+        total_workers=1200,
+        counts={"a": 1100, "b": 900, "c": 800, "d": 700, "e": 400},
+    )
+    factories.ReportFactory(
+        enterprise=enterprise_b,
+        period=closed_2025,
+        total_workers=1200,
+        counts={"a": 1110, "b": 800, "c": 700, "d": 600, "e": 300},
+    )
     return closed_2025
 
 
@@ -30,10 +38,29 @@ def test_the_shape_is_the_documented_one(client_for, official, figures):
     assert data["completeness"] == {"approved": 2, "active_enterprises": 3}
     assert data["total_workers"] == 2400
     a = data["indicators"][0]
-    assert set(a) == {"code", "name", "target_2025", "target_2030", "milestone", "met", "rate", "status", "gap_2025", "gap_2030"}
+    assert set(a) == {
+        "code",
+        "name",
+        "target_2025",
+        "target_2030",
+        "milestone",
+        "met",
+        "rate",
+        "status",
+        "gap_2025",
+        "gap_2030",
+    }
     assert a == {
-        "code": "a", "name": "Chính trị, pháp luật", "target_2025": 90.0, "target_2030": 95.0, "milestone": 90.0,
-        "met": 2210, "rate": pytest.approx(92.0833, abs=1e-3), "status": "achieved", "gap_2025": 0, "gap_2030": 70,
+        "code": "a",
+        "name": "Chính trị, pháp luật",
+        "target_2025": 90.0,
+        "target_2030": 95.0,
+        "milestone": 90.0,
+        "met": 2210,
+        "rate": pytest.approx(92.0833, abs=1e-3),
+        "status": "achieved",
+        "gap_2025": 0,
+        "gap_2030": 70,
     }
     assert [item["code"] for item in data["indicators"]] == ["a", "b", "c", "d", "e"]
     e = data["indicators"][4]
@@ -51,7 +78,9 @@ def test_a_period_without_data_has_null_rates(client_for, official, plan):
     assert all(item["rate"] is None and item["status"] is None for item in data["indicators"])
 
 
-def test_without_a_period_it_answers_for_the_latest_with_approved_reports(client_for, viewer, figures, open_period, enterprise_a):
+def test_without_a_period_it_answers_for_the_latest_with_approved_reports(
+    client_for, viewer, figures, open_period, enterprise_a
+):
     factories.ReportFactory(enterprise=enterprise_a, period=open_period, status=ReportStatus.SUBMITTED)
     assert client_for(viewer).get(URL).json()["period"] == "2025"
 

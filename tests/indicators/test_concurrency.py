@@ -34,13 +34,17 @@ def test_two_simultaneous_first_submissions_leave_exactly_one_report(plan, open_
         try:
             barrier.wait(timeout=10)
             services.report_submit(
-                enterprise=enterprise_a, period=open_period, actor=officer, figures=figures, version=0,
+                enterprise=enterprise_a,
+                period=open_period,
+                actor=officer,
+                figures=figures,
+                version=0,
                 indicators=indicators,
             )
             outcomes.append("saved")
         except ValidationError as error:
             outcomes.append(error.code)
-        except Exception as error:  # noqa: BLE001 - what the test is about
+        except Exception as error:
             crashes.append(error)
         finally:
             connections.close_all()
@@ -68,7 +72,7 @@ def test_two_simultaneous_imports_of_the_same_report_both_land_as_updates(plan, 
         try:
             barrier.wait(timeout=10)
             services.reports_import(period=open_period, actor=official, rows=rows)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             crashes.append(error)
         finally:
             connections.close_all()

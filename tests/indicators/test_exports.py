@@ -62,16 +62,38 @@ def year_2024(plan):
 
 @pytest.fixture
 def data_set(year_2024, enterprise_a, enterprise_b):
-    ReportFactory(enterprise=enterprise_a, period=year_2024, total_workers=200, female_workers=120,
-                  counts={"a": 180, "b": 150, "c": 130, "d": 60, "e": 60})
-    ReportFactory(enterprise=enterprise_b, period=year_2024, total_workers=300, female_workers=100,
-                  is_late=True, counts={"a": 240, "b": 200, "c": 210, "d": 90, "e": 100})
-    ReportFactory(enterprise=EnterpriseFactory(name=INJECTIONS[0], tax_code="2801000001"), period=year_2024,
-                  status=ReportStatus.SUBMITTED, total_workers=1000, female_workers=500,
-                  counts={"a": 900, "b": 800, "c": 700, "d": 600, "e": 500})
+    ReportFactory(
+        enterprise=enterprise_a,
+        period=year_2024,
+        total_workers=200,
+        female_workers=120,
+        counts={"a": 180, "b": 150, "c": 130, "d": 60, "e": 60},
+    )
+    ReportFactory(
+        enterprise=enterprise_b,
+        period=year_2024,
+        total_workers=300,
+        female_workers=100,
+        is_late=True,
+        counts={"a": 240, "b": 200, "c": 210, "d": 90, "e": 100},
+    )
+    ReportFactory(
+        enterprise=EnterpriseFactory(name=INJECTIONS[0], tax_code="2801000001"),
+        period=year_2024,
+        status=ReportStatus.SUBMITTED,
+        total_workers=1000,
+        female_workers=500,
+        counts={"a": 900, "b": 800, "c": 700, "d": 600, "e": 500},
+    )
     EnterpriseFactory(name=INJECTIONS[1], tax_code="2801000002")
-    ReportFactory(enterprise=EnterpriseFactory(name=INJECTIONS[2], tax_code="2801000003"), period=year_2024,
-                  status=ReportStatus.DRAFT, total_workers=70, female_workers=30, counts={"a": 70})
+    ReportFactory(
+        enterprise=EnterpriseFactory(name=INJECTIONS[2], tax_code="2801000003"),
+        period=year_2024,
+        status=ReportStatus.DRAFT,
+        total_workers=70,
+        female_workers=30,
+        counts={"a": 70},
+    )
     return year_2024
 
 
@@ -102,8 +124,16 @@ class TestSummarySheet:
     def test_the_table_has_the_columns_of_the_district_report(self, data_set):
         ws = workbook(data_set)["Tổng hợp"]
         header = [cell.value for cell in find_row(ws, 1, "STT")]
-        assert header == ["STT", "Chỉ tiêu", "Mục tiêu 2025 (%)", "Mục tiêu 2030 (%)", "Số CNLĐ đạt",
-                          "Tổng số CNLĐ", "Tỷ lệ (%)", "Đánh giá"]
+        assert header == [
+            "STT",
+            "Chỉ tiêu",
+            "Mục tiêu 2025 (%)",
+            "Mục tiêu 2030 (%)",
+            "Số CNLĐ đạt",
+            "Tổng số CNLĐ",
+            "Tỷ lệ (%)",
+            "Đánh giá",
+        ]
 
     def test_every_figure_is_the_hand_computed_one(self, data_set, indicators):
         ws = workbook(data_set)["Tổng hợp"]
@@ -186,7 +216,12 @@ class TestHeaderBlock:
         lines = texts(workbook(data_set)["Tổng hợp"])
         signature = [line for line in lines if not line.startswith("-")]
         start = signature.index("TM. ỦY BAN NHÂN DÂN")
-        assert signature[start : start + 4] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn Bình"]
+        assert signature[start : start + 4] == [
+            "TM. ỦY BAN NHÂN DÂN",
+            "KT. CHỦ TỊCH",
+            "PHÓ CHỦ TỊCH",
+            "Nguyễn Văn Bình",
+        ]
 
     def test_the_commune_and_addressee_come_from_settings(self, data_set, settings):
         settings.PORTAL_COMMUNE_NAME = "Hoằng Giang"
@@ -265,11 +300,23 @@ class TestTasksAndActivities:
     @pytest.fixture
     def activities(self, data_set, enterprise_a, enterprise_b):
         task = Task.objects.get(group__number=1, letter="c")
-        week = ActivityFactory(task=task, date=datetime.date(2024, 10, 2), title="Tuần lễ hưởng ứng học tập suốt đời",
-                               place="Nhà văn hoá xã", organiser="UBND xã", workers_reached=120)
+        week = ActivityFactory(
+            task=task,
+            date=datetime.date(2024, 10, 2),
+            title="Tuần lễ hưởng ứng học tập suốt đời",
+            place="Nhà văn hoá xã",
+            organiser="UBND xã",
+            workers_reached=120,
+        )
         week.enterprises.set([enterprise_b, enterprise_a])
-        ActivityFactory(task=task, date=datetime.date(2024, 4, 21), title="=cmd|' /C calc'!A0",
-                        place="-2+3", organiser="Thư viện\x07 xã", workers_reached=30)
+        ActivityFactory(
+            task=task,
+            date=datetime.date(2024, 4, 21),
+            title="=cmd|' /C calc'!A0",
+            place="-2+3",
+            organiser="Thư viện\x07 xã",
+            workers_reached=30,
+        )
         ActivityFactory(task=task, date=datetime.date(2025, 1, 2), title="Next year's")  # outside the period
         return task
 
@@ -331,7 +378,9 @@ class TestSafety:
 class TestLayout:
     def test_times_new_roman_throughout(self, data_set):
         book = workbook(data_set)
-        fonts = {(c.font.name, c.font.scheme) for ws in book for row in ws.iter_rows() for c in row if c.value is not None}
+        fonts = {
+            (c.font.name, c.font.scheme) for ws in book for row in ws.iter_rows() for c in row if c.value is not None
+        }
         # No font is tied to the theme's body font, which Excel would show instead of the name.
         assert fonts == {("Times New Roman", None)}
         assert book._fonts[0].name == "Times New Roman"  # the default, for empty cells and widths
@@ -344,7 +393,9 @@ class TestLayout:
             # fitToWidth="1" is the default, which XlsxWriter leaves out.
             assert (int(ws.page_setup.fitToWidth or 1), int(ws.page_setup.fitToHeight)) == (1, 0)
         assert book["Tổng hợp"].page_setup.orientation == "portrait"
-        assert {book[name].page_setup.orientation for name in ("Doanh nghiệp", "Nhiệm vụ", "Hoạt động")} == {"landscape"}
+        assert {book[name].page_setup.orientation for name in ("Doanh nghiệp", "Nhiệm vụ", "Hoạt động")} == {
+            "landscape"
+        }
 
     def test_the_list_sheets_number_their_pages_and_the_report_page_has_no_number(self, data_set):
         book = workbook(data_set)
@@ -451,10 +502,19 @@ def convert_to_csv(tmp_path, workbook_path):
     # Its own profile, so that a LibreOffice already running elsewhere does not block it.
     profile = (tmp_path / "lo-profile").as_uri()
     subprocess.run(
-        [soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to",
-         "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
-         "--outdir", str(tmp_path), str(workbook_path)],
-        check=True, capture_output=True, timeout=180,
+        [
+            soffice(),
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+            "--outdir",
+            str(tmp_path),
+            str(workbook_path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     sheets = {}
     for path in tmp_path.glob(f"{workbook_path.stem}-*.csv"):
@@ -474,7 +534,7 @@ def test_libreoffice_opens_the_workbook_and_shows_the_figures(tmp_path, data_set
         exports.write_district_report(data_set, handle, today=TODAY)
     sheets = convert_to_csv(tmp_path, path)
     summary = sheets["Tổng hợp"]
-    assert ["ỦY BAN NHÂN DÂN", "", "", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "", "", "", ""] == summary[0]
+    assert summary[0] == ["ỦY BAN NHÂN DÂN", "", "", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "", "", "", ""]
     for code, (met, rate, assessment) in COMMUNE.items():
         row = next(r for r in summary if len(r) > 1 and r[1] == f"{code}) {indicators[code].name}")
         assert [int(row[4]), int(row[5])] == [met, 500]

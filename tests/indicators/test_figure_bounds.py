@@ -37,8 +37,9 @@ class TestTheModel:
         assert list(refused.value.error_dict) == ["total_workers"]
 
     def test_ten_million_is_accepted(self, open_period, enterprise_a):
-        EnterpriseReport(enterprise=enterprise_a, period=open_period, total_workers=MAX_WORKERS,
-                         female_workers=MAX_WORKERS).full_clean()
+        EnterpriseReport(
+            enterprise=enterprise_a, period=open_period, total_workers=MAX_WORKERS, female_workers=MAX_WORKERS
+        ).full_clean()
 
     def test_more_female_workers_than_workers_is_refused(self, open_period, enterprise_a):
         report = EnterpriseReport(enterprise=enterprise_a, period=open_period, total_workers=100, female_workers=101)
@@ -61,8 +62,9 @@ class TestTheModel:
         assert list(refused.value.error_dict) == ["count"]
 
     def test_an_activity_reaching_more_than_ten_million_workers_is_refused(self, plan, official):
-        activity = Activity(task=Task.objects.first(), date=datetime.date(2025, 5, 5), title="Tập huấn",
-                            workers_reached=2**63 - 1)
+        activity = Activity(
+            task=Task.objects.first(), date=datetime.date(2025, 5, 5), title="Tập huấn", workers_reached=2**63 - 1
+        )
         with pytest.raises(ValidationError) as refused:
             plan_services.activity_save(activity=activity, enterprises=[], user=official)
         assert list(refused.value.error_dict) == ["workers_reached"]
@@ -70,10 +72,13 @@ class TestTheModel:
 
 
 class TestTheServices:
-    def test_a_submission_of_nine_quintillion_workers_is_refused_and_nothing_stored(self, open_period, enterprise_a, officer_a):
+    def test_a_submission_of_nine_quintillion_workers_is_refused_and_nothing_stored(
+        self, open_period, enterprise_a, officer_a
+    ):
         with pytest.raises(ValidationError) as refused:
-            services.report_submit(enterprise=enterprise_a, period=open_period, actor=officer_a,
-                                   figures=full_figures(NEAR_2_63), version=0)
+            services.report_submit(
+                enterprise=enterprise_a, period=open_period, actor=officer_a, figures=full_figures(NEAR_2_63), version=0
+            )
         assert "total_workers" in refused.value.error_dict
         assert "10.000.000" in " ".join(refused.value.error_dict["total_workers"][0].messages)
         assert not EnterpriseReport.objects.exists()
@@ -81,8 +86,10 @@ class TestTheServices:
     def test_an_import_of_two_such_rows_is_refused_with_its_row_and_nothing_stored(
         self, open_period, enterprise_a, enterprise_b, official
     ):
-        rows = [services.ImportedReport(row=row, enterprise=enterprise, figures=full_figures(NEAR_2_63))
-                for row, enterprise in ((5, enterprise_a), (6, enterprise_b))]
+        rows = [
+            services.ImportedReport(row=row, enterprise=enterprise, figures=full_figures(NEAR_2_63))
+            for row, enterprise in ((5, enterprise_a), (6, enterprise_b))
+        ]
         with pytest.raises(ValidationError) as refused:
             services.reports_import(period=open_period, actor=official, rows=rows)
         assert refused.value.messages[0].startswith("Dòng 5:")
@@ -91,14 +98,21 @@ class TestTheServices:
     def test_every_page_of_figures_answers_with_the_largest_reports_allowed(
         self, client_for, open_period, enterprise_a, enterprise_b, official
     ):
-        rows = [services.ImportedReport(row=row, enterprise=enterprise, figures=full_figures(MAX_WORKERS))
-                for row, enterprise in ((5, enterprise_a), (6, enterprise_b))]
+        rows = [
+            services.ImportedReport(row=row, enterprise=enterprise, figures=full_figures(MAX_WORKERS))
+            for row, enterprise in ((5, enterprise_a), (6, enterprise_b))
+        ]
         services.reports_import(period=open_period, actor=official, rows=rows)
-        factories.ActivityFactory(task=Task.objects.first(), date=datetime.date(2026, 3, 1),
-                                  workers_reached=MAX_WORKERS)
+        factories.ActivityFactory(
+            task=Task.objects.first(), date=datetime.date(2026, 3, 1), workers_reached=MAX_WORKERS
+        )
         client = client_for(official)
-        for url in [reverse("home"), reverse("dashboard_enterprises"), reverse("dashboard_print"),
-                    reverse("indicators:period_detail", args=[open_period.code])]:
+        for url in [
+            reverse("home"),
+            reverse("dashboard_enterprises"),
+            reverse("dashboard_print"),
+            reverse("indicators:period_detail", args=[open_period.code]),
+        ]:
             assert client.get(url, {"period": open_period.code}).status_code == 200, url
         api = client.get(reverse("indicators:api_progress"), {"period": open_period.code})
         assert api.status_code == 200
@@ -134,9 +148,15 @@ class TestTheReportForm:
 class TestOtherNumberBoxes:
     @pytest.mark.parametrize("typed", [str(2**63 - 1), "1e5", "Infinity", "10000001"])
     def test_an_activity_reaching_an_impossible_number_of_workers_is_refused(self, client_for, official, plan, typed):
-        response = client_for(official).post(reverse("plans:activity_create"), {
-            "task": Task.objects.first().pk, "date": "2025-05-05", "title": "Tập huấn", "workers_reached": typed,
-        })
+        response = client_for(official).post(
+            reverse("plans:activity_create"),
+            {
+                "task": Task.objects.first().pk,
+                "date": "2025-05-05",
+                "title": "Tập huấn",
+                "workers_reached": typed,
+            },
+        )
         assert response.status_code == 200
         assert response.context["form"].errors["workers_reached"]
         assert not Activity.objects.exists()
@@ -144,8 +164,15 @@ class TestOtherNumberBoxes:
     @pytest.mark.parametrize("typed", ["Infinity", "NaN", "1e1", "sNaN"])
     def test_a_percent_not_in_plain_digits_is_refused(self, client_for, official, indicators, typed):
         indicator = indicators["b"]
-        data = {"name": indicator.name, "description": "", "baseline": "", "baseline_year": "2023",
-                "version": indicator.version, "target_2025": typed, "target_2030": "85"}
+        data = {
+            "name": indicator.name,
+            "description": "",
+            "baseline": "",
+            "baseline_year": "2023",
+            "version": indicator.version,
+            "target_2025": typed,
+            "target_2030": "85",
+        }
         response = client_for(official).post(reverse("indicators:indicator_detail", args=["b"]), data)
         assert response.status_code == 200
         assert "chữ số 0–9" in " ".join(response.context["form"].errors["target_2025"])
@@ -153,16 +180,23 @@ class TestOtherNumberBoxes:
 
     @pytest.mark.parametrize("typed", ["1e3", "²⁰⁰⁰", "9" * 5000, "Infinity"])
     def test_a_birth_year_not_in_plain_digits_is_refused(self, client_for, officer_a, enterprise_a, plan, typed):
-        response = client_for(officer_a).post(reverse("indicators:worker_create", args=[enterprise_a.pk]), {
-            "employee_code": "NV001", "full_name": "Nguyễn Văn An", "sex": "male", "birth_year": typed,
-        })
+        response = client_for(officer_a).post(
+            reverse("indicators:worker_create", args=[enterprise_a.pk]),
+            {
+                "employee_code": "NV001",
+                "full_name": "Nguyễn Văn An",
+                "sex": "male",
+                "birth_year": typed,
+            },
+        )
         assert response.status_code == 200
         assert response.context["form"].errors["birth_year"]
         assert not enterprise_a.workers.exists()
 
 
 def test_a_report_with_counts_at_the_bound_is_stored(open_period, enterprise_a, officer_a):
-    report = services.report_submit(enterprise=enterprise_a, period=open_period, actor=officer_a,
-                                    figures=full_figures(MAX_WORKERS), version=0)
+    report = services.report_submit(
+        enterprise=enterprise_a, period=open_period, actor=officer_a, figures=full_figures(MAX_WORKERS), version=0
+    )
     assert report.status == ReportStatus.SUBMITTED
     assert set(report.values.values_list("count", flat=True)) == {MAX_WORKERS}

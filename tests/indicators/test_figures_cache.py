@@ -52,7 +52,11 @@ def commune(open_period, enterprise_a, enterprise_b):
 @pytest.fixture
 def submitted_a(commune, enterprise_a, officer_a):
     return services.report_submit(
-        enterprise=enterprise_a, period=commune, actor=officer_a, figures=figures_of(), version=0,
+        enterprise=enterprise_a,
+        period=commune,
+        actor=officer_a,
+        figures=figures_of(),
+        version=0,
         confirmed=True,
     )
 
@@ -72,12 +76,16 @@ class TestEveryChangeShows:
 
     def test_the_official_approving_several_reports(self, submitted_a, official):
         before = figures(submitted_a.period)
-        services.reports_approve(period=submitted_a.period, actor=official, versions={submitted_a.pk: submitted_a.version})
+        services.reports_approve(
+            period=submitted_a.period, actor=official, versions={submitted_a.pk: submitted_a.version}
+        )
         assert_changed_and_current(submitted_a.period, before)
 
     def test_the_official_returning_a_report(self, submitted_a, official):
         before = figures(submitted_a.period)
-        services.report_return(report=submitted_a, actor=official, reason="Số nữ chưa khớp.", version=submitted_a.version)
+        services.report_return(
+            report=submitted_a, actor=official, reason="Số nữ chưa khớp.", version=submitted_a.version
+        )
         assert_changed_and_current(submitted_a.period, before)
 
     def test_the_official_reopening_an_approved_report(self, commune, enterprise_b, official):
@@ -89,7 +97,11 @@ class TestEveryChangeShows:
     def test_the_official_entering_a_paper_report(self, commune, enterprise_a, official):
         before = figures(commune)
         services.report_enter_for_enterprise(
-            enterprise=enterprise_a, period=commune, actor=official, figures=figures_of(), version=0,
+            enterprise=enterprise_a,
+            period=commune,
+            actor=official,
+            figures=figures_of(),
+            version=0,
             confirmed=True,
         )
         assert_changed_and_current(commune, before)
@@ -97,7 +109,8 @@ class TestEveryChangeShows:
     def test_the_official_importing_reports(self, commune, enterprise_b, official):
         before = figures(commune)
         services.reports_import(
-            period=commune, actor=official,
+            period=commune,
+            actor=official,
             rows=[services.ImportedReport(row=2, enterprise=enterprise_b, figures=figures_of(300))],
         )
         assert_changed_and_current(commune, before)
@@ -132,8 +145,12 @@ class TestEveryChangeShows:
         indicator = indicators["a"]
         before = figures(commune)
         services.indicator_update(
-            indicator=indicator, actor=official, version=indicator.version, fields={},
-            targets={2025: Decimal(90), 2030: Decimal(99)}, milestones={},
+            indicator=indicator,
+            actor=official,
+            version=indicator.version,
+            fields={},
+            targets={2025: Decimal(90), 2030: Decimal(99)},
+            milestones={},
         )
         assert_changed_and_current(commune, before)
 
@@ -170,9 +187,7 @@ class TestTheCacheItself:
         assert "figuresrevision" in read
         assert "enterprisereport" not in read and "reportvalue" not in read
 
-    def test_officers_saving_and_submitting_leave_the_commune_figures_cached(
-        self, commune, enterprise_a, officer_a
-    ):
+    def test_officers_saving_and_submitting_leave_the_commune_figures_cached(self, commune, enterprise_a, officer_a):
         """Only approved reports count in the commune's figures: a draft or a submission
         changes the enterprise rows, not the figures nor the lower bound."""
         figures(commune)

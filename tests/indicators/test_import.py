@@ -12,8 +12,18 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-HEADERS = ["STT", "Tên doanh nghiệp", "Mã số thuế", "Tổng số CNLĐ", "Lao động nữ",
-           "Chính trị, pháp luật", "Kỹ năng nghề", "Kỹ năng sống", "Công nghệ số", "Công dân học tập"]
+HEADERS = [
+    "STT",
+    "Tên doanh nghiệp",
+    "Mã số thuế",
+    "Tổng số CNLĐ",
+    "Lao động nữ",
+    "Chính trị, pháp luật",
+    "Kỹ năng nghề",
+    "Kỹ năng sống",
+    "Công nghệ số",
+    "Công dân học tập",
+]
 
 
 def workbook(rows, *, headers=HEADERS, title_rows=3) -> bytes:
@@ -57,7 +67,12 @@ def test_a_good_file_saves_approved_reports_entered_by_the_commune(
     assert response.status_code == 302
     a = EnterpriseReport.objects.get(enterprise=enterprise_a, period=open_period)
     b = EnterpriseReport.objects.get(enterprise=enterprise_b, period=open_period)
-    assert (a.status, a.entered_by_official, a.reviewed_by, a.total_workers) == (ReportStatus.APPROVED, True, official, 200)
+    assert (a.status, a.entered_by_official, a.reviewed_by, a.total_workers) == (
+        ReportStatus.APPROVED,
+        True,
+        official,
+        200,
+    )
     assert b.total_workers == 1250  # a number typed as "1.250" in a text cell
     assert dict(a.values.values_list("indicator__code", "count")) == {"a": 180, "b": 150, "c": 130, "d": 130, "e": 70}
     assert a.events.get().action == ReportAction.IMPORT
@@ -66,8 +81,18 @@ def test_a_good_file_saves_approved_reports_entered_by_the_commune(
 def test_headers_match_ignoring_case_and_spaces_and_the_header_may_sit_lower(
     client_for, official, open_period, enterprise_a, good_rows
 ):
-    headers = ["  stt", "TÊN DOANH NGHIỆP", " mã số  thuế ", "TỔNG SỐ CNLĐ", "lao động nữ ",
-               "chính trị, pháp luật", "KỸ NĂNG NGHỀ", "Kỹ năng sống", "công nghệ số", "Công Dân Học Tập"]
+    headers = [
+        "  stt",
+        "TÊN DOANH NGHIỆP",
+        " mã số  thuế ",
+        "TỔNG SỐ CNLĐ",
+        "lao động nữ ",
+        "chính trị, pháp luật",
+        "KỸ NĂNG NGHỀ",
+        "Kỹ năng sống",
+        "công nghệ số",
+        "Công Dân Học Tập",
+    ]
     post(client_for(official), open_period, workbook(good_rows[:1], headers=headers, title_rows=12))
     assert EnterpriseReport.objects.filter(enterprise=enterprise_a, period=open_period).exists()
 
@@ -78,11 +103,12 @@ def test_a_header_below_row_15_is_not_found(client_for, official, open_period, g
     assert not EnterpriseReport.objects.exists()
 
 
-def test_one_bad_row_saves_nothing_and_is_reported_with_its_excel_row(
-    client_for, official, open_period, good_rows
-):
-    rows = good_rows + [[3, "Công ty lạ", "2899999999", 50, 20, 10, 10, 10, 10, 10],
-                        [4, "x", good_rows[0][2], 50, 60, 10, 10, 10, 10, 10]]
+def test_one_bad_row_saves_nothing_and_is_reported_with_its_excel_row(client_for, official, open_period, good_rows):
+    rows = [
+        *good_rows,
+        [3, "Công ty lạ", "2899999999", 50, 20, 10, 10, 10, 10, 10],
+        [4, "x", good_rows[0][2], 50, 60, 10, 10, 10, 10, 10],
+    ]
     response = post(client_for(official), open_period, workbook(rows))
     errors = response.context["parsed"].errors
     page = response.content.decode()
@@ -117,7 +143,9 @@ def test_each_hard_rule_is_checked_per_cell(client_for, official, open_period, e
 def test_an_existing_approved_report_is_overwritten_with_an_import_event(
     client_for, official, open_period, enterprise_a, good_rows
 ):
-    old = factories.ReportFactory(enterprise=enterprise_a, period=open_period, status=ReportStatus.APPROVED, total_workers=150)
+    old = factories.ReportFactory(
+        enterprise=enterprise_a, period=open_period, status=ReportStatus.APPROVED, total_workers=150
+    )
     post(client_for(official), open_period, workbook(good_rows))
     old.refresh_from_db()
     assert old.total_workers == 200 and old.status == ReportStatus.APPROVED
@@ -161,7 +189,7 @@ def test_a_missing_column_is_named(client_for, official, open_period, good_rows)
     assert "Thiếu cột bắt buộc: “Công dân học tập”" in response.content.decode()
 
 
-@pytest.mark.parametrize("name", ["＝HYPERLINK(\"http://x\")", "\tCông ty Tab"])
+@pytest.mark.parametrize("name", ['＝HYPERLINK("http://x")', "\tCông ty Tab"])
 def test_the_template_keeps_every_formula_looking_name_as_text(client_for, official, open_period, name):
     # The writer's rule (core.xlsx_writing), full-width signs and a leading tab included.
     factories.EnterpriseFactory(name=name, tax_code="2800000009")
@@ -174,7 +202,7 @@ def test_the_template_keeps_every_formula_looking_name_as_text(client_for, offic
 def test_the_template_lists_the_active_enterprises_and_imports_back(
     client_for, official, open_period, enterprise_a, enterprise_b
 ):
-    factories.EnterpriseFactory(name="=HYPERLINK(\"http://x\")", tax_code="2800000009")
+    factories.EnterpriseFactory(name='=HYPERLINK("http://x")', tax_code="2800000009")
     factories.EnterpriseFactory(name="Công ty Đã Nghỉ", tax_code="2800000008", is_active=False)
     client = client_for(official)
     response = client.get(reverse("indicators:report_import_template", args=[open_period.code]))
@@ -184,15 +212,19 @@ def test_the_template_lists_the_active_enterprises_and_imports_back(
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     header_index = next(i for i, row in enumerate(values) if "Mã số thuế" in row)
     assert header_index < 15
-    listed = {row[2]: row[1] for row in values[header_index + 1:] if row[2]}
-    assert listed == {"2800000001": enterprise_a.name, "2800000002": enterprise_b.name, "2800000009": '=HYPERLINK("http://x")'}
+    listed = {row[2]: row[1] for row in values[header_index + 1 :] if row[2]}
+    assert listed == {
+        "2800000001": enterprise_a.name,
+        "2800000002": enterprise_b.name,
+        "2800000009": '=HYPERLINK("http://x")',
+    }
     assert sheet.cell(row=header_index + 2, column=2).data_type == "s"  # never a live formula
     formula_row = next(i for i, row in enumerate(values) if row[2] == "2800000009") + 1
     assert sheet.cell(row=formula_row, column=2).data_type == "s"
 
     # Fill the figures of enterprise A only, as the official would, and import it back.
     a_row = next(i for i, row in enumerate(values) if row[2] == "2800000001") + 1
-    for column, value in zip(range(4, 11), [50, 20, 50, 40, 30, 20, 10]):
+    for column, value in zip(range(4, 11), [50, 20, 50, 40, 30, 20, 10], strict=False):
         sheet.cell(row=a_row, column=column, value=value)
     out = io.BytesIO()
     book.save(out)
@@ -208,15 +240,20 @@ def test_only_the_official_imports(client_for, cast, open_period, good_rows, rol
     assert not EnterpriseReport.objects.exists()
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("Infinity", "“Infinity” không phải là số nguyên"),
-    ("sNaN", "“sNaN” không phải là số nguyên"),
-    ("1E30", "“1E30” không phải là số nguyên"),
-    ("1e1000000", "“1e1000000” không phải là số nguyên"),
-    ("9.223.372.036.854.775.000", "không phải là số nguyên"),
-    ("10.000.001", "10000001 lớn hơn 10.000.000, mức tối đa"),
-])
-def test_a_figure_typed_as_text_that_no_count_can_be_is_a_row_error(client_for, official, open_period, enterprise_a, typed, message):
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("Infinity", "“Infinity” không phải là số nguyên"),
+        ("sNaN", "“sNaN” không phải là số nguyên"),
+        ("1E30", "“1E30” không phải là số nguyên"),
+        ("1e1000000", "“1e1000000” không phải là số nguyên"),
+        ("9.223.372.036.854.775.000", "không phải là số nguyên"),
+        ("10.000.001", "10000001 lớn hơn 10.000.000, mức tối đa"),
+    ],
+)
+def test_a_figure_typed_as_text_that_no_count_can_be_is_a_row_error(
+    client_for, official, open_period, enterprise_a, typed, message
+):
     row = [1, enterprise_a.name, enterprise_a.tax_code, typed, 50, 80, 60, 50, 50, 20]
     response = post(client_for(official), open_period, workbook([row]))
     assert response.status_code == 200
@@ -226,13 +263,17 @@ def test_a_figure_typed_as_text_that_no_count_can_be_is_a_row_error(client_for, 
     assert not EnterpriseReport.objects.exists()
 
 
-def test_a_tax_code_excel_stored_as_a_number_is_read_as_the_enterprise_import_reads_it(client_for, official, open_period):
+def test_a_tax_code_excel_stored_as_a_number_is_read_as_the_enterprise_import_reads_it(
+    client_for, official, open_period
+):
     """One rule for every import (core.xlsx_reading.cell_tax_code): a 9-digit number lost the
     0 of a province code; an 8-digit one lost two, and no province is 00."""
     hanoi = factories.EnterpriseFactory(tax_code="0101234567")
     factories.EnterpriseFactory(tax_code="0012345678")
-    rows = [[1, hanoi.name, 101234567, 90, 50, 80, 60, 50, 50, 20],
-            [2, "Công ty lạ", 12345678, 90, 50, 80, 60, 50, 50, 20]]
+    rows = [
+        [1, hanoi.name, 101234567, 90, 50, 80, 60, 50, 50, 20],
+        [2, "Công ty lạ", 12345678, 90, 50, 80, 60, 50, 50, 20],
+    ]
     response = post(client_for(official), open_period, workbook(rows))
     errors = response.context["parsed"].errors
     assert [(e.row, e.column) for e in errors] == [(6, "Mã số thuế")]

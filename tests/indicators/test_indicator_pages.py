@@ -16,9 +16,13 @@ def detail(code="e"):
 
 def edit_data(indicator, **changes):
     data = {
-        "name": indicator.name, "description": indicator.description, "baseline": "",
-        "baseline_year": indicator.baseline_year, "version": indicator.version,
-        "target_2025": "35", "target_2030": "60",
+        "name": indicator.name,
+        "description": indicator.description,
+        "baseline": "",
+        "baseline_year": indicator.baseline_year,
+        "version": indicator.version,
+        "target_2025": "35",
+        "target_2030": "60",
         **{f"milestone_{year}": "" for year in range(2024, 2031)},
     }
     data.update(changes)
@@ -43,7 +47,9 @@ class TestTheList:
 class TestEditing:
     def test_the_official_sets_baseline_target_and_a_milestone(self, client_for, official, indicators):
         e = indicators["e"]
-        response = client_for(official).post(detail(), edit_data(e, baseline="12,5", target_2030="62", milestone_2027="45"))
+        response = client_for(official).post(
+            detail(), edit_data(e, baseline="12,5", target_2030="62", milestone_2027="45")
+        )
         assert response.status_code == 302
         e.refresh_from_db()
         assert e.baseline == Decimal("12.5") and e.version == 2
@@ -77,7 +83,9 @@ class TestEditing:
             ({"name": "Kỹ năng nghề"}, "name", "không được trùng"),
         ],
     )
-    def test_bad_values_are_refused_and_nothing_changes(self, client_for, official, indicators, changes, field, message):
+    def test_bad_values_are_refused_and_nothing_changes(
+        self, client_for, official, indicators, changes, field, message
+    ):
         e = indicators["e"]
         response = client_for(official).post(detail(), edit_data(e, **changes))
         assert response.status_code == 200

@@ -33,9 +33,7 @@ def test_the_form_carries_the_version_it_was_drawn_from(client_for, officer_a, d
     assert f'name="version" value="{draft.version}"' in response.content.decode()
 
 
-def test_the_later_of_two_saves_from_the_same_version_is_refused_and_keeps_its_values(
-    client_for, officer_a, draft
-):
+def test_the_later_of_two_saves_from_the_same_version_is_refused_and_keeps_its_values(client_for, officer_a, draft):
     client = client_for(officer_a)
     seen = draft.version
     assert client.post(form(draft.period), report_data(action="draft", total=120, version=seen)).status_code == 302
@@ -65,9 +63,13 @@ def test_an_approval_from_a_page_drawn_before_a_resubmission_is_refused(client_f
     seen = draft.version
     services.report_return(report=draft, actor=official, reason="Sửa chỉ tiêu c.", version=seen)
     draft.refresh_from_db()
-    client_for(officer_a).post(form(draft.period), report_data(version=draft.version, counts={"a": 90, "b": 70, "c": 20, "d": 60, "e": 30}))
+    client_for(officer_a).post(
+        form(draft.period), report_data(version=draft.version, counts={"a": 90, "b": 70, "c": 20, "d": 60, "e": 30})
+    )
     response = client_for(official).post(
-        reverse("indicators:report_approve", args=[draft.period.code, draft.enterprise_id]), {"version": seen}, follow=True
+        reverse("indicators:report_approve", args=[draft.period.code, draft.enterprise_id]),
+        {"version": seen},
+        follow=True,
     )
     assert CONFLICT in response.content.decode()
     draft.refresh_from_db()
@@ -85,9 +87,13 @@ def test_a_first_save_finding_a_report_created_meanwhile_is_refused_not_a_crash(
 
 def test_the_service_compares_and_swaps(officer_a, enterprise_a, open_period, draft):
     figures = rules.Figures(100, 50, {})
-    services.report_save_draft(enterprise=enterprise_a, period=open_period, actor=officer_a, figures=figures, version=draft.version)
+    services.report_save_draft(
+        enterprise=enterprise_a, period=open_period, actor=officer_a, figures=figures, version=draft.version
+    )
     with pytest.raises(ValidationError) as refused:
-        services.report_save_draft(enterprise=enterprise_a, period=open_period, actor=officer_a, figures=figures, version=draft.version)
+        services.report_save_draft(
+            enterprise=enterprise_a, period=open_period, actor=officer_a, figures=figures, version=draft.version
+        )
     assert refused.value.code == "conflict"
     draft.refresh_from_db()
     assert draft.version == 2

@@ -58,7 +58,9 @@ class TestTheDeadline:
         assert "31/07/2026" in response.content.decode()
         assert period("2026-H1").deadline == datetime.date(2026, 7, 31)
 
-    @pytest.mark.parametrize("value, message", [("2025-12-01", "trước ngày bắt đầu"), ("ngày mai", "Nhập ngày"), ("", "Nhập ngày")])
+    @pytest.mark.parametrize(
+        "value, message", [("2025-12-01", "trước ngày bắt đầu"), ("ngày mai", "Nhập ngày"), ("", "Nhập ngày")]
+    )
     def test_a_wrong_date_is_refused(self, client_for, official, plan, value, message):
         response = client_for(official).post(
             reverse("indicators:period_deadline", args=["2026-H1"]), {"deadline": value}, follow=True
@@ -68,7 +70,9 @@ class TestTheDeadline:
 
 
 class TestTheList:
-    def test_the_commune_sees_every_period_with_its_counts(self, client_for, official, plan, enterprise_a, enterprise_b):
+    def test_the_commune_sees_every_period_with_its_counts(
+        self, client_for, official, plan, enterprise_a, enterprise_b
+    ):
         factories.ReportFactory(enterprise=enterprise_a, period=period("2025"), status=ReportStatus.APPROVED)
         factories.ReportFactory(enterprise=enterprise_b, period=period("2025"), status=ReportStatus.SUBMITTED)
         response = client_for(official).get(reverse("indicators:period_list"))

@@ -24,8 +24,12 @@ def year_2025(plan):
 
 def report(period, total, status=ReportStatus.APPROVED, female=0, **counts):
     return ReportFactory(
-        enterprise=EnterpriseFactory(), period=period, status=status, total_workers=total,
-        female_workers=female, counts=counts,
+        enterprise=EnterpriseFactory(),
+        period=period,
+        status=status,
+        total_workers=total,
+        female_workers=female,
+        counts=counts,
     )
 
 
@@ -79,13 +83,16 @@ class TestMilestones:
 class TestGapOf:
     """ceil, hand-computed where rounding to the nearest worker would answer otherwise."""
 
-    @pytest.mark.parametrize("target, total, met, gap", [
-        ("90", 406, 300, 66),  # 365,4 − 300 = 65,4 → 66 (nearest: 65)
-        ("90", 405, 364, 1),  # 364,5 − 364 = 0,5 → 1 (nearest, halves to even: 0)
-        ("35", 10001, 3459, 42),  # 3500,35 − 3459 = 41,35 → 42 (nearest: 41)
-        ("90", 400, 300, 60),  # exactly 60
-        ("90", 100, 95, 0),  # already past the target: 0, not −5
-    ])
+    @pytest.mark.parametrize(
+        "target, total, met, gap",
+        [
+            ("90", 406, 300, 66),  # 365,4 − 300 = 65,4 → 66 (nearest: 65)
+            ("90", 405, 364, 1),  # 364,5 − 364 = 0,5 → 1 (nearest, halves to even: 0)
+            ("35", 10001, 3459, 42),  # 3500,35 − 3459 = 41,35 → 42 (nearest: 41)
+            ("90", 400, 300, 60),  # exactly 60
+            ("90", 100, 95, 0),  # already past the target: 0, not −5
+        ],
+    )
     def test_it_is_the_workers_still_to_reach_rounded_up(self, target, total, met, gap):
         assert progress.gap_of(Decimal(target), total, met) == gap
 
@@ -194,12 +201,15 @@ class TestCommuneProgress:
 
 
 class TestCompleteness:
-    @pytest.mark.parametrize("approved, expected, percent, complete", [
-        (0, 0, None, False),  # no enterprise at all: nothing to complete
-        (1, 4, Decimal(25), False),
-        (3, 3, Decimal(100), True),
-        (4, 3, Decimal("133.3333333333333333333333333"), True),  # an inactive one reported too
-    ])
+    @pytest.mark.parametrize(
+        "approved, expected, percent, complete",
+        [
+            (0, 0, None, False),  # no enterprise at all: nothing to complete
+            (1, 4, Decimal(25), False),
+            (3, 3, Decimal(100), True),
+            (4, 3, Decimal("133.3333333333333333333333333"), True),  # an inactive one reported too
+        ],
+    )
     def test_it_says_how_many_of_the_expected_reports_are_approved(self, approved, expected, percent, complete):
         completeness = progress.Completeness(approved=approved, expected=expected)
         assert (completeness.percent, completeness.is_complete) == (percent, complete)

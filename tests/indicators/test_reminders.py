@@ -39,9 +39,7 @@ class TestOfficerReminders:
         assert (summary.due_soon, summary.overdue) == (0, 0)
         assert cast["officer_a"].email not in to(mailoutbox)
 
-    def test_each_officer_with_a_missing_report_is_reminded_once_before_the_deadline(
-        self, cast, deadline, mailoutbox
-    ):
+    def test_each_officer_with_a_missing_report_is_reminded_once_before_the_deadline(self, cast, deadline, mailoutbox):
         summary = send_reminders(today=deadline - datetime.timedelta(days=7))
         assert summary.due_soon == 2
         reminders = [m for m in mailoutbox if m.to[0] in (cast["officer_a"].email, cast["officer_b"].email)]
@@ -69,11 +67,18 @@ class TestOfficerReminders:
         assert send_reminders(today=deadline + datetime.timedelta(days=1)).overdue == 0
         assert send_reminders(today=deadline + datetime.timedelta(days=9)).overdue == 0
 
-    @pytest.mark.parametrize("status, reminded", [
-        (ReportStatus.SUBMITTED, False), (ReportStatus.APPROVED, False),
-        (ReportStatus.DRAFT, True), (ReportStatus.RETURNED, True),
-    ])
-    def test_only_reports_not_yet_sent_are_reminded(self, cast, enterprise_a, open_period, deadline, mailoutbox, status, reminded):
+    @pytest.mark.parametrize(
+        "status, reminded",
+        [
+            (ReportStatus.SUBMITTED, False),
+            (ReportStatus.APPROVED, False),
+            (ReportStatus.DRAFT, True),
+            (ReportStatus.RETURNED, True),
+        ],
+    )
+    def test_only_reports_not_yet_sent_are_reminded(
+        self, cast, enterprise_a, open_period, deadline, mailoutbox, status, reminded
+    ):
         factories.ReportFactory(enterprise=enterprise_a, period=open_period, status=status)
         send_reminders(today=deadline - datetime.timedelta(days=1))
         assert (cast["officer_a"].email in to(mailoutbox)) == reminded
@@ -108,7 +113,9 @@ class TestTheOfficialsDigest:
     def test_it_goes_to_the_officials_only_and_says_who_is_missing_and_who_waits(
         self, cast, superuser, enterprise_a, enterprise_b, open_period, deadline, mailoutbox
     ):
-        factories.ReportFactory(enterprise=enterprise_b, period=open_period, status=ReportStatus.SUBMITTED, is_late=True)
+        factories.ReportFactory(
+            enterprise=enterprise_b, period=open_period, status=ReportStatus.SUBMITTED, is_late=True
+        )
         summary = send_reminders(today=deadline + datetime.timedelta(days=1))
         digests = [m for m in mailoutbox if "Chờ duyệt" in m.body]
         assert summary.digests == 2

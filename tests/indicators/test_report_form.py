@@ -41,17 +41,21 @@ class TestTheForm:
         assert page.count('inputmode="numeric"') == 2 + len(indicators)
         assert "Lưu nháp" in page and "Gửi báo cáo" in page
 
-    def test_it_shows_the_previous_reports_figure_beside_each_box(
-        self, client_for, officer_a, open_period, previous_a
-    ):
+    def test_it_shows_the_previous_reports_figure_beside_each_box(self, client_for, officer_a, open_period, previous_a):
         page = client_for(officer_a).get(form_url(open_period)).content.decode()
         assert "Báo cáo kỳ trước (2025): 100" in page
         assert "Báo cáo kỳ trước (2025): 80" in page  # indicator a
 
-    def test_it_is_prefilled_from_the_enterprises_roster(self, client_for, officer_a, enterprise_a, open_period, indicators):
+    def test_it_is_prefilled_from_the_enterprises_roster(
+        self, client_for, officer_a, enterprise_a, open_period, indicators
+    ):
         workers = [factories.WorkerFactory(enterprise=enterprise_a, sex=sex) for sex in ("female", "female", "male")]
-        factories.WorkerOutcomeFactory(worker=workers[0], indicator=indicators["a"], achieved_on=datetime.date(2026, 3, 1))
-        factories.WorkerOutcomeFactory(worker=workers[1], indicator=indicators["a"], achieved_on=datetime.date(2026, 3, 1))
+        factories.WorkerOutcomeFactory(
+            worker=workers[0], indicator=indicators["a"], achieved_on=datetime.date(2026, 3, 1)
+        )
+        factories.WorkerOutcomeFactory(
+            worker=workers[1], indicator=indicators["a"], achieved_on=datetime.date(2026, 3, 1)
+        )
         response = client_for(officer_a).get(form_url(open_period))
         form = response.context["form"]
         assert form.initial["total_workers"] == 3

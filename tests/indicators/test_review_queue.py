@@ -29,17 +29,27 @@ def commune(open_period, enterprise_a, enterprise_b):
     d = factories.EnterpriseFactory(name="Hợp tác xã Dịch vụ Nông nghiệp Hoàng Hợp", tax_code="2800000004")
     e = factories.EnterpriseFactory(name="Công ty TNHH Đã Giải Thể", tax_code="2800000005", is_active=False)
     a = factories.ReportFactory(enterprise=enterprise_a, period=open_period, status=ReportStatus.SUBMITTED)
-    b = factories.ReportFactory(enterprise=enterprise_b, period=open_period, status=ReportStatus.SUBMITTED, is_late=True)
+    b = factories.ReportFactory(
+        enterprise=enterprise_b, period=open_period, status=ReportStatus.SUBMITTED, is_late=True
+    )
     factories.ReportFactory(enterprise=c, period=open_period, status=ReportStatus.APPROVED)
     return {"a": a, "b": b, "c": c, "d": d, "e": e}
 
 
 class TestTheQueue:
-    def test_it_shows_who_submitted_who_is_late_and_who_has_not_reported(self, client_for, official, commune, open_period):
+    def test_it_shows_who_submitted_who_is_late_and_who_has_not_reported(
+        self, client_for, official, commune, open_period
+    ):
         response = client_for(official).get(queue_url(open_period))
         page = response.content.decode()
         summary = response.context["summary"]
-        assert (summary.active, summary.submitted, summary.approved, summary.unreported, summary.late) == (4, 2, 1, 1, 1)
+        assert (summary.active, summary.submitted, summary.approved, summary.unreported, summary.late) == (
+            4,
+            2,
+            1,
+            1,
+            1,
+        )
         assert commune["d"].name in page
         assert commune["e"].name not in page  # inactive and silent: not expected
         assert page.count('name="report"') == 2  # a checkbox per submitted report
@@ -48,7 +58,9 @@ class TestTheQueue:
         "status, names",
         [("unreported", ["d"]), ("late", ["b"]), ("submitted", ["a", "b"]), ("approved", ["c"])],
     )
-    def test_it_filters_by_status(self, client_for, official, commune, open_period, enterprise_a, enterprise_b, status, names):
+    def test_it_filters_by_status(
+        self, client_for, official, commune, open_period, enterprise_a, enterprise_b, status, names
+    ):
         enterprises = {"a": enterprise_a, "b": enterprise_b, "c": commune["c"], "d": commune["d"]}
         rows = client_for(official).get(queue_url(open_period, status=status)).context["rows"]
         assert [row["enterprise"].pk for row in rows] == sorted(
@@ -80,19 +92,29 @@ class TestApprovingMany:
     def test_the_checked_reports_are_approved_in_one_post(self, client_for, official, commune, open_period):
         a, b = commune["a"], commune["b"]
         data = {"report": [a.pk, b.pk], f"version-{a.pk}": a.version, f"version-{b.pk}": b.version}
-        response = client_for(official).post(reverse("indicators:report_approve_many", args=[open_period.code]), data, follow=True)
+        response = client_for(official).post(
+            reverse("indicators:report_approve_many", args=[open_period.code]), data, follow=True
+        )
         assert "Đã duyệt 2 báo cáo" in response.content.decode()
-        assert set(EnterpriseReport.objects.filter(pk__in=[a.pk, b.pk]).values_list("status", flat=True)) == {ReportStatus.APPROVED}
+        assert set(EnterpriseReport.objects.filter(pk__in=[a.pk, b.pk]).values_list("status", flat=True)) == {
+            ReportStatus.APPROVED
+        }
         assert EnterpriseReport.objects.get(pk=a.pk).events.get().action == ReportAction.APPROVE
 
     def test_one_stale_report_approves_none(self, client_for, official, commune, open_period):
         a, b = commune["a"], commune["b"]
         data = {"report": [a.pk, b.pk], f"version-{a.pk}": a.version, f"version-{b.pk}": b.version + 7}
-        response = client_for(official).post(reverse("indicators:report_approve_many", args=[open_period.code]), data, follow=True)
+        response = client_for(official).post(
+            reverse("indicators:report_approve_many", args=[open_period.code]), data, follow=True
+        )
         assert "Chưa báo cáo nào được duyệt" in response.content.decode()
-        assert set(EnterpriseReport.objects.filter(pk__in=[a.pk, b.pk]).values_list("status", flat=True)) == {ReportStatus.SUBMITTED}
+        assert set(EnterpriseReport.objects.filter(pk__in=[a.pk, b.pk]).values_list("status", flat=True)) == {
+            ReportStatus.SUBMITTED
+        }
 
-    def test_a_report_of_another_period_cannot_be_slipped_in(self, client_for, official, commune, open_period, closed_2025, enterprise_a):
+    def test_a_report_of_another_period_cannot_be_slipped_in(
+        self, client_for, official, commune, open_period, closed_2025, enterprise_a
+    ):
         other = factories.ReportFactory(enterprise=enterprise_a, period=closed_2025, status=ReportStatus.SUBMITTED)
         a = commune["a"]
         data = {"report": [a.pk, other.pk], f"version-{a.pk}": a.version, f"version-{other.pk}": other.version}
@@ -101,7 +123,9 @@ class TestApprovingMany:
         assert EnterpriseReport.objects.get(pk=other.pk).status == ReportStatus.SUBMITTED
 
     def test_nothing_checked_is_a_clear_message(self, client_for, official, commune, open_period):
-        response = client_for(official).post(reverse("indicators:report_approve_many", args=[open_period.code]), {}, follow=True)
+        response = client_for(official).post(
+            reverse("indicators:report_approve_many", args=[open_period.code]), {}, follow=True
+        )
         assert "Hãy chọn ít nhất một báo cáo" in response.content.decode()
 
 
@@ -113,10 +137,16 @@ class TestEnteringOnTheEnterprisesBehalf:
         url = reverse("indicators:report_enter", args=[open_period.code, d.pk])
         page = client_for(official).get(url).content.decode()
         assert "nhập báo cáo thay" in page.lower()
-        response = client_for(official).post(url, report_data(total=40, female=30, counts={"a": 40, "b": 10, "c": 5, "d": 0, "e": 0}))
+        response = client_for(official).post(
+            url, report_data(total=40, female=30, counts={"a": 40, "b": 10, "c": 5, "d": 0, "e": 0})
+        )
         assert response.status_code == 302
         report = EnterpriseReport.objects.get(enterprise=d, period=open_period)
-        assert (report.status, report.entered_by_official, report.reviewed_by) == (ReportStatus.APPROVED, True, official)
+        assert (report.status, report.entered_by_official, report.reviewed_by) == (
+            ReportStatus.APPROVED,
+            True,
+            official,
+        )
         assert report.events.get().action == ReportAction.ENTER
 
     def test_it_follows_the_same_hard_rules(self, client_for, official, commune, open_period):

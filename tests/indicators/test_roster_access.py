@@ -23,8 +23,11 @@ def roster_file():
         book.active.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
-    return SimpleUploadedFile("cong-nhan.xlsx", buffer.getvalue(),
-                              content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return SimpleUploadedFile(
+        "cong-nhan.xlsx",
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @pytest.fixture
@@ -43,8 +46,11 @@ def test_every_roster_page_records_who_read_which_enterprise_and_what(client_for
     assert preview.context["token"]
     records = list(RosterAccess.objects.order_by("pk"))
     assert [(r.kind, r.worker) for r in records] == [
-        (RosterAccessKind.LIST, None), (RosterAccessKind.SEARCH, None), (RosterAccessKind.WORKER, mai),
-        (RosterAccessKind.TEMPLATE, None), (RosterAccessKind.IMPORT_PREVIEW, None),
+        (RosterAccessKind.LIST, None),
+        (RosterAccessKind.SEARCH, None),
+        (RosterAccessKind.WORKER, mai),
+        (RosterAccessKind.TEMPLATE, None),
+        (RosterAccessKind.IMPORT_PREVIEW, None),
     ]
     assert {(r.user, r.enterprise) for r in records} == {(officer_a, enterprise_a)}
     assert all(timezone.now() - r.at < datetime.timedelta(minutes=1) for r in records)
@@ -73,12 +79,19 @@ def record(official, officer_a, officer_b, enterprise_a, enterprise_b, mai):
     """Three readings: Minh opened A's roster, then Mai's page; Hoa opened B's roster."""
     now = timezone.now()
     return [
-        RosterAccess.objects.create(user=officer_a, enterprise=enterprise_a, kind=RosterAccessKind.LIST,
-                                    at=now - datetime.timedelta(hours=3)),
-        RosterAccess.objects.create(user=officer_b, enterprise=enterprise_b, kind=RosterAccessKind.LIST,
-                                    at=now - datetime.timedelta(hours=2)),
-        RosterAccess.objects.create(user=officer_a, enterprise=enterprise_a, kind=RosterAccessKind.WORKER,
-                                    worker=mai, at=now - datetime.timedelta(hours=1)),
+        RosterAccess.objects.create(
+            user=officer_a, enterprise=enterprise_a, kind=RosterAccessKind.LIST, at=now - datetime.timedelta(hours=3)
+        ),
+        RosterAccess.objects.create(
+            user=officer_b, enterprise=enterprise_b, kind=RosterAccessKind.LIST, at=now - datetime.timedelta(hours=2)
+        ),
+        RosterAccess.objects.create(
+            user=officer_a,
+            enterprise=enterprise_a,
+            kind=RosterAccessKind.WORKER,
+            worker=mai,
+            at=now - datetime.timedelta(hours=1),
+        ),
     ]
 
 
@@ -117,7 +130,7 @@ def test_the_record_is_read_a_page_at_a_time_in_a_fixed_number_of_queries(
 
 
 def test_the_enterprise_page_leads_the_official_alone_to_its_roster_record(client_for, cast, enterprise_a):
-    link = f'{reverse("indicators:roster_access_list")}?enterprise={enterprise_a.pk}'
+    link = f"{reverse('indicators:roster_access_list')}?enterprise={enterprise_a.pk}"
     assert link in client_for(cast["official"]).get(enterprise_a.get_absolute_url()).content.decode()
     for role in ("officer_a", "viewer"):
         assert link not in client_for(cast[role]).get(enterprise_a.get_absolute_url()).content.decode(), role

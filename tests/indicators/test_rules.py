@@ -65,9 +65,15 @@ class TestTheDeadline:
         with pytest.raises(ValidationError) as refused:
             services.period_set_deadline(period=open_period, actor=official, deadline=early)
         assert refused.value.error_dict["deadline"][0].code == "deadline_before_start"
-        page = client_for(official).post(
-            reverse("indicators:period_deadline", args=[open_period.code]), {"deadline": early.isoformat()}, follow=True
-        ).content.decode()
+        page = (
+            client_for(official)
+            .post(
+                reverse("indicators:period_deadline", args=[open_period.code]),
+                {"deadline": early.isoformat()},
+                follow=True,
+            )
+            .content.decode()
+        )
         assert " ".join(refused.value.messages) in page
 
 
@@ -100,15 +106,23 @@ def test_the_report_page_offers_the_official_exactly_what_the_services_allow(
         "return": lambda: services.report_return(report=report, actor=official, reason="Sửa.", version=report.version),
         "reopen": lambda: services.report_reopen(report=report, actor=official, reason="Sửa.", version=report.version),
         "enter": lambda: services.report_enter_for_enterprise(
-            enterprise=enterprise_a, period=report.period, actor=official, figures=figures,
-            version=report.version, confirmed=True,
+            enterprise=enterprise_a,
+            period=report.period,
+            actor=official,
+            figures=figures,
+            version=report.version,
+            confirmed=True,
         ),
     }
     by_service = {action for action, write in writes.items() if allowed(write)}
     by_rule = {
         action
-        for action, rule in [("approve", report.can_be_approved), ("return", report.can_be_returned),
-                             ("reopen", report.can_be_reopened), ("enter", report.can_be_entered)]
+        for action, rule in [
+            ("approve", report.can_be_approved),
+            ("return", report.can_be_returned),
+            ("reopen", report.can_be_reopened),
+            ("enter", report.can_be_entered),
+        ]
         if rule()
     }
     assert on_page == by_service == by_rule == offered
@@ -137,10 +151,15 @@ def test_the_officer_is_offered_the_form_exactly_when_the_service_would_save_it(
     assert (rule and rule.code) == refusal
     client = client_for(officer_a)
     shows_form = "indicators/report_form.html" in [t.name for t in client.get(period.get_absolute_url()).templates]
-    saves = allowed(lambda: services.report_save_draft(
-        enterprise=enterprise_a, period=period, actor=officer_a,
-        figures=rules.Figures(100, 60, FULL_COUNTS), version=report.version if report else 0,
-    ))
+    saves = allowed(
+        lambda: services.report_save_draft(
+            enterprise=enterprise_a,
+            period=period,
+            actor=officer_a,
+            figures=rules.Figures(100, 60, FULL_COUNTS),
+            version=report.version if report else 0,
+        )
+    )
     assert shows_form == saves == (refusal is None)
     if refusal:  # a post anyway is refused with the rule's own words
         page = client.post(period.get_absolute_url(), report_data(), follow=True).content.decode()
@@ -150,7 +169,10 @@ def test_the_officer_is_offered_the_form_exactly_when_the_service_would_save_it(
 def test_the_review_refusals_name_the_reports_status(enterprise_a, open_period, indicators):
     draft = report_in(open_period, enterprise_a, ReportStatus.DRAFT)
     assert [draft.approval_refusal().code, draft.return_refusal().code, draft.reopen_refusal().code] == [
-        "not_submitted", "not_submitted", "not_approved"]
+        "not_submitted",
+        "not_submitted",
+        "not_approved",
+    ]
     assert "“Nháp”" in " ".join(draft.approval_refusal().messages)
 
 

@@ -33,8 +33,12 @@ def action_url(name, report):
 
 def field_changes(response, label):
     """(old, new) of every change of one field in the report page's history, newest first."""
-    return [(change.old, change.new) for entry in response.context["history"]
-            for change in entry.changes if change.label == label]
+    return [
+        (change.old, change.new)
+        for entry in response.context["history"]
+        for change in entry.changes
+        if change.label == label
+    ]
 
 
 def who(cast, role):
@@ -65,7 +69,9 @@ class TestTheHappyPath:
         assert report.status == ReportStatus.SUBMITTED and report.submitted_at
 
         client = client_for(official)
-        client.post(action_url("report_return", report), {"version": report.version, "reason": "Số nữ chưa khớp danh sách."})
+        client.post(
+            action_url("report_return", report), {"version": report.version, "reason": "Số nữ chưa khớp danh sách."}
+        )
         report.refresh_from_db()
         assert report.status == ReportStatus.RETURNED
         assert report.return_reason == "Số nữ chưa khớp danh sách."
@@ -88,7 +94,13 @@ class TestTheHappyPath:
         assert events == [
             (ReportAction.CREATE, "", ReportStatus.DRAFT, officer.username, ""),
             (ReportAction.SUBMIT, ReportStatus.DRAFT, ReportStatus.SUBMITTED, officer.username, ""),
-            (ReportAction.RETURN, ReportStatus.SUBMITTED, ReportStatus.RETURNED, official.username, "Số nữ chưa khớp danh sách."),
+            (
+                ReportAction.RETURN,
+                ReportStatus.SUBMITTED,
+                ReportStatus.RETURNED,
+                official.username,
+                "Số nữ chưa khớp danh sách.",
+            ),
             (ReportAction.SUBMIT, ReportStatus.RETURNED, ReportStatus.SUBMITTED, officer.username, ""),
             (ReportAction.APPROVE, ReportStatus.SUBMITTED, ReportStatus.APPROVED, official.username, ""),
         ]
@@ -101,7 +113,9 @@ class TestTheHappyPath:
     ):
         settings.PORTAL_BASE_URL = "https://hoctap.hoanghop.example"
         with django_capture_on_commit_callbacks(execute=True):
-            services.report_return(report=submitted, actor=official, reason="Thiếu chỉ tiêu e.", version=submitted.version)
+            services.report_return(
+                report=submitted, actor=official, reason="Thiếu chỉ tiêu e.", version=submitted.version
+            )
         assert len(mailoutbox) == 1
         mail = mailoutbox[0]
         assert mail.to == [officer_a.email]
@@ -112,7 +126,8 @@ class TestTheHappyPath:
     def test_an_approved_report_is_locked_for_the_officer(self, client_for, approved, officer_a):
         response = client_for(officer_a).post(
             reverse("indicators:period_detail", args=[approved.period.code]),
-            report_data(total=500, version=approved.version), follow=True,
+            report_data(total=500, version=approved.version),
+            follow=True,
         )
         assert "đã được duyệt và bị khoá" in response.content.decode()
         approved.refresh_from_db()
@@ -122,12 +137,16 @@ class TestTheHappyPath:
         self, client_for, approved, official, officer_a, mailoutbox, django_capture_on_commit_callbacks
     ):
         client = client_for(official)
-        response = client.post(action_url("report_reopen", approved), {"version": approved.version, "reason": "  "}, follow=True)
+        response = client.post(
+            action_url("report_reopen", approved), {"version": approved.version, "reason": "  "}, follow=True
+        )
         assert "Hãy nêu lý do" in response.content.decode()
         approved.refresh_from_db()
         assert approved.status == ReportStatus.APPROVED
         with django_capture_on_commit_callbacks(execute=True):
-            client.post(action_url("report_reopen", approved), {"version": approved.version, "reason": "Sai số lao động nữ."})
+            client.post(
+                action_url("report_reopen", approved), {"version": approved.version, "reason": "Sai số lao động nữ."}
+            )
         approved.refresh_from_db()
         assert approved.status == ReportStatus.RETURNED
         event = approved.events.last()
@@ -138,7 +157,9 @@ class TestTheHappyPath:
 class TestWhoMayDoWhat:
     @pytest.mark.parametrize("role", ROLES)
     def test_only_the_official_approves(self, client_for, cast, submitted, role):
-        response = client_for(who(cast, role)).post(action_url("report_approve", submitted), {"version": submitted.version})
+        response = client_for(who(cast, role)).post(
+            action_url("report_approve", submitted), {"version": submitted.version}
+        )
         submitted.refresh_from_db()
         if role == "official":
             assert submitted.status == ReportStatus.APPROVED
@@ -167,7 +188,9 @@ class TestWhoMayDoWhat:
             assert_refused(response, role)
 
     @pytest.mark.parametrize("role", ROLES)
-    def test_only_the_enterprises_own_officer_submits_through_the_form(self, client_for, cast, enterprise_a, open_period, role):
+    def test_only_the_enterprises_own_officer_submits_through_the_form(
+        self, client_for, cast, enterprise_a, open_period, role
+    ):
         response = client_for(who(cast, role)).post(
             reverse("indicators:period_detail", args=[open_period.code]), report_data()
         )
@@ -201,7 +224,10 @@ class TestWhoMayDoWhat:
             services.report_approve(report=submitted, actor=officer_a, version=submitted.version)
         with pytest.raises(PermissionDenied):
             services.report_submit(
-                enterprise=enterprise_a, period=open_period, actor=viewer, version=submitted.version,
+                enterprise=enterprise_a,
+                period=open_period,
+                actor=viewer,
+                version=submitted.version,
                 figures=rules.Figures(100, 50, {"a": 1, "b": 1, "c": 1, "d": 1, "e": 1}),
             )
 
@@ -217,9 +243,7 @@ class TestRulesOfTheTransitions:
         assert refusal.value.code == "not_submitted"
         assert not ReportEvent.objects.exists()
 
-    def test_the_official_must_reopen_before_entering_over_an_approved_report(
-        self, client_for, official, approved
-    ):
+    def test_the_official_must_reopen_before_entering_over_an_approved_report(self, client_for, official, approved):
         url = reverse("indicators:report_enter", args=[approved.period.code, approved.enterprise_id])
         response = client_for(official).post(url, report_data(total=300, version=approved.version), follow=True)
         assert "đã được duyệt và bị khoá" in response.content.decode()
@@ -238,7 +262,9 @@ class TestRulesOfTheTransitions:
         assert submitted.status == ReportStatus.APPROVED
 
     def test_the_report_page_shows_events_and_field_history(self, client_for, official, submitted):
-        services.report_return(report=submitted, actor=official, reason="Kiểm tra lại chỉ tiêu b.", version=submitted.version)
+        services.report_return(
+            report=submitted, actor=official, reason="Kiểm tra lại chỉ tiêu b.", version=submitted.version
+        )
         response = client_for(official).get(submitted.get_absolute_url())
         page = response.content.decode()
         assert "Kiểm tra lại chỉ tiêu b." in page

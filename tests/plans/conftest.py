@@ -34,8 +34,10 @@ PDF_BYTES = (
     b"0000000101 00000 n \ntrailer<</Size 4/Root 1 0 R>>\nstartxref\n170\n%%EOF\n"
 )
 # The start of a Windows program (MZ header, PE stub) as libmagic recognises it.
-EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 44 + (
-    b"\x80\x00\x00\x00" + b"\x00" * 64 + b"PE\x00\x00L\x01\x03\x00" + b"\x00" * 300
+EXE_BYTES = (
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+    + b"\x00" * 44
+    + (b"\x80\x00\x00\x00" + b"\x00" * 64 + b"PE\x00\x00L\x01\x03\x00" + b"\x00" * 300)
 )
 
 
@@ -61,11 +63,16 @@ def tasks(plan):
 def record_activity(*, task, user, owner=None, enterprises=(), files=(), **fields):
     """An activity saved the way the portal saves it (with history and checked files)."""
     activity = Activity(
-        task=task, owner_enterprise=owner, date=fields.pop("date", datetime.date(2025, 10, 2)),
-        title=fields.pop("title", "Tuần lễ hưởng ứng học tập suốt đời"), **fields,
+        task=task,
+        owner_enterprise=owner,
+        date=fields.pop("date", datetime.date(2025, 10, 2)),
+        title=fields.pop("title", "Tuần lễ hưởng ứng học tập suốt đời"),
+        **fields,
     )
     return services.activity_save(
-        activity=activity, enterprises=list(enterprises), files=check_evidence_files(list(files)),
+        activity=activity,
+        enterprises=list(enterprises),
+        files=check_evidence_files(list(files)),
         user=user,
     )
 
@@ -73,9 +80,13 @@ def record_activity(*, task, user, owner=None, enterprises=(), files=(), **field
 @pytest.fixture
 def commune_activity(tasks, official, enterprise_a, enterprise_b):
     return record_activity(
-        task=tasks["1c"], user=official, enterprises=[enterprise_a, enterprise_b],
-        title="Ngày Sách và Văn hoá đọc Việt Nam", date=datetime.date(2025, 4, 21),
-        files=[png_upload("ngay-sach.png")], workers_reached=90,
+        task=tasks["1c"],
+        user=official,
+        enterprises=[enterprise_a, enterprise_b],
+        title="Ngày Sách và Văn hoá đọc Việt Nam",
+        date=datetime.date(2025, 4, 21),
+        files=[png_upload("ngay-sach.png")],
+        workers_reached=90,
     )
 
 
@@ -83,7 +94,12 @@ def commune_activity(tasks, official, enterprise_a, enterprise_b):
 def activity_a(tasks, officer_a, enterprise_a):
     """Recorded by enterprise A's officer: enterprise A's, invisible to enterprise B."""
     return record_activity(
-        task=tasks["4b"], user=officer_a, owner=enterprise_a, enterprises=[enterprise_a],
-        title="Hội thi “Bàn tay vàng” An Phát", date=datetime.date(2025, 8, 22),
-        files=[png_upload("ban-tay-vang.png"), pdf_upload("ket-qua.pdf")], workers_reached=40,
+        task=tasks["4b"],
+        user=officer_a,
+        owner=enterprise_a,
+        enterprises=[enterprise_a],
+        title="Hội thi “Bàn tay vàng” An Phát",
+        date=datetime.date(2025, 8, 22),
+        files=[png_upload("ban-tay-vang.png"), pdf_upload("ket-qua.pdf")],
+        workers_reached=40,
     )

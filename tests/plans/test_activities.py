@@ -50,10 +50,14 @@ class TestRecording:
     def test_the_official_records_an_activity_with_a_photo_and_a_pdf(
         self, client_for, official, tasks, enterprise_a, enterprise_b
     ):
-        response = post_activity(client_for(official), activity_data(
-            tasks["1c"], enterprises=[enterprise_a.pk, enterprise_b.pk],
-            files=[png_upload("Ảnh hội trường.png"), pdf_upload("Kế hoạch tổ chức.pdf")],
-        ))
+        response = post_activity(
+            client_for(official),
+            activity_data(
+                tasks["1c"],
+                enterprises=[enterprise_a.pk, enterprise_b.pk],
+                files=[png_upload("Ảnh hội trường.png"), pdf_upload("Kế hoạch tổ chức.pdf")],
+            ),
+        )
         activity = Activity.objects.get()
         assert response.status_code == 302 and response["Location"] == activity.get_absolute_url()
         assert activity.owner_enterprise is None and activity.created_by == official
@@ -83,9 +87,15 @@ class TestRecording:
         assert evidence.content_type == "image/jpeg" and evidence.file.name.endswith(".jpg")
 
     def test_an_officer_records_for_their_own_enterprise(self, client_for, officer_a, enterprise_a, tasks):
-        response = post_activity(client_for(officer_a), activity_data(
-            tasks["4b"], enterprises=[enterprise_a.pk], owner_enterprise="", files=[png_upload()],
-        ))
+        response = post_activity(
+            client_for(officer_a),
+            activity_data(
+                tasks["4b"],
+                enterprises=[enterprise_a.pk],
+                owner_enterprise="",
+                files=[png_upload()],
+            ),
+        )
         assert response.status_code == 302
         activity = Activity.objects.get()
         assert activity.owner_enterprise == enterprise_a
@@ -101,7 +111,9 @@ class TestRecording:
         post_activity(client_for(officer_a), activity_data(tasks["4b"], owner_enterprise=enterprise_b.pk))
         assert Activity.objects.get().owner_enterprise == enterprise_a
 
-    def test_the_official_may_record_on_an_enterprises_behalf(self, client_for, official, officer_a, enterprise_a, tasks):
+    def test_the_official_may_record_on_an_enterprises_behalf(
+        self, client_for, official, officer_a, enterprise_a, tasks
+    ):
         post_activity(client_for(official), activity_data(tasks["4b"], owner_enterprise=enterprise_a.pk))
         activity = Activity.objects.get()
         assert activity.owner_enterprise == enterprise_a
@@ -126,26 +138,36 @@ class TestBadInput:
         return response.context["form"].errors, page
 
     def test_a_program_renamed_jpg_is_refused(self, client_for, official, tasks):
-        errors, page = self.refused(client_for(official), activity_data(
-            tasks["1c"], files=[upload("anh-dep.jpg", EXE_BYTES, "image/jpeg")]))
+        errors, page = self.refused(
+            client_for(official), activity_data(tasks["1c"], files=[upload("anh-dep.jpg", EXE_BYTES, "image/jpeg")])
+        )
         assert "Tệp “anh-dep.jpg” không phải là ảnh (JPEG, PNG, WebP) hoặc văn bản PDF" in errors["files"][0]
         assert "chọn lại tệp minh chứng" in page
 
     def test_a_text_file_named_pdf_is_refused(self, client_for, official, tasks):
-        errors, _page = self.refused(client_for(official), activity_data(
-            tasks["1c"], files=[upload("bao-cao.pdf", "Đây là văn bản thường.".encode(), "application/pdf")]))
+        errors, _page = self.refused(
+            client_for(official),
+            activity_data(
+                tasks["1c"], files=[upload("bao-cao.pdf", "Đây là văn bản thường.".encode(), "application/pdf")]
+            ),
+        )
         assert "không phải là ảnh" in errors["files"][0]
 
     def test_an_oversized_file_is_refused(self, client_for, official, tasks, settings):
         settings.UPLOAD_MAX_BYTES = 1024
-        errors, _page = self.refused(client_for(official), activity_data(
-            tasks["1c"], files=[upload("lon.png", png_bytes((400, 400), (1, 2, 3)) + b"\0" * 2048, "image/png")]))
+        errors, _page = self.refused(
+            client_for(official),
+            activity_data(
+                tasks["1c"], files=[upload("lon.png", png_bytes((400, 400), (1, 2, 3)) + b"\0" * 2048, "image/png")]
+            ),
+        )
         assert "vượt quá mức cho phép" in errors["files"][0]
 
     def test_a_damaged_photo_is_refused(self, client_for, official, tasks):
         damaged = png_bytes()[:40] + b"\x00" * 60
-        errors, _page = self.refused(client_for(official), activity_data(
-            tasks["1c"], files=[upload("hong.png", damaged, "image/png")]))
+        errors, _page = self.refused(
+            client_for(official), activity_data(tasks["1c"], files=[upload("hong.png", damaged, "image/png")])
+        )
         assert "bị hỏng" in errors["files"][0]
 
     @pytest.mark.parametrize("limit", [300, 600])  # Pillow's error, and its warning made an error
@@ -157,19 +179,25 @@ class TestBadInput:
         assert "bị hỏng" in errors["files"][0]
 
     def test_a_truncated_pdf_is_refused(self, client_for, official, tasks):
-        errors, _page = self.refused(client_for(official), activity_data(
-            tasks["1c"], files=[upload("thieu.pdf", PDF_BYTES[:120], "application/pdf")]))
+        errors, _page = self.refused(
+            client_for(official),
+            activity_data(tasks["1c"], files=[upload("thieu.pdf", PDF_BYTES[:120], "application/pdf")]),
+        )
         assert "bị hỏng" in errors["files"][0]
 
     def test_one_bad_file_among_good_ones_saves_nothing(self, client_for, official, tasks):
-        errors, _page = self.refused(client_for(official), activity_data(
-            tasks["1c"], files=[png_upload(), upload("virus.jpg", EXE_BYTES), pdf_upload()]))
+        errors, _page = self.refused(
+            client_for(official),
+            activity_data(tasks["1c"], files=[png_upload(), upload("virus.jpg", EXE_BYTES), pdf_upload()]),
+        )
         assert len(errors["files"]) == 1 and "virus.jpg" in errors["files"][0]
 
     @pytest.mark.parametrize("date", ["2022-12-31", "2031-01-01"])
     def test_a_date_outside_2023_to_2030_is_refused(self, client_for, official, tasks, date):
         errors, _page = self.refused(client_for(official), activity_data(tasks["1c"], date=date))
-        assert errors["date"] == ["Ngày phải nằm trong khoảng từ 01/01/2023 đến 31/12/2030 (thời gian thực hiện Kế hoạch)."]
+        assert errors["date"] == [
+            "Ngày phải nằm trong khoảng từ 01/01/2023 đến 31/12/2030 (thời gian thực hiện Kế hoạch)."
+        ]
 
     def test_a_date_that_is_no_date_is_refused(self, client_for, official, tasks):
         errors, _page = self.refused(client_for(official), activity_data(tasks["1c"], date="31/02/2025"))
@@ -189,8 +217,9 @@ class TestBadInput:
         assert errors["task"] == ["Chọn nhiệm vụ mà hoạt động này thuộc về."]
 
     def test_too_many_files_at_once_are_refused(self, client_for, official, tasks):
-        errors, _page = self.refused(client_for(official), activity_data(
-            tasks["1c"], files=[png_upload(f"anh-{n}.png") for n in range(11)]))
+        errors, _page = self.refused(
+            client_for(official), activity_data(tasks["1c"], files=[png_upload(f"anh-{n}.png") for n in range(11)])
+        )
         assert "tối đa 10 tệp" in errors["files"][0]
 
 
@@ -199,8 +228,11 @@ class TestEditing:
         self, client_for, officer_a, activity_a, tasks
     ):
         url = reverse("plans:activity_update", args=[activity_a.pk])
-        response = post_activity(client_for(officer_a), activity_data(
-            tasks["4b"], title="Hội thi “Bàn tay vàng” lần 2", files=[png_upload("giai-nhat.png")]), url)
+        response = post_activity(
+            client_for(officer_a),
+            activity_data(tasks["4b"], title="Hội thi “Bàn tay vàng” lần 2", files=[png_upload("giai-nhat.png")]),
+            url,
+        )
         assert response.status_code == 302
         activity_a.refresh_from_db()
         assert activity_a.title == "Hội thi “Bàn tay vàng” lần 2"
@@ -216,9 +248,16 @@ class TestEditing:
 
     def test_the_history_records_who_changed_what(self, client_for, official, viewer, commune_activity, tasks):
         url = reverse("plans:activity_update", args=[commune_activity.pk])
-        post_activity(client_for(official), activity_data(
-            tasks["1c"], title="Ngày Sách 2025", workers_reached="1200",
-            enterprises=[e.pk for e in commune_activity.enterprises.all()]), url)
+        post_activity(
+            client_for(official),
+            activity_data(
+                tasks["1c"],
+                title="Ngày Sách 2025",
+                workers_reached="1200",
+                enterprises=[e.pk for e in commune_activity.enterprises.all()],
+            ),
+            url,
+        )
         response = client_for(viewer).get(commune_activity.get_absolute_url())
         entry = response.context["history"][0]
         changes = {c.label: (c.old, c.new) for c in entry.changes}
@@ -231,8 +270,9 @@ class TestEditing:
     def test_a_bad_file_on_edit_changes_nothing(self, client_for, officer_a, activity_a, tasks):
         url = reverse("plans:activity_update", args=[activity_a.pk])
         before = stored_files()
-        response = post_activity(client_for(officer_a), activity_data(
-            tasks["4b"], title="Đổi tên", files=[upload("x.jpg", EXE_BYTES)]), url)
+        response = post_activity(
+            client_for(officer_a), activity_data(tasks["4b"], title="Đổi tên", files=[upload("x.jpg", EXE_BYTES)]), url
+        )
         assert response.status_code == 200
         activity_a.refresh_from_db()
         assert activity_a.title == "Hội thi “Bàn tay vàng” An Phát"
@@ -304,7 +344,8 @@ class TestEvidence:
         path = Path(evidence.file.path)
         with django_capture_on_commit_callbacks(execute=True):
             response = client_for(officer_a).post(
-                reverse("plans:evidence_delete", args=[activity_a.pk, evidence.pk]), follow=True)
+                reverse("plans:evidence_delete", args=[activity_a.pk, evidence.pk]), follow=True
+            )
         assert "Đã xoá tệp “ket-qua.pdf”." in response.content.decode()
         assert not Evidence.objects.filter(pk=evidence.pk).exists()
         assert not path.exists()
@@ -325,8 +366,7 @@ class TestEvidence:
 
     def test_an_officer_cannot_delete_a_file_of_a_commune_activity(self, client_for, officer_a, commune_activity):
         evidence = commune_activity.evidence.get()
-        response = client_for(officer_a).post(
-            reverse("plans:evidence_delete", args=[commune_activity.pk, evidence.pk]))
+        response = client_for(officer_a).post(reverse("plans:evidence_delete", args=[commune_activity.pk, evidence.pk]))
         assert response.status_code == 403
 
     def test_deleting_needs_a_post(self, client_for, official, activity_a):
@@ -335,9 +375,7 @@ class TestEvidence:
         assert response.status_code == 405
 
 
-def test_deleting_an_activity_removes_its_files(
-    client_for, officer_a, activity_a, django_capture_on_commit_callbacks
-):
+def test_deleting_an_activity_removes_its_files(client_for, officer_a, activity_a, django_capture_on_commit_callbacks):
     paths = [Path(e.file.path) for e in activity_a.evidence.all()]
     task = activity_a.task
     with django_capture_on_commit_callbacks(execute=True):
@@ -349,9 +387,7 @@ def test_deleting_an_activity_removes_its_files(
 
 
 class TestWhoSeesWhichActivities:
-    def test_officers_see_commune_activities_and_their_own(
-        self, officer_a, officer_b, commune_activity, activity_a
-    ):
+    def test_officers_see_commune_activities_and_their_own(self, officer_a, officer_b, commune_activity, activity_a):
         assert set(Activity.objects.visible_to(officer_a)) == {commune_activity, activity_a}
         assert set(Activity.objects.visible_to(officer_b)) == {commune_activity}
 
@@ -383,11 +419,12 @@ class TestWhoSeesWhichActivities:
         assert listed(year=2024) == []
         assert listed(enterprise=enterprise_b.pk) == [commune_activity.pk]
 
-    def test_an_officer_cannot_filter_by_another_enterprise(self, client_for, officer_a, enterprise_b, commune_activity):
+    def test_an_officer_cannot_filter_by_another_enterprise(
+        self, client_for, officer_a, enterprise_b, commune_activity
+    ):
         response = client_for(officer_a).get(reverse("plans:activity_list"), {"enterprise": enterprise_b.pk})
         assert response.status_code == 200
         assert response.context["filter"].errors
-
 
 
 def test_a_failure_while_storing_files_leaves_neither_rows_nor_files(tasks, official):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from enterprises import demo as enterprises_demo
 from accounts import demo as hoanghop_demo
+from enterprises import demo as enterprises_demo
 from plans import demo, services
 from plans.models import Activity, AnnualPlan, Task, TaskStatus
 
@@ -55,8 +55,14 @@ def test_seeding_twice_changes_nothing(seeded):
 
 def test_seeding_again_keeps_the_officials_edits(seeded, plan):
     task = Task.objects.get(group__plan=plan, group__number=1, letter="a")
-    services.task_update(task=task, version=task.version, status=TaskStatus.DONE,
-                         lead_unit=task.lead_unit, coordinating_units=[], progress_notes="Xong.")
+    services.task_update(
+        task=task,
+        version=task.version,
+        status=TaskStatus.DONE,
+        lead_unit=task.lead_unit,
+        coordinating_units=[],
+        progress_notes="Xong.",
+    )
     demo.seed()
     task.refresh_from_db()
     assert (task.status, task.progress_notes) == (TaskStatus.DONE, "Xong.")

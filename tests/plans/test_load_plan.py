@@ -14,8 +14,17 @@ def snapshot():
         "plans": list(Plan.objects.values_list("code", "title", "number", "signer_name")),
         "groups": list(TaskGroup.objects.values_list("plan__code", "number", "title")),
         "tasks": [
-            (t.group.number, t.letter, t.order, t.text, t.status, t.progress_notes, t.version,
-             t.lead_unit_id, sorted(t.coordinating_units.values_list("code", flat=True)))
+            (
+                t.group.number,
+                t.letter,
+                t.order,
+                t.text,
+                t.status,
+                t.progress_notes,
+                t.version,
+                t.lead_unit_id,
+                sorted(t.coordinating_units.values_list("code", flat=True)),
+            )
             for t in tasks.select_related("group")
         ],
         "units": list(Unit.objects.values_list("code", "name")),
@@ -56,7 +65,11 @@ def test_the_plan_keeps_its_document_parts(plan):
     assert plan.signer_name == "Lê Văn Phụng"
     assert plan.recipients[-1] == "Lưu: VT"
     assert {i.code: [t.value for t in i.targets.order_by("year")] for i in plan.indicators.all()} == {
-        "a": [90, 95], "b": [72, 85], "c": [65, 85], "d": [65, 80], "e": [35, 60],
+        "a": [90, 95],
+        "b": [72, 85],
+        "c": [65, 85],
+        "d": [65, 80],
+        "e": [35, 60],
     }
 
 
@@ -69,8 +82,11 @@ def test_running_load_plan_twice_changes_nothing(plan):
 def test_running_load_plan_again_keeps_the_officials_status_edits(plan):
     task = Task.objects.get(group__plan=plan, group__number=1, letter="c")
     services.task_update(
-        task=task, version=task.version, status=TaskStatus.ONGOING,
-        lead_unit=task.lead_unit, coordinating_units=[Unit.objects.get(code="cong-doan")],
+        task=task,
+        version=task.version,
+        status=TaskStatus.ONGOING,
+        lead_unit=task.lead_unit,
+        coordinating_units=[Unit.objects.get(code="cong-doan")],
         progress_notes="Hưởng ứng hằng năm.",
     )
     before = snapshot()

@@ -24,8 +24,7 @@ def page_urls(tasks, commune_activity):
         (READ, reverse("plans:task_detail", args=[task.pk])),
         (READ, reverse("plans:activity_list")),
         (READ, reverse("plans:activity_detail", args=[commune_activity.pk])),
-        (READ, reverse("plans:evidence_download",
-                       args=[commune_activity.pk, commune_activity.evidence.get().pk])),
+        (READ, reverse("plans:evidence_download", args=[commune_activity.pk, commune_activity.evidence.get().pk])),
         (READ, reverse("plans:annual_plan_list")),
         (READ, reverse("plans:annual_plan_detail", args=[2025])),
         (CHANGE, reverse("plans:task_update", args=[task.pk])),
@@ -36,9 +35,7 @@ def page_urls(tasks, commune_activity):
 
 
 @pytest.mark.parametrize("who", ["official", "officer_a", "officer_b", "viewer"])
-def test_every_role_reads_the_plan_and_only_the_official_changes_it(
-    who, cast, client_for, tasks, commune_activity
-):
+def test_every_role_reads_the_plan_and_only_the_official_changes_it(who, cast, client_for, tasks, commune_activity):
     client = client_for(cast[who])
     for kind, url in page_urls(tasks, commune_activity):
         expected = 200 if kind == READ or who == "official" else 403
@@ -58,9 +55,7 @@ def test_a_user_without_a_role_is_refused(client, tasks):
 
 
 @pytest.mark.parametrize("who, expected", [("official", 200), ("officer_a", 200), ("viewer", 403)])
-def test_the_official_and_officers_record_activities_and_the_viewer_does_not(
-    who, expected, cast, client_for, plan
-):
+def test_the_official_and_officers_record_activities_and_the_viewer_does_not(who, expected, cast, client_for, plan):
     assert client_for(cast[who]).get(reverse("plans:activity_create")).status_code == expected
 
 
@@ -103,9 +98,7 @@ class TestAnActivityOfEnterpriseA:
         for name, url in self.urls(activity_a).items():
             assert client.get(url).status_code == 200, name
 
-    def test_is_not_listed_anywhere_for_enterprise_b(
-        self, client_for, officer_a, officer_b, activity_a, tasks
-    ):
+    def test_is_not_listed_anywhere_for_enterprise_b(self, client_for, officer_a, officer_b, activity_a, tasks):
         client = client_for(officer_b)
         for url in [
             reverse("plans:plan_detail"),
@@ -135,14 +128,21 @@ class TestThePlanPage:
     def test_renders_sections_I_to_V_from_the_data(self, client_for, viewer, plan):
         page = client_for(viewer).get(reverse("plans:plan_detail")).content.decode()
         for text in [
-            "Số: /KH-UBND", "Hoàng Hợp, ngày tháng 12 năm 2023",
+            "Số: /KH-UBND",
+            "Hoàng Hợp, ngày tháng 12 năm 2023",
             "Quyết định số 1268/QĐ-TTg ngày 19/10/2022",
-            "Mục đích, yêu cầu", "Tạo sự thống nhất trong nhận thức",
+            "Mục đích, yêu cầu",
+            "Tạo sự thống nhất trong nhận thức",
             "Các ngành đoàn thể căn cứ chức năng",
-            "Mục tiêu", "Tiếp tục khơi dậy, phát huy truyền thống hiếu học",
-            "Nhiệm vụ và giải pháp", "Kinh phí thực hiện", "Tổ chức thực hiện",
+            "Mục tiêu",
+            "Tiếp tục khơi dậy, phát huy truyền thống hiếu học",
+            "Nhiệm vụ và giải pháp",
+            "Kinh phí thực hiện",
+            "Tổ chức thực hiện",
             "Phối hợp theo dõi, đôn đốc, kiểm tra",
-            "Liên đoàn Lao động huyện (b/c);", "CHỦ TỊCH", "Lê Văn Phụng",
+            "Liên đoàn Lao động huyện (b/c);",
+            "CHỦ TỊCH",
+            "Lê Văn Phụng",
         ]:
             assert text in page, text
 
@@ -157,8 +157,7 @@ class TestThePlanPage:
     def test_lists_every_task_with_status_lead_unit_and_latest_activity(
         self, client_for, official, tasks, commune_activity
     ):
-        older = record_activity(task=tasks["1c"], user=official, title="Tuần lễ 2024",
-                                date=datetime.date(2024, 10, 2))
+        older = record_activity(task=tasks["1c"], user=official, title="Tuần lễ 2024", date=datetime.date(2024, 10, 2))
         response = client_for(official).get(reverse("plans:plan_detail"))
         page = response.content.decode()
         assert page.count('data-task="') == 17
@@ -171,8 +170,14 @@ class TestThePlanPage:
     def test_filters_tasks_by_status(self, client_for, official, tasks):
         for code in ("1a", "4đ"):
             task = tasks[code]
-            services.task_update(task=task, version=task.version, status=TaskStatus.DONE,
-                                 lead_unit=task.lead_unit, coordinating_units=[], progress_notes="")
+            services.task_update(
+                task=task,
+                version=task.version,
+                status=TaskStatus.DONE,
+                lead_unit=task.lead_unit,
+                coordinating_units=[],
+                progress_notes="",
+            )
         response = client_for(official).get(reverse("plans:plan_detail"), {"status": "done"})
         shown = [t.code for g in response.context["groups"] for t in g.task_list]
         assert shown == ["1a", "4đ"]
@@ -202,8 +207,13 @@ class TestThePlanPage:
             client.get(url)
         for task in tasks.values():
             for day in (1, 2, 3):
-                record_activity(task=task, user=official, enterprises=[enterprise_a],
-                                date=datetime.date(2025, 3, day), title=f"Hoạt động {task.code}{day}")
+                record_activity(
+                    task=task,
+                    user=official,
+                    enterprises=[enterprise_a],
+                    date=datetime.date(2025, 3, day),
+                    title=f"Hoạt động {task.code}{day}",
+                )
         with django_assert_max_num_queries(len(few.captured_queries)):
             response = client.get(url)
         assert response.status_code == 200
@@ -228,15 +238,22 @@ class TestTheTaskPage:
         assert "Thiết chế văn hoá, thể thao" in page
         assert "Chưa triển khai" in page
         assert commune_activity.title in page
-        assert reverse("plans:evidence_download", args=[commune_activity.pk, commune_activity.evidence.get().pk]) in page
+        assert (
+            reverse("plans:evidence_download", args=[commune_activity.pk, commune_activity.evidence.get().pk]) in page
+        )
 
     def test_shows_who_changed_what_and_when(self, client_for, official, viewer, tasks):
         task = tasks["2c"]
-        client_for(official).post(reverse("plans:task_update", args=[task.pk]), {
-            "version": task.version, "status": TaskStatus.IN_PROGRESS, "lead_unit": task.lead_unit_id,
-            "coordinating_units": [u.pk for u in task.coordinating_units.all()],
-            "progress_notes": "Đã vận động 3 doanh nghiệp.",
-        })
+        client_for(official).post(
+            reverse("plans:task_update", args=[task.pk]),
+            {
+                "version": task.version,
+                "status": TaskStatus.IN_PROGRESS,
+                "lead_unit": task.lead_unit_id,
+                "coordinating_units": [u.pk for u in task.coordinating_units.all()],
+                "progress_notes": "Đã vận động 3 doanh nghiệp.",
+            },
+        )
         response = client_for(viewer).get(reverse("plans:task_detail", args=[task.pk]))
         entry = response.context["history"][0]
         assert entry.user == official and entry.action == "changed"
@@ -271,9 +288,13 @@ class TestAnnualPlans:
 
     def test_the_official_schedules_tasks_for_a_year(self, client_for, official, viewer, tasks):
         client = client_for(official)
-        response = client.post(reverse("plans:annual_plan_update", args=[2026]), {
-            "tasks": [tasks["1c"].pk, tasks["4đ"].pk], "notes": "Trọng tâm: kỹ năng số.",
-        })
+        response = client.post(
+            reverse("plans:annual_plan_update", args=[2026]),
+            {
+                "tasks": [tasks["1c"].pk, tasks["4đ"].pk],
+                "notes": "Trọng tâm: kỹ năng số.",
+            },
+        )
         assert response.status_code == 302
         annual = tasks["1c"].group.plan.annual_plans.get(year=2026)
         assert set(annual.tasks.all()) == {tasks["1c"], tasks["4đ"]}
@@ -283,8 +304,9 @@ class TestAnnualPlans:
 
     def test_the_viewer_and_officers_cannot_change_a_years_plan(self, client_for, viewer, officer_a, tasks):
         for user in (viewer, officer_a):
-            response = client_for(user).post(reverse("plans:annual_plan_update", args=[2026]),
-                                             {"tasks": [tasks["1c"].pk], "notes": "x"})
+            response = client_for(user).post(
+                reverse("plans:annual_plan_update", args=[2026]), {"tasks": [tasks["1c"].pk], "notes": "x"}
+            )
             assert response.status_code == 403
         assert not tasks["1c"].annual_plans.exists()
 
@@ -300,7 +322,9 @@ class TestAnnualPlans:
     def test_a_year_lists_the_activities_of_that_year(self, client_for, viewer, commune_activity):
         client = client_for(viewer)
         assert commune_activity.title in client.get(reverse("plans:annual_plan_detail", args=[2025])).content.decode()
-        assert commune_activity.title not in client.get(reverse("plans:annual_plan_detail", args=[2026])).content.decode()
+        assert (
+            commune_activity.title not in client.get(reverse("plans:annual_plan_detail", args=[2026])).content.decode()
+        )
 
 
 @pytest.mark.parametrize("url_name", ["task_detail", "activity_list", "annual_plan_detail", "annual_plan_list"])
@@ -317,9 +341,14 @@ def test_activity_pages_keep_their_number_of_queries(
     with django_assert_max_num_queries(30) as few:
         client.get(url)
     for day in range(1, 11):
-        record_activity(task=tasks["1c"], user=official, enterprises=[enterprise_a, enterprise_b],
-                        date=datetime.date(2025, 5, day), title=f"Sinh hoạt chuyên đề {day}",
-                        files=[png_upload(), png_upload()])
+        record_activity(
+            task=tasks["1c"],
+            user=official,
+            enterprises=[enterprise_a, enterprise_b],
+            date=datetime.date(2025, 5, day),
+            title=f"Sinh hoạt chuyên đề {day}",
+            files=[png_upload(), png_upload()],
+        )
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
 

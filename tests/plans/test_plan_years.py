@@ -35,5 +35,7 @@ def test_no_default_date_for_an_activity_outside_the_plans_years():
     plan = PlanFactory(issued_year=2040, start_year=2040, end_year=2045)
     assert default_activity_date(plan) is None
     this_year = datetime.date.today().year
-    assert default_activity_date(PlanFactory(code="now", issued_year=this_year, start_year=this_year,
-                                             end_year=this_year)) is not None
+    assert (
+        default_activity_date(PlanFactory(code="now", issued_year=this_year, start_year=this_year, end_year=this_year))
+        is not None
+    )

@@ -26,6 +26,6 @@ class Command(BaseCommand):
                         raise
                     continue
                 logins += module.seed() or []
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Demo logins (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Demo logins (password for all: {DEMO_PASSWORD}):"))
         for username, description in logins:
             self.stdout.write(f"  {username:<24} {description}")

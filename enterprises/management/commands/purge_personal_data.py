@@ -15,14 +15,14 @@ from enterprises.retention import personal_data_purge, retention_days
 
 
 class Command(BaseCommand):
-    help = ("Anonymise workers who left more than PORTAL_PERSONAL_DATA_RETENTION_DAYS ago, "
-            "in their row and its history; counts are kept. Safe to run repeatedly.")
+    help = (
+        "Anonymise workers who left more than PORTAL_PERSONAL_DATA_RETENTION_DAYS ago, "
+        "in their row and its history; counts are kept. Safe to run repeatedly."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="print what would be removed; change nothing")
-        parser.add_argument(
-            "--date", help="act as if today were this date (YYYY-MM-DD); for testing and catching up"
-        )
+        parser.add_argument("--date", help="act as if today were this date (YYYY-MM-DD); for testing and catching up")
 
     def handle(self, *args, **options):
         today = None

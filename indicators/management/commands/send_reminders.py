@@ -17,9 +17,7 @@ class Command(BaseCommand):
     help = "E-mail reminders for missing reports and the officials' digest. Safe to run repeatedly."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--date", help="act as if today were this date (YYYY-MM-DD); for testing and catching up"
-        )
+        parser.add_argument("--date", help="act as if today were this date (YYYY-MM-DD); for testing and catching up")
 
     def handle(self, *args, **options):
         today = None
@@ -34,8 +32,6 @@ class Command(BaseCommand):
             f"digests: {summary.digests}; failed: {summary.failed}."
         )
         if summary.skipped_no_email:
-            self.stdout.write(
-                "No officer e-mail address for: " + ", ".join(sorted(summary.skipped_no_email))
-            )
+            self.stdout.write("No officer e-mail address for: " + ", ".join(sorted(summary.skipped_no_email)))
         if summary.failed:
             raise CommandError(f"{summary.failed} e-mail(s) could not be sent; they will be retried next run.")
