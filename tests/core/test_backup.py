@@ -10,6 +10,7 @@ import stat
 import threading
 import tracemalloc
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -118,7 +119,7 @@ def test_a_backup_restores_everything_it_held(filled, tmp_path):
 
     assert row_counts() == before_counts
     assert progress.commune_progress(filled) == before_figures
-    assert evidence_path.read_bytes() == PHOTO
+    assert Path(evidence_path).read_bytes() == PHOTO
     assert Evidence.objects.get().file.read() == PHOTO
 
 

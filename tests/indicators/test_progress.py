@@ -369,7 +369,7 @@ class TestReportCounts:
         year = PeriodFactory(year=2025)
         report(year, 10, status=ReportStatus.DRAFT)
         silent = EnterpriseFactory()
-        assert progress.report_counts([year])[year.pk] == progress.ReportCounts(draft=1, active=2, missing=1)
+        assert progress.report_counts([year])[year.pk] == progress.ReportCounts(draft=1, active=2, unreported=1)
         assert silent.is_active
 
     @pytest.mark.parametrize("periods", [2, 14])
