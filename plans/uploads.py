@@ -2,9 +2,10 @@
 
 A file is judged by its content, never by its name or the browser's declared type:
 libmagic reads the first bytes, images must then open and verify with Pillow, and a
-PDF must end like one. Whatever the uploader called it, the stored file gets a random
-name and the extension of what it really is; the original name is kept only for
-display and for the download's Content-Disposition.
+PDF must end like one and parse (pypdf) without scripts, launch actions or embedded
+files. Whatever the uploader called it, the stored file gets a random name and the
+extension of what it really is; the uploader's name, with that extension too, is kept
+for display and for the download's Content-Disposition.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError, PdfStreamError
+from pypdf.generic import DictionaryObject, StreamObject
 
 # Detected MIME type -> (extension we store it under, Pillow format or None for PDF).
 ALLOWED_TYPES = {
@@ -122,6 +126,19 @@ def check_evidence_file(upload: UploadedFile) -> CheckedFile:
         sound = _image_is_sound(upload, image_format)
     else:
         sound = b"%%EOF" in _read(upload, max(0, upload.size - PDF_TAIL_BYTES), PDF_TAIL_BYTES)
+        if sound:
+            active = _pdf_active_content(upload)
+            if active is None:
+                sound = False
+            elif active:
+                raise ValidationError(
+                    _(
+                        "The PDF “%(name)s” contains scripts, launch actions or embedded files, which "
+                        "evidence never needs. Print it to a new PDF (or scan it) and upload that."
+                    ),
+                    code="active_pdf",
+                    params={"name": name},
+                )
     if not sound:
         raise ValidationError(
             _("The file “%(name)s” is damaged or was not uploaded completely."),
@@ -132,9 +149,54 @@ def check_evidence_file(upload: UploadedFile) -> CheckedFile:
         upload=upload,
         content_type=detected,
         size=upload.size,
-        original_name=name,
+        original_name=with_extension(name, detected),
         storage_name=f"{uuid.uuid4().hex}{extension}",
     )
+
+
+# The other extensions a type is commonly saved under; any other gets the type's own.
+EXTENSION_ALIASES = {"image/jpeg": {".jpg", ".jpeg"}}
+
+
+def with_extension(name: str, content_type: str) -> str:
+    """The uploader's name with the extension of what the file really is: a PDF uploaded as
+    "bao-cao.hta" is kept, shown and downloaded as "bao-cao.pdf"."""
+    stem, extension = os.path.splitext(name)
+    if extension.lower() in EXTENSION_ALIASES.get(content_type, {ALLOWED_TYPES[content_type][0]}):
+        return name
+    return f"{stem or name}{ALLOWED_TYPES[content_type][0]}"
+
+
+# Keys and actions of a PDF that run something or carry other files; evidence needs none.
+PDF_ACTIVE_KEYS = {"/JS", "/JavaScript", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia", "/XFA"}
+PDF_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/RichMediaExecute", "/Rendition"}
+# More objects than any scanned report has: parsing stops there (the file is refused).
+PDF_MAX_OBJECTS = 100_000
+
+
+def _pdf_active_content(upload: UploadedFile) -> bool | None:
+    """Parse the PDF (pypdf) and look at every object: True when it holds a script, a launch
+    action or an embedded file; None when it cannot be parsed as a PDF (or is encrypted, so
+    that nothing in it can be checked); False when it is a plain document."""
+    upload.seek(0)
+    try:
+        reader = PdfReader(upload, strict=False)
+        if reader.is_encrypted:
+            return None
+        ids = {idnum for table in reader.xref.values() for idnum in table} | set(reader.xref_objStm)
+        if not ids or len(ids) > PDF_MAX_OBJECTS:
+            return None
+        for idnum in ids:
+            obj = reader.get_object(idnum)
+            if isinstance(obj, StreamObject | DictionaryObject) and (
+                PDF_ACTIVE_KEYS & set(obj.keys()) or obj.get("/S") in PDF_ACTIVE_ACTIONS
+            ):
+                return True
+        return False
+    except (PdfReadError, PdfStreamError, ValueError, TypeError, KeyError, RecursionError):
+        return None
+    finally:
+        upload.seek(0)
 
 
 def check_evidence_files(uploads: list[UploadedFile]) -> list[CheckedFile]:
