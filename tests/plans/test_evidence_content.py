@@ -29,18 +29,22 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
 
 
 def javascript_on_open(writer):
-    action = DictionaryObject({
-        NameObject("/S"): NameObject("/JavaScript"),
-        NameObject("/JS"): TextStringObject("app.alert('x');"),
-    })
+    action = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert('x');"),
+        }
+    )
     writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
 
 
 def launch_on_open(writer):
-    action = DictionaryObject({
-        NameObject("/S"): NameObject("/Launch"),
-        NameObject("/F"): TextStringObject("cmd.exe"),
-    })
+    action = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/Launch"),
+            NameObject("/F"): TextStringObject("cmd.exe"),
+        }
+    )
     writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
 
 
@@ -50,13 +54,16 @@ def test_a_pdf_named_hta_is_kept_and_served_as_a_pdf():
     assert checked.storage_name.endswith(".pdf")
 
 
-@pytest.mark.parametrize(("name", "content_type", "kept"), [
-    ("anh.JPEG", "image/jpeg", "anh.JPEG"),
-    ("anh.jpg", "image/jpeg", "anh.jpg"),
-    ("anh.png", "image/jpeg", "anh.jpg"),
-    ("bien-ban", "application/pdf", "bien-ban.pdf"),
-    ("hop.webp.exe", "image/webp", "hop.webp.webp"),
-])
+@pytest.mark.parametrize(
+    ("name", "content_type", "kept"),
+    [
+        ("anh.JPEG", "image/jpeg", "anh.JPEG"),
+        ("anh.jpg", "image/jpeg", "anh.jpg"),
+        ("anh.png", "image/jpeg", "anh.jpg"),
+        ("bien-ban", "application/pdf", "bien-ban.pdf"),
+        ("hop.webp.exe", "image/webp", "hop.webp.webp"),
+    ],
+)
 def test_the_kept_name_ends_with_the_detected_types_extension(name, content_type, kept):
     assert with_extension(name, content_type) == kept
 
@@ -66,11 +73,15 @@ def test_a_plain_pdf_is_accepted():
     assert check_evidence_file(upload("bien-ban.pdf", PDF_BYTES)).content_type == "application/pdf"
 
 
-@pytest.mark.parametrize("build", [
-    javascript_on_open,
-    launch_on_open,
-    lambda writer: writer.add_attachment("chay.exe", b"MZ"),
-], ids=["javascript", "launch", "embedded file"])
+@pytest.mark.parametrize(
+    "build",
+    [
+        javascript_on_open,
+        launch_on_open,
+        lambda writer: writer.add_attachment("chay.exe", b"MZ"),
+    ],
+    ids=["javascript", "launch", "embedded file"],
+)
 def test_a_pdf_that_runs_or_carries_something_is_refused(build):
     with pytest.raises(ValidationError) as refused:
         check_evidence_file(upload("bao-cao.pdf", pdf(build)))
@@ -78,7 +89,7 @@ def test_a_pdf_that_runs_or_carries_something_is_refused(build):
 
 
 def test_a_script_between_pdf_markers_is_not_a_pdf():
-    polyglot = b"%PDF-1.4\n<script language=VBScript>CreateObject(\"WScript.Shell\")</script>\n%%EOF\n"
+    polyglot = b'%PDF-1.4\n<script language=VBScript>CreateObject("WScript.Shell")</script>\n%%EOF\n'
     with pytest.raises(ValidationError) as refused:
         check_evidence_file(upload("bao-cao.hta", polyglot))
     assert refused.value.code == "damaged"
