@@ -80,3 +80,12 @@ def test_an_english_browser_still_gets_vietnamese_until_english_is_chosen(client
     assert "Đăng nhập" in client.get(reverse("login"), **english_browser).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "Log in" in client.get(reverse("login"), **english_browser).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_role_groups_come_back_after_a_flush():
+    # Browser tests and a restore flush every table; officers must still be creatable after.
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert set(Group.objects.values_list("name", flat=True)) >= {OFFICIAL, OFFICER, VIEWER}
