@@ -834,7 +834,7 @@ def fingerprint() -> tuple:
     the mail sent. Sessions and login attempts are left out: they change on any visit."""
     with connection.cursor() as cursor:
         cursor.execute(_counts_sql())
-        parts = [tuple(cursor.fetchall())]
+        parts = [tuple(sorted(cursor.fetchall()))]  # UNION ALL promises no order (PostgreSQL varies it)
     parts.append(
         tuple(
             get_user_model()
