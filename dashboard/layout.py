@@ -210,9 +210,13 @@ def unapproved_groups(
     rows: list[progress.EnterpriseRow], *, deadline_passed: bool, limit: int = LIST_LIMIT
 ) -> list[UnapprovedGroup]:
     """The active enterprises without an approved report, by how far their report got."""
+    by_status: dict[str, list[progress.EnterpriseRow]] = {}
+    for row in rows:
+        if is_unapproved(row):
+            by_status.setdefault(row.status or NO_REPORT, []).append(row)
     groups = []
     for status, title in UNAPPROVED_GROUPS:
-        members = [r for r in rows if is_unapproved(r) and (r.status or NO_REPORT) == status]
+        members = by_status.get(status)
         if members:
             overdue = deadline_passed and status in (ReportStatus.DRAFT, NO_REPORT)
             groups.append(UnapprovedGroup(report_badge(status), title, members[:limit], len(members), overdue))

@@ -237,13 +237,9 @@ class Outstanding(models.TextChoices):
     UNAPPROVED = "unapproved", _("Not approved")  # anything but an approved report
 
     @property
-    def cleared_by(self) -> tuple[str, ...]:
+    def cleared_by(self) -> frozenset[str]:
         """The statuses of a report that take its enterprise out of the set."""
-        if self is Outstanding.UNREPORTED:
-            return tuple(ReportStatus.values)
-        if self is Outstanding.UNSUBMITTED:
-            return STANDING
-        return (ReportStatus.APPROVED,)
+        return _CLEARED_BY[self]
 
     def holds_for(self, status: str | None) -> bool:
         """Whether an enterprise whose report has `status` (None: it has none) is in the set."""
@@ -254,8 +250,16 @@ class Outstanding(models.TextChoices):
         those in the set for `period`, a period or its pk."""
         reports = EnterpriseReport.objects.filter(enterprise=OuterRef("pk"), period=period)
         if self is not Outstanding.UNREPORTED:
-            reports = reports.filter(status__in=self.cleared_by)
+            reports = reports.filter(status__in=sorted(self.cleared_by))
         return ~Exists(reports)
+
+
+# Computed once: the dashboard asks `holds_for` of every enterprise's row several times a request.
+_CLEARED_BY = {
+    Outstanding.UNREPORTED: frozenset(ReportStatus.values),
+    Outstanding.UNSUBMITTED: frozenset(STANDING),
+    Outstanding.UNAPPROVED: frozenset({ReportStatus.APPROVED}),
+}
 
 
 # Why a report may not be changed, reviewed or reopened.
