@@ -45,16 +45,16 @@ from .signals import data_restored
 FORMAT = 2
 READABLE_FORMATS = {1, 2}
 # Rebuilt by `migrate` or short-lived: not worth restoring, and content types and
-# permissions would clash with the ones migrate already created. The figures cache's
-# revision tokens are made anew after a restore; sent creation forms are kept a day only.
+# permissions would clash with the ones migrate already created. The project's own models
+# say so themselves with a class attribute `backup_excluded = True` (the figures cache's
+# revision tokens, made anew after a restore; sent creation forms, kept a day only), so
+# that this lower layer names none of the layers above it.
 EXCLUDED = [
     "contenttypes",
     "auth.permission",
     "sessions",
     "admin.logentry",
     "axes",
-    "indicators.figuresrevision",
-    "core.formsubmission",
 ]
 MANIFEST, ROWS, MEDIA = "manifest.json", "data.json", "media/"
 CHUNK = 64 * 1024
@@ -84,6 +84,7 @@ def backed_up_models() -> list:
         if not model._meta.proxy
         and router.allow_migrate_model(DEFAULT_DB_ALIAS, model)
         and not _excluded(model._meta.label_lower)
+        and not getattr(model, "backup_excluded", False)
     ]
 
 

@@ -18,6 +18,8 @@ class FormSubmission(models.Model):
     url = models.CharField(_("address of the result"), max_length=2000, blank=True)
     at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
 
+    backup_excluded = True  # core.backup: short-lived, no business fact
+
     class Meta:
         verbose_name = _("sent form")
         verbose_name_plural = _("sent forms")

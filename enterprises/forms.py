@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
@@ -104,34 +103,6 @@ class EnterpriseContactForm(forms.ModelForm):
         # A named union is a union: the same rule as the Excel import.
         self.instance.has_union = bool(self.instance.union_name)
         return super().save(commit)
-
-
-class ExcelFileForm(forms.Form):
-    file = forms.FileField(
-        label=_("Excel file (.xlsx)"),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-        ),
-        error_messages={"required": _("Choose an Excel file to import."), "empty": _("The file is empty.")},
-    )
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        if uploaded.size > settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is too large (at most %(mb)s MB)."),
-                code="too_large",
-                params={"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
-            )
-        name = uploaded.name.lower()
-        if name.endswith((".xls", ".csv", ".ods")) or not name.endswith(".xlsx"):
-            raise forms.ValidationError(
-                _(
-                    "Only Excel workbooks (.xlsx) can be imported. Open the file in Excel and save it as “Excel Workbook (.xlsx)”."
-                ),
-                code="not_xlsx",
-            )
-        return uploaded
 
 
 def username_field():

@@ -11,11 +11,8 @@ import logging
 import smtplib
 
 from django.contrib import messages
-from django.core import signing
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,15 +24,16 @@ from accounts.access import commune_view_required, is_official, member_required,
 from core import xlsx_reading
 from core.history import Children, history_of
 from core.names import full_name_of
+from core.paging import paginate
 from core.sections import collect_sections
 from core.submissions import creates_once, save_unique
+from core.uploads import ExcelFileForm, excel_response, import_context, import_token, parse_or_error, read_import_token
 
 from . import imports, services
 from .filters import EnterpriseFilter
 from .forms import (
     EnterpriseContactForm,
     EnterpriseForm,
-    ExcelFileForm,
     OfficerCreateForm,
     OfficerForm,
     OfficerPasswordForm,
@@ -49,10 +47,6 @@ logger = logging.getLogger(__name__)
 
 ENTERPRISES_PER_PAGE = 25
 WORKERS_PER_PAGE = 50
-PREVIEW_ROWS_SHOWN = 500
-ERRORS_SHOWN = 200
-IMPORT_TOKEN_AGE = xlsx_reading.STAGE_MAX_AGE  # a confirmation link lives as long as its staged file
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def get_enterprise_or_404(user, pk) -> Enterprise:
@@ -65,24 +59,12 @@ def get_enterprise_to_change_or_404(user, pk, *, official_only: bool = False) ->
     return access.get_or_404(Enterprise.objects, user, pk=pk, change=True, official_only=official_only)
 
 
-def get_worker_or_404(user, enterprise_pk, worker_pk) -> Worker:
-    """A worker of enterprise `enterprise_pk` to change, fetched through that enterprise."""
-    enterprise = get_enterprise_to_change_or_404(user, enterprise_pk)
-    worker = get_object_or_404(enterprise.workers.all(), pk=worker_pk)
-    worker.enterprise = enterprise  # already loaded: spare the query
-    return worker
-
-
 def get_officer_or_404(user, enterprise_pk, officer_pk) -> UnionOfficer:
     """A union officer of enterprise `enterprise_pk`, for the official's pages about them."""
     enterprise = get_enterprise_to_change_or_404(user, enterprise_pk, official_only=True)
     officer = get_object_or_404(enterprise.officers.select_related("user"), pk=officer_pk)
     officer.enterprise = enterprise
     return officer
-
-
-def paginate(request, queryset, per_page):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 # --- enterprises ------------------------------------------------------------------------
@@ -203,54 +185,6 @@ def enterprise_reactivate(request, pk):
 
 
 # --- Excel imports --------------------------------------------------------------------------
-
-
-def excel_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def import_token(kind: str, name: str, user, **extra) -> str:
-    return signing.dumps({"file": name, "user": user.pk, **extra}, salt=f"enterprises.import.{kind}")
-
-
-def read_import_token(request, kind: str):
-    """The staged upload a confirmation refers to, if the token is this user's and fresh."""
-    try:
-        data = signing.loads(request.POST.get("token", ""), salt=f"enterprises.import.{kind}", max_age=IMPORT_TOKEN_AGE)
-    except signing.BadSignature:
-        return None, None
-    if data.get("user") != request.user.pk:
-        return None, None
-    return data, xlsx_reading.staged_path(data.get("file", ""))
-
-
-def parse_or_error(parse, path, **kwargs):
-    try:
-        return parse(path, **kwargs), None
-    except xlsx_reading.WorkbookError as error:
-        return None, str(error)
-
-
-def import_context(parsed, preview):
-    context = {"parsed": parsed}
-    if parsed is not None:
-        context["errors"] = parsed.errors[:ERRORS_SHOWN]
-        context["errors_more"] = max(0, len(parsed.errors) - ERRORS_SHOWN)
-    if preview is not None:
-        changing = [row for row in preview.rows if row.status != services.UNCHANGED]
-        unchanged = preview.unchanged
-        context.update(
-            {
-                "preview": preview,
-                "changing": changing[:PREVIEW_ROWS_SHOWN],
-                "changing_more": max(0, len(changing) - PREVIEW_ROWS_SHOWN),
-                "unchanged": unchanged[:PREVIEW_ROWS_SHOWN],
-                "unchanged_more": max(0, len(unchanged) - PREVIEW_ROWS_SHOWN),
-            }
-        )
-    return context
 
 
 @official_required

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.bounds import MAX_WORKERS, NOTE_MAX_LENGTH, PlainDecimalField, PlainIntegerField, RecordIdField
 from core.templatetags.portal import num
-from enterprises.forms import ExcelFileForm
+from core.uploads import ExcelFileForm
 from enterprises.models import Worker
 
 from . import rules
@@ -321,33 +321,6 @@ class IndicatorForm(forms.ModelForm):
 
     def milestones(self) -> dict[int, Decimal | None]:
         return {year: self.cleaned_data.get(f"milestone_{year}") for year in self.milestone_years}
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Excel file (.xlsx)"),
-        error_messages={"required": _("Choose the Excel file to import."), "empty": _("The file is empty.")},
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-        ),
-    )
-
-    def clean_file(self):
-        from django.conf import settings
-
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise ValidationError(
-                _("Only Excel files in .xlsx format can be imported (save the file as “Excel Workbook (.xlsx)”)."),
-                code="not_xlsx",
-            )
-        if upload.size > settings.UPLOAD_MAX_BYTES:
-            raise ValidationError(
-                _("The file is larger than %(max)s MB."),
-                code="too_large",
-                params={"max": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
-            )
-        return upload
 
 
 class RosterFileForm(ExcelFileForm):

@@ -572,6 +572,8 @@ class FiguresRevision(models.Model):
     commune's figures count changes (an approved report, enterprises, targets), not
     while officers save and submit."""
 
+    backup_excluded = True  # core.backup: made anew for every period after a restore
+
     period = models.OneToOneField(
         ReportingPeriod,
         on_delete=models.CASCADE,

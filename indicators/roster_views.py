@@ -23,18 +23,12 @@ from accounts import access
 from accounts.access import member_required, official_required
 from core import xlsx_reading
 from core.history import Children, history_of
+from core.paging import paginate
 from core.submissions import creates_once, save_unique
+from core.uploads import excel_response, import_context, import_token, parse_or_error, read_import_token
 from enterprises import retention
 from enterprises.models import Enterprise, Worker
 from enterprises.services import CHANGE_REASONS
-from enterprises.views import (
-    excel_response,
-    import_context,
-    import_token,
-    paginate,
-    parse_or_error,
-    read_import_token,
-)
 
 from . import roster_imports, services
 from .filters import RosterAccessFilter, WorkerFilter

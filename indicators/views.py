@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,11 +27,12 @@ from accounts import access
 from core import xlsx_reading
 from core.bounds import record_id
 from core.history import Children, history_of
+from core.uploads import ExcelFileForm, excel_response
 from enterprises.models import Enterprise
 from plans.models import Plan
 
 from . import imports, progress, rules, services
-from .forms import ImportForm, IndicatorForm, PeriodDeadlineForm, ReportForm, ReturnForm
+from .forms import IndicatorForm, PeriodDeadlineForm, ReportForm, ReturnForm
 from .models import (
     EnterpriseReport,
     Indicator,
@@ -610,7 +611,7 @@ def report_import(request, code):
     indicators = list(Indicator.objects.of_plan())
     parsed = None
     if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
+        form = ExcelFileForm(request.POST, request.FILES)
         if refusal := period.import_refusal():
             form.add_error(None, refusal)
         elif form.is_valid():
@@ -644,7 +645,7 @@ def report_import(request, code):
                         )
                         return redirect(period.get_absolute_url())
     else:
-        form = ImportForm()
+        form = ExcelFileForm()
     return render(
         request,
         "indicators/report_import.html",
@@ -672,6 +673,4 @@ def report_import_template(request, code):
         enterprises=Enterprise.objects.active().order_by("name", "pk").only("name", "tax_code"),
         title=title,
     )
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="mau-nhap-bao-cao-{period.code}.xlsx"'
-    return response
+    return excel_response(content, f"mau-nhap-bao-cao-{period.code}.xlsx")

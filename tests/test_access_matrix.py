@@ -55,8 +55,8 @@ from django.utils.http import urlsafe_base64_encode
 from openpyxl import Workbook
 
 from accounts.roles import OFFICER
+from core.uploads import import_token
 from core.xlsx_reading import stage_upload
-from enterprises.views import import_token
 from indicators.models import EnterpriseReport, Indicator, PeriodState, ReportingPeriod, ReportStatus
 from plans import services as plan_services
 from plans.models import Activity, Task

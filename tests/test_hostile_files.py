@@ -53,11 +53,7 @@ TOO_MANY_ROWS = {
     "roster": "Tệp có hơn 10.000 dòng dữ liệu",
     "reports": "Tệp có hơn 25.000 dòng dữ liệu",
 }
-TOO_LARGE = {
-    "enterprises": "Tệp quá lớn (tối đa 1 MB)",
-    "roster": "Tệp quá lớn (tối đa 1 MB)",
-    "reports": "Tệp lớn hơn 1 MB",
-}
+TOO_LARGE = "Tệp quá lớn (tối đa 1 MB)"  # one upload form for every import
 NOT_XLSX = "Không đọc được tệp: tệp không phải là bảng tính Excel (.xlsx)"
 UNREADABLE = "Tệp không đọc được như một bảng tính Excel"
 OUTSIDE_EXCEL = "tệp không được lưu bằng Excel"
@@ -275,7 +271,7 @@ def test_a_file_over_the_upload_limit_is_refused(send, settings, kind):
                 archive.writestr(item, source.read(item.filename))
         archive.writestr("xl/media/image1.png", bytes(range(256)) * 4200, compress_type=zipfile.ZIP_STORED)
     assert len(padded.getvalue()) > settings.UPLOAD_MAX_BYTES
-    assert_refused(send(kind, padded.getvalue()), TOO_LARGE[kind], settings)
+    assert_refused(send(kind, padded.getvalue()), TOO_LARGE, settings)
 
 
 def test_a_workbook_of_too_many_parts_says_how_many_not_a_size(send, settings):

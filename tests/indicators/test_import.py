@@ -172,7 +172,7 @@ def test_a_period_that_is_not_open_is_refused(client_for, official, open_period,
 @pytest.mark.parametrize(
     "content, name, message",
     [
-        (b"STT,Ma so thue\n1,2800000001\n", "bao-cao.csv", "định dạng .xlsx"),
+        (b"STT,Ma so thue\n1,2800000001\n", "bao-cao.csv", "Chỉ nhập được bảng tính Excel (.xlsx)"),
         (b"PK\x03\x04 this is not really a workbook", "bao-cao.xlsx", "Không đọc được tệp"),
         (b"\x00" * 100, "bao-cao.xlsx", "Không đọc được tệp"),
     ],
