@@ -7,6 +7,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import search
+
 from .models import Enterprise, Ownership
 from .validators import normalize_tax_code
 
@@ -57,14 +59,9 @@ class EnterpriseFilter(StatusFilterSet):
         fields = ["q", "ownership", "union", "status"]
 
     def search(self, queryset, name, value):
-        value = " ".join(value.split())
-        if not value:
-            return queryset
-        condition = Q(name__icontains=value)
         tax_code = normalize_tax_code(value)
-        if any(ch.isdigit() for ch in tax_code):
-            condition |= Q(tax_code__icontains=tax_code)
-        return queryset.filter(condition)
+        by_tax_code = Q(tax_code__contains=tax_code) if any(ch.isdigit() for ch in tax_code) else None
+        return search.containing(queryset, ["name"], value, also=by_tax_code)
 
     def filter_union(self, queryset, name, value):
         return queryset.filter(has_union=(value == "yes"))

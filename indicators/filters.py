@@ -5,9 +5,9 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import search
 from core.names import full_name_of
 from enterprises.filters import ACTIVE, ALL, INACTIVE, StatusFilterSet
 from enterprises.models import Enterprise, Worker
@@ -40,10 +40,7 @@ class WorkerFilter(StatusFilterSet):
         self.filters["missing"].extra["choices"] = [(str(i.pk), i.name) for i in indicators]
 
     def search(self, queryset, name, value):
-        value = " ".join(value.split())
-        if not value:
-            return queryset
-        return queryset.filter(Q(employee_code__icontains=value) | Q(full_name__icontains=value))
+        return search.containing(queryset, ["employee_code", "full_name"], value)
 
     def filter_missing(self, queryset, name, value):
         return queryset.exclude(outcomes__indicator_id=value)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import access
+from core import search as text_search
 from core import xlsx_reading
 from core.bounds import record_id
 from core.history import Children, history_of
@@ -253,7 +254,7 @@ def _review_queue(request, period):
     else:
         status = ""
     if search:
-        enterprises = enterprises.filter(Q(name__icontains=search) | Q(tax_code__icontains=search))
+        enterprises = text_search.containing(enterprises, ["name", "tax_code"], search)
     page = Paginator(enterprises, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     page_reports = {
         report.enterprise_id: report
