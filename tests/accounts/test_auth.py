@@ -89,3 +89,14 @@ def test_the_role_groups_come_back_after_a_flush():
 
     call_command("flush", interactive=False, verbosity=0)
     assert set(Group.objects.values_list("name", flat=True)) >= {OFFICIAL, OFFICER, VIEWER}
+
+
+@pytest.mark.parametrize("name", ["password_reset", "password_reset_done"])
+def test_the_password_reset_pages_lead_back_to_the_login_page(client, name):
+    content = client.get(reverse(name)).content.decode()
+    assert f'href="{reverse("login")}" data-role="back-to-login"' in content
+    assert "Quay lại trang đăng nhập" in content
+
+
+def test_the_login_page_has_no_link_back_to_itself(client):
+    assert 'data-role="back-to-login"' not in client.get(reverse("login")).content.decode()
