@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.roles import OFFICER
+from core.mail import Delivery, deliver
 from core.names import full_name_of, split_full_name
 
 from .imports import EnterpriseRow
@@ -278,8 +279,9 @@ def officer_issue_password(*, officer: UnionOfficer) -> str:
 
 
 @transaction.atomic
-def officer_send_password_link(*, officer: UnionOfficer, base_url: str, welcome: bool) -> None:
-    """E-mail the officer a link to set their password (Django's password-reset token).
+def officer_send_password_link(*, officer: UnionOfficer, base_url: str, welcome: bool) -> Delivery:
+    """E-mail the officer a link to set their password (Django's password-reset token); what
+    became of the e-mail (a failure is logged, never raised).
 
     The link lasts PASSWORD_RESET_TIMEOUT and stops working once the password is set.
     """
@@ -302,8 +304,10 @@ def officer_send_password_link(*, officer: UnionOfficer, base_url: str, welcome:
     }
     subject = " ".join(render_to_string("enterprises/email/password_link_subject.txt", context).split())
     body = render_to_string("enterprises/email/password_link.txt", context)
-    send_mail(subject, body, None, [user.email])
-    _record(officer, "password-link-sent")
+    delivery = deliver(EmailMessage(subject, body, to=[user.email]), what="Password link", names=(full_name_of(user),))
+    if delivery.sent:
+        _record(officer, "password-link-sent")
+    return delivery
 
 
 def _reset_timeout() -> int:

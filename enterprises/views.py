@@ -8,7 +8,6 @@ to the wrong role; another enterprise's pages answer 404.
 from __future__ import annotations
 
 import logging
-import smtplib
 
 from django.contrib import messages
 from django.db import IntegrityError
@@ -266,12 +265,10 @@ PASSWORD_SESSION_KEY = "enterprises:officer-password:%s"
 def _deliver_password(request, officer, delivery: str, *, welcome: bool):
     """Send the link or issue the password; the password waits in the session to be shown once."""
     if delivery == PasswordDelivery.EMAIL:
-        try:
-            services.officer_send_password_link(
-                officer=officer, base_url=request.build_absolute_uri("/"), welcome=welcome
-            )
-        except (smtplib.SMTPException, OSError):
-            logger.exception("Password link to %s could not be sent", officer.user.email)
+        delivery = services.officer_send_password_link(
+            officer=officer, base_url=request.build_absolute_uri("/"), welcome=welcome
+        )
+        if not delivery.sent:
             messages.error(
                 request,
                 _(

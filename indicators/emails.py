@@ -32,6 +32,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.roles import OFFICIAL
+from core.mail import NOBODY, Delivery, deliver
+from core.names import full_name_of
 from enterprises.models import Enterprise, UnionOfficer
 
 from .models import (
@@ -68,11 +70,11 @@ def _officers(enterprise_ids) -> list[UnionOfficer]:
     )
 
 
-def send_report_returned(report: EnterpriseReport, *, reopened: bool = False) -> int:
+def send_report_returned(report: EnterpriseReport, *, reopened: bool = False) -> Delivery:
     """Tell the enterprise's officers that the commune returned (or reopened) their report."""
     officers = _officers([report.enterprise_id])
     if not officers:
-        return 0
+        return NOBODY
     context = {
         "report": report,
         "period": report.period,
@@ -84,7 +86,7 @@ def send_report_returned(report: EnterpriseReport, *, reopened: bool = False) ->
     }
     subject, body = _render("report_returned", context)
     message = EmailMessage(subject, body, to=[officer.user.email for officer in officers])
-    return message.send()
+    return deliver(message, what="Report returned", names=tuple(full_name_of(o.user) for o in officers))
 
 
 # --- Reminders -----------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from core import xlsx_reading
 from core.bounds import record_id
 from core.history import Children, history_of
 from core.uploads import ExcelFileForm, excel_response
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, UnionOfficer
 from plans.models import Plan
 
 from . import imports, progress, rules, services
@@ -262,7 +262,13 @@ def _review_queue(request, period):
             period=period, enterprise_id__in=[e.pk for e in page]
         ).select_related("reviewed_by")
     }
-    rows = [{"enterprise": e, "report": page_reports.get(e.pk)} for e in page]
+    # Enterprises nobody can be e-mailed at: a return or a reminder reaches them only by phone.
+    reachable = set(
+        UnionOfficer.objects.filter(enterprise_id__in=[e.pk for e in page], user__is_active=True)
+        .exclude(user__email="")
+        .values_list("enterprise_id", flat=True)
+    )
+    rows = [{"enterprise": e, "report": page_reports.get(e.pk), "no_email": e.pk not in reachable} for e in page]
     is_official = access.is_official(request.user)
     context = {
         "period": period,
@@ -546,14 +552,35 @@ def _send_back_view(request, code, enterprise_pk, service, done_message):
             messages.error(request, " ".join(errors))
         return redirect(report.get_absolute_url())
     try:
-        service(
+        report = service(
             report=report, actor=request.user, reason=form.cleaned_data["reason"], version=form.cleaned_data["version"]
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(report.get_absolute_url())
     messages.success(request, done_message % {"enterprise": report.enterprise.name})
+    _say_who_was_told(request, getattr(report, "notice", None))
     return redirect(report.get_absolute_url())
+
+
+def _say_who_was_told(request, delivery) -> None:
+    """Tell the official exactly what became of the e-mail to the enterprise's officers."""
+    if delivery is None:
+        return
+    if delivery.nobody:
+        messages.warning(
+            request, _("The enterprise has no email address for notices: tell its union officer directly.")
+        )
+    elif delivery.failed:
+        messages.warning(
+            request,
+            _(
+                "The email to %(names)s could not be sent (the mail server did not answer); the change is saved. Tell them directly."
+            )
+            % {"names": ", ".join(delivery.names)},
+        )
+    else:
+        messages.info(request, _("Email sent to %(names)s.") % {"names": ", ".join(delivery.names)})
 
 
 @access.official_required
@@ -564,7 +591,7 @@ def report_return(request, code, enterprise_pk):
         code,
         enterprise_pk,
         services.report_return,
-        _("Report of %(enterprise)s returned; its officers have been e-mailed the reason."),
+        _("Report of %(enterprise)s returned."),
     )
 
 

@@ -375,5 +375,12 @@ def _send_back(report: EnterpriseReport, action: str, *, actor, reason: str) -> 
     report.full_clean()
     report.save()
     _event(report, action, before, actor=actor, reason=reason)
-    transaction.on_commit(lambda: emails.send_report_returned(report, reopened=action == ReportAction.REOPEN))
+    # The officers are told once the change is saved; what became of the e-mail waits on the
+    # report (`notice`, a core.mail.Delivery) for the page to say. None: not sent yet.
+    report.notice = None
+
+    def notify():
+        report.notice = emails.send_report_returned(report, reopened=action == ReportAction.REOPEN)
+
+    transaction.on_commit(notify)
     return report

@@ -183,20 +183,8 @@ def test_initial_passwords_are_strong_and_readable():
         assert not set(password) & set("0O1lI")
 
 
-class UnreachableMailServer:
-    """An e-mail backend whose server does not answer."""
-
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def send_messages(self, messages):
-        import smtplib
-
-        raise smtplib.SMTPServerDisconnected("no answer")
-
-
 def test_a_mail_server_failure_is_explained_and_the_account_kept(client_for, official, enterprise_a, settings):
-    settings.EMAIL_BACKEND = "tests.enterprises.test_officers.UnreachableMailServer"
+    settings.EMAIL_BACKEND = "tests.mail_servers.UnreachableMailServer"
     client = client_for(official)
     response = create(client, enterprise_a, delivery="email")
     officer = UnionOfficer.objects.get(user__username="congdoan.anphat")
