@@ -34,8 +34,9 @@ Rules (DOMAIN.md):
   enterprises is not the commune's. An enterprise's own figures are never withheld;
 - the gap is ceil(target % × total − met) workers, never below 0.
 
-Provisional and withheld come from the period's state and its completeness, both
-inputs of the cached figures: saving a period (opening, closing) replaces its tokens.
+Withheld comes from the period's completeness, an input of the cached figures;
+provisional from the period's state, applied to cached figures as they are read (saving a
+period, opening or closing it, replaces its tokens too).
 """
 
 from __future__ import annotations
@@ -351,7 +352,20 @@ def commune_series(periods: Iterable[ReportingPeriod], *, plan=None, indicators=
     computed = _compute_series([p for p in periods if p.pk not in known], indicators)
     # Kept without the period, so that a cached figure never carries an old copy of it.
     figures_cache.set_many("progress", tokens, {pk: replace(item, period=None) for pk, item in computed.items()}, scope)
-    return [replace(known[p.pk], period=p) if p.pk in known else computed[p.pk] for p in periods]
+    return [_in_state_of(known[p.pk] if p.pk in known else computed[p.pk], p) for p in periods]
+
+
+def _in_state_of(item: Progress, period: ReportingPeriod) -> Progress:
+    """The figures with the caller's copy of the period, provisional as that copy's state
+    says: the state is read with the period, before the tokens, so a figure cached by a
+    request that loaded the period before it was closed never says "tạm tính" after."""
+    provisional = period.is_open
+    return replace(
+        item,
+        period=period,
+        provisional=provisional,
+        indicators=[replace(i, provisional=provisional) for i in item.indicators],
+    )
 
 
 def _compute_series(periods: list[ReportingPeriod], indicators: list[Indicator]) -> dict[int, Progress]:
