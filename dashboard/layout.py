@@ -43,8 +43,10 @@ PROGRESS_BADGES = {
     progress.BEHIND: Badge(
         progress.BEHIND, progress.STATUS_LABELS[progress.BEHIND], "bi-exclamation-triangle-fill", "danger"
     ),
+    progress.MISSED: Badge(progress.MISSED, progress.STATUS_LABELS[progress.MISSED], "bi-x-circle-fill", "danger"),
 }
 NO_DATA = Badge("none", _("No data"), "bi-dash-circle", "secondary")
+WITHHELD = Badge(progress.WITHHELD, progress.WITHHELD_LABEL, "bi-hourglass-split", "secondary")
 
 # Why an enterprise has no approved report yet, in the order the official acts on them.
 UNAPPROVED_GROUPS = [
@@ -68,6 +70,34 @@ TABLE_FILTERS = [
 
 def progress_badge(status: str | None) -> Badge:
     return PROGRESS_BADGES.get(status, NO_DATA)
+
+
+def indicator_badge(item: progress.IndicatorProgress) -> Badge:
+    """An indicator's status for the period in words: with its target year when missed,
+    "tạm tính" while the period is open, or why there is none."""
+    if item.withheld:
+        return WITHHELD
+    badge = progress_badge(item.status)
+    if item.status is None:
+        return badge
+    return Badge(badge.code, item.status_label, badge.icon, badge.tone)
+
+
+def legend(result: progress.Progress) -> list[Badge]:
+    """The statuses a rate cell can show in this period: "missed" only in a target year's
+    annual period (where "behind" cannot be), "behind" in the others."""
+    if not any(item.final for item in result.indicators):
+        return [PROGRESS_BADGES[status] for status in (progress.ACHIEVED, progress.ON_TRACK, progress.BEHIND)]
+    missed = PROGRESS_BADGES[progress.MISSED]
+    label = progress.status_text(progress.MISSED, year=result.period.year)
+    return [PROGRESS_BADGES[progress.ACHIEVED], Badge(missed.code, label, missed.icon, missed.tone)]
+
+
+def milestone_label(period: ReportingPeriod) -> str:
+    """What the period's milestone is called: the year's, or the mid-year one."""
+    if period.kind == PeriodKind.HALF_YEAR:
+        return str(pgettext_lazy("dashboard", "Mid-year milestone %(year)s") % {"year": period.year})
+    return str(pgettext_lazy("dashboard", "Milestone %(year)s") % {"year": period.year})
 
 
 def short_label(period: ReportingPeriod) -> str:
@@ -153,7 +183,7 @@ def cards(result: progress.Progress, bound: progress.LowerBound | None) -> list[
     return [
         Card(
             item=item,
-            badge=progress_badge(item.status),
+            badge=indicator_badge(item),
             lower_rate=bound.rates.get(item.indicator_id) if bound else None,
         )
         for item in result.indicators
@@ -169,7 +199,7 @@ def table_rows(result: progress.Progress, rows: Iterable[progress.EnterpriseRow]
         cells = []
         for item in result.indicators:
             rate = row.rates.get(item.indicator_id)
-            status = progress.status_of(rate, item.phase_target, item.milestone)
+            status = item.judge(rate)
             cells.append(Cell(item.code, rate, progress_badge(status) if status else None))
         shaped.append(TableRow(row, report_badge(row.status), cells))
     return shaped
@@ -181,7 +211,7 @@ def furthest_behind(
     """The enterprises with figures that are furthest behind: the most indicators under
     the period's milestone first, then the deepest shortfall under it, then by name."""
     yardsticks = [
-        (item.indicator_id, progress.behind_below(item.phase_target, item.milestone), item.milestone)
+        (item.indicator_id, progress.behind_below(item.phase_target, item.milestone, final=item.final), item.milestone)
         for item in result.indicators
     ]
 

@@ -68,6 +68,8 @@ def dashboard_enterprises(request):
             "period": period,
             "periods": periods,
             "progress": result,
+            "legend": layout.legend(result),
+            "milestone_label": layout.milestone_label(period),
             "page": page,
             "show": show,
             "sort": sort,
@@ -114,8 +116,10 @@ def _commune_context(request) -> dict:
         "progress": result,
         "bound": bound,
         "cards": layout.cards(result, bound),
-        "bound_shown": not result.completeness.is_complete,
-        "legend": list(layout.PROGRESS_BADGES.values()),
+        # The whole commune's minimum stands by each rate while the figures can still change.
+        "bound_shown": result.provisional or not result.completeness.is_complete,
+        "legend": layout.legend(result),
+        "milestone_label": layout.milestone_label(period),
         "unapproved_groups": layout.unapproved_groups(rows, deadline_passed=deadline_passed),
         "late_rows": layout.late_rows(rows),
         "awaiting_review": sum(1 for row in rows if row.status == ReportStatus.SUBMITTED),
@@ -167,6 +171,7 @@ def _officer_context(request) -> dict:
         "latest_badge": layout.report_badge(latest.status) if latest else None,
         "progress": result,
         "cards": layout.cards(result, None) if result else [],
+        "milestone_label": layout.milestone_label(latest.period) if result else "",
         "open_periods": layout.open_periods(
             ReportingPeriod.objects.open().order_by("end"), {r.period_id: r for r in reports}, today
         ),

@@ -6,6 +6,20 @@ Logged-in officials and district viewers only (the session cookie); anybody else
 JSON 403, an unknown period a JSON 404. Without `period`, the latest period that has
 approved reports. Rates are unrounded percents (the interface rounds to one decimal);
 `null` when there is no data.
+
+The fields (the rules are indicators.progress's):
+- `provisional`: the period is open, so the figures and statuses may still change;
+- `status_withheld`: approved reports cover fewer than half of the enterprises expected
+  to report, so every indicator's `status` is `null`;
+- `as_of`: ISO 8601 time (Asia/Ho_Chi_Minh offset) of the newest change the figures
+  include (progress.figures_as_of: an approved report of this period or an earlier one
+  saved, approved or reopened; the indicators, targets or milestones changed; an
+  enterprise changed; the period opened or closed); `null` when there is none;
+- per indicator: `milestone` is the period's (the mid-year one for a `YYYY-H1` period);
+  `status` is `achieved`, `on_track`, `behind` or, in the annual period of a target year,
+  `missed` (`null` without a rate or when withheld); `lower_bound` is the whole commune's
+  minimum rate, counting the enterprises without an approved report as having reached
+  nobody with their last known headcount (`null` without any worker).
 """
 
 from __future__ import annotations
@@ -13,13 +27,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.http import JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts import access
 
 from .models import ReportingPeriod, ReportStatus
-from .progress import commune_progress
+from .progress import commune_progress, figures_as_of, lower_bound, plan_indicators
 
 
 def _number(value: Decimal | int | None):
@@ -37,9 +52,15 @@ def _error(message: str, status: int) -> JsonResponse:
 def progress_payload(period: ReportingPeriod) -> dict:
     """The API's answer for a period, from indicators.progress (no figures computed here)."""
     # The API's field names carry the plan's two phase years (its contract with the district).
-    progress = commune_progress(period)
+    indicators = plan_indicators()
+    progress = commune_progress(period, indicators=indicators)
+    bound = lower_bound(progress)
+    as_of = figures_as_of(period, indicators)
     return {
         "period": period.code,
+        "provisional": progress.provisional,
+        "status_withheld": progress.withheld,
+        "as_of": timezone.localtime(as_of).isoformat() if as_of else None,
         "completeness": {
             "approved": progress.completeness.approved,
             # Active enterprises, plus any since deactivated whose approved report counts.
@@ -56,6 +77,7 @@ def progress_payload(period: ReportingPeriod) -> dict:
                 "met": item.met,
                 "rate": _number(item.rate),
                 "status": item.status,
+                "lower_bound": _number(bound.rates.get(item.indicator_id)),
                 "gap_2025": item.gap(2025),
                 "gap_2030": item.gap(2030),
             }

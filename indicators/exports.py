@@ -37,7 +37,7 @@ from enterprises.models import Enterprise
 from plans.models import Activity, Plan, Task, TaskStatus
 
 from . import progress
-from .models import ReportingPeriod, ReportStatus
+from .models import PeriodKind, ReportingPeriod, ReportStatus
 
 # The report page (Tổng hợp).
 TITLE = Style(size=14, bold=True, align="center")
@@ -200,8 +200,44 @@ class DistrictReport(Exporter):
 
     # --- Tổng hợp ------------------------------------------------------------------
 
+    def milestone_header(self) -> str:
+        if self.period.kind == PeriodKind.HALF_YEAR:
+            return _("Mid-year milestone %(year)s (%%)") % {"year": self.period.year}
+        return _("Milestone %(year)s (%%)") % {"year": self.period.year}
+
+    def provisional_rows(self, commune: progress.Progress, widths) -> Iterator[Row]:
+        """What the assessment is worth: provisional while the period is open (with the
+        whole commune's minimum), none with too few approved reports (progress.py's rules)."""
+        if commune.provisional:
+            yield merged_row(
+                _("The reporting period is still open: the figures and assessments are provisional."), NOTE, widths
+            )
+        if commune.withheld:
+            yield merged_row(
+                _(
+                    "Approved reports cover fewer than half of the enterprises expected to report: "
+                    "not enough reports to assess, so no indicator is assessed."
+                ),
+                NOTE,
+                widths,
+            )
+        if commune.provisional or not commune.completeness.is_complete:
+            bound = progress.lower_bound(commune)
+            minimums = "; ".join(
+                f"{item.code}) {percent(bound.rates.get(item.indicator_id))}" for item in commune.indicators
+            )
+            yield merged_row(
+                _(
+                    "Whole commune minimum, counting the enterprises without an approved report as not "
+                    "reached (%(workers)s workers in all): %(minimums)s."
+                )
+                % {"workers": number(bound.workers), "minimums": minimums},
+                NOTE,
+                widths,
+            )
+
     def summary_sheet(self, commune: progress.Progress, tasks, activity_totals) -> Sheet:
-        widths = [5, 22] + [9] * len(self.target_years) + [9, 9, 8, 12]
+        widths = [5, 22] + [9] * len(self.target_years) + [9, 9, 9, 8, 12]
         # No page number: Decree 30/2020 numbers pages from the second on, and XlsxWriter
         # cannot leave out the first page's header alone; the report itself takes one
         # page, and the list sheets after it carry the numbers.
@@ -233,17 +269,19 @@ class DistrictReport(Exporter):
 
         headers = [_("S/N"), _("Indicator")]
         headers += [_("Target %(year)s (%% of workers)") % {"year": year} for year in years]
-        headers += [_("Workers who met it"), _("Total workers"), _("Rate (%)"), _("Assessment")]
+        headers += [self.milestone_header(), _("Workers who met it"), _("Total workers"), _("Rate (%)")]
+        headers += [_("Assessment")]
         yield Row(headers, TH, max(text_height(h, w, TH) for h, w in zip(headers, widths, strict=False)))
-        styles = [TD_CENTER, TD] + [TD_PCT] * len(years) + [TD_INT, TD_INT, TD_PCT, TD_CENTER]
+        styles = [TD_CENTER, TD] + [TD_PCT] * len(years) + [TD_PCT, TD_INT, TD_INT, TD_PCT, TD_CENTER]
         for number_, item in enumerate(commune.indicators, start=1):
             values = [number_, f"{item.code}) {item.name}"]
             values += [fraction(item.target(year)) for year in years]
             values += [
+                fraction(item.milestone),
                 item.met,
                 item.total_workers,
                 fraction(item.rate),
-                str(item.status_label) if item.status else _("No data"),
+                item.status_label or _("No data"),
             ]
             yield Row(values, styles)
 
@@ -264,6 +302,7 @@ class DistrictReport(Exporter):
             NOTE,
             widths,
         )
+        yield from self.provisional_rows(commune, widths)
         yield merged_row(_("2. Tasks and activities"), SECTION, widths, height=24)
         by_status = Counter(task.status for task in tasks)
         yield merged_row(

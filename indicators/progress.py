@@ -11,14 +11,37 @@ Rules (DOMAIN.md):
 - a rate is Σ met / Σ total workers over approved reports, never a mean of rates;
 - rates are compared unrounded (34,59 % is below 35 %);
 - the phase target is the first target year at or after the period's year
-  (2025 for periods up to 2025, 2030 after); the period's milestone is the
-  milestone of its year, interpolated linearly baseline → 2025 → 2030 (from 0
-  in the baseline year when no baseline is set) unless the official set one;
+  (2025 for periods up to 2025, 2030 after);
+- the yearly milestones are interpolated linearly baseline → 2025 → 2030 (from 0
+  in the baseline year, 2023, when no baseline is set) unless the official set one;
+- a period's milestone: for an annual period, the milestone of its year; for a
+  six-month period (`YYYY-H1`), the mid-year milestone, halfway between the
+  previous year's milestone (the baseline, or 0, for the year after the baseline
+  year) and this year's: a 2024-H1 rate of indicator a) is compared with
+  (0 + 45) / 2 = 22,5 %, a 2026-H1 one with (90 + 91) / 2 = 90,5 %;
+- the status of a rate: `achieved` (Đạt) when it is at least the phase target;
+  in the annual period of a target year (2025, 2030), otherwise `missed` (Chưa đạt
+  mục tiêu năm 2025): the year is over and the target was not reached; in any other
+  period, `on_track` (Đúng tiến độ) when it is at least the period's milestone,
+  else `behind` (Chậm tiến độ);
+- while a period is open its figures are provisional: approvals may still come, so
+  every status says "tạm tính", and the lower bound (the whole commune's rate if the
+  enterprises without an approved report had reached nobody, with their last known
+  headcount) stands next to the rate;
+- when the approved reports cover fewer than half of the enterprises expected in the
+  period (Completeness), no status is given at all (`status` None, `withheld` True:
+  "Chưa đủ báo cáo để đánh giá"), open or closed: a rate from a minority of the
+  enterprises is not the commune's. An enterprise's own figures are never withheld;
 - the gap is ceil(target % × total − met) workers, never below 0.
+
+Withheld comes from the period's completeness, an input of the cached figures;
+provisional from the period's state, applied to cached figures as they are read (saving a
+period, opening or closing it, replaces its tokens too).
 """
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import math
 from collections import defaultdict
@@ -26,22 +49,38 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
 
 from . import figures_cache
-from .models import EnterpriseReport, Indicator, Outstanding, ReportingPeriod, ReportStatus, ReportValue
+from .models import (
+    EnterpriseReport,
+    Indicator,
+    Milestone,
+    Outstanding,
+    PeriodKind,
+    ReportEvent,
+    ReportingPeriod,
+    ReportStatus,
+    ReportValue,
+    Target,
+)
 
 ACHIEVED = "achieved"
 ON_TRACK = "on_track"
 BEHIND = "behind"
+MISSED = "missed"  # only in the annual period of a target year
 STATUS_LABELS = {
     ACHIEVED: _("Achieved"),
     ON_TRACK: _("On track"),
     BEHIND: _("Behind schedule"),
+    MISSED: _("Target missed"),
 }
+# Not a status: what is shown instead of one when too few reports are approved.
+WITHHELD = "withheld"
+WITHHELD_LABEL = _("Not enough reports to assess")
 HUNDRED = Decimal(100)
 
 
@@ -62,12 +101,25 @@ class IndicatorProgress:
     rate: Decimal | None  # percent, unrounded; None when no worker is counted
     milestone: Decimal | None
     phase_target: Decimal | None
-    status: str | None
+    status: str | None  # None: no rate, or withheld
     targets: tuple[TargetGap, ...]
+    year: int | None = None  # the period's year
+    final: bool = False  # the annual period of one of its target years: achieved or missed
+    provisional: bool = False  # the period is open
+    withheld: bool = False  # too few approved reports to give a status
 
     @property
-    def status_label(self):
-        return STATUS_LABELS.get(self.status, "")
+    def status_label(self) -> str:
+        """The status in words: "Đạt", "Chưa đạt mục tiêu năm 2025", "Đúng tiến độ (tạm tính)",
+        "Chưa đủ báo cáo để đánh giá"; "" without a rate."""
+        if self.withheld:
+            return str(WITHHELD_LABEL)
+        return status_text(self.status, year=self.year, provisional=self.provisional)
+
+    def judge(self, rate: Decimal | None) -> str | None:
+        """The status of another rate (an enterprise's) against this indicator's yardstick
+        for the period: its phase target and milestone, final in a target year."""
+        return status_of(rate, self.phase_target, self.milestone, final=self.final)
 
     def target(self, year: int) -> Decimal | None:
         return next((t.target for t in self.targets if t.year == year), None)
@@ -89,6 +141,12 @@ class Completeness:
     def is_complete(self) -> bool:
         return self.expected > 0 and self.approved >= self.expected
 
+    @property
+    def enough_to_assess(self) -> bool:
+        """Whether the approved reports cover at least half of the expected enterprises:
+        below that, the commune's figures get no status."""
+        return self.expected > 0 and 2 * self.approved >= self.expected
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -97,6 +155,8 @@ class Progress:
     total_workers: int
     female_workers: int
     indicators: list[IndicatorProgress] = field(default_factory=list)
+    provisional: bool = False  # the period is open: the figures may still change
+    withheld: bool = False  # too few approved reports: no status is given
 
     def indicator(self, code: str) -> IndicatorProgress | None:
         return next((item for item in self.indicators if item.code == code), None)
@@ -148,13 +208,39 @@ def milestones(indicator: Indicator) -> dict[int, Decimal]:
     return result
 
 
-def milestone_for(indicator: Indicator, year: int) -> Decimal | None:
+def milestone_for(indicator: Indicator, year: int, *, mid_year: bool = False) -> Decimal | None:
+    """The milestone of a year (the last one after the last target year; None up to the
+    baseline year). With mid_year, the milestone of the year's first six months: halfway
+    between the previous year's milestone (the baseline, or 0, in the baseline year)
+    and this year's."""
     values = milestones(indicator)
+    this = _milestone_in(values, year)
+    if not mid_year or this is None:
+        return this
+    previous = _milestone_in(values, year - 1)
+    if previous is None and year - 1 == indicator.baseline_year:
+        previous = indicator.baseline or Decimal(0)
+    return None if previous is None else (previous + this) / 2
+
+
+def _milestone_in(values: dict[int, Decimal], year: int) -> Decimal | None:
     if year in values:
         return values[year]
     if values and year > max(values):
         return values[max(values)]
     return None
+
+
+def period_milestone(indicator: Indicator, period: ReportingPeriod) -> Decimal | None:
+    """The milestone a period's rate is compared with: the year's for an annual period,
+    the mid-year one for a six-month period."""
+    return milestone_for(indicator, period.year, mid_year=period.kind == PeriodKind.HALF_YEAR)
+
+
+def is_final(indicator: Indicator, period: ReportingPeriod) -> bool:
+    """Whether the period is the annual period of one of the indicator's target years,
+    where a rate under the target has missed it (not fallen behind)."""
+    return period.kind == PeriodKind.ANNUAL and any(t.year == period.year for t in indicator.targets.all())
 
 
 def phase_target(indicator: Indicator, year: int) -> Decimal | None:
@@ -172,20 +258,41 @@ def rate_of(met: int, total: int | None) -> Decimal | None:
     return Decimal(met) * HUNDRED / Decimal(total)
 
 
-def status_of(rate: Decimal | None, phase: Decimal | None, milestone: Decimal | None) -> str | None:
+def status_of(
+    rate: Decimal | None, phase: Decimal | None, milestone: Decimal | None, *, final: bool = False
+) -> str | None:
+    """ACHIEVED at the phase target; in a target year's annual period (final) MISSED under
+    it; else ON_TRACK at the milestone and BEHIND under it (None without a rate)."""
     if rate is None:
         return None
     if phase is not None and rate >= phase:
         return ACHIEVED
+    if final:
+        return MISSED
     if milestone is not None and rate >= milestone:
         return ON_TRACK
     return BEHIND
 
 
-def behind_below(phase: Decimal | None, milestone: Decimal | None) -> Decimal | None:
-    """The rate under which status_of says BEHIND: the lower of the phase target and the
-    milestone, of those set (None: neither is set, and any rate is behind). For ranking
-    thousands of enterprises without a call to status_of per rate."""
+def status_text(status: str | None, *, year: int | None = None, provisional: bool = False) -> str:
+    """A status in words: MISSED names the target year ("Chưa đạt mục tiêu năm 2025"), and
+    a provisional status says so ("Đạt (tạm tính)"); "" for no status."""
+    if status is None:
+        return ""
+    if status == MISSED and year is not None:
+        text = _("Target %(year)s missed") % {"year": year}
+    else:
+        text = STATUS_LABELS[status]
+    return str(_("%(status)s (provisional)") % {"status": text} if provisional else text)
+
+
+def behind_below(phase: Decimal | None, milestone: Decimal | None, *, final: bool = False) -> Decimal | None:
+    """The rate under which status_of says BEHIND (MISSED when final): the lower of the
+    phase target and the milestone, of those set (None: neither is set, and any rate is
+    behind); the phase target when final. For ranking thousands of enterprises without a
+    call to status_of per rate."""
+    if final:
+        return phase
     bars = [value for value in (phase, milestone) if value is not None]
     return min(bars) if bars else None
 
@@ -195,10 +302,15 @@ def gap_of(target: Decimal, total: int, met: int) -> int:
     return max(0, math.ceil(target * total / HUNDRED - met))
 
 
-def indicator_progress(indicator: Indicator, year: int, met: int, total: int) -> IndicatorProgress:
+def indicator_progress(
+    indicator: Indicator, period: ReportingPeriod, met: int, total: int, *, withheld: bool = False
+) -> IndicatorProgress:
+    """One indicator's figures for a period: provisional while the period is open, and
+    with no status when withheld (too few approved reports)."""
     rate = rate_of(met, total)
-    milestone = milestone_for(indicator, year)
-    phase = phase_target(indicator, year)
+    milestone = period_milestone(indicator, period)
+    phase = phase_target(indicator, period.year)
+    final = is_final(indicator, period)
     return IndicatorProgress(
         indicator_id=indicator.pk,
         code=indicator.code,
@@ -208,11 +320,15 @@ def indicator_progress(indicator: Indicator, year: int, met: int, total: int) ->
         rate=rate,
         milestone=milestone,
         phase_target=phase,
-        status=status_of(rate, phase, milestone),
+        status=None if withheld else status_of(rate, phase, milestone, final=final),
         targets=tuple(
             TargetGap(t.year, t.value, gap_of(t.value, total, met) if total else None)
             for t in sorted(indicator.targets.all(), key=lambda t: t.year)
         ),
+        year=period.year,
+        final=final,
+        provisional=period.is_open,
+        withheld=withheld and rate is not None,
     )
 
 
@@ -236,7 +352,20 @@ def commune_series(periods: Iterable[ReportingPeriod], *, plan=None, indicators=
     computed = _compute_series([p for p in periods if p.pk not in known], indicators)
     # Kept without the period, so that a cached figure never carries an old copy of it.
     figures_cache.set_many("progress", tokens, {pk: replace(item, period=None) for pk, item in computed.items()}, scope)
-    return [replace(known[p.pk], period=p) if p.pk in known else computed[p.pk] for p in periods]
+    return [_in_state_of(known[p.pk] if p.pk in known else computed[p.pk], p) for p in periods]
+
+
+def _in_state_of(item: Progress, period: ReportingPeriod) -> Progress:
+    """The figures with the caller's copy of the period, provisional as that copy's state
+    says: the state is read with the period, before the tokens, so a figure cached by a
+    request that loaded the period before it was closed never says "tạm tính" after."""
+    provisional = period.is_open
+    return replace(
+        item,
+        period=period,
+        provisional=provisional,
+        indicators=[replace(i, provisional=provisional) for i in item.indicators],
+    )
 
 
 def _compute_series(periods: list[ReportingPeriod], indicators: list[Indicator]) -> dict[int, Progress]:
@@ -272,15 +401,21 @@ def _compute_series(periods: list[ReportingPeriod], indicators: list[Indicator])
     for period in periods:
         row = totals.get(period.pk, {})
         total = row.get("total") or 0
+        completeness = Completeness(
+            approved=row.get("reports", 0),
+            expected=active + inactive_reporting.get(period.pk, 0),
+        )
+        withheld = total > 0 and not completeness.enough_to_assess
         series[period.pk] = Progress(
             period=period,
-            completeness=Completeness(
-                approved=row.get("reports", 0),
-                expected=active + inactive_reporting.get(period.pk, 0),
-            ),
+            completeness=completeness,
             total_workers=total,
             female_workers=row.get("female") or 0,
-            indicators=[indicator_progress(i, period.year, met[period.pk].get(i.pk, 0), total) for i in indicators],
+            indicators=[
+                indicator_progress(i, period, met[period.pk].get(i.pk, 0), total, withheld=withheld) for i in indicators
+            ],
+            provisional=period.is_open,
+            withheld=withheld,
         )
     return series
 
@@ -398,8 +533,9 @@ def enterprise_progress(period: ReportingPeriod, enterprise: Enterprise, *, plan
         total_workers=report.total_workers,
         female_workers=report.female_workers or 0,
         indicators=[
-            indicator_progress(i, period.year, met.get(i.pk, 0), report.total_workers) for i in plan_indicators(plan)
+            indicator_progress(i, period, met.get(i.pk, 0), report.total_workers) for i in plan_indicators(plan)
         ],
+        provisional=period.is_open,
     )
 
 
@@ -438,6 +574,47 @@ def report_counts(periods: Iterable[ReportingPeriod]) -> dict[int, ReportCounts]
         pk: ReportCounts(**by_status.get(pk, {}), active=silent["active"], unreported=silent[f"unreported_{pk}"])
         for pk in ids
     }
+
+
+def figures_as_of(period: ReportingPeriod, indicators: list[Indicator]) -> datetime.datetime | None:
+    """The time of the newest change that the period's commune figures (rates, statuses,
+    lower bound) include: the latest of
+
+    - the last change of an approved report of this period or an earlier one (its
+      `updated_at`: figures saved, approval; earlier ones give the lower bound's headcounts);
+    - the last approval or reopening of a report of those periods (a ReportEvent into or
+      out of "approved": a reopened report leaves the figures);
+    - the last change of these indicators, their targets and milestones (their history,
+      deletions included);
+    - the last change of an enterprise (its history: who is expected to report);
+    - the last change of the period itself (opened or closed: whether they are provisional).
+
+    None when there is none. Kept in the figures cache under the approved tokens of this
+    period and the earlier ones (as the lower bound), which every one of these changes replaces."""
+    scope = ",".join(str(i.pk) for i in indicators)
+    token = figures_cache.token_up_to(period)
+    return figures_cache.get_or_compute(
+        "as-of", period.pk, token and f"{token}:{scope}", lambda: _figures_as_of(period, indicators)
+    )
+
+
+def _figures_as_of(period: ReportingPeriod, indicators: list[Indicator]) -> datetime.datetime | None:
+    up_to = Q(period__end__lte=period.end)
+    indicator_ids = [i.pk for i in indicators]
+    approved = ReportStatus.APPROVED
+    times = [
+        EnterpriseReport.objects.filter(up_to, status=approved).aggregate(at=Max("updated_at"))["at"],
+        ReportEvent.objects.filter(report__period__end__lte=period.end)
+        .filter(Q(to_status=approved) | Q(from_status=approved))
+        .aggregate(at=Max("at"))["at"],
+        Indicator.history.filter(id__in=indicator_ids).aggregate(at=Max("history_date"))["at"],
+        Target.history.filter(indicator_id__in=indicator_ids).aggregate(at=Max("history_date"))["at"],
+        Milestone.history.filter(indicator_id__in=indicator_ids).aggregate(at=Max("history_date"))["at"],
+        Enterprise.history.aggregate(at=Max("history_date"))["at"],
+        ReportingPeriod.history.filter(id=period.pk).aggregate(at=Max("history_date"))["at"],
+    ]
+    known = [moment for moment in times if moment is not None]
+    return max(known) if known else None
 
 
 def latest_period_with_approved_reports() -> ReportingPeriod | None:

@@ -11,7 +11,10 @@ The hand-computed commune of these tests, year 2024 (milestones: half of each
 
 Cường (submitted late), Dũng (draft; approved 100 workers in 2024-H1), Én (returned)
 and Phúc (nothing) have no approved report; lower bound for a: 360 / (400 + 100) = 72,0 %,
-with 3 enterprises of unknown headcount.
+with 3 enterprises of unknown headcount. With 2 of 6 approved (fewer than half), the
+commune gets no status ("Chưa đủ báo cáo để đánh giá"); the `assessed` commune (An Phát
+and Bình Minh alone) gets the statuses of the last row, provisional ("tạm tính") while
+2024 is open.
 """
 
 import itertools
@@ -62,11 +65,16 @@ def report(enterprise, code, total, status=ReportStatus.APPROVED, **options):
 
 
 @pytest.fixture
-def commune(plan, enterprise_a, enterprise_b):
-    """The commune of the module docstring, its 2024 period open."""
+def assessed(plan, enterprise_a, enterprise_b):
+    """An Phát and Bình Minh alone, both approved: the 2024 period (open) gets its statuses."""
     ReportingPeriod.objects.filter(code="2024").update(state=PeriodState.OPEN)
     report(enterprise_a, "2024", 100, a=90, b=40, c=20, d=40, e=10)
     report(enterprise_b, "2024", 300, a=270, b=120, c=60, d=90, e=60)
+
+
+@pytest.fixture
+def commune(assessed):
+    """The commune of the module docstring, its 2024 period open."""
     others = {
         "late": firm(name="Công ty Cường Thịnh"),
         "draft": firm(name="Hợp tác xã Dũng Tiến"),
@@ -107,18 +115,67 @@ class TestTheCommuneDashboard:
         assert "Mốc 2024 45,0%" in first
         assert "Mục tiêu 2025 90,0% đã đạt" in first
         assert "Mục tiêu 2030 95,0% cần thêm 20 CNLĐ" in first
-        assert "Đạt" in first
+        assert re.search(
+            r'data-status="withheld"><i [^>]+></i> Chưa đủ báo cáo để đánh giá', first_html := card(html, "a")
+        )
+        assert "Đạt" not in text(first_html)
 
-    def test_the_status_words_come_with_an_icon_and_not_colour_alone(self, client, official, commune):
+    def test_the_status_words_come_with_an_icon_and_not_colour_alone(self, client, official, assessed):
         html = page(client, official)
         assert re.search(
-            r'data-status="on_track"><i class="bi [^"]+" aria-hidden="true"></i> Đúng tiến độ', card(html, "b")
+            r'data-status="on_track"><i class="bi [^"]+" aria-hidden="true"></i> Đúng tiến độ \(tạm tính\)',
+            card(html, "b"),
         )
         assert re.search(
-            r'data-status="behind"><i class="bi [^"]+" aria-hidden="true"></i> Chậm tiến độ', card(html, "c")
+            r'data-status="behind"><i class="bi [^"]+" aria-hidden="true"></i> Chậm tiến độ \(tạm tính\)',
+            card(html, "c"),
         )
-        assert "Đạt" in text(card(html, "a"))
+        assert "Đạt (tạm tính)" in text(card(html, "a"))
         assert "32,5%" in text(card(html, "d")) and "Đúng tiến độ" in text(card(html, "d"))  # on the milestone
+
+    def test_an_open_period_is_provisional_in_the_headline_and_shows_the_minimum(self, client, official, assessed):
+        html = page(client, official)
+        headline = text(re.search(r"<h1.*?</h1>", html, re.S).group(0))
+        assert "Tiến độ thực hiện Kế hoạch · Năm 2024 tạm tính" in headline
+        assert "Số liệu tạm tính: kỳ báo cáo đang mở" in text(html)
+        # Every report is approved, yet the figures may change: the minimum stands by each rate.
+        minimum = text(re.search(r"<p[^>]*data-lower-bound>.*?</p>", card(html, "a"), re.S).group(0))
+        assert "Mức tối thiểu toàn xã: 90,0%" in minimum
+        assert "nếu tính cả các doanh nghiệp chưa có báo cáo được duyệt (coi như chưa đạt)" in minimum
+        assert "data-withheld" not in html
+
+    def test_a_closed_period_is_not_provisional(self, client, official, assessed):
+        ReportingPeriod.objects.get(code="2024").save()  # the tokens change as a service's save does
+        ReportingPeriod.objects.filter(code="2024").update(state=PeriodState.CLOSED)
+        html = page(client, official)
+        assert "data-provisional" not in html and "tạm tính" not in text(html)
+        assert "data-lower-bound" not in html  # complete and final: the rate is the commune's
+        assert re.search(r'data-status="on_track"><i [^>]+></i> Đúng tiến độ</span>', card(html, "b"))
+
+    def test_too_few_approved_reports_withhold_every_status_and_say_why(self, client, official, commune):
+        html = page(client, official)
+        note = text(re.search(r"<p[^>]*data-withheld>.*?</p>", html, re.S).group(0))
+        assert "Chưa đủ báo cáo để đánh giá: mới có 2/6 doanh nghiệp có báo cáo được duyệt" in note
+        for code in "abcde":
+            assert 'data-status="withheld"' in card(html, code)
+
+    def test_a_first_half_shows_the_mid_year_milestone(self, client, official, plan, enterprise_a):
+        report(enterprise_a, "2024-H1", 100, a=20, e=10)
+        html = page(client, official, period="2024-H1")
+        assert "Mốc giữa năm 2024 22,5%" in text(card(html, "a"))  # (0 + 45) / 2
+        assert "Mốc giữa năm 2024 8,8%" in text(card(html, "e"))  # (0 + 17,5) / 2 = 8,75
+        assert "Chậm tiến độ" in text(card(html, "a")) and "Đúng tiến độ" in text(card(html, "e"))
+        assert "mốc tiến độ của xã trong kỳ (Mốc giữa năm 2024)" in text(html)  # the legend
+
+    def test_a_target_year_says_achieved_or_missed(self, client, official, plan, enterprise_a):
+        report(enterprise_a, "2025", 100, a=95, e=20)
+        html = page(client, official, period="2025")
+        assert re.search(r'data-status="missed"><i [^>]+></i> Chưa đạt mục tiêu năm 2025', card(html, "e"))
+        assert re.search(r'data-status="achieved"><i [^>]+></i> Đạt', card(html, "a"))
+        legend = text(re.search(r'<p class="[^"]*rate-legend">.*?</p>', html, re.S).group(0))
+        assert "Chưa đạt mục tiêu năm 2025" in legend and "Chậm tiến độ" not in legend
+        row = re.search(rf'<tr data-enterprise="{enterprise_a.pk}">.*?</tr>', html, re.S).group(0)
+        assert "rate-missed" in row
 
     def test_the_gap_is_counted_in_workers_to_each_target(self, client, official, commune):
         third = text(card(page(client, official), "c"))
@@ -155,10 +212,10 @@ class TestTheCommuneDashboard:
 
     def test_the_lower_bound_counts_silent_enterprises_last_headcount_as_not_reached(self, client, official, commune):
         html = page(client, official)
-        assert "ít nhất: 72,0%" in text(card(html, "a"))  # 360 / (400 + Dũng's last 100)
+        assert "Mức tối thiểu toàn xã: 72,0%" in text(card(html, "a"))  # 360 / (400 + Dũng's last 100)
         note = text(re.search(r"data-lower-bound-note>.*?</div>", html, re.S).group(0))
         assert "500 CNLĐ" in note
-        assert "3 doanh nghiệp chưa có số lao động" in note  # Cường, Én and Phúc never approved
+        assert "3 doanh nghiệp chưa có số CNLĐ" in note  # Cường, Én and Phúc never approved
 
     def test_a_complete_period_shows_no_lower_bound(self, client, official, plan, enterprise_a):
         report(enterprise_a, "2024", 100, a=90)
@@ -342,7 +399,8 @@ class TestThePrintableVersion:
         assert "<canvas" not in html and "chart.umd" not in html
         assert "dashboard-print" in html
         row = text(re.search(r'<tr data-indicator="a">.*?</tr>', html, re.S).group(0))
-        assert "360/400" in row and "90,0%" in row and "72,0%" in row and "Đạt" in row
+        assert "360/400" in row and "90,0%" in row and "72,0%" in row and "Chưa đủ báo cáo để đánh giá" in row
+        assert "data-provisional-badge" in html and "data-withheld" in html
         assert html.count("<table") >= 5 + 3  # a trend table per indicator, summary, enterprises, tasks
 
     def test_the_viewer_may_print_it_too(self, client, viewer, commune):

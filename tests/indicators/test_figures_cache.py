@@ -169,6 +169,33 @@ class TestEveryChangeShows:
         assert_changed_and_current(commune, before)
         assert figures(commune)[1].workers == 200 + 400
 
+    def test_the_official_closing_the_period(self, commune, official):
+        """B's approved report is 1 of 2: the statuses are given, provisional while open."""
+        before = figures(commune)
+        assert before[0].provisional and before[0].indicator("a").status_label.endswith("(tạm tính)")
+        closed = services.period_close(period=commune, actor=official)
+        assert_changed_and_current(closed, before)
+        result = figures(closed)[0]
+        assert not result.provisional and not result.indicator("a").provisional
+        assert "tạm tính" not in result.indicator("a").status_label
+
+    def test_the_official_reopening_a_closed_period(self, closed_2025, enterprise_a, official):
+        factories.ReportFactory(enterprise=enterprise_a, period=closed_2025, total_workers=100, counts={"a": 95})
+        before = figures(closed_2025)
+        assert not before[0].provisional
+        reopened = services.period_open(period=closed_2025, actor=official)
+        assert_changed_and_current(reopened, before)
+        assert figures(reopened)[0].indicator("a").status_label == "Đạt (tạm tính)"
+
+    def test_enough_approvals_give_the_withheld_statuses(self, submitted_a, official, enterprise_b):
+        """1 approved of 3 expected is too few; a second approval gives the statuses."""
+        factories.EnterpriseFactory(tax_code="2800000009")
+        before = figures(submitted_a.period)
+        assert before[0].withheld and before[0].indicator("a").status is None
+        services.report_approve(report=submitted_a, actor=official, version=submitted_a.version)
+        assert_changed_and_current(submitted_a.period, before)
+        assert not figures(submitted_a.period)[0].withheld
+
 
 class TestTheCacheItself:
     def test_a_new_period_gets_a_revision_and_a_save_replaces_it(self, plan):
@@ -210,6 +237,17 @@ class TestTheCacheItself:
         figures(commune)
         fresh = ReportingPeriod.objects.get(pk=commune.pk)
         assert progress.commune_progress(fresh).period is fresh
+
+    def test_a_period_read_before_it_closed_leaves_no_provisional_figure_behind(self, commune, official):
+        """A request that loaded the period while it was open, and computes its figures only
+        after it was closed, caches them under the new token: whoever reads them next with the
+        closed period sees them final."""
+        read_while_open = ReportingPeriod.objects.get(pk=commune.pk)
+        services.period_close(period=commune, actor=official)
+        assert progress.commune_progress(read_while_open).provisional  # as that request's copy says
+        closed = ReportingPeriod.objects.get(pk=commune.pk)
+        assert not progress.commune_progress(closed).provisional
+        assert not progress.commune_series([closed])[0].indicator("a").provisional
 
     def test_touch_all_gives_every_period_a_revision(self, plan):
         FiguresRevision.objects.all().delete()

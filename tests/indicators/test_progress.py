@@ -33,6 +33,14 @@ def report(period, total, status=ReportStatus.APPROVED, female=0, **counts):
     )
 
 
+def period_in(year, kind="annual", *, state):
+    """The plan's period of that year and kind, in the given state (saved: its tokens change)."""
+    period = PeriodFactory(year=year, kind=kind)
+    period.state = state
+    period.save()
+    return period
+
+
 class TestPlanIndicators:
     def test_they_come_in_the_plans_order_then_by_code(self, db):
         plan = PlanFactory(code="ordering")
@@ -99,13 +107,22 @@ class TestGapOf:
 
 class TestBehindBelow:
     @pytest.mark.parametrize(
-        "phase, milestone", [(Decimal(90), Decimal(45)), (None, Decimal(30)), (Decimal(60), None), (None, None)]
+        "phase, milestone, final",
+        [
+            (Decimal(90), Decimal(45), False),
+            (None, Decimal(30), False),
+            (Decimal(60), None, False),
+            (None, None, False),
+            (Decimal(90), Decimal(90), True),
+            (Decimal(60), Decimal(30), True),  # a milestone set under the target year's target
+        ],
     )
-    def test_a_rate_is_under_it_exactly_when_status_of_says_behind(self, phase, milestone):
-        bar = progress.behind_below(phase, milestone)
+    def test_a_rate_is_under_it_exactly_when_status_of_says_behind_or_missed(self, phase, milestone, final):
+        bar = progress.behind_below(phase, milestone, final=final)
         for rate in ("0", "29.99", "30", "44.99", "45", "59.99", "60", "89.99", "90", "95"):
             rate = Decimal(rate)
-            assert (bar is None or rate < bar) == (progress.status_of(rate, phase, milestone) == progress.BEHIND)
+            status = progress.status_of(rate, phase, milestone, final=final)
+            assert (bar is None or rate < bar) == (status in (progress.BEHIND, progress.MISSED))
 
 
 class TestCommuneProgress:
@@ -137,7 +154,7 @@ class TestCommuneProgress:
         report(year_2025, 10000, e=3459)
         item = progress.commune_progress(year_2025).indicator("e")
         assert item.rate == Decimal("34.59")
-        assert item.status == progress.BEHIND
+        assert item.status == progress.MISSED  # 2025 is the target year: missed, not behind
         assert item.gap(2025) == 41
 
     def test_between_the_milestone_and_the_target_is_on_track(self, plan):
@@ -380,3 +397,158 @@ class TestReportCounts:
         chosen = list(ReportingPeriod.objects.order_by("end")[:periods])
         with django_assert_num_queries(2):
             progress.report_counts(chosen)
+
+
+class TestMilestonesAndStatus:
+    """Rules 3–5 of issue 13, hand-computed with the plan's real targets (no baseline set:
+    the yearly milestones run from 0 in 2023 to the 2025 target, then on to the 2030 one).
+
+    | indicator | 2025 | 2030 | 2024 | 2025 | 2026 | 2029 | 2030 | 2024-H1 | 2026-H1 | 2030-H1 |
+    |---|---|---|---|---|---|---|---|---|---|---|
+    | a | 90 | 95 | 45 | 90 | 91 | 94 | 95 | 22,5 | 90,5 | 94,5 |
+    | b | 72 | 85 | 36 | 72 | 74,6 | 82,4 | 85 | 18 | 73,3 | 83,7 |
+    | c | 65 | 85 | 32,5 | 65 | 69 | 81 | 85 | 16,25 | 67 | 83 |
+    | d | 65 | 80 | 32,5 | 65 | 68 | 77 | 80 | 16,25 | 66,5 | 78,5 |
+    | e | 35 | 60 | 17,5 | 35 | 40 | 55 | 60 | 8,75 | 37,5 | 57,5 |
+    """
+
+    MID_YEAR = {
+        2024: {"a": "22.5", "b": "18", "c": "16.25", "d": "16.25", "e": "8.75"},
+        2026: {"a": "90.5", "b": "73.3", "c": "67", "d": "66.5", "e": "37.5"},
+        2030: {"a": "94.5", "b": "83.7", "c": "83", "d": "78.5", "e": "57.5"},
+    }
+
+    @pytest.mark.parametrize("year", [2024, 2026, 2030])
+    def test_a_first_half_is_compared_with_the_mid_year_milestone(self, plan, indicators, year):
+        period = PeriodFactory(year=year, kind="half")
+        result = progress.commune_progress(period)
+        for code, value in self.MID_YEAR[year].items():
+            assert progress.period_milestone(indicators[code], period) == Decimal(value)
+            assert result.indicator(code).milestone == Decimal(value)
+
+    def test_an_annual_period_keeps_the_years_milestone(self, plan, indicators):
+        assert progress.period_milestone(indicators["a"], PeriodFactory(year=2024)) == Decimal(45)
+        assert progress.period_milestone(indicators["b"], PeriodFactory(year=2026)) == Decimal("74.6")
+
+    def test_the_mid_year_milestone_starts_from_the_baseline_when_one_is_set(self, indicators):
+        indicator = indicators["b"]
+        indicator.baseline = Decimal(40)
+        indicator.save()
+        assert progress.milestone_for(indicator, 2024, mid_year=True) == Decimal(48)  # (40 + 56) / 2
+
+    def test_the_mid_year_milestone_follows_a_milestone_set_by_the_official(self, indicators):
+        Milestone.objects.create(indicator=indicators["a"], year=2025, value=Decimal(80))
+        assert progress.milestone_for(indicators["a"], 2026, mid_year=True) == Decimal("85.5")  # (80 + 91) / 2
+        assert progress.milestone_for(indicators["a"], 2023, mid_year=True) is None  # the baseline year
+
+    def test_a_first_half_between_its_milestones_is_on_track_not_behind(self, plan):
+        first_half = PeriodFactory(year=2026, kind="half")
+        report(first_half, 1000, a=906, e=374)  # a 90,6 % ≥ 90,5; e 37,4 % < 37,5
+        result = progress.commune_progress(first_half)
+        assert result.indicator("a").status == progress.ON_TRACK  # under 2026's 91 %, over mid-year
+        assert result.indicator("e").status == progress.BEHIND
+
+    @pytest.mark.parametrize("year, rate_a, status", [(2025, 899, "missed"), (2025, 900, "achieved")])
+    def test_a_target_year_is_achieved_or_missed_2025(self, plan, year, rate_a, status):
+        period = PeriodFactory(year=year)
+        report(period, 1000, a=rate_a, e=20)
+        result = progress.commune_progress(period)
+        assert result.indicator("a").status == status
+        assert result.indicator("e").status == progress.MISSED  # 2 %, far under 35 %: not "behind"
+        assert result.indicator("a").final
+
+    def test_2030_is_missed_under_its_target_and_achieved_at_it(self, plan):
+        period = period_in(2030, state="closed")
+        report(period, 1000, a=949, e=600)
+        result = progress.commune_progress(period)
+        assert (result.indicator("a").status, result.indicator("e").status) == (progress.MISSED, progress.ACHIEVED)
+        assert result.indicator("a").status_label == "Chưa đạt mục tiêu năm 2030"
+        assert result.indicator("e").status_label == "Đạt"
+
+    def test_years_between_targets_and_a_target_years_first_half_are_behind_not_missed(self, plan):
+        firm = EnterpriseFactory()
+        for period in (
+            PeriodFactory(year=2027),
+            PeriodFactory(year=2025, kind="half"),
+            PeriodFactory(year=2030, kind="half"),
+        ):
+            ReportFactory(enterprise=firm, period=period, total_workers=100, counts={"a": 1})
+            item = progress.commune_progress(period).indicator("a")
+            assert (item.status, item.final) == (progress.BEHIND, False), period.code
+
+    def test_an_enterprises_cells_are_judged_missed_in_a_target_year_too(self, plan):
+        period = PeriodFactory(year=2025)
+        report(period, 100, a=95)
+        item = progress.commune_progress(period).indicator("a")
+        assert (item.judge(Decimal(89)), item.judge(Decimal(90)), item.judge(None)) == ("missed", "achieved", None)
+
+    def test_an_open_periods_statuses_are_provisional(self, plan):
+        period = period_in(2025, state="open")
+        report(period, 100, a=95, e=10)
+        result = progress.commune_progress(period)
+        assert result.provisional and not result.withheld
+        assert (result.indicator("a").status, result.indicator("a").provisional) == (progress.ACHIEVED, True)
+        assert result.indicator("a").status_label == "Đạt (tạm tính)"
+        assert result.indicator("e").status_label == "Chưa đạt mục tiêu năm 2025 (tạm tính)"
+
+    @pytest.mark.parametrize("state", ["closed", "pending"])
+    def test_a_period_not_open_has_final_statuses(self, plan, state):
+        period = period_in(2024, kind="half", state=state)
+        report(period, 100, a=30)  # 30 % ≥ 22,5 %
+        result = progress.commune_progress(period)
+        assert not result.provisional
+        assert result.indicator("a").status_label == "Đúng tiến độ"
+
+    def test_fewer_than_half_of_the_enterprises_approved_gives_no_status(self, plan):
+        period = period_in(2025, state="closed")
+        report(period, 100, a=95)
+        report(period, 100, status=ReportStatus.SUBMITTED, a=0)
+        EnterpriseFactory()  # 1 approved of 3 expected
+        result = progress.commune_progress(period)
+        item = result.indicator("a")
+        assert result.withheld and not result.provisional
+        assert (item.rate, item.status, item.withheld) == (Decimal(95), None, True)  # the rate stays
+        assert item.status_label == "Chưa đủ báo cáo để đánh giá"
+
+    def test_half_of_the_enterprises_approved_is_enough_to_give_a_status(self, plan):
+        period = period_in(2025, state="open")
+        report(period, 100, a=95)
+        EnterpriseFactory()  # 1 approved of 2 expected
+        result = progress.commune_progress(period)
+        assert not result.withheld
+        assert result.indicator("a").status_label == "Đạt (tạm tính)"
+
+    def test_no_approved_report_is_no_data_rather_than_withheld(self, plan):
+        period = PeriodFactory(year=2025)
+        EnterpriseFactory()
+        item = progress.commune_progress(period).indicator("a")
+        assert (item.status, item.withheld, item.status_label) == (None, False, "")
+
+    def test_an_enterprises_own_figures_are_never_withheld_but_provisional_while_open(self, plan):
+        period = period_in(2025, state="open")
+        draft = report(period, 100, status=ReportStatus.DRAFT, a=95)
+        EnterpriseFactory()
+        result = progress.enterprise_progress(period, draft.enterprise)
+        assert (result.indicator("a").status, result.withheld, result.provisional) == ("achieved", False, True)
+
+    @pytest.mark.parametrize(
+        "approved, expected, enough",
+        [(0, 0, False), (0, 1, False), (1, 3, False), (1, 2, True), (2, 3, True), (3, 7, False), (4, 7, True)],
+    )
+    def test_enough_to_assess_is_at_least_half_of_the_expected(self, approved, expected, enough):
+        assert progress.Completeness(approved=approved, expected=expected).enough_to_assess == enough
+
+    def test_the_lower_bound_of_each_indicator(self, plan):
+        """2025: two approved reports (100 and 300 workers), one silent enterprise with 100
+        workers approved in 2024, one with no headcount: every rate over 500 workers."""
+        last_year, this_year = PeriodFactory(year=2024), PeriodFactory(year=2025)
+        report(this_year, 100, a=90, b=80, c=70, d=60, e=50)
+        report(this_year, 300, a=210, b=120, c=90, d=60, e=0)
+        ReportFactory(enterprise=EnterpriseFactory(), period=last_year, total_workers=100)
+        EnterpriseFactory()
+        result = progress.commune_progress(this_year)
+        bound = progress.lower_bound(result)
+        assert (bound.workers, bound.unknown_enterprises) == (500, 1)
+        rates = {item.code: bound.rates[item.indicator_id] for item in result.indicators}
+        assert rates == {"a": 60, "b": 40, "c": 32, "d": 24, "e": 10}  # 300/500, 200/500 …
+        assert result.indicator("a").rate == 75  # among the approved: 300/400
