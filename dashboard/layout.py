@@ -341,7 +341,9 @@ class OpenPeriod:
     badge: Badge
     days_left: int  # negative once the deadline has passed
     action: str  # the one button's words
-    overdue: bool  # the deadline has passed and the report is not submitted
+    # The deadline has passed and the report was never submitted: a submission now is late.
+    # A returned report keeps its first submission's lateness, so it is never "overdue".
+    overdue: bool
 
 
 def open_periods(periods: Iterable[ReportingPeriod], reports: dict, today: datetime.date) -> list[OpenPeriod]:
@@ -364,7 +366,7 @@ def open_periods(periods: Iterable[ReportingPeriod], reports: dict, today: datet
                 badge=report_badge(status),
                 days_left=period.days_left(today),
                 action=actions[status],
-                overdue=period.deadline_passed(today) and Outstanding.UNSUBMITTED.holds_for(report and report.status),
+                overdue=period.deadline_passed(today) and (report is None or report.first_submitted_on is None),
             )
         )
     return shaped

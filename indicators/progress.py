@@ -14,7 +14,10 @@ Rules (DOMAIN.md):
   (2025 for periods up to 2025, 2030 after); the period's milestone is the
   milestone of its year, interpolated linearly baseline → 2025 → 2030 (from 0
   in the baseline year when no baseline is set) unless the official set one;
-- the gap is ceil(target % × total − met) workers, never below 0.
+- the gap is ceil(target % × total − met) workers, never below 0;
+- a report is late (nộp muộn) when its first submission came after the period's current
+  deadline: moving the deadline re-decides every row and count (`SUBMITTED_LATE`), and a
+  resubmission after a return keeps the first submission's lateness.
 """
 
 from __future__ import annotations
@@ -26,13 +29,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
 
 from . import figures_cache
-from .models import EnterpriseReport, Indicator, Outstanding, ReportingPeriod, ReportStatus, ReportValue
+from .models import (
+    SUBMITTED_LATE,
+    EnterpriseReport,
+    Indicator,
+    Outstanding,
+    ReportingPeriod,
+    ReportStatus,
+    ReportValue,
+)
 
 ACHIEVED = "achieved"
 ON_TRACK = "on_track"
@@ -112,7 +123,7 @@ class EnterpriseRow:
     is_active: bool
     report_id: int | None
     status: str | None  # None: no report at all
-    is_late: bool
+    is_late: bool  # first submitted after the period's deadline (as it is when the row is read)
     total_workers: int | None
     female_workers: int | None
     counts: dict[int, int]  # indicator id -> workers who met it
@@ -353,7 +364,8 @@ def _enterprise_rows(period: ReportingPeriod, enterprises) -> list[EnterpriseRow
         row["enterprise_id"]: row
         for row in EnterpriseReport.objects.filter(period=period, enterprise__in=enterprises)
         .order_by()
-        .values("pk", "enterprise_id", "status", "is_late", "total_workers", "female_workers")
+        .annotate(late=ExpressionWrapper(SUBMITTED_LATE, output_field=BooleanField()))
+        .values("pk", "enterprise_id", "status", "late", "total_workers", "female_workers")
     }
     counts = defaultdict(dict)
     for report_id, indicator_id, count in (
@@ -375,7 +387,7 @@ def _enterprise_rows(period: ReportingPeriod, enterprises) -> list[EnterpriseRow
                 is_active=enterprise["is_active"],
                 report_id=report["pk"] if report else None,
                 status=report["status"] if report else None,
-                is_late=report["is_late"] if report else False,
+                is_late=bool(report and report["late"]),
                 total_workers=total,
                 female_workers=report["female_workers"] if report else None,
                 counts=report_counts,
@@ -405,8 +417,8 @@ def enterprise_progress(period: ReportingPeriod, enterprise: Enterprise, *, plan
 
 @dataclass(frozen=True)
 class ReportCounts:
-    """How far a period's reporting has got: its reports by status, the late ones, and
-    the active enterprises with no report at all (unreported)."""
+    """How far a period's reporting has got: its reports by status, the late ones (by the
+    period's current deadline), and the active enterprises with no report at all (unreported)."""
 
     draft: int = 0
     submitted: int = 0
@@ -427,7 +439,7 @@ def report_counts(periods: Iterable[ReportingPeriod]) -> dict[int, ReportCounts]
         .values("period_id")
         .annotate(
             **{status: Count("pk", filter=Q(status=status)) for status in ReportStatus.values},
-            late=Count("pk", filter=Q(is_late=True)),
+            late=Count("pk", filter=SUBMITTED_LATE),
         )
     }
     silent = Enterprise.objects.filter(is_active=True).aggregate(

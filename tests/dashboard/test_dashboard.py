@@ -14,6 +14,7 @@ and Phúc (nothing) have no approved report; lower bound for a: 360 / (400 + 100
 with 3 enterprises of unknown headcount.
 """
 
+import datetime
 import itertools
 import json
 import re
@@ -73,7 +74,7 @@ def commune(plan, enterprise_a, enterprise_b):
         "returned": firm(name="Công ty Én Bạc"),
         "nothing": firm(name="Xưởng gỗ Phúc Lộc"),
     }
-    report(others["late"], "2024", 50, status=ReportStatus.SUBMITTED, is_late=True, a=10)
+    report(others["late"], "2024", 50, status=ReportStatus.SUBMITTED, late=True, a=10)
     report(others["draft"], "2024", 80, status=ReportStatus.DRAFT)
     report(others["draft"], "2024-H1", 100, a=10)
     report(others["returned"], "2024", 60, status=ReportStatus.RETURNED, a=5)
@@ -317,10 +318,34 @@ class TestTheOfficersDashboard:
         assert "Chưa có báo cáo" in block
         assert "data-no-figures" in html
 
+    @pytest.mark.parametrize(
+        "status, first_submitted_on, warned, late",
+        [
+            (None, None, True, False),  # nothing yet: a report sent now is late
+            (ReportStatus.DRAFT, None, True, False),
+            (ReportStatus.RETURNED, datetime.date(2025, 7, 10), False, False),  # sent on time, then returned
+            (ReportStatus.RETURNED, datetime.date(2025, 7, 20), False, True),  # late already, and says so
+        ],
+    )
+    def test_only_a_report_never_sent_is_warned_that_sending_it_now_is_late(
+        self, client, officer_a, enterprise_a, plan, status, first_submitted_on, warned, late
+    ):
+        """2025-H1's deadline, 15/07/2025, has passed; lateness is the first submission's."""
+        ReportingPeriod.objects.filter(code="2025-H1").update(state=PeriodState.OPEN)
+        if status:
+            report(enterprise_a, "2025-H1", 100, status=status, first_submitted_on=first_submitted_on)
+        html = page(client, officer_a)
+        block = re.search(
+            r'<div class="card mb-2 open-period[^"]*" data-period="2025-H1">.*?data-fill-report>', html, re.S
+        )
+        assert ("bị ghi là nộp muộn" in text(block.group(0))) is warned
+        assert ("border-danger" in block.group(0)) is warned
+        assert ("data-late" in block.group(0)) is late  # the "Nộp muộn" badge
+
     def test_their_report_history_lists_every_period_with_status_and_late_flag(
         self, client, officer_a, enterprise_a, commune
     ):
-        report(enterprise_a, "2024-H1", 90, status=ReportStatus.APPROVED, is_late=True, a=50)
+        report(enterprise_a, "2024-H1", 90, status=ReportStatus.APPROVED, late=True, a=50)
         report(enterprise_a, "2025-H1", 110, status=ReportStatus.RETURNED, a=60)
         html = page(client, officer_a)
         rows = re.findall(r'<tr data-report="([^"]+)">(.*?)</tr>', html, re.S)

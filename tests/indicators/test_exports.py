@@ -74,7 +74,7 @@ def data_set(year_2024, enterprise_a, enterprise_b):
         period=year_2024,
         total_workers=300,
         female_workers=100,
-        is_late=True,
+        late=True,
         counts={"a": 240, "b": 200, "c": 210, "d": 90, "e": 100},
     )
     ReportFactory(

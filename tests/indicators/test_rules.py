@@ -56,15 +56,22 @@ class TestTheDeadline:
         assert period.is_late(datetime.datetime(2026, 7, 16, 0, 30, tzinfo=HO_CHI_MINH))
         assert not period.is_late(datetime.datetime(2026, 7, 15, 23, 30, tzinfo=HO_CHI_MINH))
 
-    def test_a_deadline_before_the_period_starts_is_refused_by_the_form_and_the_service_alike(
+    def test_a_deadline_before_the_period_ends_is_refused_by_the_form_the_service_and_the_model_alike(
         self, client_for, official, open_period
     ):
-        early = open_period.start - datetime.timedelta(days=1)
-        assert open_period.deadline_refusal(open_period.start) is None
-        assert open_period.deadline_refusal(early).code == "deadline_before_start"
+        early = open_period.end - datetime.timedelta(days=1)  # 29/06/2026, inside the period
+        assert open_period.deadline_refusal(open_period.end) is None  # the last day of the period may be
+        assert open_period.deadline_refusal(early).code == "deadline_before_end"
+        assert open_period.deadline_refusal(open_period.start).code == "deadline_before_end"
         with pytest.raises(ValidationError) as refused:
             services.period_set_deadline(period=open_period, actor=official, deadline=early)
-        assert refused.value.error_dict["deadline"][0].code == "deadline_before_start"
+        assert refused.value.error_dict["deadline"][0].code == "deadline_before_end"
+        assert "30/06/2026" in " ".join(refused.value.messages)
+        open_period.deadline = early
+        with pytest.raises(ValidationError) as by_the_model:  # the admin and any other writer
+            open_period.full_clean()
+        assert by_the_model.value.error_dict["deadline"][0].code == "deadline_before_end"
+        open_period.refresh_from_db()
         page = (
             client_for(official)
             .post(
