@@ -160,16 +160,25 @@ def cards(result: progress.Progress, bound: progress.LowerBound | None) -> list[
     ]
 
 
+def shown_rates(row: progress.EnterpriseRow) -> dict[int, Decimal | None]:
+    """The rates the commune's tables show for a row: a submitted or approved report's, none
+    of a draft's or a returned report's (EnterpriseRow.figures_shown, as in the export)."""
+    return row.rates if row.figures_shown else {}
+
+
 def table_rows(result: progress.Progress, rows: Iterable[progress.EnterpriseRow]) -> list[TableRow]:
-    """Each enterprise's rates, judged against the commune's milestone and phase target
-    for the period (the same yardstick for every enterprise). Shape only the rows shown:
-    at province scale that is a page, not thousands."""
+    """Each enterprise's rates, an approved report's judged against the commune's milestone
+    and phase target for the period (the same yardstick for every enterprise); a submitted
+    one's shown greyed and not judged, as the commune has not approved them; a draft's or a
+    returned one's not shown. Shape only the rows shown: at province scale that is a page,
+    not thousands."""
     shaped = []
     for row in rows:
         cells = []
+        rates = shown_rates(row)
         for item in result.indicators:
-            rate = row.rates.get(item.indicator_id)
-            status = progress.status_of(rate, item.phase_target, item.milestone)
+            rate = rates.get(item.indicator_id)
+            status = progress.status_of(rate, item.phase_target, item.milestone) if row.is_approved else None
             cells.append(Cell(item.code, rate, progress_badge(status) if status else None))
         shaped.append(TableRow(row, report_badge(row.status), cells))
     return shaped
@@ -178,8 +187,9 @@ def table_rows(result: progress.Progress, rows: Iterable[progress.EnterpriseRow]
 def furthest_behind(
     result: progress.Progress, rows: list[progress.EnterpriseRow], limit: int = TABLE_LIMIT
 ) -> list[progress.EnterpriseRow]:
-    """The enterprises with figures that are furthest behind: the most indicators under
-    the period's milestone first, then the deepest shortfall under it, then by name."""
+    """The enterprises with figures shown (submitted or approved) that are furthest behind:
+    the most indicators under the period's milestone first, then the deepest shortfall
+    under it, then by name."""
     yardsticks = [
         (item.indicator_id, progress.behind_below(item.phase_target, item.milestone), item.milestone)
         for item in result.indicators
@@ -187,7 +197,7 @@ def furthest_behind(
 
     def distance(row):
         behind, shortfall = 0, None
-        rates = row.rates
+        rates = shown_rates(row)
         for indicator_id, bar, milestone in yardsticks:
             rate = rates.get(indicator_id)
             if rate is None:
@@ -198,7 +208,7 @@ def furthest_behind(
                 shortfall = rate - milestone
         return (-behind, shortfall if shortfall is not None else Decimal(0), row.name)
 
-    return heapq.nsmallest(limit, (row for row in rows if row.total_workers), key=distance)
+    return heapq.nsmallest(limit, (row for row in rows if row.figures_shown and row.total_workers), key=distance)
 
 
 def is_unapproved(row: progress.EnterpriseRow) -> bool:
@@ -240,8 +250,8 @@ def sort_rows(result: progress.Progress, rows: list[progress.EnterpriseRow], key
     item = result.indicator(key.lstrip("-"))
     if item is None:
         return sorted(rows, key=lambda r: (r.name.casefold(), r.enterprise_id), reverse=descending)
-    with_rate = [r for r in rows if r.rates.get(item.indicator_id) is not None]
-    without = [r for r in rows if r.rates.get(item.indicator_id) is None]
+    with_rate = [r for r in rows if shown_rates(r).get(item.indicator_id) is not None]
+    without = [r for r in rows if shown_rates(r).get(item.indicator_id) is None]
     with_rate.sort(key=lambda r: r.rates[item.indicator_id], reverse=descending)
     return with_rate + without
 

@@ -17,7 +17,9 @@ Rules (DOMAIN.md):
 - the gap is ceil(target % × total − met) workers, never below 0;
 - a report is late (nộp muộn) when its first submission came after the period's current
   deadline: moving the deadline re-decides every row and count (`SUBMITTED_LATE`), and a
-  resubmission after a return keeps the first submission's lateness.
+  resubmission after a return keeps the first submission's lateness;
+- approved means approved: only approved reports count, and a list shows the figures of a
+  report not approved only marked as such (`EnterpriseRow.figures_shown`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from enterprises.models import Enterprise
 
 from . import figures_cache
 from .models import (
+    STANDING,
     SUBMITTED_LATE,
     EnterpriseReport,
     Indicator,
@@ -128,6 +131,19 @@ class EnterpriseRow:
     female_workers: int | None
     counts: dict[int, int]  # indicator id -> workers who met it
     rates: dict[int, Decimal | None]
+
+    # Approved means approved: the commune's tables and the export show an approved
+    # report's figures as they are, a submitted one's greyed under its status (the
+    # enterprise stands behind them, the commune has not checked them), and none of a
+    # draft's or a returned report's (the enterprise's unfinished or rejected work).
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == ReportStatus.APPROVED
+
+    @property
+    def figures_shown(self) -> bool:
+        return self.status in STANDING
 
 
 # --- targets and milestones -------------------------------------------------

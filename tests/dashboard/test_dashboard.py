@@ -179,6 +179,34 @@ class TestTheCommuneDashboard:
         assert reverse("enterprises:enterprise_detail", args=[enterprise_b.pk]) in row
         assert "data-sortable" in html
 
+    def test_figures_not_approved_are_greyed_when_submitted_and_hidden_when_not(
+        self, client, official, commune, enterprise_b
+    ):
+        """Approved means approved: Cường's submitted 10 of 50 (20 %) shows greyed and unjudged,
+        Én's returned 5 of 60 and Dũng's draft 80 workers not at all; as in the Excel export."""
+        html = page(client, official)
+
+        def row(enterprise):
+            return re.search(rf'<tr data-enterprise="{enterprise.pk}"[^>]*>.*?</tr>', html, re.S).group(0)
+
+        def cells(enterprise):
+            return re.findall(r'<td class="num rate-cell[^"]*"[^>]*>.*?</td>', row(enterprise), re.S)
+
+        submitted = row(commune["late"])
+        assert 'data-figures="unapproved"' in submitted and "Đã gửi" in text(submitted)
+        assert "50" in text(submitted) and "chưa duyệt" in text(submitted)
+        assert "20,0%" in cells(commune["late"])[0] and "fst-italic" in cells(commune["late"])[0]
+        assert not re.search(r"rate-(achieved|on_track|behind)", submitted)  # not judged against the milestone
+        for hidden, status in ((commune["returned"], "Trả lại"), (commune["draft"], "Nháp")):
+            shown = row(hidden)
+            assert 'data-figures="hidden"' in shown and status in text(shown)
+            assert "số liệu chưa gửi" in text(shown)
+            assert "60" not in text(shown) and "80" not in text(shown) and "8,3%" not in text(shown)
+            assert all(text(cell).strip() == "–" for cell in cells(hidden))
+        nothing = row(commune["nothing"])  # no report: nothing to show, nothing said to be unsent
+        assert 'data-figures="hidden"' in nothing and "số liệu chưa gửi" not in text(nothing)
+        assert "data-figures" not in row(enterprise_b)  # approved: as they are
+
     def test_each_trend_chart_gets_its_numbers_as_json_and_as_a_table(self, client, official, commune):
         html = page(client, official)
         data = json.loads(
@@ -385,8 +413,15 @@ class TestTheFullEnterpriseTable:
         self, client, official, commune, enterprise_a, enterprise_b
     ):
         html = page(client, official, reverse("dashboard_enterprises"), period="2024", sort="-e")
-        order = re.findall(r'<tr data-enterprise="(\d+)">', html)
+        order = re.findall(r'<tr data-enterprise="(\d+)"', html)
         assert order[:2] == [str(enterprise_b.pk), str(enterprise_a.pk)]  # 20 % then 10 %
+        by_a = re.findall(
+            r'<tr data-enterprise="(\d+)"',
+            page(client, official, reverse("dashboard_enterprises"), period="2024", sort="-a"),
+        )
+        # Cường's submitted 20 % is shown and sorted; Én's returned 8,3 % is not shown, so it sorts with the blanks.
+        assert by_a.index(str(commune["late"].pk)) < by_a.index(str(commune["nothing"].pk))
+        assert by_a.index(str(commune["returned"].pk)) > by_a.index(str(commune["late"].pk))
 
     def test_a_large_commune_shows_only_the_enterprises_furthest_behind_on_the_dashboard(self, client, official, plan):
         firms = [firm() for _ in range(dashboard.TABLE_LIMIT + 5)]
