@@ -83,6 +83,35 @@ class TestTheDeadline:
         )
         assert " ".join(refused.value.messages) in page
 
+    def test_the_admin_refuses_it_too_and_filters_late_reports_by_the_current_deadline(self, client, open_period):
+        admin = factories.UserFactory(username="admin", is_staff=True, is_superuser=True)
+        client.force_login(admin)
+        url = reverse("admin:indicators_reportingperiod_change", args=[open_period.pk])
+        form = {
+            "code": open_period.code,
+            "kind": open_period.kind,
+            "year": open_period.year,
+            "start": "01/01/2026",
+            "end": "30/06/2026",
+            "deadline": "29/06/2026",
+            "state": open_period.state,
+        }
+        response = client.post(url, form)
+        assert (
+            response.status_code == 200 and "trước ngày kết thúc kỳ báo cáo (30/06/2026)" in response.content.decode()
+        )
+        assert ReportingPeriod.objects.get(pk=open_period.pk).deadline == open_period.deadline
+        late = factories.ReportFactory(period=open_period, status=ReportStatus.SUBMITTED, late=True)
+        on_time = factories.ReportFactory(period=open_period, status=ReportStatus.SUBMITTED)
+        changelist = reverse("admin:indicators_enterprisereport_changelist")
+        assert list(client.get(changelist, {"late": "1"}).context["cl"].result_list) == [late]
+        assert list(client.get(changelist, {"late": "0"}).context["cl"].result_list) == [on_time]
+
+    def test_every_period_the_plan_loads_has_its_deadline_after_its_end(self, plan):
+        for period in ReportingPeriod.objects.all():
+            period.full_clean()
+            assert period.deadline > period.end
+
 
 # What the commune may do with a report, by its status and whether its period is open.
 REVIEW_ACTIONS = ["approve", "return", "reopen", "enter"]
