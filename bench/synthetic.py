@@ -13,6 +13,7 @@ Deterministic for a given seed, so two runs benchmark the same data.
 
 from __future__ import annotations
 
+import datetime
 import random
 from dataclasses import dataclass
 
@@ -103,17 +104,21 @@ def build(enterprises: int = 5000, *, seed: int = 2030, log=print) -> Built:
                 if status is None:
                     continue
                 total = max(1, round(size[pk] * rng.uniform(0.9, 1.1)))
+                female = round(total * rng.uniform(0.3, 0.8))
                 submitted = timezone.now() if status != ReportStatus.DRAFT else None
+                # One report in twenty came after the deadline (drawn in the order the data always was).
+                late = submitted is not None and rng.random() < 0.05
+                submitted_on = period.deadline + datetime.timedelta(days=3 if late else -3) if submitted else None
                 reports.append(
                     EnterpriseReport(
                         enterprise_id=pk,
                         period_id=period.pk,
                         status=status,
                         total_workers=total,
-                        female_workers=round(total * rng.uniform(0.3, 0.8)),
+                        female_workers=female,
                         first_submitted_at=submitted,
                         submitted_at=submitted,
-                        is_late=status != ReportStatus.DRAFT and rng.random() < 0.05,
+                        first_submitted_on=submitted_on,
                         reviewed_at=timezone.now() if status == ReportStatus.APPROVED else None,
                     )
                 )

@@ -190,16 +190,25 @@ def cards(result: progress.Progress, bound: progress.LowerBound | None) -> list[
     ]
 
 
+def shown_rates(row: progress.EnterpriseRow) -> dict[int, Decimal | None]:
+    """The rates the commune's tables show for a row: a submitted or approved report's, none
+    of a draft's or a returned report's (EnterpriseRow.figures_shown, as in the export)."""
+    return row.rates if row.figures_shown else {}
+
+
 def table_rows(result: progress.Progress, rows: Iterable[progress.EnterpriseRow]) -> list[TableRow]:
-    """Each enterprise's rates, judged against the commune's milestone and phase target
-    for the period (the same yardstick for every enterprise). Shape only the rows shown:
-    at province scale that is a page, not thousands."""
+    """Each enterprise's rates, an approved report's judged against the commune's milestone
+    and phase target for the period (the same yardstick for every enterprise); a submitted
+    one's shown greyed and not judged, as the commune has not approved them; a draft's or a
+    returned one's not shown. Shape only the rows shown: at province scale that is a page,
+    not thousands."""
     shaped = []
     for row in rows:
         cells = []
+        rates = shown_rates(row)
         for item in result.indicators:
-            rate = row.rates.get(item.indicator_id)
-            status = item.judge(rate)
+            rate = rates.get(item.indicator_id)
+            status = item.judge(rate) if row.is_approved else None
             cells.append(Cell(item.code, rate, progress_badge(status) if status else None))
         shaped.append(TableRow(row, report_badge(row.status), cells))
     return shaped
@@ -208,8 +217,9 @@ def table_rows(result: progress.Progress, rows: Iterable[progress.EnterpriseRow]
 def furthest_behind(
     result: progress.Progress, rows: list[progress.EnterpriseRow], limit: int = TABLE_LIMIT
 ) -> list[progress.EnterpriseRow]:
-    """The enterprises with figures that are furthest behind: the most indicators under
-    the period's milestone first, then the deepest shortfall under it, then by name."""
+    """The enterprises with figures shown (submitted or approved) that are furthest behind:
+    the most indicators under the period's milestone first, then the deepest shortfall
+    under it, then by name."""
     yardsticks = [
         (item.indicator_id, progress.behind_below(item.phase_target, item.milestone, final=item.final), item.milestone)
         for item in result.indicators
@@ -217,7 +227,7 @@ def furthest_behind(
 
     def distance(row):
         behind, shortfall = 0, None
-        rates = row.rates
+        rates = shown_rates(row)
         for indicator_id, bar, milestone in yardsticks:
             rate = rates.get(indicator_id)
             if rate is None:
@@ -228,7 +238,7 @@ def furthest_behind(
                 shortfall = rate - milestone
         return (-behind, shortfall if shortfall is not None else Decimal(0), row.name)
 
-    return heapq.nsmallest(limit, (row for row in rows if row.total_workers), key=distance)
+    return heapq.nsmallest(limit, (row for row in rows if row.figures_shown and row.total_workers), key=distance)
 
 
 def is_unapproved(row: progress.EnterpriseRow) -> bool:
@@ -274,8 +284,8 @@ def sort_rows(result: progress.Progress, rows: list[progress.EnterpriseRow], key
     item = result.indicator(key.lstrip("-"))
     if item is None:
         return sorted(rows, key=lambda r: (r.name.casefold(), r.enterprise_id), reverse=descending)
-    with_rate = [r for r in rows if r.rates.get(item.indicator_id) is not None]
-    without = [r for r in rows if r.rates.get(item.indicator_id) is None]
+    with_rate = [r for r in rows if shown_rates(r).get(item.indicator_id) is not None]
+    without = [r for r in rows if shown_rates(r).get(item.indicator_id) is None]
     with_rate.sort(key=lambda r: r.rates[item.indicator_id], reverse=descending)
     return with_rate + without
 
@@ -375,7 +385,9 @@ class OpenPeriod:
     badge: Badge
     days_left: int  # negative once the deadline has passed
     action: str  # the one button's words
-    overdue: bool  # the deadline has passed and the report is not submitted
+    # The deadline has passed and the report was never submitted: a submission now is late.
+    # A returned report keeps its first submission's lateness, so it is never "overdue".
+    overdue: bool
 
 
 def open_periods(periods: Iterable[ReportingPeriod], reports: dict, today: datetime.date) -> list[OpenPeriod]:
@@ -398,7 +410,7 @@ def open_periods(periods: Iterable[ReportingPeriod], reports: dict, today: datet
                 badge=report_badge(status),
                 days_left=period.days_left(today),
                 action=actions[status],
-                overdue=period.deadline_passed(today) and Outstanding.UNSUBMITTED.holds_for(report and report.status),
+                overdue=period.deadline_passed(today) and (report is None or report.first_submitted_on is None),
             )
         )
     return shaped

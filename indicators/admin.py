@@ -5,9 +5,11 @@ events; here reports and their log are read-only so the admin cannot bypass them
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    SUBMITTED_LATE,
     EnterpriseReport,
     Indicator,
     Milestone,
@@ -65,10 +67,27 @@ class ReportEventInline(admin.TabularInline):
         return False
 
 
+class LateFilter(admin.SimpleListFilter):
+    """Late by the period's current deadline, as everywhere else (not a stored flag)."""
+
+    title = _("submitted late")
+    parameter_name = "late"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Yes")), ("0", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(SUBMITTED_LATE)
+        if self.value() == "0":
+            return queryset.exclude(SUBMITTED_LATE)
+        return queryset
+
+
 @admin.register(EnterpriseReport)
 class EnterpriseReportAdmin(SimpleHistoryAdmin):
-    list_display = ["enterprise", "period", "status", "total_workers", "is_late", "entered_by_official", "submitted_at"]
-    list_filter = ["period", "status", "is_late", "entered_by_official"]
+    list_display = ["enterprise", "period", "status", "total_workers", "late", "entered_by_official", "submitted_at"]
+    list_filter = ["period", "status", LateFilter, "entered_by_official"]
     list_select_related = ["enterprise", "period"]
     search_fields = ["enterprise__name", "enterprise__tax_code"]
     inlines = [ReportValueInline, ReportEventInline]
@@ -80,8 +99,9 @@ class EnterpriseReportAdmin(SimpleHistoryAdmin):
         "female_workers",
         "notes",
         "first_submitted_at",
+        "first_submitted_on",
         "submitted_at",
-        "is_late",
+        "late",
         "entered_by_official",
         "return_reason",
         "reviewed_at",
@@ -94,6 +114,10 @@ class EnterpriseReportAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(boolean=True, description=_("submitted late"))
+    def late(self, report):
+        return report.is_late
 
 
 @admin.register(SentReminder)

@@ -132,7 +132,7 @@ def _report(*, enterprise, period, figures, fate, late, officer, official, notes
         events.append((ReportAction.CREATE, "", ReportStatus.DRAFT, officer, submitted_at, ""))
     else:
         report.first_submitted_at = report.submitted_at = submitted_at
-        report.is_late = period.is_late(submitted_at)
+        report.first_submitted_on = timezone.localdate(submitted_at)
         report.status = ReportStatus.SUBMITTED
         events.append((ReportAction.SUBMIT, "", ReportStatus.SUBMITTED, officer, submitted_at, ""))
         if fate == "approved":

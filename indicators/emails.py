@@ -26,7 +26,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -37,6 +37,7 @@ from core.names import full_name_of
 from enterprises.models import Enterprise, UnionOfficer
 
 from .models import (
+    SUBMITTED_LATE,
     EnterpriseReport,
     Outstanding,
     ReminderKind,
@@ -128,20 +129,26 @@ def _remind_officers(period: ReportingPeriod, today: datetime.date, summary: Rem
     reached = {officer.enterprise_id for officer in officers}
     summary.skipped_no_email.update(name for pk, name in enterprises if pk not in reached)
     already = set(SentReminder.objects.filter(kind=kind, period=period).values_list("enterprise_id", "recipient_id"))
-    statuses = dict(
-        EnterpriseReport.objects.filter(period=period, enterprise_id__in=reached).values_list("enterprise_id", "status")
-    )
+    reports = {
+        enterprise_id: (status, first_submitted_on)
+        for enterprise_id, status, first_submitted_on in EnterpriseReport.objects.filter(
+            period=period, enterprise_id__in=reached
+        ).values_list("enterprise_id", "status", "first_submitted_on")
+    }
     url = absolute_url(reverse("indicators:period_detail", args=[period.code]))
     for officer in officers:
         if (officer.enterprise_id, officer.user_id) in already:
             continue
+        status, first_submitted_on = reports.get(officer.enterprise_id, (None, None))
         context = {
             "kind": kind,
             "overdue": kind == ReminderKind.OVERDUE,
+            # Lateness is the first submission's: a returned report sent on time stays on time.
+            "never_submitted": first_submitted_on is None,
             "period": period,
             "enterprise": officer.enterprise,
             "user": officer.user,
-            "status": statuses.get(officer.enterprise_id),
+            "status": status,
             "days_left": period.days_left(today),
             "url": url,
             "commune_name": settings.PORTAL_COMMUNE_NAME,
@@ -197,10 +204,10 @@ def period_digest(period: ReportingPeriod, today: datetime.date) -> PeriodDigest
     """Who has not submitted (Outstanding.UNSUBMITTED) and who waits for review in an open
     period (two queries)."""
     reports = {
-        enterprise_id: (status, late)
-        for enterprise_id, status, late in EnterpriseReport.objects.filter(period=period).values_list(
-            "enterprise_id", "status", "is_late"
-        )
+        enterprise_id: (status, bool(late))
+        for enterprise_id, status, late in EnterpriseReport.objects.filter(period=period)
+        .annotate(late=ExpressionWrapper(SUBMITTED_LATE, output_field=BooleanField()))
+        .values_list("enterprise_id", "status", "late")
     }
     unsubmitted, waiting, active = [], [], 0
     for pk, name in Enterprise.objects.active().order_by("name", "pk").values_list("pk", "name"):

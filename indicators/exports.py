@@ -372,8 +372,9 @@ class DistrictReport(Exporter):
         note = _(
             "Note: the “Total” row adds up only the approved reports (group A), so it agrees with the "
             "commune's figures in the sheet “%(summary)s”. Enterprises without an approved report "
-            "(group B) are listed in grey italics and not counted; figures of reports still in draft "
-            "are not shown."
+            "(group B) are listed in grey italics and not counted: the figures of a report submitted "
+            "and awaiting approval are shown, those of a draft or of a report returned for "
+            "correction are not."
         ) % {"summary": _("Commune summary")}
         yield merged_row(note, LIST_NOTE, widths, height=text_height(note, full, LIST_NOTE))
         yield spacer(6)
@@ -473,8 +474,9 @@ class DistrictReport(Exporter):
         if not row.is_active:
             status = _("%(status)s; enterprise no longer active") % {"status": status}
         values = [number_, row.name, row.tax_code, status]
-        if row.status in (None, ReportStatus.DRAFT):
-            # A draft is the enterprise's unfinished work: not shown to the district.
+        if not row.figures_shown:
+            # A draft is the enterprise's unfinished work, a returned report's figures were
+            # sent back: neither is shown to the district (as on the dashboard's table).
             return values
         values += [row.total_workers, row.female_workers]
         for indicator in self.indicators:

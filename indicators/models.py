@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -141,8 +141,10 @@ IMPORT_PERIOD_NOT_OPEN = Refusal(
     "period_not_open",
     _("Reports can only be imported into an open period; %(period)s is “%(state)s”."),
 )
-DEADLINE_BEFORE_START = Refusal(
-    "deadline_before_start", _("The deadline cannot be before the period starts (%(start)s).")
+# DOMAIN.md: a deadline is never before the period's end (the reports are of the whole period).
+DEADLINE_BEFORE_END = Refusal(
+    "deadline_before_end",
+    _("The submission deadline cannot be before the period ends (%(end)s): choose %(end)s or a later date."),
 )
 
 
@@ -190,8 +192,13 @@ class ReportingPeriod(models.Model):
         return (self.deadline - today).days
 
     def is_late(self, moment: datetime.datetime) -> bool:
-        """Whether a submission at `moment` is late: the deadline had passed on its local date."""
-        return self.deadline_passed(timezone.localdate(moment))
+        """Whether a first submission at `moment` is late: the deadline had passed on its local date."""
+        return self.submitted_late(timezone.localdate(moment))
+
+    def submitted_late(self, first_submitted_on: datetime.date | None) -> bool:
+        """Whether a report first submitted on that local date (None: never) is late against
+        the period's current deadline. `SUBMITTED_LATE` says the same in SQL."""
+        return first_submitted_on is not None and self.deadline_passed(first_submitted_on)
 
     def change_refusal(self) -> ValidationError | None:
         """Why no report of this period may be written now; None while the period is open."""
@@ -205,10 +212,16 @@ class ReportingPeriod(models.Model):
             return IMPORT_PERIOD_NOT_OPEN(period=self.code, state=self.get_state_display())
         return None
 
+    def clean(self):
+        # Every write path (the deadline form and service, the admin) meets the rule here.
+        if self.deadline is not None and self.end is not None and (refusal := self.deadline_refusal(self.deadline)):
+            raise ValidationError({"deadline": refusal})
+
     def deadline_refusal(self, deadline: datetime.date) -> ValidationError | None:
-        """Why `deadline` may not be this period's deadline; None when it may."""
-        if deadline < self.start:
-            return DEADLINE_BEFORE_START(start=self.start.strftime("%d/%m/%Y"))
+        """Why `deadline` may not be this period's deadline; None when it may: it may not
+        come before the period's end, or every enterprise would be late before it could report."""
+        if deadline < self.end:
+            return DEADLINE_BEFORE_END(end=self.end.strftime("%d/%m/%Y"))
         return None
 
 
@@ -223,6 +236,9 @@ class ReportStatus(models.TextChoices):
 ENTERPRISE_EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 # Figures the enterprise stood behind: the base of the soft checks and of "the previous report".
 STANDING = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+# On report rows, in SQL, what `EnterpriseReport.is_late` says of one report: first submitted
+# after its period's current deadline (NULL, never submitted, is not late).
+SUBMITTED_LATE = Q(first_submitted_on__gt=F("period__deadline"))
 
 
 class Outstanding(models.TextChoices):
@@ -305,8 +321,10 @@ class EnterpriseReport(models.Model):
         _("notes"), blank=True, max_length=NOTE_MAX_LENGTH, validators=[text_validator(NOTE_MAX_LENGTH)]
     )
     first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
+    # The commune's date of the first submission (or entry by the commune): what lateness is
+    # measured by, against the period's current deadline (`is_late`, `SUBMITTED_LATE`).
+    first_submitted_on = models.DateField(_("first submitted on"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    is_late = models.BooleanField(_("submitted late"), default=False)
     entered_by_official = models.BooleanField(_("entered by the commune"), default=False)
     return_reason = models.TextField(
         _("reason for return"),
@@ -368,6 +386,13 @@ class EnterpriseReport(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status == ReportStatus.APPROVED
+
+    @property
+    def is_late(self) -> bool:
+        """Whether the report came late (nộp muộn): its first submission after the period's
+        current deadline. Moving the deadline re-decides it; a resubmission after a return
+        does not, as the return was the commune's doing. Reads `period`: select it with the report."""
+        return self.period.submitted_late(self.first_submitted_on)
 
     # The workflow's rules. Each answers why the action is refused, or None when it is
     # allowed; the `can_…` and `…_by_…` forms answer yes or no. A report not saved yet is

@@ -32,7 +32,12 @@ Rules (DOMAIN.md):
   period (Completeness), no status is given at all (`status` None, `withheld` True:
   "Chưa đủ báo cáo để đánh giá"), open or closed: a rate from a minority of the
   enterprises is not the commune's. An enterprise's own figures are never withheld;
-- the gap is ceil(target % × total − met) workers, never below 0.
+- the gap is ceil(target % × total − met) workers, never below 0;
+- a report is late (nộp muộn) when its first submission came after the period's current
+  deadline: moving the deadline re-decides every row and count (`SUBMITTED_LATE`), and a
+  resubmission after a return keeps the first submission's lateness;
+- approved means approved: only approved reports count, and a list shows the figures of a
+  report not approved only marked as such (`EnterpriseRow.figures_shown`).
 
 Withheld comes from the period's completeness, an input of the cached figures;
 provisional from the period's state, applied to cached figures as they are read (saving a
@@ -49,13 +54,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, Max, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
 
 from . import figures_cache
 from .models import (
+    STANDING,
+    SUBMITTED_LATE,
     EnterpriseReport,
     Indicator,
     Milestone,
@@ -172,11 +179,24 @@ class EnterpriseRow:
     is_active: bool
     report_id: int | None
     status: str | None  # None: no report at all
-    is_late: bool
+    is_late: bool  # first submitted after the period's deadline (as it is when the row is read)
     total_workers: int | None
     female_workers: int | None
     counts: dict[int, int]  # indicator id -> workers who met it
     rates: dict[int, Decimal | None]
+
+    # Approved means approved: the commune's tables and the export show an approved
+    # report's figures as they are, a submitted one's greyed under its status (the
+    # enterprise stands behind them, the commune has not checked them), and none of a
+    # draft's or a returned report's (the enterprise's unfinished or rejected work).
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == ReportStatus.APPROVED
+
+    @property
+    def figures_shown(self) -> bool:
+        return self.status in STANDING
 
 
 # --- targets and milestones -------------------------------------------------
@@ -488,7 +508,8 @@ def _enterprise_rows(period: ReportingPeriod, enterprises) -> list[EnterpriseRow
         row["enterprise_id"]: row
         for row in EnterpriseReport.objects.filter(period=period, enterprise__in=enterprises)
         .order_by()
-        .values("pk", "enterprise_id", "status", "is_late", "total_workers", "female_workers")
+        .annotate(late=ExpressionWrapper(SUBMITTED_LATE, output_field=BooleanField()))
+        .values("pk", "enterprise_id", "status", "late", "total_workers", "female_workers")
     }
     counts = defaultdict(dict)
     for report_id, indicator_id, count in (
@@ -510,7 +531,7 @@ def _enterprise_rows(period: ReportingPeriod, enterprises) -> list[EnterpriseRow
                 is_active=enterprise["is_active"],
                 report_id=report["pk"] if report else None,
                 status=report["status"] if report else None,
-                is_late=report["is_late"] if report else False,
+                is_late=bool(report and report["late"]),
                 total_workers=total,
                 female_workers=report["female_workers"] if report else None,
                 counts=report_counts,
@@ -541,8 +562,8 @@ def enterprise_progress(period: ReportingPeriod, enterprise: Enterprise, *, plan
 
 @dataclass(frozen=True)
 class ReportCounts:
-    """How far a period's reporting has got: its reports by status, the late ones, and
-    the active enterprises with no report at all (unreported)."""
+    """How far a period's reporting has got: its reports by status, the late ones (by the
+    period's current deadline), and the active enterprises with no report at all (unreported)."""
 
     draft: int = 0
     submitted: int = 0
@@ -563,7 +584,7 @@ def report_counts(periods: Iterable[ReportingPeriod]) -> dict[int, ReportCounts]
         .values("period_id")
         .annotate(
             **{status: Count("pk", filter=Q(status=status)) for status in ReportStatus.values},
-            late=Count("pk", filter=Q(is_late=True)),
+            late=Count("pk", filter=SUBMITTED_LATE),
         )
     }
     silent = Enterprise.objects.filter(is_active=True).aggregate(

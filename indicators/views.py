@@ -35,6 +35,7 @@ from plans.models import Plan
 from . import imports, progress, rules, services
 from .forms import IndicatorForm, PeriodDeadlineForm, ReportForm, ReturnForm
 from .models import (
+    SUBMITTED_LATE,
     EnterpriseReport,
     Indicator,
     Milestone,
@@ -178,7 +179,10 @@ def period_list(request):
 
 def _officer_period_list(request):
     enterprise = access.get_or_404(Enterprise.objects, request.user, pk=access.officer_enterprise_id(request.user))
-    reports = {report.period_id: report for report in EnterpriseReport.objects.filter(enterprise=enterprise)}
+    reports = {
+        report.period_id: report
+        for report in EnterpriseReport.objects.filter(enterprise=enterprise).select_related("period")
+    }
     periods = ReportingPeriod.objects.exclude(state=PeriodState.PENDING).order_by("-end", "-kind")
     rows = []
     for period in periods:
@@ -233,7 +237,7 @@ def _report_of(enterprise, period) -> EnterpriseReport | None:
     )
 
 
-def _review_queue(request, period):
+def _review_queue(request, period, *, deadline_form=None):
     status = request.GET.get("status", "")
     search = request.GET.get("q", "").strip()
     reports = EnterpriseReport.objects.filter(enterprise=OuterRef("pk"), period=period)
@@ -241,7 +245,7 @@ def _review_queue(request, period):
         Enterprise.objects.filter(Q(is_active=True) | Exists(reports))
         .annotate(
             report_status=Subquery(reports.values("status")[:1]),
-            report_late=Subquery(reports.values("is_late")[:1]),
+            report_late=Exists(reports.filter(SUBMITTED_LATE)),
         )
         .order_by("name", "pk")
     )
@@ -260,7 +264,7 @@ def _review_queue(request, period):
         report.enterprise_id: report
         for report in EnterpriseReport.objects.filter(
             period=period, enterprise_id__in=[e.pk for e in page]
-        ).select_related("reviewed_by")
+        ).select_related("period", "reviewed_by")
     }
     # Enterprises nobody can be e-mailed at: a return or a reminder reaches them only by phone.
     reachable = set(
@@ -282,7 +286,7 @@ def _review_queue(request, period):
         "can_approve": is_official and any(row["report"] and row["report"].can_be_approved() for row in rows),
     }
     if is_official:
-        context["deadline_form"] = PeriodDeadlineForm(instance=period)
+        context["deadline_form"] = deadline_form or PeriodDeadlineForm(instance=period)
         context["period_history"] = history_of(period)
     return render(request, "indicators/period_review.html", context)
 
@@ -337,16 +341,16 @@ def period_deadline(request, code):
         try:
             services.period_set_deadline(period=period, actor=request.user, deadline=form.cleaned_data["deadline"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            _add_errors(form, error)
         else:
             messages.success(
                 request,
                 _("The deadline of %(period)s is now %(date)s.")
                 % {"period": period.code, "date": form.cleaned_data["deadline"].strftime("%d/%m/%Y")},
             )
-    else:
-        messages.error(request, " ".join(form.errors["deadline"]))
-    return redirect(period.get_absolute_url())
+            return redirect(period.get_absolute_url())
+    # Refused: the queue again, the date as typed kept in the field, its error under it.
+    return _review_queue(request, period, deadline_form=form)
 
 
 # --- The report form and page ----------------------------------------------------------------

@@ -208,6 +208,12 @@ class ReportFactory(factory.django.DjangoModelFactory):
     total_workers = 100
     female_workers = 60
 
+    class Params:
+        # late=True: first submitted the day after the period's deadline (as it is now).
+        late = factory.Trait(
+            first_submitted_on=factory.LazyAttribute(lambda r: r.period.deadline + datetime.timedelta(days=1))
+        )
+
     @factory.post_generation
     def counts(self, create, extracted, **kwargs):
         for code, count in (extracted or {}).items():

@@ -53,7 +53,9 @@ def period_close(*, period: ReportingPeriod, actor: AbstractBaseUser) -> Reporti
 def period_set_deadline(
     *, period: ReportingPeriod, actor: AbstractBaseUser, deadline: datetime.date
 ) -> ReportingPeriod:
-    """Move the submission deadline. Reports already submitted keep their late flag."""
+    """Move the submission deadline (never before the period's end). Lateness follows at
+    once: every report is late or not against the new deadline (EnterpriseReport.is_late),
+    and saving the period replaces its figures' cache tokens."""
     _check_official(actor)
     period = _locked_period(period)
     if refusal := period.deadline_refusal(deadline):

@@ -133,10 +133,11 @@ def _event(report: EnterpriseReport, action: str, before: str, *, actor, reason:
 def _mark_submitted(report: EnterpriseReport, now) -> None:
     report.submitted_at = now
     if report.first_submitted_at is None:
-        # Lateness is decided once, at the first submission: a resubmission after a
-        # return is the commune's doing, not the enterprise's.
+        # Lateness is measured at the first submission (against the period's current
+        # deadline, EnterpriseReport.is_late): a resubmission after a return is the
+        # commune's doing, not the enterprise's.
         report.first_submitted_at = now
-        report.is_late = report.period.is_late(now)
+        report.first_submitted_on = timezone.localdate(now)
 
 
 def _mark_entered(report: EnterpriseReport, *, actor) -> None:

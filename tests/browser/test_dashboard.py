@@ -50,7 +50,7 @@ def seeded(cast, enterprise_a, enterprise_b):
                 status=status,
                 total_workers=workers,
                 female_workers=workers // 2,
-                is_late=last and position == 2,
+                late=last and position == 2,
                 counts={code: round(workers * share * target / 100) for code, target in TARGETS_2030.items()},
             )
     task = Task.objects.get(group__number=4, letter="đ")

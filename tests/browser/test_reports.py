@@ -84,3 +84,55 @@ def test_an_officer_reports_from_a_phone_and_the_official_returns_then_approves_
     e = next(item for item in data["indicators"] if item["code"] == "e")
     assert e["met"] == 36 and e["rate"] == pytest.approx(30.0)
     assert not phone.console_errors and not desktop.console_errors
+
+
+def test_the_official_moves_the_deadline_and_the_late_badge_goes_everywhere(
+    desktop, plan, official, enterprise_a, enterprise_b
+):
+    """Bình Minh first sent its 2026-H1 report on 18/07/2026, three days after the deadline
+    of 15/07/2026; Chị Lan moves the deadline to 20/07/2026, and it is no longer late."""
+    from tests.factories import ReportFactory
+
+    period = ReportingPeriod.objects.get(code="2026-H1")
+    period.state = PeriodState.OPEN
+    period.deadline = datetime.date(2026, 7, 15)
+    period.save()
+    ReportFactory(
+        enterprise=enterprise_b,
+        period=period,
+        status=ReportStatus.SUBMITTED,
+        first_submitted_on=datetime.date(2026, 7, 18),
+        counts={"a": 90},
+    )
+    ReportFactory(enterprise=enterprise_a, period=period, first_submitted_on=datetime.date(2026, 7, 10))
+    queue_row = f"tr[data-enterprise='{enterprise_b.tax_code}']"
+    dashboard_row = f"[data-section=enterprises] tr[data-enterprise='{enterprise_b.pk}']"
+
+    page = desktop.login(official.username, PASSWORD)
+    page = desktop.open(f"/reports/{period.code}/")
+    assert page.locator(f"{queue_row} [data-late]").count() == 1
+    page = desktop.open(f"/?period={period.code}")
+    assert "Nộp muộn" in page.inner_text(dashboard_row)
+    assert enterprise_b.name in page.inner_text("ul[data-late]")  # the dashboard's list of late reports
+
+    page = desktop.open(f"/reports/{period.code}/")
+    page.fill("input[name=deadline]", "2026-07-20")
+    page.click("button[data-action=set-deadline]")
+    page.wait_for_selector(".alert-success")
+    assert "20/07/2026" in page.inner_text(".alert-success")
+    assert page.locator(f"{queue_row} [data-late]").count() == 0
+    assert page.locator(f"{queue_row}").count() == 1  # still there, waiting for review
+    page = desktop.open(f"/?period={period.code}")
+    assert "Nộp muộn" not in page.inner_text(dashboard_row)
+    assert enterprise_b.name not in page.inner_text("ul[data-late]")
+    desktop.screenshot("deadline-moved-dashboard")
+
+    # A deadline inside the period is refused under the field, the date as typed kept.
+    page = desktop.open(f"/reports/{period.code}/")
+    page.fill("input[name=deadline]", "2026-06-01")
+    page.click("button[data-action=set-deadline]")
+    page.wait_for_selector("[data-deadline-error]")
+    assert "không được trước ngày kết thúc kỳ báo cáo (30/06/2026)" in page.inner_text("[data-deadline-error]")
+    assert page.input_value("input[name=deadline]") == "2026-06-01"
+    assert ReportingPeriod.objects.get(pk=period.pk).deadline == datetime.date(2026, 7, 20)
+    assert not desktop.console_errors

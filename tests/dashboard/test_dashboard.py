@@ -17,6 +17,7 @@ and Bình Minh alone) gets the statuses of the last row, provisional ("tạm tí
 2024 is open.
 """
 
+import datetime
 import itertools
 import json
 import re
@@ -81,7 +82,7 @@ def commune(assessed):
         "returned": firm(name="Công ty Én Bạc"),
         "nothing": firm(name="Xưởng gỗ Phúc Lộc"),
     }
-    report(others["late"], "2024", 50, status=ReportStatus.SUBMITTED, is_late=True, a=10)
+    report(others["late"], "2024", 50, status=ReportStatus.SUBMITTED, late=True, a=10)
     report(others["draft"], "2024", 80, status=ReportStatus.DRAFT)
     report(others["draft"], "2024-H1", 100, a=10)
     report(others["returned"], "2024", 60, status=ReportStatus.RETURNED, a=5)
@@ -235,6 +236,34 @@ class TestTheCommuneDashboard:
         assert reverse("enterprises:enterprise_detail", args=[enterprise_b.pk]) in row
         assert "data-sortable" in html
 
+    def test_figures_not_approved_are_greyed_when_submitted_and_hidden_when_not(
+        self, client, official, commune, enterprise_b
+    ):
+        """Approved means approved: Cường's submitted 10 of 50 (20 %) shows greyed and unjudged,
+        Én's returned 5 of 60 and Dũng's draft 80 workers not at all; as in the Excel export."""
+        html = page(client, official)
+
+        def row(enterprise):
+            return re.search(rf'<tr data-enterprise="{enterprise.pk}"[^>]*>.*?</tr>', html, re.S).group(0)
+
+        def cells(enterprise):
+            return re.findall(r'<td class="num rate-cell[^"]*"[^>]*>.*?</td>', row(enterprise), re.S)
+
+        submitted = row(commune["late"])
+        assert 'data-figures="unapproved"' in submitted and "Đã gửi" in text(submitted)
+        assert "50" in text(submitted) and "chưa duyệt" in text(submitted)
+        assert "20,0%" in cells(commune["late"])[0] and "fst-italic" in cells(commune["late"])[0]
+        assert not re.search(r"rate-(achieved|on_track|behind)", submitted)  # not judged against the milestone
+        for hidden, status in ((commune["returned"], "Trả lại"), (commune["draft"], "Nháp")):
+            shown = row(hidden)
+            assert 'data-figures="hidden"' in shown and status in text(shown)
+            assert "số liệu chưa gửi" in text(shown)
+            assert "60" not in text(shown) and "80" not in text(shown) and "8,3%" not in text(shown)
+            assert all(text(cell).strip() == "–" for cell in cells(hidden))
+        nothing = row(commune["nothing"])  # no report: nothing to show, nothing said to be unsent
+        assert 'data-figures="hidden"' in nothing and "số liệu chưa gửi" not in text(nothing)
+        assert "data-figures" not in row(enterprise_b)  # approved: as they are
+
     def test_each_trend_chart_gets_its_numbers_as_json_and_as_a_table(self, client, official, commune):
         html = page(client, official)
         data = json.loads(
@@ -374,10 +403,34 @@ class TestTheOfficersDashboard:
         assert "Chưa có báo cáo" in block
         assert "data-no-figures" in html
 
+    @pytest.mark.parametrize(
+        "status, first_submitted_on, warned, late",
+        [
+            (None, None, True, False),  # nothing yet: a report sent now is late
+            (ReportStatus.DRAFT, None, True, False),
+            (ReportStatus.RETURNED, datetime.date(2025, 7, 10), False, False),  # sent on time, then returned
+            (ReportStatus.RETURNED, datetime.date(2025, 7, 20), False, True),  # late already, and says so
+        ],
+    )
+    def test_only_a_report_never_sent_is_warned_that_sending_it_now_is_late(
+        self, client, officer_a, enterprise_a, plan, status, first_submitted_on, warned, late
+    ):
+        """2025-H1's deadline, 15/07/2025, has passed; lateness is the first submission's."""
+        ReportingPeriod.objects.filter(code="2025-H1").update(state=PeriodState.OPEN)
+        if status:
+            report(enterprise_a, "2025-H1", 100, status=status, first_submitted_on=first_submitted_on)
+        html = page(client, officer_a)
+        block = re.search(
+            r'<div class="card mb-2 open-period[^"]*" data-period="2025-H1">.*?data-fill-report>', html, re.S
+        )
+        assert ("bị ghi là nộp muộn" in text(block.group(0))) is warned
+        assert ("border-danger" in block.group(0)) is warned
+        assert ("data-late" in block.group(0)) is late  # the "Nộp muộn" badge
+
     def test_their_report_history_lists_every_period_with_status_and_late_flag(
         self, client, officer_a, enterprise_a, commune
     ):
-        report(enterprise_a, "2024-H1", 90, status=ReportStatus.APPROVED, is_late=True, a=50)
+        report(enterprise_a, "2024-H1", 90, status=ReportStatus.APPROVED, late=True, a=50)
         report(enterprise_a, "2025-H1", 110, status=ReportStatus.RETURNED, a=60)
         html = page(client, officer_a)
         rows = re.findall(r'<tr data-report="([^"]+)">(.*?)</tr>', html, re.S)
@@ -418,8 +471,15 @@ class TestTheFullEnterpriseTable:
         self, client, official, commune, enterprise_a, enterprise_b
     ):
         html = page(client, official, reverse("dashboard_enterprises"), period="2024", sort="-e")
-        order = re.findall(r'<tr data-enterprise="(\d+)">', html)
+        order = re.findall(r'<tr data-enterprise="(\d+)"', html)
         assert order[:2] == [str(enterprise_b.pk), str(enterprise_a.pk)]  # 20 % then 10 %
+        by_a = re.findall(
+            r'<tr data-enterprise="(\d+)"',
+            page(client, official, reverse("dashboard_enterprises"), period="2024", sort="-a"),
+        )
+        # Cường's submitted 20 % is shown and sorted; Én's returned 8,3 % is not shown, so it sorts with the blanks.
+        assert by_a.index(str(commune["late"].pk)) < by_a.index(str(commune["nothing"].pk))
+        assert by_a.index(str(commune["returned"].pk)) > by_a.index(str(commune["late"].pk))
 
     def test_a_large_commune_shows_only_the_enterprises_furthest_behind_on_the_dashboard(self, client, official, plan):
         firms = [firm() for _ in range(dashboard.TABLE_LIMIT + 5)]

@@ -3,7 +3,15 @@
 import pytest
 from django.core.management import call_command
 
-from indicators.models import EnterpriseReport, PeriodState, ReportEvent, ReportingPeriod, ReportStatus, ReportValue
+from indicators.models import (
+    SUBMITTED_LATE,
+    EnterpriseReport,
+    PeriodState,
+    ReportEvent,
+    ReportingPeriod,
+    ReportStatus,
+    ReportValue,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +51,10 @@ def test_every_state_appears_with_its_events(seeded):
     assert statuses == {ReportStatus.APPROVED, ReportStatus.SUBMITTED, ReportStatus.RETURNED, ReportStatus.DRAFT}
     returned = EnterpriseReport.objects.get(status=ReportStatus.RETURNED)
     assert returned.return_reason and returned.events.filter(action="return", reason=returned.return_reason).exists()
-    assert EnterpriseReport.objects.filter(is_late=True).exists()
+    late = EnterpriseReport.objects.filter(SUBMITTED_LATE)
+    assert late.exists() and EnterpriseReport.objects.filter(first_submitted_on__isnull=False).exclude(SUBMITTED_LATE)
+    assert all(report.is_late for report in late.select_related("period"))
+    assert not EnterpriseReport.objects.filter(status=ReportStatus.DRAFT, first_submitted_on__isnull=False).exists()
     assert not EnterpriseReport.objects.exclude(events__isnull=False).exists()
     silent = EnterpriseReport.objects.filter(period__code="2025").count()
     assert silent == EnterpriseReport.objects.filter(period__code="2024").count() - 1  # one never sent 2025's

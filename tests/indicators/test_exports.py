@@ -78,7 +78,7 @@ def data_set(year_2024, enterprise_a, enterprise_b):
         period=year_2024,
         total_workers=300,
         female_workers=100,
-        is_late=True,
+        late=True,
         counts={"a": 240, "b": 200, "c": 210, "d": 90, "e": 100},
     )
     ReportFactory(
@@ -337,9 +337,45 @@ class TestEnterpriseSheet:
         assert draft[3] == "Nháp"
         assert set(draft[4:]) == {None}
 
+    @pytest.mark.parametrize(
+        "status, label, shown",
+        [
+            (ReportStatus.SUBMITTED, "Đã gửi", True),  # greyed, outside the totals
+            (ReportStatus.RETURNED, "Trả lại", False),
+            (ReportStatus.DRAFT, "Nháp", False),
+        ],
+    )
+    def test_figures_not_approved_are_shown_only_when_submitted_as_on_the_dashboard(
+        self, year_2024, status, label, shown
+    ):
+        from dashboard import layout
+
+        enterprise = EnterpriseFactory(name="Công ty Én Bạc", tax_code="2801000009")
+        ReportFactory(
+            enterprise=enterprise, period=year_2024, status=status, total_workers=60, female_workers=30, counts={"a": 6}
+        )
+        row = [cell.value for cell in find_row(workbook(year_2024)["Doanh nghiệp"], 2, enterprise.name)]
+        assert row[3] == label
+        assert (row[4:8] == [60, 30, 6, pytest.approx(0.1)]) is shown
+        assert shown or set(row[4:]) == {None}
+        # The dashboard's table follows the same rule (layout.shown_rates).
+        (dashboard_row,) = [r for r in progress.enterprise_rows(year_2024) if r.enterprise_id == enterprise.pk]
+        assert bool(layout.shown_rates(dashboard_row)) is shown
+
+    def test_lateness_follows_the_periods_current_deadline(self, data_set, enterprise_b, official):
+        from indicators import services
+
+        assert find_row(workbook(data_set)["Doanh nghiệp"], 2, enterprise_b.name)[3].value == "Đã duyệt, nộp muộn"
+        services.period_set_deadline(
+            period=data_set, actor=official, deadline=data_set.deadline + datetime.timedelta(days=1)
+        )
+        data_set.refresh_from_db()
+        assert find_row(workbook(data_set)["Doanh nghiệp"], 2, enterprise_b.name)[3].value == "Đã duyệt"
+
     def test_the_sheet_says_which_reports_the_totals_count(self, data_set):
         note = next(t for t in texts(workbook(data_set)["Doanh nghiệp"]) if t.startswith("Ghi chú"))
         assert "chỉ cộng các báo cáo đã được duyệt" in note and "“Tổng hợp”" in note
+        assert "báo cáo đã gửi, đang chờ duyệt được hiển thị" in note and "bị trả lại" in note
 
 
 class TestTasksAndActivities:

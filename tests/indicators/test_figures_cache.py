@@ -6,6 +6,7 @@ and checks two things: the figures read afterwards differ from before (the chang
 matters), and they equal the figures computed from an empty cache (nothing stale)."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -159,6 +160,18 @@ class TestEveryChangeShows:
         Milestone.objects.create(indicator=indicators["a"], year=commune.year, value=Decimal(10))
         assert_changed_and_current(commune, before)
 
+    def test_the_official_moving_the_deadline(self, commune, enterprise_b, official):
+        """Enterprise B first sent its report the day after the deadline: late, until the
+        deadline moves to that day (lateness is derived, EnterpriseReport.is_late)."""
+        first_sent = commune.deadline + datetime.timedelta(days=1)
+        EnterpriseReport.objects.filter(enterprise=enterprise_b).update(first_submitted_on=first_sent)
+        figures_cache.touch([commune.pk])  # update() sends no signal
+        before = figures(commune)
+        assert [row.enterprise_id for row in before[2] if row.is_late] == [enterprise_b.pk]
+        services.period_set_deadline(period=commune, actor=official, deadline=first_sent)
+        assert_changed_and_current(commune, before)
+        assert not any(row.is_late for row in figures(commune)[2])
+
     def test_an_earlier_period_approved_moves_the_later_lower_bound(self, commune, closed_2025, enterprise_a, official):
         """Enterprise A has not reported in 2026-H1; its 2025 headcount counts as not reached."""
         report = factories.ReportFactory(
@@ -253,6 +266,23 @@ class TestTheCacheItself:
         FiguresRevision.objects.all().delete()
         figures_cache.touch_all()
         assert FiguresRevision.objects.count() == ReportingPeriod.objects.count()
+
+    def test_the_dashboard_and_the_queue_show_a_moved_deadline_at_once(
+        self, client_for, official, commune, enterprise_b
+    ):
+        first_sent = commune.deadline + datetime.timedelta(days=1)
+        EnterpriseReport.objects.filter(enterprise=enterprise_b).update(first_submitted_on=first_sent)
+        figures_cache.touch([commune.pk])
+        client = client_for(official)
+        home = reverse("home") + f"?period={commune.code}"
+        queue = reverse("indicators:period_detail", args=[commune.code])
+        late = re.compile(r"<ul[^>]*data-late>.*?</ul>", re.S)
+        assert enterprise_b.name in late.search(client.get(home).content.decode()).group(0)
+        assert client.get(queue).context["summary"].late == 1
+        client.post(reverse("indicators:period_deadline", args=[commune.code]), {"deadline": first_sent.isoformat()})
+        assert enterprise_b.name not in late.search(client.get(home).content.decode()).group(0)
+        assert client.get(queue).context["summary"].late == 0
+        assert client.get(queue + "?status=late").context["page"].object_list == []
 
     def test_the_dashboard_shows_an_approval_at_once(self, client_for, official, submitted_a):
         client = client_for(official)

@@ -1,6 +1,7 @@
 """Chị Lan opens and closes reporting periods and sets their deadlines; the list of periods."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -59,14 +60,31 @@ class TestTheDeadline:
         assert period("2026-H1").deadline == datetime.date(2026, 7, 31)
 
     @pytest.mark.parametrize(
-        "value, message", [("2025-12-01", "trước ngày bắt đầu"), ("ngày mai", "Nhập ngày"), ("", "Nhập ngày")]
+        "value, message",
+        [
+            ("2025-12-01", "trước ngày kết thúc kỳ báo cáo (30/06/2026)"),
+            ("2026-06-29", "trước ngày kết thúc kỳ báo cáo (30/06/2026)"),
+            ("ngày mai", "Nhập ngày"),
+            ("", "Nhập ngày"),
+        ],
     )
-    def test_a_wrong_date_is_refused(self, client_for, official, plan, value, message):
+    def test_a_wrong_date_is_refused_under_the_field_with_the_date_kept(
+        self, client_for, official, plan, value, message
+    ):
         response = client_for(official).post(
             reverse("indicators:period_deadline", args=["2026-H1"]), {"deadline": value}, follow=True
         )
-        assert message in response.content.decode()
+        page = response.content.decode()
+        assert message in page
+        assert re.search(r"data-deadline-error>[^<]*" + re.escape(message), page)
+        if value:
+            assert re.search(rf'<input type="date" name="deadline" value="{re.escape(value)}"', page)
         assert period("2026-H1").deadline == datetime.date(2026, 7, 15)
+        assert period("2026-H1").history.count() == 1  # nothing saved, not even a history row
+
+    def test_the_last_day_of_the_period_may_be_the_deadline(self, client_for, official, plan):
+        client_for(official).post(reverse("indicators:period_deadline", args=["2026-H1"]), {"deadline": "30/06/2026"})
+        assert period("2026-H1").deadline == datetime.date(2026, 6, 30)
 
 
 class TestTheList:

@@ -1,10 +1,20 @@
+import datetime
+import zoneinfo
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from enterprises.models import Enterprise
-from indicators import progress
-from indicators.models import Milestone, ReportStatus
+from indicators import progress, rules, services
+from indicators.models import (
+    SUBMITTED_LATE,
+    EnterpriseReport,
+    Milestone,
+    PeriodState,
+    ReportingPeriod,
+    ReportStatus,
+)
 from tests.factories import (
     EnterpriseFactory,
     IndicatorFactory,
@@ -259,7 +269,7 @@ class TestSeriesAndTables:
 
     def test_enterprise_rows_carry_the_reports_lateness_and_figures(self, year_2025, indicators):
         late = report(year_2025, 200, status=ReportStatus.SUBMITTED, female=120, a=150)
-        late.is_late = True
+        late.first_submitted_on = year_2025.deadline + datetime.timedelta(days=1)
         late.save()
         (row,) = progress.enterprise_rows(year_2025)
         assert (row.report_id, row.is_late, row.total_workers, row.female_workers) == (late.pk, True, 200, 120)
@@ -370,8 +380,11 @@ class TestReportCounts:
     def test_they_count_reports_by_status_the_late_ones_and_the_silent_active_enterprises(self, plan):
         first_half, year = PeriodFactory(year=2025, kind="half"), PeriodFactory(year=2025)
         late = report(first_half, 10, status=ReportStatus.SUBMITTED)
-        late.is_late = True
+        late.first_submitted_on = first_half.deadline + datetime.timedelta(days=1)
         late.save()
+        on_time = report(first_half, 10, status=ReportStatus.SUBMITTED)  # on the deadline day itself
+        on_time.first_submitted_on = first_half.deadline
+        on_time.save()
         report(first_half, 10)
         report(first_half, 10, status=ReportStatus.DRAFT)
         gone = report(first_half, 10)
@@ -379,9 +392,9 @@ class TestReportCounts:
         gone.enterprise.save()
         counts = progress.report_counts([first_half, year])
         assert counts[first_half.pk] == progress.ReportCounts(
-            draft=1, submitted=1, approved=2, late=1, active=3, unreported=0
+            draft=1, submitted=2, approved=2, late=1, active=4, unreported=0
         )
-        assert counts[year.pk] == progress.ReportCounts(active=3, unreported=3)
+        assert counts[year.pk] == progress.ReportCounts(active=4, unreported=4)
 
     def test_the_silent_are_the_active_enterprises_without_a_report_of_their_own(self, plan):
         year = PeriodFactory(year=2025)
@@ -552,3 +565,171 @@ class TestMilestonesAndStatus:
         rates = {item.code: bound.rates[item.indicator_id] for item in result.indicators}
         assert rates == {"a": 60, "b": 40, "c": 32, "d": 24, "e": 10}  # 300/500, 200/500 …
         assert result.indicator("a").rate == 75  # among the approved: 300/400
+
+
+HO_CHI_MINH = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+PAPER = rules.Figures(total_workers=100, female_workers=50, counts={"a": 90, "b": 70, "c": 60, "d": 60, "e": 30})
+
+
+def july(day: int) -> datetime.date:
+    return datetime.date(2026, 7, day)
+
+
+class TestLateness:
+    """2026-H1 runs from 01/01 to 30/06/2026, its deadline 15/07/2026. A report is late when
+    its first submission came after the period's current deadline (DOMAIN.md):
+
+    | enterprise | first submitted | deadline 15/07 | moved to 20/07 | moved to 30/06 |
+    |---|---|---|---|---|
+    | An   | 14/07 | on time | on time | late |
+    | Bình | 15/07 | on time (the deadline day) | on time | late |
+    | Cường | 18/07 | late | on time | late |
+    | Dũng | 25/07 | late | late | late |
+    | Én   | draft, never | – | – | – |
+    | Phúc | no report | – | – | – |
+    """
+
+    @pytest.fixture
+    def period(self, plan):
+        period = ReportingPeriod.objects.get(code="2026-H1")
+        period.state = PeriodState.OPEN
+        period.save()
+        assert (period.end, period.deadline) == (datetime.date(2026, 6, 30), july(15))
+        return period
+
+    @pytest.fixture
+    def firms(self, period):
+        firms = {}
+        for name, first_submitted_on in [("An", july(14)), ("Bình", july(15)), ("Cường", july(18)), ("Dũng", july(25))]:
+            firms[name] = ReportFactory(
+                enterprise=EnterpriseFactory(name=name),
+                period=period,
+                status=ReportStatus.SUBMITTED,
+                first_submitted_on=first_submitted_on,
+            ).enterprise
+        firms["Én"] = ReportFactory(
+            enterprise=EnterpriseFactory(name="Én"), period=period, status=ReportStatus.DRAFT
+        ).enterprise
+        firms["Phúc"] = EnterpriseFactory(name="Phúc")
+        return firms
+
+    @staticmethod
+    def late_names(period) -> list[str]:
+        """The late enterprises as each place that says so sees them: the enterprise rows (through
+        the figures cache), the report counts, the SQL rule and each report's own property agree."""
+        rows = [row.name for row in progress.enterprise_rows(period) if row.is_late]
+        count = progress.report_counts([period])[period.pk].late
+        in_sql = sorted(
+            EnterpriseReport.objects.filter(period=period)
+            .filter(SUBMITTED_LATE)
+            .values_list("enterprise__name", flat=True)
+        )
+        each = sorted(
+            r.enterprise.name
+            for r in EnterpriseReport.objects.filter(period=period).select_related("period", "enterprise")
+            if r.is_late
+        )
+        assert rows == in_sql == each and count == len(rows)
+        return rows
+
+    def test_a_report_first_submitted_after_the_deadline_is_late_and_the_deadline_day_is_on_time(self, period, firms):
+        assert self.late_names(period) == ["Cường", "Dũng"]
+
+    def test_a_moved_deadline_clears_and_sets_late_flags(self, period, firms, official):
+        assert self.late_names(period) == ["Cường", "Dũng"]  # and the rows are now cached
+        services.period_set_deadline(period=period, actor=official, deadline=july(20))
+        period.refresh_from_db()
+        assert self.late_names(period) == ["Dũng"]  # Cường's 18/07 is on time now
+        services.period_set_deadline(period=period, actor=official, deadline=datetime.date(2026, 6, 30))
+        period.refresh_from_db()
+        assert self.late_names(period) == ["An", "Bình", "Cường", "Dũng"]
+        services.period_set_deadline(period=period, actor=official, deadline=july(15))
+        period.refresh_from_db()
+        assert self.late_names(period) == ["Cường", "Dũng"]
+
+    def test_nobody_without_a_first_submission_is_late_whatever_the_deadline(self, period, firms, official):
+        services.period_set_deadline(period=period, actor=official, deadline=datetime.date(2026, 6, 30))
+        rows = {row.name: row for row in progress.enterprise_rows(period)}
+        assert not rows["Én"].is_late and not rows["Phúc"].is_late
+
+    def test_a_returned_then_resubmitted_report_keeps_its_first_submissions_lateness(
+        self, period, officer_a, officer_b, enterprise_a, enterprise_b, official, monkeypatch
+    ):
+        def at(day: int, hour: int = 9):
+            moment = datetime.datetime(2026, 7, day, hour, tzinfo=HO_CHI_MINH)
+            monkeypatch.setattr(timezone, "now", lambda: moment)
+
+        def submit(enterprise, officer):
+            report = EnterpriseReport.objects.filter(enterprise=enterprise, period=period).first()
+            return services.report_submit(
+                enterprise=enterprise,
+                period=period,
+                actor=officer,
+                figures=rules.Figures(
+                    total_workers=100, female_workers=50, counts={"a": 90, "b": 70, "c": 60, "d": 60, "e": 30}
+                ),
+                version=report.version if report else 0,
+                confirmed=True,
+            )
+
+        def send_back(enterprise):
+            report = EnterpriseReport.objects.get(enterprise=enterprise, period=period)
+            services.report_return(report=report, actor=official, reason="Thiếu số liệu", version=report.version)
+
+        at(14)
+        submit(enterprise_a, officer_a)  # An Phát: on time
+        at(16, 0)  # 16/07 00:00 in Hoàng Hợp, still 15/07 in UTC: late
+        submit(enterprise_b, officer_b)  # Bình Minh: late
+        at(17)
+        send_back(enterprise_a)
+        send_back(enterprise_b)
+        at(20)
+        submit(enterprise_a, officer_a)  # after the deadline, but a resubmission
+        submit(enterprise_b, officer_b)
+        an_phat, binh_minh = (
+            EnterpriseReport.objects.select_related("period").get(enterprise=e, period=period)
+            for e in (enterprise_a, enterprise_b)
+        )
+        assert (an_phat.first_submitted_on, an_phat.status, an_phat.is_late) == (
+            july(14),
+            ReportStatus.SUBMITTED,
+            False,
+        )
+        assert (binh_minh.first_submitted_on, binh_minh.is_late) == (july(16), True)
+        assert timezone.localdate(binh_minh.submitted_at) == july(20)
+        assert self.late_names(period) == [enterprise_b.name]
+        # The deadline moved to the day of Bình Minh's first submission: on time, though resubmitted later.
+        services.period_set_deadline(period=period, actor=official, deadline=july(16))
+        period.refresh_from_db()
+        assert self.late_names(period) == []
+
+    def test_a_paper_report_is_late_by_the_day_the_commune_entered_it(
+        self, period, enterprise_a, official, monkeypatch
+    ):
+        moment = datetime.datetime(2026, 7, 17, 15, tzinfo=HO_CHI_MINH)
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        services.report_enter_for_enterprise(
+            enterprise=enterprise_a,
+            period=period,
+            actor=official,
+            figures=rules.Figures(
+                total_workers=100, female_workers=50, counts={"a": 90, "b": 70, "c": 60, "d": 60, "e": 30}
+            ),
+            version=0,
+            confirmed=True,
+        )
+        assert self.late_names(period) == [enterprise_a.name]
+        services.period_set_deadline(period=period, actor=official, deadline=july(17))
+        period.refresh_from_db()
+        assert self.late_names(period) == []
+
+    @pytest.mark.parametrize(
+        "first_submitted_on, late", [(None, False), (july(14), False), (july(15), False), (july(16), True)]
+    )
+    def test_the_rule_in_python_and_in_sql_agree(self, period, first_submitted_on, late):
+        report = ReportFactory(period=period, status=ReportStatus.SUBMITTED, first_submitted_on=first_submitted_on)
+        assert period.submitted_late(first_submitted_on) is late
+        assert EnterpriseReport.objects.filter(pk=report.pk).filter(SUBMITTED_LATE).exists() is late
+        assert EnterpriseReport.objects.filter(pk=report.pk).exclude(SUBMITTED_LATE).exists() is not late

@@ -67,6 +67,22 @@ class TestOfficerReminders:
         assert send_reminders(today=deadline + datetime.timedelta(days=1)).overdue == 0
         assert send_reminders(today=deadline + datetime.timedelta(days=9)).overdue == 0
 
+    def test_a_returned_report_sent_on_time_is_not_told_it_will_be_late(
+        self, cast, enterprise_a, open_period, deadline, mailoutbox
+    ):
+        factories.ReportFactory(
+            enterprise=enterprise_a,
+            period=open_period,
+            status=ReportStatus.RETURNED,
+            first_submitted_on=deadline - datetime.timedelta(days=2),
+        )
+        assert send_reminders(today=deadline + datetime.timedelta(days=1)).overdue == 2
+        (returned,) = [m for m in mailoutbox if m.to == [cast["officer_a"].email]]
+        (never_sent,) = [m for m in mailoutbox if m.to == [cast["officer_b"].email]]
+        assert "Quá hạn" in returned.subject and "chưa được gửi lại" in returned.body
+        assert "được ghi là nộp muộn" not in returned.body and "không bị ghi là nộp muộn" in returned.body
+        assert "(và được ghi là nộp muộn)" in never_sent.body
+
     @pytest.mark.parametrize(
         "status, reminded",
         [
@@ -113,9 +129,7 @@ class TestTheOfficialsDigest:
     def test_it_goes_to_the_officials_only_and_says_who_is_missing_and_who_waits(
         self, cast, superuser, enterprise_a, enterprise_b, open_period, deadline, mailoutbox
     ):
-        factories.ReportFactory(
-            enterprise=enterprise_b, period=open_period, status=ReportStatus.SUBMITTED, is_late=True
-        )
+        factories.ReportFactory(enterprise=enterprise_b, period=open_period, status=ReportStatus.SUBMITTED, late=True)
         summary = send_reminders(today=deadline + datetime.timedelta(days=1))
         digests = [m for m in mailoutbox if "Chờ duyệt" in m.body]
         assert summary.digests == 2

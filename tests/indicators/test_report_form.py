@@ -171,19 +171,22 @@ class TestLateness:
         assert open_period.is_late(datetime.datetime(2026, 7, 16, 0, 10, tzinfo=vietnam))  # still the 15th in UTC
 
     def test_lateness_is_decided_at_the_first_submission(
-        self, client_for, officer_a, official, enterprise_a, open_period
+        self, client_for, officer_a, official, enterprise_a, open_period, monkeypatch
     ):
         from indicators import services
 
-        post(client_for(officer_a), open_period)
+        today = timezone.localdate()
+        post(client_for(officer_a), open_period)  # ten days before the deadline
         report = only_report(enterprise_a, open_period)
         services.report_return(report=report, actor=official, reason="Thiếu số liệu", version=report.version)
-        open_period.deadline = timezone.localdate() - datetime.timedelta(days=3)
-        open_period.save()
+        # Resubmitted two days after the deadline.
+        later = timezone.now() + datetime.timedelta(days=12)
+        monkeypatch.setattr(timezone, "now", lambda: later)
         report.refresh_from_db()
         post(client_for(officer_a), open_period, version=report.version)
         report.refresh_from_db()
-        assert report.status == ReportStatus.SUBMITTED
+        assert (report.status, report.submitted_at) == (ReportStatus.SUBMITTED, later)
+        assert report.first_submitted_on == today
         assert not report.is_late
 
 

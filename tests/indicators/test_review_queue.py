@@ -29,9 +29,7 @@ def commune(open_period, enterprise_a, enterprise_b):
     d = factories.EnterpriseFactory(name="Hợp tác xã Dịch vụ Nông nghiệp Hoàng Hợp", tax_code="2800000004")
     e = factories.EnterpriseFactory(name="Công ty TNHH Đã Giải Thể", tax_code="2800000005", is_active=False)
     a = factories.ReportFactory(enterprise=enterprise_a, period=open_period, status=ReportStatus.SUBMITTED)
-    b = factories.ReportFactory(
-        enterprise=enterprise_b, period=open_period, status=ReportStatus.SUBMITTED, is_late=True
-    )
+    b = factories.ReportFactory(enterprise=enterprise_b, period=open_period, status=ReportStatus.SUBMITTED, late=True)
     factories.ReportFactory(enterprise=c, period=open_period, status=ReportStatus.APPROVED)
     return {"a": a, "b": b, "c": c, "d": d, "e": e}
 

@@ -56,15 +56,22 @@ class TestTheDeadline:
         assert period.is_late(datetime.datetime(2026, 7, 16, 0, 30, tzinfo=HO_CHI_MINH))
         assert not period.is_late(datetime.datetime(2026, 7, 15, 23, 30, tzinfo=HO_CHI_MINH))
 
-    def test_a_deadline_before_the_period_starts_is_refused_by_the_form_and_the_service_alike(
+    def test_a_deadline_before_the_period_ends_is_refused_by_the_form_the_service_and_the_model_alike(
         self, client_for, official, open_period
     ):
-        early = open_period.start - datetime.timedelta(days=1)
-        assert open_period.deadline_refusal(open_period.start) is None
-        assert open_period.deadline_refusal(early).code == "deadline_before_start"
+        early = open_period.end - datetime.timedelta(days=1)  # 29/06/2026, inside the period
+        assert open_period.deadline_refusal(open_period.end) is None  # the last day of the period may be
+        assert open_period.deadline_refusal(early).code == "deadline_before_end"
+        assert open_period.deadline_refusal(open_period.start).code == "deadline_before_end"
         with pytest.raises(ValidationError) as refused:
             services.period_set_deadline(period=open_period, actor=official, deadline=early)
-        assert refused.value.error_dict["deadline"][0].code == "deadline_before_start"
+        assert refused.value.error_dict["deadline"][0].code == "deadline_before_end"
+        assert "30/06/2026" in " ".join(refused.value.messages)
+        open_period.deadline = early
+        with pytest.raises(ValidationError) as by_the_model:  # the admin and any other writer
+            open_period.full_clean()
+        assert by_the_model.value.error_dict["deadline"][0].code == "deadline_before_end"
+        open_period.refresh_from_db()
         page = (
             client_for(official)
             .post(
@@ -75,6 +82,35 @@ class TestTheDeadline:
             .content.decode()
         )
         assert " ".join(refused.value.messages) in page
+
+    def test_the_admin_refuses_it_too_and_filters_late_reports_by_the_current_deadline(self, client, open_period):
+        admin = factories.UserFactory(username="admin", is_staff=True, is_superuser=True)
+        client.force_login(admin)
+        url = reverse("admin:indicators_reportingperiod_change", args=[open_period.pk])
+        form = {
+            "code": open_period.code,
+            "kind": open_period.kind,
+            "year": open_period.year,
+            "start": "01/01/2026",
+            "end": "30/06/2026",
+            "deadline": "29/06/2026",
+            "state": open_period.state,
+        }
+        response = client.post(url, form)
+        assert (
+            response.status_code == 200 and "trước ngày kết thúc kỳ báo cáo (30/06/2026)" in response.content.decode()
+        )
+        assert ReportingPeriod.objects.get(pk=open_period.pk).deadline == open_period.deadline
+        late = factories.ReportFactory(period=open_period, status=ReportStatus.SUBMITTED, late=True)
+        on_time = factories.ReportFactory(period=open_period, status=ReportStatus.SUBMITTED)
+        changelist = reverse("admin:indicators_enterprisereport_changelist")
+        assert list(client.get(changelist, {"late": "1"}).context["cl"].result_list) == [late]
+        assert list(client.get(changelist, {"late": "0"}).context["cl"].result_list) == [on_time]
+
+    def test_every_period_the_plan_loads_has_its_deadline_after_its_end(self, plan):
+        for period in ReportingPeriod.objects.all():
+            period.full_clean()
+            assert period.deadline > period.end
 
 
 # What the commune may do with a report, by its status and whether its period is open.
