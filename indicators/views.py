@@ -317,7 +317,7 @@ def _period_change_state(request, code, service, done_message):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, done_message % {"period": period.code})
+        messages.success(request, done_message % {"period": str(period).lower()})
     return redirect(period.get_absolute_url())
 
 
@@ -335,7 +335,7 @@ def period_deadline(request, code):
             messages.success(
                 request,
                 _("The deadline of %(period)s is now %(date)s.")
-                % {"period": period.code, "date": form.cleaned_data["deadline"].strftime("%d/%m/%Y")},
+                % {"period": str(period).lower(), "date": form.cleaned_data["deadline"].strftime("%d/%m/%Y")},
             )
     else:
         messages.error(request, " ".join(form.errors["deadline"]))
@@ -638,7 +638,7 @@ def report_import(request, code):
                             )
                             % {
                                 "total": len(parsed.rows),
-                                "period": period.code,
+                                "period": str(period).lower(),
                                 "created": outcome.created,
                                 "updated": outcome.updated,
                             },

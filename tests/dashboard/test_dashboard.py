@@ -104,9 +104,9 @@ class TestTheCommuneDashboard:
         first = text(card(html, "a"))
         assert "90,0%" in first
         assert "360 trên 400 CNLĐ" in first
-        assert "Mốc 2024 45,0%" in first
-        assert "Mục tiêu 2025 90,0% đã đạt" in first
-        assert "Mục tiêu 2030 95,0% cần thêm 20 CNLĐ" in first
+        assert "Mốc lộ trình năm 2024 45,0%" in first
+        assert "Mục tiêu năm 2025 90,0% đã đạt" in first
+        assert "Mục tiêu năm 2030 95,0% cần thêm 20 CNLĐ" in first
         assert "Đạt" in first
 
     def test_the_status_words_come_with_an_icon_and_not_colour_alone(self, client, official, commune):
@@ -123,8 +123,8 @@ class TestTheCommuneDashboard:
     def test_the_gap_is_counted_in_workers_to_each_target(self, client, official, commune):
         third = text(card(page(client, official), "c"))
         assert "20,0%" in third
-        assert "Mục tiêu 2025 65,0% cần thêm 180 CNLĐ" in third  # 65 % of 400 − 80
-        assert "Mục tiêu 2030 85,0% cần thêm 260 CNLĐ" in third  # 85 % of 400 − 80
+        assert "Mục tiêu năm 2025 65,0% cần thêm 180 CNLĐ" in third  # 65 % of 400 − 80
+        assert "Mục tiêu năm 2030 85,0% cần thêm 260 CNLĐ" in third  # 85 % of 400 − 80
 
     def test_completeness_counts_approved_out_of_expected_enterprises(self, client, official, commune):
         html = page(client, official)
@@ -155,10 +155,10 @@ class TestTheCommuneDashboard:
 
     def test_the_lower_bound_counts_silent_enterprises_last_headcount_as_not_reached(self, client, official, commune):
         html = page(client, official)
-        assert "ít nhất: 72,0%" in text(card(html, "a"))  # 360 / (400 + Dũng's last 100)
+        assert "Mức tối thiểu toàn xã: 72,0%" in text(card(html, "a"))  # 360 / (400 + Dũng's last 100)
         note = text(re.search(r"data-lower-bound-note>.*?</div>", html, re.S).group(0))
         assert "500 CNLĐ" in note
-        assert "3 doanh nghiệp chưa có số lao động" in note  # Cường, Én and Phúc never approved
+        assert "3 doanh nghiệp chưa từng báo cáo số lao động" in note  # Cường, Én and Phúc never approved
 
     def test_a_complete_period_shows_no_lower_bound(self, client, official, plan, enterprise_a):
         report(enterprise_a, "2024", 100, a=90)
@@ -297,10 +297,10 @@ class TestTheOfficersDashboard:
         html = page(client, officer_a)
         first = text(card(html, "a"))
         assert "90,0%" in first and "90 trên 100 CNLĐ" in first
-        assert "Mục tiêu 2030 95,0% cần thêm 5 CNLĐ" in first
+        assert "Mục tiêu năm 2030 95,0% cần thêm 5 CNLĐ" in first
         third = text(card(html, "c"))
         assert "20,0%" in third and "Chậm tiến độ" in third
-        assert "Mục tiêu 2025 65,0% cần thêm 45 CNLĐ" in third
+        assert "Mục tiêu năm 2025 65,0% cần thêm 45 CNLĐ" in third
 
     def test_the_open_period_shows_its_deadline_their_report_state_and_one_button(self, client, officer_a, commune):
         html = page(client, officer_a)
@@ -326,7 +326,7 @@ class TestTheOfficersDashboard:
         rows = re.findall(r'<tr data-report="([^"]+)">(.*?)</tr>', html, re.S)
         assert [code for code, _row in rows] == ["2025-H1", "2024", "2024-H1"]
         assert "data-late" in rows[2][1] and "data-late" not in rows[1][1]
-        assert "Trả lại" in text(rows[0][1])
+        assert "Bị trả lại" in text(rows[0][1])
         # The figures come from their latest report, whatever its status.
         assert "60 trên 110 CNLĐ" in text(card(html, "a"))
 
