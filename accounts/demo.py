@@ -27,6 +27,6 @@ def seed() -> list[tuple[str, str]]:
     demo_user("canbo.vanhoa", first_name="Lan", last_name="Nguyễn Thị", group=OFFICIAL, email="vanhoa@hoanghop.example")
     demo_user("huyen.xem", first_name="Tuấn", last_name="Lê Văn", group=VIEWER, email="ldld@hoanghoa.example")
     return [
-        ("canbo.vanhoa", "Công chức Văn hoá – xã hội (cán bộ xã)"),
+        ("canbo.vanhoa", "Công chức Văn hóa - Xã hội (công chức xã)"),
         ("huyen.xem", "Liên đoàn Lao động huyện (chỉ xem)"),
     ]

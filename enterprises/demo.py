@@ -27,12 +27,12 @@ ENTERPRISES = [
     },
     {
         "tax_code": "2802345678",
-        "name": "Công ty TNHH Giày da Thanh Hoá – chi nhánh Hoàng Hợp",
+        "name": "Công ty TNHH Giày da Thanh Hóa – chi nhánh Hoàng Hợp",
         "address": "Thôn 1",
         "sector": "Da giày",
         "ownership": Ownership.FDI,
         "has_union": True,
-        "union_name": "Công đoàn cơ sở Giày da Thanh Hoá",
+        "union_name": "Công đoàn cơ sở Giày da Thanh Hóa",
         "phone": "0237 3862 345",
         "officer": ("congdoan.giayda", "Minh", "Lê Văn"),
     },
@@ -46,7 +46,7 @@ ENTERPRISES = [
         "union_name": "Công đoàn cơ sở Công ty CP Gạch tuynel Hoàng Hợp",
         "phone": "0237 3863 456",
         "email": "gachtuynel.hoanghop@example.vn",
-        "officer": ("congdoan.gachtuynel", "Dũng", "Nguyễn Văn", "Chủ tịch Công đoàn cơ sở"),
+        "officer": ("congdoan.gachtuynel", "Dũng", "Nguyễn Văn", "Chủ tịch công đoàn cơ sở"),
     },
     {
         "tax_code": "2804567823",
@@ -58,7 +58,7 @@ ENTERPRISES = [
         "union_name": "Công đoàn cơ sở Công ty TNHH Chế biến hải sản Hải Hoàng",
         "phone": "0237 3864 567",
         "email": "haisan.haihoang@example.vn",
-        "officer": ("congdoan.haisan", "Thuý", "Lê Thị", "Phó Chủ tịch Công đoàn cơ sở"),
+        "officer": ("congdoan.haisan", "Thúy", "Lê Thị", "Phó Chủ tịch công đoàn cơ sở"),
     },
     {
         "tax_code": "2805678934",
@@ -80,7 +80,7 @@ ENTERPRISES = [
         "has_union": True,
         "union_name": "Công đoàn cơ sở Công ty TNHH Cơ khí Minh Tâm",
         "phone": "0912 345 678",
-        "officer": ("congdoan.cokhi", "Tâm", "Phạm Minh", "Chủ tịch Công đoàn cơ sở"),
+        "officer": ("congdoan.cokhi", "Tâm", "Phạm Minh", "Chủ tịch công đoàn cơ sở"),
     },
     {
         "tax_code": "2807890156",
@@ -92,7 +92,7 @@ ENTERPRISES = [
         "union_name": "Công đoàn cơ sở Công ty TNHH Đồ gỗ Phú Hưng",
         "phone": "0237 3866 789",
         "email": "dogo.phuhung@example.vn",
-        "officer": ("congdoan.dogo", "Hùng", "Hoàng Văn", "Chủ tịch Công đoàn cơ sở"),
+        "officer": ("congdoan.dogo", "Hùng", "Hoàng Văn", "Chủ tịch công đoàn cơ sở"),
     },
     # Stopped trading in 2024: kept, inactive, so its history and past reports remain.
     {
@@ -142,7 +142,7 @@ def seed() -> list[tuple[str, str]]:
             user=user,
             defaults={"enterprise": enterprise, "position": position[0] if position else ""},
         )
-        logins.append((username, f"Cán bộ Công đoàn cơ sở – {enterprise.name}"))
+        logins.append((username, f"Cán bộ công đoàn cơ sở – {enterprise.name}"))
     seed_garment_roster()
     return logins
 

@@ -13,6 +13,8 @@ from .models import Enterprise
 from .validators import normalize_tax_code
 
 PHONE_CHARS = re.compile(r"^\+?[\d\s().-]+$")
+# Django says only "Enter a valid email address." for an address that is there but malformed.
+INVALID_EMAIL = {"invalid": _("“%(value)s” is not an email address: write it like congdoan.maymac@gmail.com.")}
 
 
 def phone_error(value: str) -> str | None:
@@ -54,6 +56,7 @@ class EnterpriseForm(forms.ModelForm):
             "address": _("Village (thôn/xóm), e.g. Thôn 3."),
             "union_name": _("Required when the enterprise has a grassroots union."),
         }
+        error_messages = {"email": INVALID_EMAIL}
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
@@ -92,6 +95,7 @@ class EnterpriseContactForm(forms.ModelForm):
         model = Enterprise
         fields = ["phone", "email", "union_name"]
         help_texts = {"union_name": _("Leave empty if the enterprise has no grassroots union.")}
+        error_messages = {"email": INVALID_EMAIL}
 
     def clean_phone(self):
         return clean_phone_value(self.cleaned_data["phone"])
@@ -118,10 +122,10 @@ class OfficerForm(forms.Form):
     """A union officer's account details (the account is a Django user)."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=150)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False, error_messages=INVALID_EMAIL)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     position = forms.CharField(
-        label=_("Position"), max_length=255, required=False, help_text=_("e.g. Chủ tịch Công đoàn cơ sở")
+        label=_("Position"), max_length=255, required=False, help_text=_("e.g. Chủ tịch công đoàn cơ sở")
     )
 
     def __init__(self, *args, user=None, **kwargs):
@@ -186,7 +190,7 @@ class OfficerCreateForm(OfficerForm):
 
 class OfficerPasswordForm(forms.Form):
     delivery = forms.ChoiceField(
-        label=_("New password"),
+        label=_("How will the officer get a password?"),
         choices=PasswordDelivery.CHOICES,
         initial=PasswordDelivery.EMAIL,
         widget=forms.RadioSelect,

@@ -68,7 +68,8 @@ class EnterpriseRow:
 def ownership_lookup() -> dict[str, str]:
     """Ownership written in the file (the Vietnamese label, case-insensitive) -> choice value.
 
-    The English label, the stored value and the usual abbreviations are accepted too.
+    The English label, the stored value and the usual abbreviations are accepted too, and
+    "Tư nhân", the label of "ngoài nhà nước" in templates downloaded before the glossary.
     """
     lookup = {}
     for value, label in Ownership.choices:
@@ -78,6 +79,7 @@ def ownership_lookup() -> dict[str, str]:
             lookup[normalize_header(label)] = value
         lookup[normalize_header(value)] = value
     lookup.update({"fdi": Ownership.FDI, "htx": Ownership.COOPERATIVE, "dnnn": Ownership.STATE})
+    lookup[normalize_header("Tư nhân")] = Ownership.PRIVATE  # glossary: accepted from old files
     return lookup
 
 
@@ -171,9 +173,9 @@ def enterprise_template() -> bytes:
     note = (
         "Ghi chú: “Tên doanh nghiệp” và “Mã số thuế” là bắt buộc. Mã số thuế gồm 10 chữ số, "
         "hoặc 10 chữ số, dấu gạch ngang và 3 chữ số đối với chi nhánh (ví dụ 2801234567 hoặc "
-        "2801234567-001); mã số thuế đã có trên cổng thông tin thì doanh nghiệp đó được cập nhật. "
+        "2801234567-001); mã số thuế đã có trong hệ thống thì thông tin doanh nghiệp đó được cập nhật. "
         "“Loại hình” là một trong: " + ", ".join(ownership_labels()) + ". “Công đoàn cơ sở” ghi tên "
-        "công đoàn cơ sở (để trống nếu doanh nghiệp chưa có). Ô để trống không xoá thông tin đã có. "
+        "công đoàn cơ sở (để trống nếu doanh nghiệp chưa có). Ô để trống không xóa thông tin đã có. "
         "Không sửa dòng tiêu đề cột."
     )
     return template_workbook(

@@ -13,6 +13,7 @@ import datetime
 import secrets
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
@@ -301,6 +302,7 @@ def officer_send_password_link(*, officer: UnionOfficer, base_url: str, welcome:
         "link": base_url.rstrip("/") + path,
         "welcome": welcome,
         "days": max(1, round(_reset_timeout() / 86400)),
+        "commune_name": settings.PORTAL_COMMUNE_NAME,
     }
     subject = " ".join(render_to_string("enterprises/email/password_link_subject.txt", context).split())
     body = render_to_string("enterprises/email/password_link.txt", context)

@@ -245,8 +245,8 @@ PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rst
 # have merged, so none of these names is hard-coded; the defaults are the plan's.
 PORTAL_COMMUNE_NAME = os.environ.get("PORTAL_COMMUNE_NAME", "Hoàng Hợp")
 PORTAL_COMMUNE_BODY = os.environ.get("PORTAL_COMMUNE_BODY", "Ủy ban nhân dân xã Hoàng Hợp")
-PORTAL_SUPERIOR_BODY = os.environ.get("PORTAL_SUPERIOR_BODY", "Ủy ban nhân dân huyện Hoàng Hoá")
-PORTAL_REPORT_ADDRESSEE = os.environ.get("PORTAL_REPORT_ADDRESSEE", "Liên đoàn Lao động huyện Hoàng Hoá")
+PORTAL_SUPERIOR_BODY = os.environ.get("PORTAL_SUPERIOR_BODY", "Ủy ban nhân dân huyện Hoàng Hóa")
+PORTAL_REPORT_ADDRESSEE = os.environ.get("PORTAL_REPORT_ADDRESSEE", "Liên đoàn Lao động huyện Hoàng Hóa")
 PORTAL_PLAN_FILE = Path(os.environ.get("PORTAL_PLAN_FILE", BASE_DIR / "plans" / "data" / "ke-hoach-2023.json"))
 # Days before a deadline when `send_reminders` first writes to a late officer.
 PORTAL_REMINDER_DAYS = env_int("PORTAL_REMINDER_DAYS", 7)

@@ -53,7 +53,7 @@ RETURN_REASON = (
 )
 NOTES = [
     "Số liệu theo danh sách CNLĐ tại thời điểm cuối kỳ.",
-    "Đã tổ chức lớp bồi dưỡng kỹ năng nghề cho công nhân mới tuyển.",
+    "Đã tổ chức lớp bồi dưỡng kỹ năng nghề cho CNLĐ mới tuyển.",
     "",
     "Phối hợp Trung tâm học tập cộng đồng xã tuyên truyền pháp luật lao động.",
     "",

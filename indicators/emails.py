@@ -82,6 +82,7 @@ def send_report_returned(report: EnterpriseReport, *, reopened: bool = False) ->
         "enterprise": report.enterprise,
         "reason": report.return_reason,
         "reopened": reopened,
+        "names": ", ".join(full_name_of(officer.user) for officer in officers),
         "url": absolute_url(reverse("indicators:period_detail", args=[report.period.code])),
         "commune_name": settings.PORTAL_COMMUNE_NAME,
     }
@@ -270,7 +271,6 @@ def _send_digests(periods, today: datetime.date, summary: ReminderSummary) -> No
         "commune_name": settings.PORTAL_COMMUNE_NAME,
         "skipped_no_email": sorted(summary.skipped_no_email),
     }
-    subject, body = _render("digest", context)
     for official in commune_officials():
         last = (
             SentReminder.objects.filter(kind=ReminderKind.DIGEST, recipient=official)
@@ -280,6 +280,7 @@ def _send_digests(periods, today: datetime.date, summary: ReminderSummary) -> No
         )
         if last and (last[0] >= today or last[1] == fingerprint):
             continue
+        subject, body = _render("digest", {**context, "user": official})
         record = SentReminder(
             kind=ReminderKind.DIGEST,
             recipient=official,

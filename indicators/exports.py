@@ -305,15 +305,24 @@ class DistrictReport(Exporter):
         yield from self.provisional_rows(commune, widths)
         yield merged_row(_("2. Tasks and activities"), SECTION, widths, height=24)
         by_status = Counter(task.status for task in tasks)
+        held = activity_totals["count"] or 0
         yield merged_row(
-            _(
-                "In the period, %(activities)s activities were held under the plan, reaching workers "
-                "%(workers)s times. Of the plan's %(tasks)s tasks: %(statuses)s. Details by enterprise, "
-                "task and activity are in the sheets “%(enterprises_sheet)s”, “%(tasks_sheet)s” and "
-                "“%(activities_sheet)s”."
+            (
+                _(
+                    "In the period, %(activities)s activities were held under the plan, reaching workers "
+                    "%(workers)s times. Of the plan's %(tasks)s tasks: %(statuses)s. Details by enterprise, "
+                    "task and activity are in the sheets “%(enterprises_sheet)s”, “%(tasks_sheet)s” and "
+                    "“%(activities_sheet)s”."
+                )
+                if held
+                else _(
+                    "In the period, no activity was held under the plan. Of the plan's %(tasks)s tasks: "
+                    "%(statuses)s. Details by enterprise and task are in the sheets “%(enterprises_sheet)s” "
+                    "and “%(tasks_sheet)s”."
+                )
             )
             % {
-                "activities": number(activity_totals["count"] or 0),
+                "activities": number(held),
                 "workers": number(activity_totals["workers"] or 0),
                 "tasks": number(len(tasks)),
                 "statuses": "; ".join(

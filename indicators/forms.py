@@ -113,9 +113,9 @@ class ReportForm(forms.ModelForm):
         if self.previous is None:
             return ""
         if value is None:
-            return _("Previous report (%(period)s): –") % {"period": self.previous.period.code}
+            return _("Previous report (%(period)s): –") % {"period": str(self.previous.period).lower()}
         return _("Previous report (%(period)s): %(value)s") % {
-            "period": self.previous.period.code,
+            "period": str(self.previous.period).lower(),
             "value": num(value),
         }
 

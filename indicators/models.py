@@ -20,6 +20,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.bounds import LONG_TEXT_MAX_LENGTH, NOTE_MAX_LENGTH, text_validator, workers_validator
@@ -203,13 +204,13 @@ class ReportingPeriod(models.Model):
     def change_refusal(self) -> ValidationError | None:
         """Why no report of this period may be written now; None while the period is open."""
         if not self.is_open:
-            return PERIOD_NOT_OPEN(period=self.code)
+            return PERIOD_NOT_OPEN(period=str(self).lower())
         return None
 
     def import_refusal(self) -> ValidationError | None:
         """Why no reports may be imported into this period now; None while it is open."""
         if not self.is_open:
-            return IMPORT_PERIOD_NOT_OPEN(period=self.code, state=self.get_state_display())
+            return IMPORT_PERIOD_NOT_OPEN(period=str(self).lower(), state=self.get_state_display())
         return None
 
     def clean(self):
@@ -490,9 +491,9 @@ class ReportValue(models.Model):
 class ReportAction(models.TextChoices):
     CREATE = "create", _("Created")
     SAVE = "save", _("Saved as draft")
-    SUBMIT = "submit", _("Submitted")
-    APPROVE = "approve", _("Approved")
-    RETURN = "return", _("Returned")
+    SUBMIT = "submit", pgettext_lazy("report action", "Submitted")
+    APPROVE = "approve", pgettext_lazy("report action", "Approved")
+    RETURN = "return", pgettext_lazy("report action", "Returned")
     REOPEN = "reopen", _("Reopened")
     ENTER = "enter", _("Entered by the commune")
     IMPORT = "import", _("Imported from Excel")

@@ -216,9 +216,9 @@ def roster_template(indicators, *, enterprise_name: str = "") -> bytes:
     headers = [STT, *ROSTER_HEADERS.values(), *indicator_names]
     note = (
         "Ghi chú: “Mã nhân viên”, “Họ và tên” và “Giới tính” (Nam hoặc Nữ) là bắt buộc; mã nhân viên "
-        "không trùng nhau, mã đã có thì công nhân đó được cập nhật. “Năm sinh” từ "
-        f"{low} đến {high}. Mỗi cột chỉ tiêu ghi ngày công nhân đạt chỉ tiêu đó (dd/mm/yyyy), để "
-        "trống nếu chưa đạt. Ô để trống không xoá thông tin hay kết quả đã ghi nhận. Không ghi số CCCD/CMND "
+        "không trùng nhau, mã đã có thì thông tin CNLĐ đó được cập nhật. “Năm sinh” từ "
+        f"{low} đến {high}. Mỗi cột chỉ tiêu ghi ngày CNLĐ đạt chỉ tiêu đó (ngày/tháng/năm, ví dụ 21/04/2025), để "
+        "trống nếu chưa đạt. Ô để trống không xóa thông tin hay kết quả đã ghi nhận. Không ghi số CCCD/CMND "
         "hay thông tin cá nhân khác (Nghị định 13/2023/NĐ-CP)."
     )
     title = "DANH SÁCH CÔNG NHÂN LAO ĐỘNG"

@@ -121,7 +121,7 @@ def figures_warnings(figures: Figures, previous: EnterpriseReport | None, indica
     if old_total and new_total is not None and abs(Decimal(new_total - old_total)) > TOTAL_CHANGE_WARNING * old_total:
         warnings.append(
             _("Total workers changed by more than 50%% since the previous report (%(period)s): %(old)s → %(new)s.")
-            % {"period": previous.period.code, "old": old_total, "new": new_total}
+            % {"period": str(previous.period).lower(), "old": old_total, "new": new_total}
         )
     old_counts = previous_counts(previous)
     for indicator in indicators:

@@ -328,7 +328,7 @@ def _period_change_state(request, code, service, done_message):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, done_message % {"period": period.code})
+        messages.success(request, done_message % {"period": str(period).lower()})
     return redirect(period.get_absolute_url())
 
 
@@ -346,7 +346,7 @@ def period_deadline(request, code):
             messages.success(
                 request,
                 _("The deadline of %(period)s is now %(date)s.")
-                % {"period": period.code, "date": form.cleaned_data["deadline"].strftime("%d/%m/%Y")},
+                % {"period": str(period).lower(), "date": form.cleaned_data["deadline"].strftime("%d/%m/%Y")},
             )
             return redirect(period.get_absolute_url())
     # Refused: the queue again, the date as typed kept in the field, its error under it.
@@ -670,7 +670,7 @@ def report_import(request, code):
                             )
                             % {
                                 "total": len(parsed.rows),
-                                "period": period.code,
+                                "period": str(period).lower(),
                                 "created": outcome.created,
                                 "updated": outcome.updated,
                             },

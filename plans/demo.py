@@ -25,24 +25,24 @@ ACTIVITIES = [
         "task": "1c",
         "date": datetime.date(2024, 10, 2),
         "title": "Hưởng ứng Tuần lễ học tập suốt đời năm 2024",
-        "place": "Nhà văn hoá xã Hoàng Hợp",
-        "organiser": "UBND xã phối hợp Công đoàn cơ sở các doanh nghiệp",
+        "place": "Nhà văn hóa xã Hoàng Hợp",
+        "organiser": "UBND xã phối hợp công đoàn cơ sở các doanh nghiệp",
         "workers_reached": 186,
         "enterprises": "all",
         "description": "Treo băng rôn, phát thanh trên loa truyền thanh xã; giới thiệu sách, "
-        "tài liệu học tập và các khoá học trực tuyến miễn phí cho CNLĐ; "
+        "tài liệu học tập và các khóa học trực tuyến miễn phí cho CNLĐ; "
         "phát động CNLĐ đăng ký danh hiệu “Công dân học tập”.",
     },
     {
         "task": "1c",
         "date": datetime.date(2025, 4, 21),
-        "title": "Ngày Sách và Văn hoá đọc Việt Nam 21/4/2025",
+        "title": "Ngày Sách và Văn hóa đọc Việt Nam 21/4/2025",
         "place": "Thư viện xã Hoàng Hợp",
-        "organiser": "Công chức Văn hoá – xã hội",
+        "organiser": "Công chức Văn hóa – xã hội",
         "workers_reached": 94,
         "enterprises": "all",
         "description": "Trưng bày, giới thiệu sách về pháp luật lao động và kỹ năng nghề; "
-        "tặng tủ sách cho Công đoàn cơ sở các doanh nghiệp; "
+        "tặng tủ sách cho công đoàn cơ sở các doanh nghiệp; "
         "hướng dẫn CNLĐ đọc sách điện tử trên điện thoại.",
     },
     {
@@ -50,10 +50,10 @@ ACTIVITIES = [
         "date": datetime.date(2025, 5, 16),
         "title": "Tập huấn kỹ năng tuyên truyền, vận động học tập suốt đời cho cán bộ công đoàn cơ sở",
         "place": "Hội trường UBND xã Hoàng Hợp",
-        "organiser": "UBND xã phối hợp Liên đoàn Lao động huyện Hoàng Hoá",
+        "organiser": "UBND xã phối hợp Liên đoàn Lao động huyện Hoàng Hóa",
         "workers_reached": 28,
         "enterprises": "all",
-        "description": "Một ngày tập huấn cho cán bộ Công đoàn cơ sở về kỹ năng tuyên truyền, "
+        "description": "Một ngày tập huấn cho cán bộ công đoàn cơ sở về kỹ năng tuyên truyền, "
         "vận động CNLĐ và người sử dụng lao động tham gia học tập suốt đời.",
     },
     {
@@ -72,7 +72,7 @@ ACTIVITIES = [
         "task": "1d",
         "date": datetime.date(2025, 8, 29),
         "title": "Biểu dương, khen thưởng CNLĐ và con CNLĐ hiếu học năm học 2024–2025",
-        "place": "Nhà văn hoá xã Hoàng Hợp",
+        "place": "Nhà văn hóa xã Hoàng Hợp",
         "organiser": "UBND xã phối hợp MTTQ và các đoàn thể",
         "workers_reached": 45,
         "enterprises": "all",
@@ -83,8 +83,8 @@ ACTIVITIES = [
         "task": "1c",
         "date": datetime.date(2025, 10, 1),
         "title": "Hưởng ứng Tuần lễ học tập suốt đời năm 2025",
-        "place": "Nhà văn hoá xã Hoàng Hợp",
-        "organiser": "UBND xã phối hợp Công đoàn cơ sở các doanh nghiệp",
+        "place": "Nhà văn hóa xã Hoàng Hợp",
+        "organiser": "UBND xã phối hợp công đoàn cơ sở các doanh nghiệp",
         "workers_reached": 212,
         "enterprises": "all",
         "description": "Chủ đề “Học tập suốt đời – cơ hội có việc làm bền vững”; "
@@ -96,15 +96,15 @@ ACTIVITIES = [
 STATUSES = {
     "1a": (
         TaskStatus.ONGOING,
-        "Tuyên truyền thường xuyên trên loa truyền thanh xã và các nhóm Zalo của Công đoàn cơ sở.",
+        "Tuyên truyền thường xuyên trên loa truyền thanh xã và các nhóm Zalo của công đoàn cơ sở.",
     ),
     "1b": (
         TaskStatus.IN_PROGRESS,
-        "Đã tập huấn cán bộ Công đoàn cơ sở tháng 5/2025; năm 2026 tập huấn cho doanh nghiệp mới thành lập công đoàn.",
+        "Đã tập huấn cán bộ công đoàn cơ sở tháng 5/2025; năm 2026 tập huấn cho doanh nghiệp mới thành lập công đoàn.",
     ),
     "1c": (
         TaskStatus.ONGOING,
-        "Hưởng ứng hằng năm Tuần lễ học tập suốt đời (đầu tháng 10) và Ngày Sách và Văn hoá đọc Việt Nam (21/4).",
+        "Hưởng ứng hằng năm Tuần lễ học tập suốt đời (đầu tháng 10) và Ngày Sách và Văn hóa đọc Việt Nam (21/4).",
     ),
     "4b": (TaskStatus.IN_PROGRESS, "Công ty May mặc Hoàng Hợp tổ chức thi “Bàn tay vàng” năm 2025."),
 }
@@ -112,7 +112,7 @@ STATUSES = {
 ANNUAL_PLAN_2025 = {
     "tasks": ["1a", "1b", "1c", "1d", "2c", "4b"],
     "notes": "Trọng tâm năm 2025: đạt mục tiêu giai đoạn 2021–2025; hưởng ứng Ngày Sách (21/4) và "
-    "Tuần lễ học tập suốt đời (1–7/10); tập huấn cán bộ Công đoàn cơ sở trong quý II; "
+    "Tuần lễ học tập suốt đời (1–7/10); tập huấn cán bộ công đoàn cơ sở trong quý II; "
     "vận động doanh nghiệp tổ chức thi thợ giỏi, “Bàn tay vàng”.",
 }
 

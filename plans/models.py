@@ -53,7 +53,7 @@ class Plan(models.Model):
 
 
 class Unit(models.Model):
-    """A body that leads or coordinates tasks (Công chức Văn hoá, Công đoàn cơ sở…)."""
+    """A body that leads or coordinates tasks (Công chức Văn hóa, Công đoàn cơ sở…)."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=255)

@@ -37,7 +37,7 @@ def test_a_wrong_password_shows_a_vietnamese_error(client, official):
 def test_an_official_logs_in_and_lands_on_the_overview(client, official):
     response = client.post(reverse("login"), {"username": official.username, "password": PASSWORD}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("home")
-    assert "Xin chào, Lan" in response.content.decode()
+    assert "Tài khoản: Lan" in response.content.decode()
 
 
 def test_repeated_failures_lock_the_account_with_a_clear_message(client, official, settings):
@@ -46,7 +46,7 @@ def test_repeated_failures_lock_the_account_with_a_clear_message(client, officia
         client.post(reverse("login"), {"username": official.username, "password": "sai"})
     response = client.post(reverse("login"), {"username": official.username, "password": PASSWORD})
     assert response.status_code == 429
-    assert "tạm thời bị khoá" in response.content.decode()
+    assert "tạm thời bị khóa" in response.content.decode()
 
 
 def test_a_password_change_logs_out_other_sessions(client, official):

@@ -68,7 +68,7 @@ def test_an_enterprise_page_shows_who_changed_its_details(client_for, official, 
     client_for(official).post(reverse("enterprises:enterprise_deactivate", args=[enterprise_a.pk]))
     response = client_for(official).get(enterprise_a.get_absolute_url())
     first, second = entries(response)[:2]
-    assert LAN in first and "Đang hoạt động: Có → Không" in first
+    assert LAN in first and "Đang theo dõi: Có → Không" in first
     assert MINH in second and "Điện thoại liên hệ: — → 0912 345 678" in second
     assert timezone.localtime().strftime("%d/%m/%Y") in first
 
@@ -185,10 +185,10 @@ def test_a_report_page_shows_figure_changes_and_the_workflow_with_reasons(
     )
     response = client_for(official).get(report.get_absolute_url())
     entry = newest_by(response, MINH)
-    assert "Chỉ tiêu a: 90 → 95" in entry and "Tổng số công nhân lao động: 100 → 120" in entry
-    assert "Trạng thái: Trả lại → Đã gửi" in entry
+    assert "Chỉ tiêu a: 90 → 95" in entry and "Tổng số CNLĐ: 100 → 120" in entry
+    assert "Trạng thái: Bị trả lại → Đã gửi (chờ duyệt)" in entry
     returned = newest_by(response, LAN)
-    assert "Trạng thái: Đã gửi → Trả lại" in returned
+    assert "Trạng thái: Đã gửi (chờ duyệt) → Bị trả lại" in returned
     assert "Lý do trả lại: — → Chỉ tiêu a cao hơn danh sách công nhân." in returned
     events = entries(response, "data-event")
     assert any(
@@ -210,7 +210,7 @@ def test_a_reopened_report_shows_who_reopened_it_and_why(client_for, official, o
         {"version": report.version, "reason": "Doanh nghiệp báo sai tổng số."},
     )
     response = client.get(report.get_absolute_url())
-    assert "Trạng thái: Đã duyệt → Trả lại" in newest_by(response, LAN)
+    assert "Trạng thái: Đã duyệt → Bị trả lại" in newest_by(response, LAN)
     assert any(
         LAN in event and "Mở lại" in event and "Doanh nghiệp báo sai tổng số." in event
         for event in entries(response, "data-event")
@@ -233,9 +233,9 @@ def test_an_indicator_page_shows_changes_to_it_its_targets_and_milestones(client
         },
     )
     entry = newest_by(client_for(viewer).get(e.get_absolute_url()), LAN)
-    assert "Giá trị cơ sở (%): — → 12,5" in entry
-    assert "Mục tiêu 2030: 60 → 62" in entry
-    assert "Mốc 2027: — → 45" in entry
+    assert "Giá trị năm gốc (%): — → 12,5" in entry
+    assert "Mục tiêu năm 2030: 60 → 62" in entry
+    assert "Mốc lộ trình năm 2027: — → 45" in entry
 
 
 def test_the_period_page_shows_who_opened_it_and_moved_its_deadline(client_for, official, plan):

@@ -113,9 +113,9 @@ class TestTheCommuneDashboard:
         first = text(card(html, "a"))
         assert "90,0%" in first
         assert "360 trên 400 CNLĐ" in first
-        assert "Mốc 2024 45,0%" in first
-        assert "Mục tiêu 2025 90,0% đã đạt" in first
-        assert "Mục tiêu 2030 95,0% cần thêm 20 CNLĐ" in first
+        assert "Mốc lộ trình năm 2024 45,0%" in first
+        assert "Mục tiêu năm 2025 90,0% đã đạt" in first
+        assert "Mục tiêu năm 2030 95,0% cần thêm 20 CNLĐ" in first
         assert re.search(
             r'data-status="withheld"><i [^>]+></i> Chưa đủ báo cáo để đánh giá', first_html := card(html, "a")
         )
@@ -166,7 +166,7 @@ class TestTheCommuneDashboard:
         assert "Mốc giữa năm 2024 22,5%" in text(card(html, "a"))  # (0 + 45) / 2
         assert "Mốc giữa năm 2024 8,8%" in text(card(html, "e"))  # (0 + 17,5) / 2 = 8,75
         assert "Chậm tiến độ" in text(card(html, "a")) and "Đúng tiến độ" in text(card(html, "e"))
-        assert "mốc tiến độ của xã trong kỳ (Mốc giữa năm 2024)" in text(html)  # the legend
+        assert "mốc lộ trình của xã trong kỳ (Mốc giữa năm 2024)" in text(html)  # the legend
 
     def test_a_target_year_says_achieved_or_missed(self, client, official, plan, enterprise_a):
         report(enterprise_a, "2025", 100, a=95, e=20)
@@ -181,8 +181,8 @@ class TestTheCommuneDashboard:
     def test_the_gap_is_counted_in_workers_to_each_target(self, client, official, commune):
         third = text(card(page(client, official), "c"))
         assert "20,0%" in third
-        assert "Mục tiêu 2025 65,0% cần thêm 180 CNLĐ" in third  # 65 % of 400 − 80
-        assert "Mục tiêu 2030 85,0% cần thêm 260 CNLĐ" in third  # 85 % of 400 − 80
+        assert "Mục tiêu năm 2025 65,0% cần thêm 180 CNLĐ" in third  # 65 % of 400 − 80
+        assert "Mục tiêu năm 2030 85,0% cần thêm 260 CNLĐ" in third  # 85 % of 400 − 80
 
     def test_completeness_counts_approved_out_of_expected_enterprises(self, client, official, commune):
         html = page(client, official)
@@ -254,7 +254,7 @@ class TestTheCommuneDashboard:
         assert "50" in text(submitted) and "chưa duyệt" in text(submitted)
         assert "20,0%" in cells(commune["late"])[0] and "fst-italic" in cells(commune["late"])[0]
         assert not re.search(r"rate-(achieved|on_track|behind)", submitted)  # not judged against the milestone
-        for hidden, status in ((commune["returned"], "Trả lại"), (commune["draft"], "Nháp")):
+        for hidden, status in ((commune["returned"], "Bị trả lại"), (commune["draft"], "Bản nháp")):
             shown = row(hidden)
             assert 'data-figures="hidden"' in shown and status in text(shown)
             assert "số liệu chưa gửi" in text(shown)
@@ -383,10 +383,10 @@ class TestTheOfficersDashboard:
         html = page(client, officer_a)
         first = text(card(html, "a"))
         assert "90,0%" in first and "90 trên 100 CNLĐ" in first
-        assert "Mục tiêu 2030 95,0% cần thêm 5 CNLĐ" in first
+        assert "Mục tiêu năm 2030 95,0% cần thêm 5 CNLĐ" in first
         third = text(card(html, "c"))
         assert "20,0%" in third and "Chậm tiến độ" in third
-        assert "Mục tiêu 2025 65,0% cần thêm 45 CNLĐ" in third
+        assert "Mục tiêu năm 2025 65,0% cần thêm 45 CNLĐ" in third
 
     def test_the_open_period_shows_its_deadline_their_report_state_and_one_button(self, client, officer_a, commune):
         html = page(client, officer_a)
@@ -436,7 +436,7 @@ class TestTheOfficersDashboard:
         rows = re.findall(r'<tr data-report="([^"]+)">(.*?)</tr>', html, re.S)
         assert [code for code, _row in rows] == ["2025-H1", "2024", "2024-H1"]
         assert "data-late" in rows[2][1] and "data-late" not in rows[1][1]
-        assert "Trả lại" in text(rows[0][1])
+        assert "Bị trả lại" in text(rows[0][1])
         # The figures come from their latest report, whatever its status.
         assert "60 trên 110 CNLĐ" in text(card(html, "a"))
 

@@ -243,7 +243,7 @@ def test_a_forged_token_is_refused(official_client):
         reverse("enterprises:enterprise_import_confirm"), {"token": "../../etc/passwd"}, follow=True
     )
     assert not Enterprise.objects.exists()
-    assert "Tải tệp lên lại" in response.content.decode()
+    assert "tải tệp lên lại" in response.content.decode()
 
 
 def test_cancelling_discards_the_uploaded_file(official_client, workbook, import_enterprises, settings):

@@ -131,9 +131,9 @@ class TestSummarySheet:
         assert header == [
             "STT",
             "Chỉ tiêu",
-            "Mục tiêu 2025 (%)",
-            "Mục tiêu 2030 (%)",
-            "Mốc năm 2024 (%)",
+            "Mục tiêu năm 2025 (%)",
+            "Mục tiêu năm 2030 (%)",
+            "Mốc lộ trình năm 2024 (%)",
             "Số CNLĐ đạt",
             "Tổng số CNLĐ",
             "Tỷ lệ (%)",
@@ -241,17 +241,17 @@ class TestHeaderBlock:
         lines = texts(ws)
         title = lines[lines.index("BÁO CÁO") + 1]
         assert title.startswith("Kết quả triển khai thực hiện Chương trình “Đẩy mạnh các hoạt động học tập suốt đời")
-        assert title.endswith("kỳ năm 2024")
+        assert title.endswith("trên địa bàn xã Hoàng Hợp năm 2024")
         assert find_row(ws, 1, "BÁO CÁO")[0].font.b
-        assert "Kính gửi: Liên đoàn Lao động huyện Hoàng Hoá" in lines
+        assert "Kính gửi: Liên đoàn Lao động huyện Hoàng Hóa" in lines
 
     def test_recipients_and_signature_close_the_report(self, data_set):
         lines = texts(workbook(data_set)["Tổng hợp"])
         assert lines[lines.index("Nơi nhận:") + 1 :][:6] == [
             "TM. ỦY BAN NHÂN DÂN",
-            "- Liên đoàn Lao động huyện Hoàng Hoá (b/c);",
+            "- Liên đoàn Lao động huyện Hoàng Hóa (b/c);",
             "CHỦ TỊCH",
-            "- Ủy ban nhân dân huyện Hoàng Hoá (b/c);",
+            "- Ủy ban nhân dân huyện Hoàng Hóa (b/c);",
             "- Lưu: VT.",
             "Lê Văn Phụng",
         ]
@@ -327,22 +327,22 @@ class TestEnterpriseSheet:
         totals_row = find_row(ws, 2, "Cộng (các báo cáo đã duyệt)")[0].row
         submitted = find_row(ws, 2, INJECTIONS[0])
         assert submitted[0].row > totals_row
-        assert [c.value for c in submitted[3:6]] == ["Đã gửi", 1000, 500]
+        assert [c.value for c in submitted[3:6]] == ["Đã gửi (chờ duyệt)", 1000, 500]
         assert submitted[1].font.i and submitted[1].font.color.rgb.endswith(exports.MUTED)
         missing = find_row(ws, 2, INJECTIONS[1])
         assert missing[3].value == "Chưa báo cáo" and missing[4].value is None
 
     def test_a_draft_shows_its_status_but_not_its_figures(self, data_set):
         draft = [cell.value for cell in find_row(workbook(data_set)["Doanh nghiệp"], 2, INJECTIONS[2])]
-        assert draft[3] == "Nháp"
+        assert draft[3] == "Bản nháp"
         assert set(draft[4:]) == {None}
 
     @pytest.mark.parametrize(
         "status, label, shown",
         [
-            (ReportStatus.SUBMITTED, "Đã gửi", True),  # greyed, outside the totals
-            (ReportStatus.RETURNED, "Trả lại", False),
-            (ReportStatus.DRAFT, "Nháp", False),
+            (ReportStatus.SUBMITTED, "Đã gửi (chờ duyệt)", True),  # greyed, outside the totals
+            (ReportStatus.RETURNED, "Bị trả lại", False),
+            (ReportStatus.DRAFT, "Bản nháp", False),
         ],
     )
     def test_figures_not_approved_are_shown_only_when_submitted_as_on_the_dashboard(

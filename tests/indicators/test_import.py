@@ -165,7 +165,7 @@ def test_a_period_that_is_not_open_is_refused(client_for, official, open_period,
     open_period.state = state
     open_period.save()
     response = post(client_for(official), open_period, workbook(good_rows))
-    assert "Chỉ nhập được báo cáo vào kỳ đang mở" in response.content.decode()
+    assert "Chỉ nhập được báo cáo khi kỳ báo cáo đang mở" in response.content.decode()
     assert not EnterpriseReport.objects.exists()
 
 

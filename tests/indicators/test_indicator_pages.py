@@ -57,7 +57,7 @@ class TestEditing:
         assert Milestone.objects.get(indicator=e, year=2027).value == Decimal("45")
         page = client_for(official).get(detail()).content.decode()
         assert "do xã đặt" in page
-        assert "Mục tiêu 2030" in page and "62" in page  # the history
+        assert "Mục tiêu năm 2030" in page and "62" in page  # the history
 
     def test_emptying_a_milestone_returns_that_year_to_interpolation(self, client_for, official, indicators):
         e = indicators["e"]

@@ -22,7 +22,7 @@ class TestOpeningAndClosing:
     def test_the_official_opens_and_closes_a_period_and_it_is_recorded(self, client_for, official, plan):
         client = client_for(official)
         response = client.post(reverse("indicators:period_open", args=["2026"]), follow=True)
-        assert "Đã mở kỳ 2026" in response.content.decode()
+        assert "Đã mở kỳ báo cáo năm 2026" in response.content.decode()
         assert period("2026").state == PeriodState.OPEN
         client.post(reverse("indicators:period_close", args=["2026"]))
         assert period("2026").state == PeriodState.CLOSED

@@ -110,7 +110,7 @@ class TestOfficerReminders:
         assert cast["officer_a"].email not in to(mailoutbox)
         assert "before the deadline" in capsys.readouterr().out
         digest = next(m for m in mailoutbox if m.to == [cast["official"].email])
-        assert enterprise_b.name in digest.body.split("chưa có cán bộ công đoàn có địa chỉ e-mail")[1]
+        assert enterprise_b.name in digest.body.split("chưa có cán bộ công đoàn có địa chỉ email")[1]
 
     @pytest.mark.parametrize("state", [PeriodState.CLOSED, PeriodState.PENDING])
     def test_periods_that_are_not_open_remind_nobody(self, cast, open_period, deadline, mailoutbox, state):

@@ -39,12 +39,12 @@ class TestTheForm:
             assert f'name="count_{indicator.code}"' in page
         assert "c) Kỹ năng sống và giá trị" in page
         assert page.count('inputmode="numeric"') == 2 + len(indicators)
-        assert "Lưu nháp" in page and "Gửi báo cáo" in page
+        assert "Lưu bản nháp" in page and "Gửi báo cáo" in page
 
     def test_it_shows_the_previous_reports_figure_beside_each_box(self, client_for, officer_a, open_period, previous_a):
         page = client_for(officer_a).get(form_url(open_period)).content.decode()
-        assert "Báo cáo kỳ trước (2025): 100" in page
-        assert "Báo cáo kỳ trước (2025): 80" in page  # indicator a
+        assert "Báo cáo kỳ trước (năm 2025): 100" in page
+        assert "Báo cáo kỳ trước (năm 2025): 80" in page  # indicator a
 
     def test_it_is_prefilled_from_the_enterprises_roster(
         self, client_for, officer_a, enterprise_a, open_period, indicators
@@ -83,7 +83,7 @@ class TestHardValidation:
             ({"total": 0, "female": 0, "counts": dict.fromkeys(FULL_COUNTS, 0)}, "total_workers", "phải lớn hơn 0"),
             ({"female": 101}, "female_workers", "không được lớn hơn tổng số CNLĐ"),
             ({"counts": {**FULL_COUNTS, "e": 150}}, "count_e", "không được lớn hơn tổng số CNLĐ"),
-            ({"total": ""}, "total_workers", "Nhập số liệu này trước khi gửi"),
+            ({"total": ""}, "total_workers", "Nhập số liệu này"),
         ],
     )
     def test_a_bad_figure_is_refused_with_a_vietnamese_message_and_the_values_are_kept(

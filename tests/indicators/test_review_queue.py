@@ -124,7 +124,7 @@ class TestApprovingMany:
         response = client_for(official).post(
             reverse("indicators:report_approve_many", args=[open_period.code]), {}, follow=True
         )
-        assert "Hãy chọn ít nhất một báo cáo" in response.content.decode()
+        assert "Chọn ít nhất một báo cáo" in response.content.decode()
 
 
 class TestEnteringOnTheEnterprisesBehalf:

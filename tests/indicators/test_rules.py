@@ -209,7 +209,7 @@ def test_the_review_refusals_name_the_reports_status(enterprise_a, open_period, 
         "not_submitted",
         "not_approved",
     ]
-    assert "“Nháp”" in " ".join(draft.approval_refusal().messages)
+    assert "“Bản nháp”" in " ".join(draft.approval_refusal().messages)
 
 
 # Which set an enterprise is in, by the status of its report for the period (None: it has none).

@@ -129,7 +129,7 @@ class TestTheHappyPath:
             report_data(total=500, version=approved.version),
             follow=True,
         )
-        assert "đã được duyệt và bị khoá" in response.content.decode()
+        assert "đã được duyệt và bị khóa" in response.content.decode()
         approved.refresh_from_db()
         assert approved.total_workers == 100
 
@@ -246,7 +246,7 @@ class TestRulesOfTheTransitions:
     def test_the_official_must_reopen_before_entering_over_an_approved_report(self, client_for, official, approved):
         url = reverse("indicators:report_enter", args=[approved.period.code, approved.enterprise_id])
         response = client_for(official).post(url, report_data(total=300, version=approved.version), follow=True)
-        assert "đã được duyệt và bị khoá" in response.content.decode()
+        assert "đã được duyệt và bị khóa" in response.content.decode()
         approved.refresh_from_db()
         assert approved.total_workers == 100
 
@@ -269,6 +269,6 @@ class TestRulesOfTheTransitions:
         page = response.content.decode()
         assert "Kiểm tra lại chỉ tiêu b." in page
         assert "Trả lại" in page and "Gửi" in page
-        assert field_changes(response, "Trạng thái") == [("Đã gửi", "Trả lại")]
+        assert field_changes(response, "Trạng thái") == [("Đã gửi (chờ duyệt)", "Bị trả lại")]
         assert field_changes(response, "Lý do trả lại") == [("—", "Kiểm tra lại chỉ tiêu b.")]
         assert field_changes(response, "Chỉ tiêu b") == [("—", "70")]

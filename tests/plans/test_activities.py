@@ -346,7 +346,7 @@ class TestEvidence:
             response = client_for(officer_a).post(
                 reverse("plans:evidence_delete", args=[activity_a.pk, evidence.pk]), follow=True
             )
-        assert "Đã xoá tệp “ket-qua.pdf”." in response.content.decode()
+        assert "Đã xóa tệp “ket-qua.pdf”." in response.content.decode()
         assert not Evidence.objects.filter(pk=evidence.pk).exists()
         assert not path.exists()
         described = {(c.label, c.old, c.new) for e in response.context["history"] for c in e.changes}

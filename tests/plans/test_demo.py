@@ -30,7 +30,7 @@ def state():
 def test_the_demo_records_the_activities_the_plan_names(seeded):
     activities = {(a.task.code, a.date.isoformat()): a for a in Activity.objects.select_related("task__group")}
     assert ("1c", "2024-10-02") in activities and ("1c", "2025-10-01") in activities
-    assert activities[("1c", "2025-04-21")].title.startswith("Ngày Sách và Văn hoá đọc Việt Nam")
+    assert activities[("1c", "2025-04-21")].title.startswith("Ngày Sách và Văn hóa đọc Việt Nam")
     assert "cán bộ công đoàn" in activities[("1b", "2025-05-16")].title
     assert "Bàn tay vàng" in activities[("4b", "2025-08-22")].title
     assert "hiếu học" in activities[("1d", "2025-08-29")].title
