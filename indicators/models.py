@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -204,6 +204,15 @@ class ReportingPeriod(models.Model):
         if not self.is_open:
             return IMPORT_PERIOD_NOT_OPEN(period=self.code, state=self.get_state_display())
         return None
+
+    def counted_enterprises(self) -> Q:
+        """A filter on enterprises (`Enterprise.objects.filter(...)`, or a `Count`'s filter):
+        those that count in this period (indicators.progress, rule 1). An enterprise counts
+        when it has a report for the period, or when the commune followed it during the
+        period: followed from the period's end at the latest, and not stopped on or before
+        its start. The one place this is decided."""
+        followed = Q(followed_from__lte=self.end) & (Q(stopped_from=None) | Q(stopped_from__gt=self.start))
+        return followed | Q(Exists(EnterpriseReport.objects.filter(enterprise=OuterRef("pk"), period=self)))
 
     def deadline_refusal(self, deadline: datetime.date) -> ValidationError | None:
         """Why `deadline` may not be this period's deadline; None when it may."""

@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -175,7 +176,7 @@ class TestCommuneProgress:
 
     def test_an_enterprise_deactivated_later_still_counts_in_its_periods(self, year_2025):
         old = report(year_2025, 100, a=90)
-        old.enterprise.is_active = False
+        old.enterprise.stop_following(datetime.date(2026, 1, 1))
         old.enterprise.save()
         result = progress.commune_progress(year_2025)
         assert result.total_workers == 100
@@ -276,7 +277,7 @@ class TestSeriesAndTables:
     def test_enterprise_rows_list_an_inactive_enterprise_only_with_a_report_in_the_period(self, year_2025):
         gone_silent = EnterpriseFactory(name="A", is_active=False)
         gone_reported = report(year_2025, 10).enterprise
-        gone_reported.is_active = False
+        gone_reported.stop_following(datetime.date(2024, 1, 1))  # stopped before, yet it reported
         gone_reported.save()
         rows = progress.enterprise_rows(year_2025)
         assert [row.enterprise_id for row in rows] == [gone_reported.pk]
@@ -314,7 +315,7 @@ class TestSeriesAndTables:
     def test_a_silent_enterprise_no_longer_active_is_left_out_of_the_lower_bound(self, plan):
         last_year, this_year = PeriodFactory(year=2024), PeriodFactory(year=2025)
         gone = report(last_year, 100).enterprise
-        gone.is_active = False
+        gone.stop_following(this_year.start)
         gone.save()
         report(this_year, 50, a=10)
         bound = progress.lower_bound(progress.commune_progress(this_year))
@@ -357,12 +358,12 @@ class TestReportCounts:
         late.save()
         report(first_half, 10)
         report(first_half, 10, status=ReportStatus.DRAFT)
-        gone = report(first_half, 10)
-        gone.enterprise.is_active = False
+        gone = report(first_half, 10)  # reported, then no longer followed: counts where it reported
+        gone.enterprise.stop_following(year.start)
         gone.enterprise.save()
         counts = progress.report_counts([first_half, year])
         assert counts[first_half.pk] == progress.ReportCounts(
-            draft=1, submitted=1, approved=2, late=1, active=3, unreported=0
+            draft=1, submitted=1, approved=2, late=1, active=4, unreported=0
         )
         assert counts[year.pk] == progress.ReportCounts(active=3, unreported=3)
 
