@@ -168,7 +168,9 @@ def _officer_context(request) -> dict:
         "progress": result,
         "cards": layout.cards(result, None) if result else [],
         "open_periods": layout.open_periods(
-            ReportingPeriod.objects.open().order_by("end"), {r.period_id: r for r in reports}, today
+            progress.periods_counting(enterprise, ReportingPeriod.objects.open().order_by("end")),
+            {r.period_id: r for r in reports},
+            today,
         ),
         "history": reports,
     }

@@ -445,6 +445,18 @@ def report_counts(periods: Iterable[ReportingPeriod]) -> dict[int, ReportCounts]
     }
 
 
+def periods_counting(enterprise: Enterprise, periods: Iterable[ReportingPeriod]) -> list[ReportingPeriod]:
+    """The periods, of those given, that the enterprise counts in (rule 1), in one query:
+    an officer is not asked for a report of a period their enterprise was not followed in."""
+    periods = list(periods)
+    if not periods:
+        return []
+    counted = Enterprise.objects.filter(pk=enterprise.pk).aggregate(
+        **{f"counts_{p.pk}": Count("pk", filter=p.counted_enterprises()) for p in periods}
+    )
+    return [p for p in periods if counted[f"counts_{p.pk}"]]
+
+
 def latest_period_with_approved_reports() -> ReportingPeriod | None:
     # Exists on the (period, status) index, not a join sorting every approved report.
     approved = EnterpriseReport.objects.filter(period=OuterRef("pk"), status=ReportStatus.APPROVED)
