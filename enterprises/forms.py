@@ -68,10 +68,7 @@ class EnterpriseForm(forms.ModelForm):
             "stopped_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         error_messages = {
-            "followed_from": {
-                "required": _("Enter the day the commune started following the enterprise."),
-                "invalid": _("Enter a valid date (dd/mm/yyyy)."),
-            },
+            "followed_from": {"invalid": _("Enter a valid date (dd/mm/yyyy).")},
             "stopped_from": {"invalid": _("Enter a valid date (dd/mm/yyyy).")},
         }
         help_texts = {
@@ -79,6 +76,14 @@ class EnterpriseForm(forms.ModelForm):
             "address": _("Village (thôn/xóm), e.g. Thôn 3."),
             "union_name": _("Required when the enterprise has a grassroots union."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, as an empty cell of the import: the day it is added, or unchanged.
+        self.fields["followed_from"].required = False
+
+    def clean_followed_from(self):
+        return self.cleaned_data["followed_from"] or self.instance.followed_from
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())

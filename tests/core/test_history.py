@@ -68,7 +68,8 @@ def test_an_enterprise_page_shows_who_changed_its_details(client_for, official, 
     client_for(official).post(reverse("enterprises:enterprise_deactivate", args=[enterprise_a.pk]))
     response = client_for(official).get(enterprise_a.get_absolute_url())
     first, second = entries(response)[:2]
-    assert LAN in first and "Đang hoạt động: Có → Không" in first
+    assert LAN in first and "Đang theo dõi: Có → Không" in first
+    assert f"Ngừng theo dõi từ ngày: — → {timezone.localdate():%d/%m/%Y}" in first
     assert MINH in second and "Điện thoại liên hệ: — → 0912 345 678" in second
     assert timezone.localtime().strftime("%d/%m/%Y") in first
 

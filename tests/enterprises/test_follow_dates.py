@@ -92,7 +92,6 @@ def test_the_form_sets_both_dates_and_a_stop_date_means_no_longer_followed(clien
             "stopped_from",
             ["Ngừng theo dõi từ ngày", "sau hôm nay"],
         ),
-        ({"followed_from": ""}, "followed_from", ["Nhập ngày xã bắt đầu theo dõi doanh nghiệp."]),
         ({"followed_from": "31/02/2025"}, "followed_from", ["ngày"]),
     ],
 )
@@ -108,6 +107,16 @@ def test_bad_dates_are_refused_naming_the_field_with_the_values_kept(
     assert response.context["form"]["name"].value() == "Tên mới"
     assert response.context["form"][field].value() == changes[field]
     assert Enterprise.objects.values().get(pk=enterprise_a.pk) == before  # nothing saved
+
+
+def test_a_follow_date_left_empty_is_the_day_of_adding_or_unchanged(client_for, official, enterprise_a):
+    client = client_for(official)
+    assert edit(client, enterprise_a, followed_from="").status_code == 302
+    enterprise_a.refresh_from_db()
+    assert enterprise_a.followed_from == datetime.date(2023, 1, 1)
+    data = {**form_data(enterprise_a, name="Công ty Mới", tax_code="2809000001", followed_from="")}
+    assert client.post(reverse("enterprises:enterprise_create"), data).status_code == 302
+    assert Enterprise.objects.get(tax_code="2809000001").followed_from == TODAY
 
 
 def test_a_year_ahead_is_allowed(client_for, official, enterprise_a):
