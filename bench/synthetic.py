@@ -30,6 +30,9 @@ from plans.models import Activity, Plan, Task, TaskStatus
 
 OFFICIAL_USERNAME = "bench.official"
 BATCH = 5000
+# Followed since before the plan's first period (rule 1: every period counts them).
+FOLLOWED_FROM = datetime.date(2023, 1, 1)
+STOPPED_FROM = datetime.date(2025, 1, 1)
 SECTORS = ["Dệt may", "Da giày", "Chế biến nông sản", "Vật liệu xây dựng", "Cơ khí", "Thương mại, dịch vụ"]
 OWNERSHIPS = [Ownership.PRIVATE] * 7 + [Ownership.FDI, Ownership.STATE, Ownership.COOPERATIVE]
 # Of each period's reports: approved, submitted, returned, draft, none at all.
@@ -83,7 +86,9 @@ def build(enterprises: int = 5000, *, seed: int = 2030, log=print) -> Built:
                     sector=rng.choice(SECTORS),
                     ownership=rng.choice(OWNERSHIPS),
                     has_union=rng.random() < 0.8,
-                    is_active=rng.random() > 0.01,
+                    followed_from=FOLLOWED_FROM,
+                    # One in a hundred no longer followed, since the start of 2025.
+                    **({} if rng.random() > 0.01 else {"is_active": False, "stopped_from": STOPPED_FROM}),
                 )
                 for n in range(1, enterprises + 1)
             ],

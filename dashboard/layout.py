@@ -242,14 +242,16 @@ def furthest_behind(
 
 
 def is_unapproved(row: progress.EnterpriseRow) -> bool:
-    """Expected to report (active) but without an approved report (Outstanding.UNAPPROVED)."""
-    return row.is_active and Outstanding.UNAPPROVED.holds_for(row.status)
+    """Without an approved report (Outstanding.UNAPPROVED); the rows are those of the
+    enterprises that count in the period (progress.enterprise_rows)."""
+    return Outstanding.UNAPPROVED.holds_for(row.status)
 
 
 def unapproved_groups(
     rows: list[progress.EnterpriseRow], *, deadline_passed: bool, limit: int = LIST_LIMIT
 ) -> list[UnapprovedGroup]:
-    """The active enterprises without an approved report, by how far their report got."""
+    """The enterprises that count in the period without an approved report, by how far
+    their report got."""
     by_status: dict[str, list[progress.EnterpriseRow]] = {}
     for row in rows:
         if is_unapproved(row):

@@ -173,7 +173,9 @@ def _officer_context(request) -> dict:
         "cards": layout.cards(result, None) if result else [],
         "milestone_label": layout.milestone_label(latest.period) if result else "",
         "open_periods": layout.open_periods(
-            ReportingPeriod.objects.open().order_by("end"), {r.period_id: r for r in reports}, today
+            progress.periods_counting(enterprise, ReportingPeriod.objects.open().order_by("end")),
+            {r.period_id: r for r in reports},
+            today,
         ),
         "history": reports,
     }

@@ -23,8 +23,13 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
     list_display = ["name", "tax_code", "address", "ownership", "has_union", "is_active"]
     search_fields = ["name", "tax_code"]
     list_filter = ["ownership", "is_active", "has_union"]
-    readonly_fields = ["created_at", "updated_at"]
+    # "Followed now" follows the "no longer followed from" date (the model's constraint).
+    readonly_fields = ["is_active", "created_at", "updated_at"]
     inlines = [UnionOfficerInline]
+
+    def save_model(self, request, obj, form, change):
+        obj.is_active = obj.stopped_from is None
+        super().save_model(request, obj, form, change)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -94,7 +94,22 @@ ENTERPRISES = [
         "email": "dogo.phuhung@example.vn",
         "officer": ("congdoan.dogo", "Hùng", "Hoàng Văn", "Chủ tịch công đoàn cơ sở"),
     },
-    # Stopped trading in 2024: kept, inactive, so its history and past reports remain.
+    # Registered in the commune in March 2026: it counts from the first six months of 2026
+    # on, never in 2025 or before (indicators.progress, rule 1).
+    {
+        "tax_code": "2807123458",
+        "name": "Công ty TNHH Bao bì Hoàng Phát",
+        "address": "Thôn 7",
+        "sector": "Sản xuất bao bì carton",
+        "ownership": Ownership.PRIVATE,
+        "has_union": True,
+        "union_name": "Công đoàn cơ sở Công ty TNHH Bao bì Hoàng Phát",
+        "phone": "0237 3868 901",
+        "followed_from": datetime.date(2026, 3, 2),
+        "officer": ("congdoan.baobi", "Phát", "Lê Văn", "Chủ tịch công đoàn cơ sở"),
+    },
+    # Stopped trading at the end of 2024: no longer followed from 2025, kept so that its
+    # history and its 2024 reports remain; it counts in 2024's periods, not after.
     {
         "tax_code": "2808901267",
         "name": "Công ty TNHH Mây tre đan xuất khẩu Hoàng Hợp",
@@ -105,11 +120,14 @@ ENTERPRISES = [
         "union_name": "Công đoàn cơ sở Công ty TNHH Mây tre đan Hoàng Hợp",
         "phone": "0237 3867 890",
         "is_active": False,
+        "stopped_from": datetime.date(2025, 1, 1),
         "officer": None,
     },
 ]
 
 GARMENT_TAX_CODE = "2801234567"
+# The commune has followed its enterprises since it issued the plan, unless said otherwise.
+FOLLOWED_SINCE = datetime.date(2023, 1, 1)
 FAMILY_NAMES = ["Nguyễn", "Lê", "Trần", "Hoàng", "Phạm", "Vũ", "Đỗ", "Lường", "Mai", "Bùi"]
 MIDDLE_FEMALE = ["Thị", "Thị Thu", "Thị Hồng", "Thị Ngọc", "Thị Thanh"]
 MIDDLE_MALE = ["Văn", "Đình", "Minh", "Hữu", "Xuân"]
@@ -131,7 +149,7 @@ GARMENT_JOBS = [
 def seed() -> list[tuple[str, str]]:
     logins = []
     for row in ENTERPRISES:
-        row = dict(row)
+        row = {"followed_from": FOLLOWED_SINCE, **row}
         officer = row.pop("officer")
         enterprise, _created = Enterprise.objects.get_or_create(tax_code=row["tax_code"], defaults=row)
         if officer is None:

@@ -45,18 +45,47 @@ class TaxCodeField(forms.CharField):
 
 
 class EnterpriseForm(forms.ModelForm):
-    """The official's form: every field but the active flag, which has its own buttons."""
+    """The official's form: every field but the "followed now" flag, which follows the
+    "no longer followed from" date (the stop and resume buttons set both)."""
 
     class Meta:
         model = Enterprise
-        fields = ["name", "tax_code", "ownership", "sector", "address", "has_union", "union_name", "phone", "email"]
+        fields = [
+            "name",
+            "tax_code",
+            "ownership",
+            "sector",
+            "address",
+            "has_union",
+            "union_name",
+            "phone",
+            "email",
+            "followed_from",
+            "stopped_from",
+        ]
         field_classes = {"tax_code": TaxCodeField}
+        widgets = {
+            "followed_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "stopped_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        error_messages = {
+            "followed_from": {"invalid": _("Enter a valid date (dd/mm/yyyy).")},
+            "stopped_from": {"invalid": _("Enter a valid date (dd/mm/yyyy).")},
+        }
         help_texts = {
             "tax_code": _("10 digits, or 10 digits, a dash and 3 digits for a branch (e.g. 2801234567-001)."),
             "address": _("Village (thôn/xóm), e.g. Thôn 3."),
             "union_name": _("Required when the enterprise has a grassroots union."),
         }
         error_messages = {"email": INVALID_EMAIL}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, as an empty cell of the import: the day it is added, or unchanged.
+        self.fields["followed_from"].required = False
+
+    def clean_followed_from(self):
+        return self.cleaned_data["followed_from"] or self.instance.followed_from
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
@@ -86,6 +115,11 @@ class EnterpriseForm(forms.ModelForm):
         elif union_name and not cleaned.get("has_union"):
             self.add_error("has_union", _("You entered a union name: tick this box, or clear the name."))
         return cleaned
+
+    def save(self, commit=True):
+        # Followed now exactly when no stop date is given (the model's constraint).
+        self.instance.is_active = self.instance.stopped_from is None
+        return super().save(commit)
 
 
 class EnterpriseContactForm(forms.ModelForm):

@@ -16,9 +16,11 @@ from django.utils.translation import override
 
 from core.xlsx_reading import (
     STT,
+    CellError,
     ParsedFile,
     RowError,
     cell,
+    cell_date,
     cell_phone,
     cell_tax_code,
     cell_text,
@@ -45,6 +47,7 @@ ENTERPRISE_HEADERS = {
     "union_name": "Công đoàn cơ sở",
     "phone": "Điện thoại",
     "email": "Email",
+    "followed_from": "Theo dõi từ ngày",
 }
 ENTERPRISE_REQUIRED = ("name", "tax_code")
 
@@ -104,18 +107,25 @@ def parse_enterprises(path_or_file) -> ParsedFile:
     for number, values in sheet.rows:
         row_errors = []
         data = {}
+        checked = set()  # fields already explained, so the model does not repeat them
         for name, index in columns.items():
             raw = cell(values, index)
             if name == "phone":
                 data[name] = cell_phone(raw)
             elif name == "tax_code":
                 data[name] = cell_tax_code(raw)
+            elif name == "followed_from":
+                try:
+                    data[name] = cell_date(raw)
+                except CellError as error:
+                    data[name] = None
+                    row_errors.append(f"“{ENTERPRISE_HEADERS[name]}”: {error}")
+                    checked.add(name)
             else:
                 data[name] = cell_text(raw)
         if not any(data.values()):
             continue  # only an STT number: a numbered but unused line of the template
         tax_code = data.pop("tax_code")
-        checked = set()  # fields already explained, so the model does not repeat them
         if not data["name"]:
             row_errors.append(_("“%(header)s” is empty.") % {"header": ENTERPRISE_HEADERS["name"]})
             checked.add("name")
@@ -175,7 +185,9 @@ def enterprise_template() -> bytes:
         "hoặc 10 chữ số, dấu gạch ngang và 3 chữ số đối với chi nhánh (ví dụ 2801234567 hoặc "
         "2801234567-001); mã số thuế đã có trong hệ thống thì thông tin doanh nghiệp đó được cập nhật. "
         "“Loại hình” là một trong: " + ", ".join(ownership_labels()) + ". “Công đoàn cơ sở” ghi tên "
-        "công đoàn cơ sở (để trống nếu doanh nghiệp chưa có). Ô để trống không xóa thông tin đã có. "
+        "công đoàn cơ sở (để trống nếu doanh nghiệp chưa có). “Theo dõi từ ngày” là ngày xã bắt đầu "
+        "theo dõi doanh nghiệp, ghi ngày/tháng/năm, ví dụ 01/03/2026 (để trống: doanh nghiệp mới "
+        "được theo dõi từ ngày nhập). Ô để trống không xóa thông tin đã có. "
         "Không sửa dòng tiêu đề cột."
     )
     return template_workbook(
@@ -183,7 +195,8 @@ def enterprise_template() -> bytes:
         title="DANH SÁCH DOANH NGHIỆP TRÊN ĐỊA BÀN XÃ",
         note=note,
         headers=headers,
-        widths=[6, 40, 16, 18, 22, 22, 36, 16, 28],
+        widths=[6, 40, 16, 18, 22, 22, 36, 16, 28, 16],
         text_columns={ENTERPRISE_HEADERS["tax_code"], ENTERPRISE_HEADERS["phone"]},
+        date_columns={ENTERPRISE_HEADERS["followed_from"]},
         choices={ENTERPRISE_HEADERS["ownership"]: ownership_labels()},
     )

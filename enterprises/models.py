@@ -1,7 +1,12 @@
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -20,8 +25,18 @@ class Ownership(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def a_year_after(day: datetime.date) -> datetime.date:
+    """The same day a year later (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
 class EnterpriseQuerySet(models.QuerySet):
     def active(self):
+        """The enterprises the commune follows now (none stopped). Which enterprises count in
+        a reporting period is the period's question: `ReportingPeriod.counted_enterprises`."""
         return self.filter(is_active=True)
 
     def visible_to(self, user):
@@ -43,7 +58,27 @@ class Enterprise(models.Model):
     union_name = models.CharField(_("grassroots union name"), max_length=255, blank=True)
     phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    # Who counts in a reporting period follows these two dates (indicators.progress, rule 1),
+    # so that adding or stopping an enterprise later never changes a past period.
+    followed_from = models.DateField(
+        _("followed from"),
+        default=timezone.localdate,
+        help_text=_(
+            "The day the commune started following the enterprise: it counts in every period ending on or after it."
+        ),
+    )
+    stopped_from = models.DateField(
+        _("no longer followed from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty while the commune follows the enterprise. From this day on it no longer counts in the "
+            "periods that start on or after it, and its officers cannot log in."
+        ),
+    )
+    # "Followed now": kept equal to `stopped_from is None` (a database constraint), since the
+    # officers' login and the lists of today read it; stop_following and resume_following set both.
+    is_active = models.BooleanField(_("followed now"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -54,12 +89,61 @@ class Enterprise(models.Model):
         ordering = ["name", "pk"]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_active=True, stopped_from=None) | Q(is_active=False, stopped_from__isnull=False),
+                name="enterprise_inactive_exactly_when_stopped",
+            ),
+            models.CheckConstraint(
+                condition=Q(stopped_from=None) | Q(followed_from__lte=F("stopped_from")),
+                name="enterprise_followed_before_stopped",
+            ),
+        ]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         return reverse("enterprises:enterprise_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        today = timezone.localdate()
+        latest = a_year_after(today)
+        errors = {}
+        if self.followed_from and self.followed_from > latest:
+            errors["followed_from"] = ValidationError(
+                _("Followed from (%(date)s) cannot be more than a year from today (%(latest)s at the latest)."),
+                code="followed_from_too_late",
+                params={"date": self.followed_from.strftime("%d/%m/%Y"), "latest": latest.strftime("%d/%m/%Y")},
+            )
+        elif self.followed_from and self.stopped_from and self.followed_from > self.stopped_from:
+            errors["followed_from"] = ValidationError(
+                _("Followed from (%(date)s) cannot be after the day the commune stopped following it (%(stopped)s)."),
+                code="followed_after_stopped",
+                params={
+                    "date": self.followed_from.strftime("%d/%m/%Y"),
+                    "stopped": self.stopped_from.strftime("%d/%m/%Y"),
+                },
+            )
+        if self.stopped_from and self.stopped_from > today:
+            errors["stopped_from"] = ValidationError(
+                _("No longer followed from (%(date)s) cannot be after today (%(today)s)."),
+                code="stopped_in_the_future",
+                params={"date": self.stopped_from.strftime("%d/%m/%Y"), "today": today.strftime("%d/%m/%Y")},
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def stop_following(self, on: datetime.date | None = None) -> None:
+        """No longer followed from `on` (today by default); the caller saves."""
+        self.stopped_from = on or timezone.localdate()
+        self.is_active = False
+
+    def resume_following(self) -> None:
+        """Followed again, as if never stopped; the caller saves."""
+        self.stopped_from = None
+        self.is_active = True
 
 
 class UnionOfficer(models.Model):

@@ -31,8 +31,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from accounts.roles import OFFICER
 from core.mail import Delivery, deliver
 from core.names import full_name_of, split_full_name
+from core.xlsx_reading import RowError
 
-from .imports import EnterpriseRow
+from .imports import ENTERPRISE_HEADERS, EnterpriseRow
 from .models import Enterprise, UnionOfficer
 from .signals import enterprises_bulk_changed
 
@@ -84,6 +85,8 @@ class ImportPreview:
     """What an import will do, row by row: shown before the official confirms, then done."""
 
     rows: list[PreviewRow]
+    # Rows the file cannot change as it says, given what is on record (nothing is saved then).
+    errors: list[RowError] = field(default_factory=list)
 
     def of(self, status: str) -> list[PreviewRow]:
         return [row for row in self.rows if row.status == status]
@@ -138,15 +141,33 @@ def _compare(model, instance, values: dict) -> tuple[dict, list[Change]]:
 
 
 def enterprise_import_preview(rows: list[EnterpriseRow]) -> ImportPreview:
-    """Compare the file with the enterprises on record (one query): new, updated, unchanged."""
+    """Compare the file with the enterprises on record (one query): new, updated, unchanged,
+    and the rows that contradict the record (a follow date after the enterprise's stop)."""
     known = Enterprise.objects.in_bulk([row.tax_code for row in rows], field_name="tax_code")
-    previewed = []
+    previewed, errors = [], []
     for row in rows:
         enterprise = known.get(row.tax_code)
         name = row.values.get("name", "")
         if enterprise is None:
             previewed.append(PreviewRow(row.row, row.tax_code, name, NEW, updates=dict(row.values)))
             continue
+        followed_from = row.values.get("followed_from")
+        if followed_from and enterprise.stopped_from and followed_from > enterprise.stopped_from:
+            errors.append(
+                RowError(
+                    row.row,
+                    _(
+                        "“%(header)s” %(date)s is after %(stopped)s, the day the commune stopped following "
+                        "“%(name)s”: correct the date, or resume following the enterprise first."
+                    )
+                    % {
+                        "header": ENTERPRISE_HEADERS["followed_from"],
+                        "date": followed_from.strftime("%d/%m/%Y"),
+                        "stopped": enterprise.stopped_from.strftime("%d/%m/%Y"),
+                        "name": enterprise.name,
+                    },
+                )
+            )
         updates, changes = _compare(Enterprise, enterprise, row.values)
         previewed.append(
             PreviewRow(
@@ -159,17 +180,25 @@ def enterprise_import_preview(rows: list[EnterpriseRow]) -> ImportPreview:
                 target=enterprise,
             )
         )
-    return ImportPreview(previewed)
+    return ImportPreview(previewed, errors)
+
+
+class ImportRefused(Exception):
+    """The file no longer fits the enterprises on record (they changed since the preview)."""
 
 
 @transaction.atomic
 def enterprises_import(*, rows: list[EnterpriseRow], user) -> ImportPreview:
     """Create the new enterprises of a checked file and update the known ones, all or nothing."""
     preview = enterprise_import_preview(rows)
+    if preview.errors:
+        raise ImportRefused
     created = []
     for row in preview.new:
         enterprise = Enterprise(tax_code=row.key, **row.updates)
-        enterprise.full_clean(validate_unique=False)  # the unique index guards races
+        # The unique index guards races, and the database checks the constraints (one query
+        # each per row here); Enterprise.clean() explains a bad follow date first.
+        enterprise.full_clean(validate_unique=False, validate_constraints=False)
         created.append(enterprise)
     bulk_create_with_history(
         created, Enterprise, batch_size=BATCH_SIZE, default_user=user, default_change_reason="import"
@@ -181,7 +210,7 @@ def enterprises_import(*, rows: list[EnterpriseRow], user) -> ImportPreview:
         for name, value in row.updates.items():
             setattr(enterprise, name, value)
         enterprise.updated_at = now
-        enterprise.full_clean(validate_unique=False)
+        enterprise.full_clean(validate_unique=False, validate_constraints=False)
         fields.update(row.updates)
         changed.append(enterprise)
     if changed:

@@ -156,17 +156,20 @@ def enterprise_contacts_update(request, pk):
 def _set_enterprise_active(request, pk, active: bool):
     enterprise = get_enterprise_to_change_or_404(request.user, pk, official_only=True)
     if enterprise.is_active != active:
-        enterprise.is_active = active
-        enterprise.save(update_fields=["is_active", "updated_at"])
+        if active:
+            enterprise.resume_following()
+        else:
+            enterprise.stop_following()
+        enterprise.save(update_fields=["is_active", "stopped_from", "updated_at"])
     if active:
-        messages.success(request, _("“%(name)s” is active again.") % {"name": enterprise.name})
+        messages.success(request, _("“%(name)s” is followed again.") % {"name": enterprise.name})
     else:
         messages.success(
             request,
             _(
-                "“%(name)s” was deactivated: it no longer counts among the active enterprises and its officers cannot log in to it. Its data is kept."
+                "“%(name)s” is no longer followed from %(date)s: it does not count in the reporting periods that start from that day on, and its officers cannot log in to it. Its data is kept; the date can be corrected on the enterprise's edit page."
             )
-            % {"name": enterprise.name},
+            % {"name": enterprise.name, "date": enterprise.stopped_from.strftime("%d/%m/%Y")},
         )
     return redirect(enterprise)
 
@@ -195,10 +198,13 @@ def enterprise_import(request):
         # The copy waits for the confirmation only if the file is good; otherwise it goes.
         with xlsx_reading.staging(form.cleaned_data["file"]) as staged:
             parsed, error = parse_or_error(imports.parse_enterprises, staged.path)
-            if error or not parsed.is_valid:
+            preview = None if error or not parsed.is_valid else services.enterprise_import_preview(parsed.rows)
+            if preview is None:
                 context.update({"file_error": error, **import_context(parsed, None)})
+            elif preview.errors:
+                parsed.errors = preview.errors
+                context.update(import_context(parsed, None))
             else:
-                preview = services.enterprise_import_preview(parsed.rows)
                 context.update(
                     {
                         **import_context(parsed, preview),
@@ -236,7 +242,7 @@ def enterprise_import_confirm(request):
             )
         try:
             preview = services.enterprises_import(rows=parsed.rows, user=request.user)
-        except IntegrityError:
+        except (IntegrityError, services.ImportRefused):
             messages.error(
                 request,
                 _("Someone changed the enterprise list at the same moment; nothing was saved. Upload the file again."),

@@ -2,10 +2,12 @@
 
 Runs after enterprises.demo and plans.demo (seed_demo). Periods 2024-H1 … 2025 are
 closed, 2026-H1 is open (its deadline has passed, so new reports are late) and 2026 not
-yet opened. Every demo enterprise gets approved reports for the closed periods with
-cumulative figures that never go down, some submitted late; the last enterprise never
-sent its 2025 report. In 2026-H1 the reports are in every state: approved, waiting for
-review, returned with a reason, a draft, and not reported.
+yet opened. Every demo enterprise gets approved reports for the closed periods it counts
+in (the one no longer followed since 2025 only for 2024's, the one added in 2026 for
+none) with cumulative figures that never go down, some submitted late; the last
+enterprise followed now never sent its 2025 report. In 2026-H1 the reports are in every
+state: approved, waiting for review, returned with a reason, a draft, and not reported
+(the enterprise added in March 2026 among them).
 
 Figures follow each indicator's own targets (read from the database, not written
 here), so the demo stays plausible if the plan changes. Idempotent: an enterprise's
@@ -202,7 +204,14 @@ def seed() -> list:
     _set_states(periods)
     indicators = list(type(indicators[0]).objects.filter(pk__in=[i.pk for i in indicators]).prefetch_related("targets"))
     official = _official()
-    enterprises = list(Enterprise.objects.active().order_by("tax_code"))
+    # Those followed now first: their positions decide the open period's fates. An enterprise
+    # gets reports only for the periods it counts in (ReportingPeriod.counted_enterprises).
+    enterprises = sorted(Enterprise.objects.all(), key=lambda e: (not e.is_active, e.tax_code))
+    followed_now = sum(1 for e in enterprises if e.is_active)
+    counted = {
+        code: set(Enterprise.objects.filter(period.counted_enterprises()).values_list("pk", flat=True))
+        for code, period in periods.items()
+    }
     officers = {}
     for officer in UnionOfficer.objects.filter(enterprise__in=enterprises).select_related("user").order_by("pk"):
         officers.setdefault(officer.enterprise_id, officer.user)
@@ -211,13 +220,13 @@ def seed() -> list:
     )
     for position, enterprise in enumerate(enterprises):
         trajectory = _Trajectory(enterprise, indicators)
-        is_last = len(enterprises) >= 3 and position == len(enterprises) - 1
+        is_last = followed_now >= 3 and position == followed_now - 1
         for step, code in enumerate([*CLOSED, OPEN]):
             figures = trajectory.next(code)  # always advance, so figures do not depend on what exists
-            if code not in periods or (enterprise.pk, code) in existing:
+            if code not in periods or (enterprise.pk, code) in existing or enterprise.pk not in counted[code]:
                 continue
             if code == OPEN:
-                fates = OPEN_PERIOD_FATE + LATER_FATE * len(enterprises)
+                fates = OPEN_PERIOD_FATE + LATER_FATE * followed_now
                 fate = None if is_last else fates[position]
                 late = (fate in ("submitted", "returned") and position % 2 == 1) or (
                     fate == "approved" and position % 3 == 0

@@ -122,7 +122,8 @@ def _send_once(record: SentReminder, subject: str, body: str, summary: ReminderS
 
 def _remind_officers(period: ReportingPeriod, today: datetime.date, summary: ReminderSummary) -> None:
     kind = ReminderKind.OVERDUE if period.deadline_passed(today) else ReminderKind.DUE_SOON
-    unsubmitted = Enterprise.objects.active().filter(Outstanding.UNSUBMITTED.of(period))
+    # Only the officers of an enterprise followed now can log in to act on a reminder.
+    unsubmitted = Enterprise.objects.active().filter(period.counted_enterprises(), Outstanding.UNSUBMITTED.of(period))
     enterprises = list(unsubmitted.values_list("pk", "name"))
     if not enterprises:
         return
@@ -211,20 +212,14 @@ def period_digest(period: ReportingPeriod, today: datetime.date) -> PeriodDigest
         .values_list("enterprise_id", "status", "late")
     }
     unsubmitted, waiting, active = [], [], 0
-    for pk, name in Enterprise.objects.active().order_by("name", "pk").values_list("pk", "name"):
+    counted = Enterprise.objects.filter(period.counted_enterprises())  # any with a report among them
+    for pk, name in counted.order_by("name", "pk").values_list("pk", "name"):
         active += 1
         status, late = reports.get(pk, (None, False))
         if status == ReportStatus.SUBMITTED:
             waiting.append((pk, name, late))
         elif Outstanding.UNSUBMITTED.holds_for(status):
             unsubmitted.append((pk, name, status or ""))
-    # Inactive enterprises that did submit still wait for the official's review.
-    inactive_waiting = [pk for pk, (status, _late) in reports.items() if status == ReportStatus.SUBMITTED]
-    known = {pk for pk, _name, _late in waiting}
-    extra = [pk for pk in inactive_waiting if pk not in known]
-    if extra:
-        for pk, name in Enterprise.objects.filter(pk__in=extra).values_list("pk", "name"):
-            waiting.append((pk, name, reports[pk][1]))
     return PeriodDigest(
         period=period,
         active=active,

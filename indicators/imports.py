@@ -44,7 +44,7 @@ def read_reports(file, *, indicators: list[Indicator]) -> ParsedFile:
     The header row holds a "Mã số thuế" cell ("STT" and "Tên doanh nghiệp" columns are normal
     and not read); "Tổng số CNLĐ", "Lao động nữ" and one column per indicator, headed by its
     short name, are required, "Ghi chú" is optional. A row with a tax code and no figure at
-    all is skipped (the template lists every active enterprise; those that did not report
+    all is skipped (the template lists every enterprise that counts in the period; those that did not report
     stay empty); any other bad row is an error naming its Excel row.
     """
     sheet = read_sheet(file, key_header=COL_TAX_CODE, max_rows=MAX_ROWS)
@@ -142,7 +142,8 @@ def read_reports(file, *, indicators: list[Indicator]) -> ParsedFile:
 
 
 def reports_template(*, period: ReportingPeriod, indicators: list[Indicator], enterprises, title: str) -> bytes:
-    """An .xlsx to fill: the title block, the header row, one row per active enterprise."""
+    """An .xlsx to fill: the title block, the header row, one row per enterprise given (those
+    that count in the period)."""
     names = [indicator.name for indicator in indicators]
     headers = [COL_NO, COL_NAME, COL_TAX_CODE, COL_TOTAL, COL_FEMALE, *names, COL_NOTES]
     note = _(

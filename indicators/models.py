@@ -218,6 +218,15 @@ class ReportingPeriod(models.Model):
         if self.deadline is not None and self.end is not None and (refusal := self.deadline_refusal(self.deadline)):
             raise ValidationError({"deadline": refusal})
 
+    def counted_enterprises(self) -> Q:
+        """A filter on enterprises (`Enterprise.objects.filter(...)`, or a `Count`'s filter):
+        those that count in this period (indicators.progress, rule 1). An enterprise counts
+        when it has a report for the period, or when the commune followed it during the
+        period: followed from the period's end at the latest, and not stopped on or before
+        its start. The one place this is decided."""
+        followed = Q(followed_from__lte=self.end) & (Q(stopped_from=None) | Q(stopped_from__gt=self.start))
+        return followed | Q(Exists(EnterpriseReport.objects.filter(enterprise=OuterRef("pk"), period=self)))
+
     def deadline_refusal(self, deadline: datetime.date) -> ValidationError | None:
         """Why `deadline` may not be this period's deadline; None when it may: it may not
         come before the period's end, or every enterprise would be late before it could report."""

@@ -8,6 +8,12 @@ A period's figures, lower bound and enterprise rows are kept in the figures cach
 until what they come from changes (indicators.figures_cache).
 
 Rules (DOMAIN.md):
+- who counts in a period (its completeness: the expected reports, the unreported,
+  unsubmitted, unapproved and late lists, the lower bound, reminders, the export): an
+  enterprise with a report for the period, or one the commune followed during it:
+  followed from the period's end at the latest and not stopped on or before its start
+  (`ReportingPeriod.counted_enterprises`, the one place this is decided). Adding an
+  enterprise or no longer following one therefore never changes a past period;
 - a rate is Σ met / Σ total workers over approved reports, never a mean of rates;
 - rates are compared unrounded (34,59 % is below 35 %);
 - the phase target is the first target year at or after the period's year
@@ -138,7 +144,7 @@ class IndicatorProgress:
 @dataclass(frozen=True)
 class Completeness:
     approved: int
-    expected: int  # active enterprises, plus any inactive one with an approved report
+    expected: int  # the enterprises that count in the period (rule 1)
 
     @property
     def percent(self) -> Decimal | None:
@@ -409,22 +415,15 @@ def _compute_series(periods: list[ReportingPeriod], indicators: list[Indicator])
         .annotate(met=Sum("count"))
     ):
         met[row["report__period_id"]][row["indicator_id"]] = row["met"]
-    active = Enterprise.objects.filter(is_active=True).count()
-    # Inactive enterprises with an approved report still count as expected in their periods.
-    inactive_reporting = dict(
-        approved.filter(enterprise__is_active=False)
-        .values("period_id")
-        .annotate(n=Count("pk"))
-        .values_list("period_id", "n")
+    # Who counts differs from period to period (rule 1): one query counts them for all.
+    expected = Enterprise.objects.aggregate(
+        **{f"expected_{period.pk}": Count("pk", filter=period.counted_enterprises()) for period in periods}
     )
     series = {}
     for period in periods:
         row = totals.get(period.pk, {})
         total = row.get("total") or 0
-        completeness = Completeness(
-            approved=row.get("reports", 0),
-            expected=active + inactive_reporting.get(period.pk, 0),
-        )
+        completeness = Completeness(approved=row.get("reports", 0), expected=expected[f"expected_{period.pk}"])
         withheld = total > 0 and not completeness.enough_to_assess
         series[period.pk] = Progress(
             period=period,
@@ -450,7 +449,8 @@ class LowerBound:
 
 
 def lower_bound(progress: Progress) -> LowerBound:
-    """Count the non-reporting active enterprises' last known headcount as not reached.
+    """Count the last known headcount of the enterprises that count in the period without an
+    approved report as not reached.
 
     The headcount is each one's latest approved total before this period (one query,
     cached until a report of this period or an earlier one changes).
@@ -468,8 +468,8 @@ def lower_bound(progress: Progress) -> LowerBound:
 
 
 def _unapproved_headcount(period: ReportingPeriod) -> tuple[int, int]:
-    """The active enterprises without an approved report for the period: the sum of their
-    latest approved headcounts before it, and how many have none."""
+    """The enterprises that count in the period without an approved report for it: the sum
+    of their latest approved headcounts before it, and how many have none."""
     latest_total = Subquery(
         EnterpriseReport.objects.filter(
             enterprise=OuterRef("pk"), status=ReportStatus.APPROVED, period__end__lt=period.end
@@ -478,7 +478,7 @@ def _unapproved_headcount(period: ReportingPeriod) -> tuple[int, int]:
         .values("total_workers")[:1]
     )
     unapproved = (
-        Enterprise.objects.filter(is_active=True)
+        Enterprise.objects.filter(period.counted_enterprises())
         .filter(Outstanding.UNAPPROVED.of(period))
         .annotate(last_total=latest_total)
         .aggregate(headcount=Sum("last_total"), unknown=Count("pk", filter=Q(last_total=None)))
@@ -490,7 +490,7 @@ def _unapproved_headcount(period: ReportingPeriod) -> tuple[int, int]:
 
 
 def enterprise_rows(period: ReportingPeriod, enterprises=None) -> list[EnterpriseRow]:
-    """Every enterprise (default: active ones, and any with a report in the period) with
+    """Every enterprise (default: those that count in the period) with
     its report's figures and rates for the period, in three queries; the default list
     comes from the figures cache while the period's revision holds."""
     if enterprises is None:
@@ -501,9 +501,7 @@ def enterprise_rows(period: ReportingPeriod, enterprises=None) -> list[Enterpris
 
 def _enterprise_rows(period: ReportingPeriod, enterprises) -> list[EnterpriseRow]:
     if enterprises is None:
-        enterprises = Enterprise.objects.filter(
-            Q(is_active=True) | Q(pk__in=EnterpriseReport.objects.filter(period=period).values("enterprise_id"))
-        )
+        enterprises = Enterprise.objects.filter(period.counted_enterprises())
     reports = {
         row["enterprise_id"]: row
         for row in EnterpriseReport.objects.filter(period=period, enterprise__in=enterprises)
@@ -562,8 +560,9 @@ def enterprise_progress(period: ReportingPeriod, enterprise: Enterprise, *, plan
 
 @dataclass(frozen=True)
 class ReportCounts:
-    """How far a period's reporting has got: its reports by status, the late ones (by the
-    period's current deadline), and the active enterprises with no report at all (unreported)."""
+    """How far a period's reporting has got: its reports by status, the late ones, the
+    enterprises that count in it (`active`, rule 1) and those of them with no report at
+    all (unreported)."""
 
     draft: int = 0
     submitted: int = 0
@@ -576,6 +575,7 @@ class ReportCounts:
 
 def report_counts(periods: Iterable[ReportingPeriod]) -> dict[int, ReportCounts]:
     """ReportCounts per period id, for many periods in two queries."""
+    periods = list(periods)
     ids = [period.pk for period in periods]
     by_status = {
         row.pop("period_id"): row
@@ -587,12 +587,14 @@ def report_counts(periods: Iterable[ReportingPeriod]) -> dict[int, ReportCounts]
             late=Count("pk", filter=SUBMITTED_LATE),
         )
     }
-    silent = Enterprise.objects.filter(is_active=True).aggregate(
-        active=Count("pk"),
-        **{f"unreported_{pk}": Count("pk", filter=Outstanding.UNREPORTED.of(pk)) for pk in ids},
-    )
+    counted = {}
+    for period in periods:
+        counts = period.counted_enterprises()
+        counted[f"active_{period.pk}"] = Count("pk", filter=counts)
+        counted[f"unreported_{period.pk}"] = Count("pk", filter=counts & Outstanding.UNREPORTED.of(period))
+    silent = Enterprise.objects.aggregate(**counted)
     return {
-        pk: ReportCounts(**by_status.get(pk, {}), active=silent["active"], unreported=silent[f"unreported_{pk}"])
+        pk: ReportCounts(**by_status.get(pk, {}), active=silent[f"active_{pk}"], unreported=silent[f"unreported_{pk}"])
         for pk in ids
     }
 
@@ -636,6 +638,18 @@ def _figures_as_of(period: ReportingPeriod, indicators: list[Indicator]) -> date
     ]
     known = [moment for moment in times if moment is not None]
     return max(known) if known else None
+
+
+def periods_counting(enterprise: Enterprise, periods: Iterable[ReportingPeriod]) -> list[ReportingPeriod]:
+    """The periods, of those given, that the enterprise counts in (rule 1), in one query:
+    an officer is not asked for a report of a period their enterprise was not followed in."""
+    periods = list(periods)
+    if not periods:
+        return []
+    counted = Enterprise.objects.filter(pk=enterprise.pk).aggregate(
+        **{f"counts_{p.pk}": Count("pk", filter=p.counted_enterprises()) for p in periods}
+    )
+    return [p for p in periods if counted[f"counts_{p.pk}"]]
 
 
 def latest_period_with_approved_reports() -> ReportingPeriod | None:

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -242,7 +242,7 @@ def _review_queue(request, period, *, deadline_form=None):
     search = request.GET.get("q", "").strip()
     reports = EnterpriseReport.objects.filter(enterprise=OuterRef("pk"), period=period)
     enterprises = (
-        Enterprise.objects.filter(Q(is_active=True) | Exists(reports))
+        Enterprise.objects.filter(period.counted_enterprises())
         .annotate(
             report_status=Subquery(reports.values("status")[:1]),
             report_late=Exists(reports.filter(SUBMITTED_LATE)),
@@ -702,7 +702,9 @@ def report_import_template(request, code):
     content = imports.reports_template(
         period=period,
         indicators=list(Indicator.objects.of_plan()),
-        enterprises=Enterprise.objects.active().order_by("name", "pk").only("name", "tax_code"),
+        enterprises=Enterprise.objects.filter(period.counted_enterprises())
+        .order_by("name", "pk")
+        .only("name", "tax_code"),
         title=title,
     )
     return excel_response(content, f"mau-nhap-bao-cao-{period.code}.xlsx")

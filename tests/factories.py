@@ -66,6 +66,11 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     has_union = True
     union_name = factory.LazyAttribute(lambda e: f"Công đoàn cơ sở {e.name}")
     is_active = True
+    # Followed since before the plan's first period, so that every test period counts it;
+    # EnterpriseFactory(is_active=False) stopped before them all. Tests of who counts in a
+    # period set both dates.
+    followed_from = datetime.date(2023, 1, 1)
+    stopped_from = factory.LazyAttribute(lambda e: None if e.is_active else datetime.date(2023, 1, 1))
 
 
 class UnionOfficerFactory(factory.django.DjangoModelFactory):

@@ -69,6 +69,7 @@ def test_an_enterprise_page_shows_who_changed_its_details(client_for, official, 
     response = client_for(official).get(enterprise_a.get_absolute_url())
     first, second = entries(response)[:2]
     assert LAN in first and "Đang theo dõi: Có → Không" in first
+    assert f"Ngừng theo dõi từ ngày: — → {timezone.localdate():%d/%m/%Y}" in first
     assert MINH in second and "Điện thoại liên hệ: — → 0912 345 678" in second
     assert timezone.localtime().strftime("%d/%m/%Y") in first
 
@@ -379,7 +380,7 @@ PAGES = {
     grow_annual_plan: 12,
     grow_report: 13,
     grow_indicator: 14,
-    grow_period: 10,
+    grow_period: 11,  # the review queue asks which enterprises can be e-mailed
 }
 
 

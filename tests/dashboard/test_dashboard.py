@@ -440,6 +440,16 @@ class TestTheOfficersDashboard:
         # The figures come from their latest report, whatever its status.
         assert "60 trên 110 CNLĐ" in text(card(html, "a"))
 
+    def test_an_officer_is_not_asked_for_a_period_their_enterprise_was_not_followed_in(self, client, plan):
+        """Rule 1: added after 2025-H1 ended, while it was still open, it owes no report for it."""
+        import datetime
+
+        ReportingPeriod.objects.filter(code__in=["2025-H1", "2026-H1"]).update(state=PeriodState.OPEN)
+        officer = UnionOfficerFactory(user__role=OFFICER, enterprise__followed_from=datetime.date(2025, 7, 10)).user
+        html = page(client, officer)
+        assert 'data-period="2026-H1"' in html
+        assert 'data-period="2025-H1"' not in html
+
     def test_an_officer_of_an_enterprise_without_reports_sees_an_empty_history(self, client, plan):
         officer = UnionOfficerFactory(user__role=OFFICER).user
         html = page(client, officer)

@@ -18,6 +18,7 @@ ENTERPRISE_HEADER = [
     "Công đoàn cơ sở",
     "Điện thoại",
     "Email",
+    "Theo dõi từ ngày",
 ]
 ROSTER_HEADER = [
     "STT",

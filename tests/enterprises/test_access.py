@@ -214,7 +214,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client_for, enterprise_a,
 
 
 def test_an_officer_of_a_deactivated_enterprise_loses_access(client_for, officer_a, enterprise_a):
-    enterprise_a.is_active = False
+    enterprise_a.stop_following()
     enterprise_a.save()
     response = client_for(officer_a).get(reverse("enterprises:enterprise_detail", args=[enterprise_a.pk]))
     assert response.status_code in (403, 404)

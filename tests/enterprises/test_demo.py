@@ -1,5 +1,7 @@
 """The demo data of the enterprises app: realistic, valid and idempotent."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 
@@ -22,19 +24,24 @@ def seed_twice():
     return first
 
 
-def test_the_demo_has_eight_valid_enterprises_of_the_commune_one_inactive(plan):
+def test_the_demo_has_nine_valid_enterprises_of_the_commune_one_added_in_2026_one_no_longer_followed(plan):
     logins = seed_twice()
     enterprises = list(Enterprise.objects.all())
-    assert len(enterprises) == 8
+    assert len(enterprises) == 9
     for enterprise in enterprises:
         validate_tax_code(enterprise.tax_code)
         assert enterprise.tax_code.startswith("28") and len(enterprise.tax_code) == 10
         assert enterprise.address.startswith("Thôn ")
-    assert [e.name for e in enterprises if not e.is_active] == ["Công ty TNHH Mây tre đan xuất khẩu Hoàng Hợp"]
+    assert [(e.name, e.stopped_from) for e in enterprises if not e.is_active] == [
+        ("Công ty TNHH Mây tre đan xuất khẩu Hoàng Hợp", datetime.date(2025, 1, 1))
+    ]
+    assert [e.name for e in enterprises if e.followed_from > datetime.date(2025, 12, 31)] == [
+        "Công ty TNHH Bao bì Hoàng Phát"
+    ]
     usernames = [username for username, _description in logins]
     assert usernames[:2] == ["congdoan.maymac", "congdoan.giayda"]
     assert all(name.startswith("congdoan.") for name in usernames)
-    assert len(usernames) == UnionOfficer.objects.count() == 6
+    assert len(usernames) == UnionOfficer.objects.count() == 7
 
 
 def test_the_garment_company_has_a_roster_with_outcomes_over_every_indicator(plan):

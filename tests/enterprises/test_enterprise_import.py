@@ -1,11 +1,13 @@
 """Importing the enterprise list from Excel: checked row by row, previewed, all or nothing."""
 
+import datetime
 import io
 import zipfile
 
 import pytest
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import timezone
 
 from enterprises import imports, services
 from enterprises.models import Enterprise, Ownership
@@ -351,3 +353,100 @@ def test_a_confirmation_that_fails_discards_the_copy_it_asks_to_upload_again(
     )
     assert "Hãy tải tệp lên lại" in response.content.decode()
     assert staged(settings) == []
+
+
+# --- "Theo dõi từ ngày" -------------------------------------------------------------------
+
+
+def test_follow_dates_are_read_from_real_excel_dates_and_from_dd_mm_yyyy_text(
+    official_client, workbook, import_enterprises
+):
+    header = ["Tên doanh nghiệp", "Mã số thuế", "Theo dõi từ ngày"]
+    rows = [
+        ["Công ty A", "2809000001", datetime.datetime(2026, 3, 2)],
+        ["Công ty B", "2809000002", "15/04/2026"],
+        ["Công ty C", "2809000003", None],
+    ]
+    import_enterprises(workbook([header, *rows]), confirm=True)
+    followed = dict(Enterprise.objects.values_list("tax_code", "followed_from"))
+    assert followed == {
+        "2809000001": datetime.date(2026, 3, 2),
+        "2809000002": datetime.date(2026, 4, 15),
+        "2809000003": timezone.localdate(),  # empty: followed from the day it was added
+    }
+
+
+@pytest.mark.parametrize("value", ["31/02/2026", "tháng 3", "2026"])
+def test_a_follow_date_that_is_not_a_date_is_refused_naming_the_row_and_the_column(
+    official_client, workbook, import_enterprises, value
+):
+    header = ["Tên doanh nghiệp", "Mã số thuế", "Theo dõi từ ngày"]
+    response = import_enterprises(
+        workbook([header, ["Công ty A", "2809000001", "02/03/2026"], ["Công ty B", "2809000002", value]])
+    )
+    errors = response.context["errors"]
+    assert [e.row for e in errors] == [3]
+    assert "Theo dõi từ ngày" in errors[0].message and "không phải là ngày" in errors[0].message
+    assert "token" not in response.context
+    assert not Enterprise.objects.exists()
+
+
+def test_a_follow_date_more_than_a_year_ahead_is_refused(official_client, workbook, import_enterprises):
+    too_late = timezone.localdate() + datetime.timedelta(days=400)
+    header = ["Tên doanh nghiệp", "Mã số thuế", "Theo dõi từ ngày"]
+    response = import_enterprises(workbook([header, ["Công ty A", "2809000001", too_late.strftime("%d/%m/%Y")]]))
+    errors = response.context["errors"]
+    assert [e.row for e in errors] == [2]
+    assert errors[0].message.startswith("Theo dõi từ ngày") and "một năm" in errors[0].message
+    assert not Enterprise.objects.exists()
+
+
+def test_a_follow_date_after_the_enterprise_was_stopped_is_refused_and_nothing_is_saved(
+    official_client, workbook, import_enterprises
+):
+    from tests.factories import EnterpriseFactory
+
+    stopped = EnterpriseFactory(tax_code="2809000001", is_active=False, stopped_from=datetime.date(2025, 1, 1))
+    header = ["Tên doanh nghiệp", "Mã số thuế", "Theo dõi từ ngày"]
+    response = import_enterprises(
+        workbook([header, ["Công ty Mới", "2809000002", "02/03/2026"], [stopped.name, "2809000001", "02/03/2026"]]),
+        confirm=True,
+    )
+    errors = response.context["errors"]
+    assert [e.row for e in errors] == [3]
+    assert "Theo dõi từ ngày" in errors[0].message and "01/01/2025" in errors[0].message
+    assert "token" not in response.context
+    assert list(Enterprise.objects.values_list("tax_code", flat=True)) == ["2809000001"]
+    stopped.refresh_from_db()
+    assert stopped.followed_from == datetime.date(2023, 1, 1)
+
+
+def test_a_stop_recorded_between_the_preview_and_the_confirmation_saves_nothing(
+    official_client, workbook, import_enterprises
+):
+    from tests.factories import EnterpriseFactory
+
+    known = EnterpriseFactory(tax_code="2809000001")
+    header = ["Tên doanh nghiệp", "Mã số thuế", "Theo dõi từ ngày"]
+    preview = import_enterprises(
+        workbook([header, ["Công ty Mới", "2809000002", "02/03/2026"], [known.name, "2809000001", "02/03/2026"]])
+    )
+    known.stop_following(datetime.date(2025, 1, 1))
+    known.save()
+    response = official_client.post(
+        reverse("enterprises:enterprise_import_confirm"), {"token": preview.context["token"]}, follow=True
+    )
+    assert "Hãy tải tệp lên lại" in response.content.decode()
+    assert list(Enterprise.objects.values_list("tax_code", flat=True)) == ["2809000001"]
+
+
+def test_the_template_formats_the_follow_date_column_as_dates(official_client):
+    from openpyxl import load_workbook
+
+    response = official_client.get(reverse("enterprises:enterprise_import_template"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header_row = next(r for r in range(1, 16) if sheet.cell(r, 3).value == "Mã số thuế")
+    column = ENTERPRISE_HEADER.index("Theo dõi từ ngày") + 1
+    assert sheet.cell(header_row, column).value == "Theo dõi từ ngày"
+    assert sheet.column_dimensions[sheet.cell(header_row, column).column_letter].number_format == "dd/mm/yyyy"
+    assert "Theo dõi từ ngày" in sheet.cell(header_row - 2, 1).value

@@ -36,6 +36,7 @@ VALID = {
     "union_name": "Công đoàn cơ sở Dệt kim Hoàng Hợp",
     "phone": "0237 3869 999",
     "email": "detkim@example.vn",
+    "followed_from": "2026-03-02",
 }
 
 

@@ -3,6 +3,9 @@
 import pytest
 from django.core.management import call_command
 
+from enterprises.models import Enterprise
+from indicators import progress
+from indicators.demo import OPEN
 from indicators.models import (
     SUBMITTED_LATE,
     EnterpriseReport,
@@ -57,7 +60,27 @@ def test_every_state_appears_with_its_events(seeded):
     assert not EnterpriseReport.objects.filter(status=ReportStatus.DRAFT, first_submitted_on__isnull=False).exists()
     assert not EnterpriseReport.objects.exclude(events__isnull=False).exists()
     silent = EnterpriseReport.objects.filter(period__code="2025").count()
-    assert silent == EnterpriseReport.objects.filter(period__code="2024").count() - 1  # one never sent 2025's
+    # One followed in 2025 never sent 2025's; the one no longer followed from 2025 owes none.
+    assert silent == EnterpriseReport.objects.filter(period__code="2024").count() - 2
+
+
+def test_the_demo_shows_who_counts_in_a_period(seeded):
+    added = Enterprise.objects.get(name="Công ty TNHH Bao bì Hoàng Phát")
+    stopped = Enterprise.objects.get(name="Công ty TNHH Mây tre đan xuất khẩu Hoàng Hợp")
+    reported = {
+        e.pk: set(EnterpriseReport.objects.filter(enterprise=e).values_list("period__code", flat=True))
+        for e in (added, stopped)
+    }
+    assert reported == {added.pk: set(), stopped.pk: {"2024-H1", "2024"}}
+    periods = {p.code: p for p in ReportingPeriod.objects.all()}
+    counts = progress.report_counts(periods.values())
+    rows = {code: {r.enterprise_id for r in progress.enterprise_rows(periods[code])} for code in ("2024", "2025", OPEN)}
+    assert (added.pk in rows["2025"], added.pk in rows[OPEN]) == (False, True)  # unreported in 2026-H1
+    assert (stopped.pk in rows["2024"], stopped.pk in rows["2025"]) == (True, False)
+    assert counts[periods["2025"].pk].active == Enterprise.objects.filter(is_active=True).count() - 1
+    assert counts[periods[OPEN].pk].unreported == len(
+        rows[OPEN] - set(EnterpriseReport.objects.filter(period=periods[OPEN]).values_list("enterprise_id", flat=True))
+    )
 
 
 def test_seeding_twice_changes_nothing(seeded):

@@ -130,9 +130,57 @@ class TestEveryChangeShows:
 
     def test_an_enterprise_deactivated(self, commune, enterprise_a):
         before = figures(commune)
-        enterprise_a.is_active = False
+        enterprise_a.stop_following(commune.start)
         enterprise_a.save()
         assert_changed_and_current(commune, before)
+
+    def test_an_enterprise_added(self, commune):
+        before = figures(commune)
+        factories.EnterpriseFactory(followed_from=commune.end)
+        assert_changed_and_current(commune, before)
+        assert figures(commune)[0].completeness.expected == 3
+
+    def test_an_enterprises_stop_date_moved_before_the_period(self, commune, enterprise_a):
+        enterprise_a.stop_following(commune.end)  # stopped within the period: it still counts
+        enterprise_a.save()
+        before = figures(commune)
+        assert before[0].completeness.expected == 2
+        enterprise_a.stopped_from = commune.start
+        enterprise_a.save()
+        assert_changed_and_current(commune, before)
+        assert figures(commune)[0].completeness.expected == 1
+
+    def test_an_enterprises_follow_date_moved_after_the_period_in_the_form(
+        self, commune, enterprise_a, client_for, official
+    ):
+        before = figures(commune)
+        data = {
+            "name": enterprise_a.name,
+            "tax_code": enterprise_a.tax_code,
+            "ownership": enterprise_a.ownership,
+            "has_union": "on",
+            "union_name": enterprise_a.union_name,
+            "followed_from": (commune.end + datetime.timedelta(days=1)).isoformat(),
+        }
+        response = client_for(official).post(reverse("enterprises:enterprise_update", args=[enterprise_a.pk]), data)
+        assert response.status_code == 302
+        assert_changed_and_current(commune, before)
+        assert enterprise_a.pk not in [row.enterprise_id for row in figures(commune)[2]]
+
+    def test_follow_dates_changed_by_an_import(self, commune, enterprise_a, official):
+        before = figures(commune)
+        enterprise_services.enterprises_import(
+            rows=[
+                EnterpriseRow(
+                    row=2,
+                    tax_code=enterprise_a.tax_code,
+                    values={"followed_from": commune.end + datetime.timedelta(days=1)},
+                )
+            ],
+            user=official,
+        )
+        assert_changed_and_current(commune, before)
+        assert figures(commune)[0].completeness.expected == 1
 
     def test_enterprises_renamed_by_an_import(self, commune, enterprise_b, official):
         before = figures(commune)

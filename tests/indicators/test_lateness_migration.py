@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 HO_CHI_MINH = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
-BEFORE = [("indicators", "0006_bounded_figures_and_texts")]
+BEFORE = [("indicators", "0006_bounded_figures_and_texts"), ("enterprises", "0010_enterprise_follow_dates_constraints")]
 AFTER = [("indicators", "0008_remove_report_is_late")]
 
 
@@ -40,7 +40,9 @@ def test_existing_reports_get_their_first_submission_date_and_keep_their_latenes
         )
 
         def report(number, **fields):
-            enterprise = Enterprise.objects.create(name=f"DN {number}", tax_code=f"{2890000000 + number:010d}")
+            enterprise = Enterprise.objects.create(
+                name=f"DN {number}", tax_code=f"{2890000000 + number:010d}", followed_from=datetime.date(2024, 1, 1)
+            )
             return Report.objects.create(enterprise=enterprise, period=period, **fields)
 
         # Sent at 00:30 on 16/07 in Hoàng Hợp (still 15/07 in UTC): late by the commune's date.

@@ -202,7 +202,7 @@ class TestCommuneProgress:
 
     def test_an_enterprise_deactivated_later_still_counts_in_its_periods(self, year_2025):
         old = report(year_2025, 100, a=90)
-        old.enterprise.is_active = False
+        old.enterprise.stop_following(datetime.date(2026, 1, 1))
         old.enterprise.save()
         result = progress.commune_progress(year_2025)
         assert result.total_workers == 100
@@ -303,7 +303,7 @@ class TestSeriesAndTables:
     def test_enterprise_rows_list_an_inactive_enterprise_only_with_a_report_in_the_period(self, year_2025):
         gone_silent = EnterpriseFactory(name="A", is_active=False)
         gone_reported = report(year_2025, 10).enterprise
-        gone_reported.is_active = False
+        gone_reported.stop_following(datetime.date(2024, 1, 1))  # stopped before, yet it reported
         gone_reported.save()
         rows = progress.enterprise_rows(year_2025)
         assert [row.enterprise_id for row in rows] == [gone_reported.pk]
@@ -341,7 +341,7 @@ class TestSeriesAndTables:
     def test_a_silent_enterprise_no_longer_active_is_left_out_of_the_lower_bound(self, plan):
         last_year, this_year = PeriodFactory(year=2024), PeriodFactory(year=2025)
         gone = report(last_year, 100).enterprise
-        gone.is_active = False
+        gone.stop_following(this_year.start)
         gone.save()
         report(this_year, 50, a=10)
         bound = progress.lower_bound(progress.commune_progress(this_year))
@@ -387,12 +387,12 @@ class TestReportCounts:
         on_time.save()
         report(first_half, 10)
         report(first_half, 10, status=ReportStatus.DRAFT)
-        gone = report(first_half, 10)
-        gone.enterprise.is_active = False
+        gone = report(first_half, 10)  # reported, then no longer followed: counts where it reported
+        gone.enterprise.stop_following(year.start)
         gone.enterprise.save()
         counts = progress.report_counts([first_half, year])
         assert counts[first_half.pk] == progress.ReportCounts(
-            draft=1, submitted=2, approved=2, late=1, active=4, unreported=0
+            draft=1, submitted=2, approved=2, late=1, active=5, unreported=0
         )
         assert counts[year.pk] == progress.ReportCounts(active=4, unreported=4)
 
@@ -733,3 +733,150 @@ class TestLateness:
         assert period.submitted_late(first_submitted_on) is late
         assert EnterpriseReport.objects.filter(pk=report.pk).filter(SUBMITTED_LATE).exists() is late
         assert EnterpriseReport.objects.filter(pk=report.pk).exclude(SUBMITTED_LATE).exists() is not late
+
+
+def followed(since, stopped=None, **kwargs):
+    """An enterprise the commune followed from `since` (and stopped following from `stopped`)."""
+    return EnterpriseFactory(followed_from=since, stopped_from=stopped, is_active=stopped is None, **kwargs)
+
+
+def counted_ids(period):
+    return {row.enterprise_id for row in progress.enterprise_rows(period)}
+
+
+class TestWhoCountsInAPeriod:
+    """Rule 1: an enterprise counts in a period when it has a report for it, or when the
+    commune followed it during the period (followed from its end at the latest, not stopped
+    on or before its start). Figures computed by hand below."""
+
+    def test_an_enterprise_added_after_a_period_ended_leaves_that_period_unchanged(self, plan):
+        year = PeriodFactory(year=2025)
+        first_half_2026 = PeriodFactory(year=2026, kind="half")
+        reporting = report(year, 100, a=90).enterprise
+        silent = followed(datetime.date(2023, 1, 1))
+        before = (
+            progress.commune_progress(year).completeness,
+            progress.report_counts([year])[year.pk],
+            counted_ids(year),
+            progress.lower_bound(progress.commune_progress(year)),
+        )
+        assert before[0] == progress.Completeness(approved=1, expected=2)  # 1 of 2: 50 %
+        added = followed(datetime.date(2026, 3, 2))
+        followed(datetime.date(2026, 1, 1))  # the day after the period ended
+        after = (
+            progress.commune_progress(year).completeness,
+            progress.report_counts([year])[year.pk],
+            counted_ids(year),
+            progress.lower_bound(progress.commune_progress(year)),
+        )
+        assert after == before
+        assert after[2] == {reporting.pk, silent.pk}
+        # It does count in the periods it was followed in, where it has not reported yet.
+        assert progress.commune_progress(first_half_2026).completeness == progress.Completeness(0, 4)
+        assert added.pk in counted_ids(first_half_2026)
+
+    @pytest.mark.parametrize(
+        "since, stopped, counts",
+        [
+            (datetime.date(2025, 12, 31), None, True),  # followed from the period's last day
+            (datetime.date(2026, 1, 1), None, False),  # from the day after it
+            (datetime.date(2023, 1, 1), datetime.date(2025, 1, 1), False),  # stopped on its first day
+            (datetime.date(2023, 1, 1), datetime.date(2024, 12, 31), False),  # stopped before it
+            (datetime.date(2023, 1, 1), datetime.date(2025, 1, 2), True),  # stopped a day into it
+            (datetime.date(2025, 6, 1), datetime.date(2025, 6, 2), True),  # followed for a day in it
+        ],
+    )
+    def test_the_edges_of_a_period(self, plan, since, stopped, counts):
+        year = PeriodFactory(year=2025)
+        enterprise = followed(since, stopped)
+        expected = 1 if counts else 0
+        assert progress.commune_progress(year).completeness.expected == expected
+        assert progress.report_counts([year])[year.pk] == progress.ReportCounts(active=expected, unreported=expected)
+        assert counted_ids(year) == ({enterprise.pk} if counts else set())
+        assert Enterprise.objects.filter(year.counted_enterprises()).exists() is counts
+
+    def test_one_stopped_before_a_period_started_is_not_missing_from_it(self, plan):
+        from indicators.emails import period_digest
+
+        year = PeriodFactory(year=2025)
+        report(year, 80, a=40)
+        stopped = followed(datetime.date(2023, 1, 1), datetime.date(2025, 1, 1), name="Công ty Đã Ngừng")
+        ReportFactory(enterprise=stopped, period=PeriodFactory(year=2024), total_workers=300)
+        result = progress.commune_progress(year)
+        assert result.completeness == progress.Completeness(approved=1, expected=1)  # complete: 100 %
+        assert result.completeness.is_complete
+        assert stopped.pk not in counted_ids(year)  # so in no unapproved, unreported or late list
+        assert progress.report_counts([year])[year.pk].unreported == 0
+        bound = progress.lower_bound(result)
+        assert (bound.workers, bound.unknown_enterprises) == (80, 0)  # its 300 workers of 2024 left out
+        digest = period_digest(year, datetime.date(2025, 12, 1))
+        assert (digest.active, digest.unsubmitted) == (1, [])
+
+    @pytest.mark.parametrize("status", [ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.APPROVED])
+    def test_one_with_a_report_counts_even_if_stopped(self, plan, status):
+        year = PeriodFactory(year=2025)
+        stopped = followed(datetime.date(2023, 1, 1), datetime.date(2024, 1, 1))  # stopped long before
+        ReportFactory(enterprise=stopped, period=year, status=status, total_workers=60, counts={"a": 30})
+        approved = int(status == ReportStatus.APPROVED)
+        assert progress.commune_progress(year).completeness == progress.Completeness(approved=approved, expected=1)
+        counts = progress.report_counts([year])[year.pk]
+        assert (counts.active, counts.unreported, getattr(counts, status)) == (1, 0, 1)
+        (row,) = progress.enterprise_rows(year)
+        assert (row.enterprise_id, row.status, row.is_active) == (stopped.pk, status, False)
+
+    def test_the_lower_bound_counts_the_silent_enterprises_of_the_period_only(self, plan, indicators):
+        last_year, year = PeriodFactory(year=2024), PeriodFactory(year=2025)
+        report(year, 100, a=60)  # approved: 100 workers, 60 met
+        silent = followed(datetime.date(2023, 1, 1))
+        ReportFactory(enterprise=silent, period=last_year, total_workers=50)  # counts: 50 not reached
+        stopped_before = followed(datetime.date(2023, 1, 1), datetime.date(2025, 1, 1))
+        ReportFactory(enterprise=stopped_before, period=last_year, total_workers=40)  # left out
+        stopped_during = followed(datetime.date(2023, 1, 1), datetime.date(2025, 6, 1))
+        ReportFactory(enterprise=stopped_during, period=last_year, total_workers=30)  # counts: 30
+        followed(datetime.date(2026, 2, 1))  # added later, no headcount: not even "unknown"
+        result = progress.commune_progress(year)
+        bound = progress.lower_bound(result)
+        assert (bound.workers, bound.unknown_enterprises) == (100 + 50 + 30, 0)
+        assert bound.rates[indicators["a"].pk] == Decimal(60) * 100 / Decimal(180)  # 33,3 %
+        assert result.completeness == progress.Completeness(approved=1, expected=3)
+
+    def test_report_counts_follow_the_rule_period_by_period(self, plan):
+        y2024, y2025, h2026 = PeriodFactory(year=2024), PeriodFactory(year=2025), PeriodFactory(year=2026, kind="half")
+        followed(datetime.date(2023, 1, 1), datetime.date(2025, 1, 1))  # 2024 only
+        followed(datetime.date(2025, 3, 1))  # 2025 and 2026-H1
+        always = followed(datetime.date(2023, 1, 1))  # every period
+        ReportFactory(enterprise=always, period=y2024)
+        gone = followed(datetime.date(2023, 1, 1), datetime.date(2024, 1, 1))
+        ReportFactory(enterprise=gone, period=y2025, status=ReportStatus.SUBMITTED)  # 2025 only, by its report
+        counts = progress.report_counts([y2024, y2025, h2026])
+        assert counts[y2024.pk] == progress.ReportCounts(approved=1, active=2, unreported=1)
+        assert counts[y2025.pk] == progress.ReportCounts(submitted=1, active=3, unreported=2)
+        assert counts[h2026.pk] == progress.ReportCounts(active=2, unreported=2)
+        series = progress.commune_series([y2024, y2025, h2026])
+        assert [p.completeness.expected for p in series] == [2, 3, 2]
+
+    def test_the_api_counts_the_enterprises_of_the_period(self, plan, client_for):
+        from django.urls import reverse
+
+        from tests.factories import ViewerFactory
+
+        year = PeriodFactory(year=2025)
+        report(year, 100, a=90)
+        followed(datetime.date(2026, 3, 2))
+        followed(datetime.date(2023, 1, 1), datetime.date(2024, 7, 1))
+        response = client_for(ViewerFactory()).get(reverse("indicators:api_progress"), {"period": "2025"})
+        assert response.json()["completeness"] == {"approved": 1, "active_enterprises": 1}
+
+    def test_the_migration_follows_existing_enterprises_from_their_first_report(self, plan):
+        import importlib
+
+        from django.apps import apps
+
+        reported = followed(datetime.date(2026, 12, 1))  # as enterprises 0009 dates it: the day it was added
+        ReportFactory(enterprise=reported, period=PeriodFactory(year=2025))
+        ReportFactory(enterprise=reported, period=PeriodFactory(year=2024, kind="half"))
+        unreported = followed(datetime.date(2026, 12, 1))
+        migration = importlib.import_module("indicators.migrations.0009_followed_from_first_report")
+        migration.followed_from_first_report(apps, None)
+        follows = dict(Enterprise.objects.values_list("pk", "followed_from"))
+        assert follows == {reported.pk: datetime.date(2024, 1, 1), unreported.pk: datetime.date(2026, 12, 1)}

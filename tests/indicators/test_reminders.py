@@ -102,7 +102,7 @@ class TestOfficerReminders:
     def test_inactive_enterprises_and_officers_without_an_address_are_skipped(
         self, cast, enterprise_a, enterprise_b, deadline, mailoutbox, capsys
     ):
-        enterprise_a.is_active = False
+        enterprise_a.stop_following()
         enterprise_a.save()
         cast["officer_b"].email = ""
         cast["officer_b"].save()
