@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Shared pieces")
+
+    def ready(self):
+        from . import checks  # noqa: F401 (registers the deploy check of the commune's identity)
