@@ -95,7 +95,8 @@ def report_page(request, code):
                 conflict = Narrative.objects.get(period=period, kind=kind)
                 data = request.POST.copy()
                 data["version"] = conflict.version
-                form = NarrativeForm(data, instance=conflict, **form_kwargs)
+                # Its own copy: validating the form writes the typed values into its instance.
+                form = NarrativeForm(data, instance=Narrative.objects.get(pk=conflict.pk), **form_kwargs)
                 form.is_valid()
                 form.add_error(None, error)
             else:

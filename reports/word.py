@@ -319,7 +319,7 @@ class WordReport:
             _("Workers short of the target"),
             _("Assessment"),
         ]
-        widths = [10, 45, 17, 16, 17, 17, 17, 26]
+        widths = [12, 42, 17, 16, 15, 16, 17, 30]
         table = self.document.add_table(rows=1, cols=len(headers))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
