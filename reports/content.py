@@ -228,6 +228,14 @@ class IndicatorLine:
     gap: int | None
     status: str  # the assessment as shown
 
+    @property
+    def milestone_text(self) -> str:
+        return bar(self.milestone)
+
+    @property
+    def target_text(self) -> str:
+        return bar(self.target)
+
 
 @dataclass
 class ReportContent:
