@@ -8,7 +8,10 @@
   mode with the formats, row heights, merges and the safety checks, the zip;
 - export_floor_s: the floor, the same report (same queries, same rows, same cells)
   written by the same xlsxwriter mode without any format, height or merge;
-- export_peak_mb: the peak Python memory allocated during one export (tracemalloc).
+- export_peak_mb: the peak Python memory allocated during one export (tracemalloc);
+- report_docx_s: the median wall time of the commune report as a Word document
+  (reports.word: its figures, drafts and python-docx), from a cold figures cache.
+  Goal: under 2 s at 5,000 enterprises; the document lists no enterprise.
 
 Goal: export_s ≤ 2 × export_floor_s and export_peak_mb < 200 at 5,000 enterprises.
 bench/dashboard.py calls measure() on the database it built and merges the dict into
@@ -38,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RUNS = 5
 GOAL_RATIO = 2
 GOAL_PEAK_MB = 200
+GOAL_DOCX_S = 2
 
 
 class FloorSheet:
@@ -102,6 +106,19 @@ def export_once(period, writer_class=None) -> float:
     return time.perf_counter() - started
 
 
+def docx_once(period) -> float:
+    import io
+
+    from django.core.cache import caches
+
+    from reports.word import write_docx
+
+    caches["figures"].clear()
+    started = time.perf_counter()
+    write_docx(period, "periodic", io.BytesIO())
+    return time.perf_counter() - started
+
+
 def peak_mb(period) -> float:
     tracemalloc.start()
     try:
@@ -120,10 +137,12 @@ def measure(period, *, runs: int = RUNS) -> dict:
     for _ in range(runs):
         export.append(export_once(period))
         floor.append(export_once(period, FloorWriter))
+    docx_once(period)  # warm-up
     return {
         "export_s": round(statistics.median(export), 3),
         "export_floor_s": round(statistics.median(floor), 3),
         "export_peak_mb": round(peak_mb(period), 1),
+        "report_docx_s": round(statistics.median([docx_once(period) for _ in range(runs)]), 3),
     }
 
 
@@ -172,7 +191,8 @@ def main() -> None:
     print(
         f"{enterprises:,} enterprises, period {period.code}: export {result['export_s']} s, "
         f"floor {result['export_floor_s']} s (× {result['ratio']}, goal ≤ {GOAL_RATIO}), "
-        f"peak {result['export_peak_mb']} MB (goal < {GOAL_PEAK_MB}) – goal {'met' if met else 'MISSED'}",
+        f"peak {result['export_peak_mb']} MB (goal < {GOAL_PEAK_MB}) – goal {'met' if met else 'MISSED'}; "
+        f"Word report {result['report_docx_s']} s (goal < {GOAL_DOCX_S})",
         file=sys.stderr,
     )
     print(json.dumps(result))

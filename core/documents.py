@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # The level word that starts the place in a body's name: "Ủy ban nhân dân | xã Hoàng Hợp".
 _LEVEL = re.compile(r"\s(?=(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tỉnh)\s)", re.IGNORECASE)
@@ -58,9 +59,20 @@ def body_lines(body: str) -> tuple[str, str]:
     return body[: match.start()].upper(), body[match.end() :].upper()
 
 
-def place_and_date(place: str, when: date) -> str:
+BLANK = "…"  # what the office fills in by hand: a number, a day, a month, a year
+
+
+def place_and_date(place: str, when: date | None) -> str:
     """'Hoàng Hợp, ngày 05 tháng 01 năm 2026' (Decree 30/2020: days below 10 and the
-    months January and February take a leading zero, other months do not)."""
+    months January and February take a leading zero, other months do not); without a
+    date, 'Hoàng Hợp, ngày … tháng … năm …' for the office to date it when it is signed."""
+    if when is None:
+        return _("%(place)s, %(day)s/%(month)s/%(year)s") % {
+            "place": place,
+            "day": BLANK,
+            "month": BLANK,
+            "year": BLANK,
+        }
     return _("%(place)s, %(day)s/%(month)s/%(year)s") % {
         "place": place,
         "day": f"{when.day:02d}",
@@ -69,13 +81,21 @@ def place_and_date(place: str, when: date) -> str:
     }
 
 
-def header_block(*, body: str, place: str, when: date) -> HeaderBlock:
-    """The header block of a report (BC-UBND) that `body` issues at `place` on `when`."""
+def number_line(number: int | None) -> str:
+    """'Số: 15/BC-UBND', or 'Số:       /BC-UBND' with the number left for the office."""
+    if number is None:
+        return _("No.:      /BC-UBND")
+    return _("No.: %(number)s/BC-UBND") % {"number": number}
+
+
+def header_block(*, body: str, place: str, when: date | None, number: int | None = None) -> HeaderBlock:
+    """The header block of a report (BC-UBND) that `body` issues at `place` on `when`
+    (None: left blank), numbered `number` (None: left blank)."""
     return HeaderBlock(
         body=body_lines(body),
         national_title=_("SOCIALIST REPUBLIC OF VIETNAM"),
         motto=_("Independence - Freedom - Happiness"),
-        number=_("No.:      /BC-UBND"),
+        number=number_line(number),
         place_and_date=place_and_date(place, when),
     )
 
@@ -88,6 +108,22 @@ def recipients(*, addressee: str, superior: str) -> Recipients:
         entries.append(_("%(addressee)s (for reporting);") % {"addressee": superior})
     entries.append(_("Archived: VT."))
     return Recipients(heading=_("Recipients:"), entries=entries)
+
+
+# Why a document goes to a recipient, as Nơi nhận writes it after the name.
+PURPOSES = {
+    "b/c": gettext_lazy("for reporting"),  # báo cáo
+    "p/h": gettext_lazy("for coordination"),  # phối hợp
+    "t/h": gettext_lazy("for implementation"),  # thực hiện
+}
+
+
+def recipient_list(entries: list[tuple[str, str]], *, archive: str) -> Recipients:
+    """ "Nơi nhận" from (name, purpose code) pairs: '- Liên đoàn Lao động tỉnh (b/c);', the
+    archive last ('- Lưu: VT, VHXH.')."""
+    lines = [f"{name} ({purpose});" for name, purpose in entries]
+    lines.append(_("Archived: %(archive)s.") % {"archive": archive})
+    return Recipients(heading=_("Recipients:"), entries=lines)
 
 
 def signature(*, body: str, signer_title: str, signer_name: str) -> Signature:

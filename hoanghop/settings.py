@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "enterprises",
     "plans",
     "indicators",
+    "reports",
     "dashboard",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -241,12 +242,28 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute links in e-mails (reminders, password reset from management commands).
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# The commune's identity. Since 1 July 2025 there is no district level and communes
-# have merged, so none of these names is hard-coded; the defaults are the plan's.
+# The commune's identity: who issues the reports, to whom, and who signs them. Since
+# 1 July 2025 there is no district level and communes have merged, so none of these names
+# is hard-coded; the defaults are the demo's (Hoàng Hợp, reporting to the province), and
+# `check --deploy` refuses them in production (core/checks.py says what to set).
 PORTAL_COMMUNE_NAME = os.environ.get("PORTAL_COMMUNE_NAME", "Hoàng Hợp")
+# The commune's code in the national list of administrative units (data sheets key on it).
+PORTAL_COMMUNE_CODE = os.environ.get("PORTAL_COMMUNE_CODE", "")
 PORTAL_COMMUNE_BODY = os.environ.get("PORTAL_COMMUNE_BODY", "Ủy ban nhân dân xã Hoàng Hợp")
-PORTAL_SUPERIOR_BODY = os.environ.get("PORTAL_SUPERIOR_BODY", "Ủy ban nhân dân huyện Hoàng Hóa")
-PORTAL_REPORT_ADDRESSEE = os.environ.get("PORTAL_REPORT_ADDRESSEE", "Liên đoàn Lao động huyện Hoàng Hóa")
+PORTAL_SUPERIOR_BODY = os.environ.get("PORTAL_SUPERIOR_BODY", "Ủy ban nhân dân tỉnh Thanh Hóa")
+PORTAL_REPORT_ADDRESSEE = os.environ.get("PORTAL_REPORT_ADDRESSEE", "Liên đoàn Lao động tỉnh Thanh Hóa")
+# The commune's leaders who may sign a report, "title: name" separated by ";", the chair
+# first: "Chủ tịch: Nguyễn Văn An; Phó Chủ tịch: Lê Thị Hoa".
+PORTAL_COMMUNE_LEADERS = [
+    (title.strip(), name.strip())
+    for title, _colon, name in (
+        entry.partition(":")
+        for entry in os.environ.get(
+            "PORTAL_COMMUNE_LEADERS", "Chủ tịch: Nguyễn Văn An; Phó Chủ tịch: Lê Thị Hoa"
+        ).split(";")
+    )
+    if title.strip() and name.strip()
+]
 PORTAL_PLAN_FILE = Path(os.environ.get("PORTAL_PLAN_FILE", BASE_DIR / "plans" / "data" / "ke-hoach-2023.json"))
 # Days before a deadline when `send_reminders` first writes to a late officer.
 PORTAL_REMINDER_DAYS = env_int("PORTAL_REMINDER_DAYS", 7)

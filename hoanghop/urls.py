@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("plan/", include("plans.urls")),
     path("enterprises/", include("enterprises.urls")),
+    # reports serves /reports/<code>/report/ and its .docx, beside the periods' pages.
+    path("", include("reports.urls")),
     # indicators serves /reports/, /indicators/ and /api/v1/ (see indicators/urls.py).
     path("", include("indicators.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -18,7 +18,8 @@ from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from core import documents
+from core import documents, identity
+from core.templatetags.portal import pct
 from core.xlsx_writing import (
     LANDSCAPE_MARGINS,
     Exporter,
@@ -80,6 +81,27 @@ TASK_WIDTHS = [5, 50, 18, 24, 13, 9, 28]
 ACTIVITY_WIDTHS = [5, 10, 7, 34, 18, 20, 32, 9]
 
 STATUS_LABELS = dict(ReportStatus.choices)
+
+# The data sheet (Dữ liệu): its keys never change and are never translated.
+DATA_KEYS = [
+    "ma_xa",
+    "ten_xa",
+    "ky",
+    "ma_so_thue",
+    "ten_doanh_nghiep",
+    "trang_thai_bao_cao",
+    "nop_muon",
+    "tong_cnld",
+    "lao_dong_nu",
+    "chi_tieu",
+    "so_dat",
+]
+NOT_REPORTED = "not_reported"  # trang_thai_bao_cao of an enterprise with no report
+DATA_HEIGHT = 16
+DATA_HEAD = Style(size=11, bold=True, wrap=False)
+DATA_TEXT = Style(size=11, wrap=False)
+DATA_INT = DATA_TEXT.but(number_format="0")
+DATA_STYLES = [DATA_TEXT] * 6 + [DATA_INT, DATA_INT, DATA_INT, DATA_TEXT, DATA_INT]
 MAX_ENTERPRISES_LISTED = 20  # per activity; a commune-wide event names the rest as a count
 
 
@@ -97,9 +119,8 @@ def number(value) -> str:
 
 
 def percent(value: Decimal | None) -> str:
-    if value is None:
-        return "–"
-    return formats.number_format(value, decimal_pos=1, use_l10n=True, force_grouping=True) + "%"
+    """34.59 -> '34,6%', rounded half up as on every screen (number_format alone truncates)."""
+    return pct(value)
 
 
 def day(value: date) -> str:
@@ -126,8 +147,9 @@ def enterprise_list(enterprises: Iterable) -> str:
 
 
 def report_filename(period: ReportingPeriod) -> str:
-    """bao-cao-hoc-tap-suot-doi-2025.xlsx, bao-cao-hoc-tap-suot-doi-2025-h1.xlsx."""
-    return f"bao-cao-hoc-tap-suot-doi-{slugify(period.code)}.xlsx"
+    """bao-cao-hoang-hop-2025.xlsx, bao-cao-hoang-hop-2025-h1.xlsx: the commune and the period,
+    so that a superior body can keep many communes' files in one folder."""
+    return f"bao-cao-{identity.commune().slug}-{slugify(period.code)}.xlsx"
 
 
 def merged_row(text: str, style: Style, widths: list[float], *, height: float | None = None) -> Row:
@@ -197,6 +219,7 @@ class DistrictReport(Exporter):
         yield self.enterprises_sheet(progress.enterprise_rows(self.period))
         yield self.tasks_sheet(tasks)
         yield self.activities_sheet()
+        yield self.data_sheet(progress.enterprise_rows(self.period))
 
     # --- Tổng hợp ------------------------------------------------------------------
 
@@ -644,6 +667,43 @@ class DistrictReport(Exporter):
             Formula(f"=SUM(H{first}:H{LIST_HEADER + count})", reached) if count else 0,
         ]
         yield Row(totals, [total(s) for s in styles])
+
+    # --- Dữ liệu ---------------------------------------------------------------------
+
+    def data_sheet(self, rows: list[progress.EnterpriseRow]) -> Sheet:
+        """One row per enterprise and indicator under stable ASCII keys, no title and no merged
+        cell, so that a superior body can stack many communes' files into one table. Figures
+        only from approved reports; other reports by their status alone."""
+        return Sheet(
+            _("Data"),
+            [8, 14, 8, 14, 40, 18, 9, 10, 11, 9, 9],
+            self.data_rows(rows),
+            landscape=True,
+            freeze="A2",
+            margins=LANDSCAPE_MARGINS,
+        )
+
+    def data_rows(self, rows: list[progress.EnterpriseRow]) -> Iterator[Row]:
+        yield Row(DATA_KEYS, DATA_HEAD, DATA_HEIGHT)
+        commune = identity.commune()
+        lead = [commune.code, commune.place, self.period.code]
+        for row in rows:
+            approved = row.status == ReportStatus.APPROVED
+            values = [
+                *lead,
+                row.tax_code,
+                row.name,
+                row.status or NOT_REPORTED,
+                None if row.status is None else int(row.is_late),
+                row.total_workers if approved else None,
+                row.female_workers if approved else None,
+            ]
+            for indicator in self.indicators:
+                yield Row(
+                    [*values, indicator.code, row.counts.get(indicator.pk, 0) if approved else None],
+                    DATA_STYLES,
+                    DATA_HEIGHT,
+                )
 
     # --- shared pieces of the list sheets ---------------------------------------------
 

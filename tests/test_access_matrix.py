@@ -664,6 +664,26 @@ PAGES: dict[str, Page | tuple[Page, ...]] = {
         changes=("official",),
     ),
     "indicators:report_export": Page(period(OPEN), COMMUNE),
+    # The commune's report (the Word báo cáo): the official writes it, the viewer reads it.
+    "reports:report_page": Page(
+        period(CLOSED),
+        COMMUNE,
+        post=answers(officer_a=403, officer_b=403, viewer=405, official=REDIRECT),
+        data=lambda w, user: {
+            "version": "0",
+            "direction": "Ủy ban nhân dân xã đã ban hành kế hoạch năm.",
+            "results": "Tổ chức 3 hoạt động.",
+            "shortcomings": "",
+            "next_steps": "",
+            "proposals": "",
+            "number": "",
+            "issued_on": "",
+            "signer": "Nguyễn Văn An",
+            "recipients_lines": "Liên đoàn Lao động tỉnh Thanh Hóa (b/c)",
+        },
+        changes=("official",),
+    ),
+    "reports:report_docx": Page(period(OPEN), COMMUNE),
     # The JSON API answers 403 in JSON rather than redirecting a program to a login page.
     "indicators:api_progress": Page(none, but(COMMUNE, anonymous=403)),
 }
@@ -823,7 +843,7 @@ def world(world_outside_tests, db, settings, _fast_and_isolated):
 
 # --- the fingerprint ---------------------------------------------------------------------
 
-FINGERPRINTED_APPS = {"plans", "enterprises", "indicators", "auth"}
+FINGERPRINTED_APPS = {"plans", "enterprises", "indicators", "reports", "auth"}
 # Opening a named roster records the reading, by design, whatever the method.
 NOT_FINGERPRINTED = {"indicators.RosterAccess"}
 

@@ -184,6 +184,7 @@ PORTAL_MODULES = [
     "plans.forms",
     "indicators.forms",
     "indicators.filters",
+    "reports.forms",
 ]
 
 
@@ -194,7 +195,15 @@ def portal_classes(base):
     while pending:
         cls = pending.pop()
         pending.extend(cls.__subclasses__())
-        if cls.__module__.split(".")[0] in {"accounts", "enterprises", "plans", "indicators", "dashboard", "core"}:
+        if cls.__module__.split(".")[0] in {
+            "accounts",
+            "enterprises",
+            "plans",
+            "indicators",
+            "reports",
+            "dashboard",
+            "core",
+        }:
             found.append(cls)
     return found
 

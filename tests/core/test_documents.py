@@ -84,3 +84,30 @@ def test_a_deputy_signs_for_the_chair_above_their_own_title():
 def test_without_a_signer_title_the_chair_signs():
     signature = documents.signature(body="Ủy ban nhân dân xã Hoàng Hợp", signer_title="", signer_name="")
     assert signature.authority == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+
+
+def test_without_a_date_the_office_dates_it_by_hand():
+    assert documents.place_and_date("Hoàng Hợp", None) == "Hoàng Hợp, ngày … tháng … năm …"
+
+
+def test_the_number_line_with_and_without_a_number():
+    assert documents.number_line(15) == "Số: 15/BC-UBND"
+    assert documents.number_line(None) == "Số:       /BC-UBND"
+
+
+def test_recipients_carry_their_purpose_and_the_archive_comes_last():
+    recipients = documents.recipient_list(
+        [("Liên đoàn Lao động tỉnh Thanh Hóa", "b/c"), ("Ủy ban MTTQ xã", "p/h")], archive="VT, VHXH"
+    )
+    assert recipients.entries == [
+        "Liên đoàn Lao động tỉnh Thanh Hóa (b/c);",
+        "Ủy ban MTTQ xã (p/h);",
+        "Lưu: VT, VHXH.",
+    ]
+
+
+def test_a_commune_slug_keeps_the_letter_d():
+    from core.identity import ascii_slug
+
+    assert ascii_slug("Đông Sơn") == "dong-son"
+    assert ascii_slug("Hoàng Hợp") == "hoang-hop"
