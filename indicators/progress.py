@@ -134,6 +134,10 @@ class IndicatorProgress:
         for the period: its phase target and milestone, final in a target year."""
         return status_of(rate, self.phase_target, self.milestone, final=self.final)
 
+    def phase(self, year: int) -> TargetGap | None:
+        """The target (with its gap) of the phase `year` falls in (phase_of)."""
+        return phase_of(self.targets, year)
+
     def target(self, year: int) -> Decimal | None:
         return next((t.target for t in self.targets if t.year == year), None)
 
@@ -269,13 +273,17 @@ def is_final(indicator: Indicator, period: ReportingPeriod) -> bool:
     return period.kind == PeriodKind.ANNUAL and any(t.year == period.year for t in indicator.targets.all())
 
 
+def phase_of(targets: Iterable, year: int):
+    """Of targets (anything with a `year`), the one of the phase a year falls in: the first
+    target year ≥ year, else the last; None without targets."""
+    ordered = sorted(targets, key=lambda t: t.year)
+    return next((t for t in ordered if year <= t.year), ordered[-1] if ordered else None)
+
+
 def phase_target(indicator: Indicator, year: int) -> Decimal | None:
-    """The target of the phase a year falls in: the first target year ≥ year."""
-    targets = sorted(indicator.targets.all(), key=lambda t: t.year)
-    for target in targets:
-        if year <= target.year:
-            return target.value
-    return targets[-1].value if targets else None
+    """The target of the phase a year falls in (phase_of)."""
+    phase = phase_of(indicator.targets.all(), year)
+    return phase.value if phase else None
 
 
 def rate_of(met: int, total: int | None) -> Decimal | None:

@@ -373,9 +373,7 @@ def default_recipients(identity: Identity) -> list[tuple[str, str]]:
 def indicator_lines(figures: progress.Progress, period: ReportingPeriod) -> list[IndicatorLine]:
     lines = []
     for item in figures.indicators:
-        target_year = next((t.year for t in item.targets if t.year >= period.year), None)
-        if target_year is None and item.targets:
-            target_year = item.targets[-1].year
+        phase = item.phase(period.year)
         lines.append(
             IndicatorLine(
                 code=item.code,
@@ -384,9 +382,9 @@ def indicator_lines(figures: progress.Progress, period: ReportingPeriod) -> list
                 total=item.total_workers,
                 rate=item.rate,
                 milestone=item.milestone,
-                target=item.target(target_year) if target_year else None,
-                target_year=target_year,
-                gap=item.gap(target_year) if target_year else None,
+                target=phase.target if phase else None,
+                target_year=phase.year if phase else None,
+                gap=phase.gap if phase else None,
                 status=str(item.status_label) if item.status else _("No data"),
             )
         )
