@@ -146,6 +146,12 @@ class Enterprise(models.Model):
         self.is_active = True
 
 
+class UnionOfficerQuerySet(models.QuerySet):
+    def reachable(self):
+        """The officers an e-mail can reach: an active account with an address."""
+        return self.filter(user__is_active=True).exclude(user__email="")
+
+
 class UnionOfficer(models.Model):
     """Ties a user account to the one enterprise whose union it represents."""
 
@@ -160,6 +166,8 @@ class UnionOfficer(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     position = models.CharField(_("position"), max_length=255, blank=True)
+
+    objects = UnionOfficerQuerySet.as_manager()
 
     history = HistoricalRecords()
 

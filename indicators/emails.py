@@ -64,8 +64,8 @@ def _render(name: str, context: dict) -> tuple[str, str]:
 
 def _officers(enterprise_ids) -> list[UnionOfficer]:
     return list(
-        UnionOfficer.objects.filter(enterprise_id__in=enterprise_ids, user__is_active=True)
-        .exclude(user__email="")
+        UnionOfficer.objects.reachable()
+        .filter(enterprise_id__in=enterprise_ids)
         .select_related("user", "enterprise")
         .order_by("enterprise_id", "user_id")
     )

@@ -268,8 +268,8 @@ def _review_queue(request, period, *, deadline_form=None):
     }
     # Enterprises nobody can be e-mailed at: a return or a reminder reaches them only by phone.
     reachable = set(
-        UnionOfficer.objects.filter(enterprise_id__in=[e.pk for e in page], user__is_active=True)
-        .exclude(user__email="")
+        UnionOfficer.objects.reachable()
+        .filter(enterprise_id__in=[e.pk for e in page])
         .values_list("enterprise_id", flat=True)
     )
     rows = [{"enterprise": e, "report": page_reports.get(e.pk), "no_email": e.pk not in reachable} for e in page]
