@@ -219,6 +219,9 @@ STORAGES = {
 # views that check who is asking; MEDIA_URL is deliberately not routed.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media-not-served/"
+# Generated documents kept until what they show changes (core.file_cache): shared by every
+# server process, outside MEDIA_ROOT (never backed up), safe to empty at any time.
+PORTAL_CACHE_DIR = Path(os.environ.get("PORTAL_CACHE_DIR", BASE_DIR / "var" / "cache"))
 UPLOAD_MAX_BYTES = env_int("PORTAL_UPLOAD_MAX_MB", 10) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
