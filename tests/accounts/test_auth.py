@@ -100,3 +100,32 @@ def test_the_password_reset_pages_lead_back_to_the_login_page(client, name):
 
 def test_the_login_page_has_no_link_back_to_itself(client):
     assert 'data-role="back-to-login"' not in client.get(reverse("login")).content.decode()
+
+
+class TestPasswordRulesInThePortalsWords:
+    """Django's own catalogue says "Mật khẩu của bạn…"; the portal never says "bạn"."""
+
+    def change(self, client, official, new):
+        client.force_login(official)
+        return client.post(
+            reverse("password_change"), {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+        )
+
+    def test_the_rules_are_listed_without_bạn(self, client, official):
+        client.force_login(official)
+        html = client.get(reverse("password_change")).content.decode()
+        assert "Có ít nhất 8 ký tự." in html
+        assert "Không chỉ gồm chữ số." in html
+        assert "bạn" not in html.lower()
+
+    def test_a_short_numeric_common_password_gets_every_reason(self, client, official):
+        html = self.change(client, official, "1234567").content.decode()
+        assert "Mật khẩu quá ngắn: cần ít nhất 8 ký tự." in html
+        assert "Mật khẩu không được chỉ gồm chữ số." in html
+        assert "Mật khẩu quá phổ biến, dễ bị đoán ra." in html
+        assert "bạn" not in html.lower()
+
+    def test_a_password_like_the_user_name_is_refused(self, client, official):
+        html = self.change(client, official, official.username).content.decode()
+        assert "Mật khẩu quá giống" in html
+        assert "của tài khoản" in html
