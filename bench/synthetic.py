@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import OFFICIAL
-from enterprises.models import Enterprise, Ownership
+from enterprises.models import EconomicSector, Enterprise, LegalForm
 from indicators.models import EnterpriseReport, PeriodState, ReportingPeriod, ReportStatus, ReportValue
 from plans.models import Activity, Plan, Task, TaskStatus
 
@@ -34,7 +34,12 @@ BATCH = 5000
 FOLLOWED_FROM = datetime.date(2023, 1, 1)
 STOPPED_FROM = datetime.date(2025, 1, 1)
 SECTORS = ["Dệt may", "Da giày", "Chế biến nông sản", "Vật liệu xây dựng", "Cơ khí", "Thương mại, dịch vụ"]
-OWNERSHIPS = [Ownership.PRIVATE] * 7 + [Ownership.FDI, Ownership.STATE, Ownership.COOPERATIVE]
+LEGAL_FORMS = (
+    [LegalForm.SINGLE_MEMBER_LLC] * 4
+    + [LegalForm.MULTI_MEMBER_LLC] * 3
+    + [LegalForm.JOINT_STOCK, LegalForm.COOPERATIVE]
+)
+SECTORS = [EconomicSector.NON_STATE] * 8 + [EconomicSector.FOREIGN, EconomicSector.STATE]
 # Of each period's reports: approved, submitted, returned, draft, none at all.
 STATUS_WEIGHTS = [
     (ReportStatus.APPROVED, 94),
@@ -84,7 +89,8 @@ def build(enterprises: int = 5000, *, seed: int = 2030, log=print) -> Built:
                     tax_code=f"{2900000000 + n:010d}",
                     address=f"Thôn {rng.randint(1, 12)}",
                     sector=rng.choice(SECTORS),
-                    ownership=rng.choice(OWNERSHIPS),
+                    legal_form=rng.choice(LEGAL_FORMS),
+                    economic_sector=rng.choice(SECTORS),
                     has_union=rng.random() < 0.8,
                     followed_from=FOLLOWED_FROM,
                     # One in a hundred no longer followed, since the start of 2025.

@@ -91,6 +91,8 @@ def import_context(parsed, preview) -> dict:
     if parsed is not None:
         context["errors"] = parsed.errors[:ERRORS_SHOWN]
         context["errors_more"] = max(0, len(parsed.errors) - ERRORS_SHOWN)
+        context["warnings"] = parsed.warnings[:ERRORS_SHOWN]
+        context["warnings_more"] = max(0, len(parsed.warnings) - ERRORS_SHOWN)
     if preview is not None:
         changing = [row for row in preview.rows if row.status != UNCHANGED]
         unchanged = preview.unchanged

@@ -97,6 +97,9 @@ class ParsedFile:
     header_row: int | None = None
     ignored_columns: list[str] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)  # rows an import leaves out on purpose
+    # What was read but not understood, in rows that are still good (an unknown legal form:
+    # that field stays empty); shown before the official confirms.
+    warnings: list[RowError] = field(default_factory=list)
 
     @property
     def is_valid(self) -> bool:
@@ -687,13 +690,21 @@ def read_sheet(source, *, key_header: str, max_rows: int, visits: Visits | None 
 
 
 def map_columns(
-    sheet: Sheet, headers: dict[str, str], required: tuple[str, ...], *, ignored: tuple[str, ...] = (STT,)
+    sheet: Sheet,
+    headers: dict[str, str],
+    required: tuple[str, ...],
+    *,
+    ignored: tuple[str, ...] = (STT,),
+    aliases: dict[str, tuple[str, ...]] | None = None,
 ) -> tuple[dict[str, int], list[RowError], list[tuple[int, str]]]:
     """(field -> column index, errors, unknown (index, header) pairs) of a header row.
 
-    `headers` maps each field to its header text; `ignored` headers are normal but unread.
+    `headers` maps each field to its header text; `aliases` gives a field other headers
+    that files from elsewhere use for it; `ignored` headers are normal but unread.
     """
     by_text = {normalize_header(text): name for name, text in headers.items()}
+    for name, texts in (aliases or {}).items():
+        by_text.update({normalize_header(text): name for text in texts})
     skip = {normalize_header(text) for text in ignored}
     columns: dict[str, int] = {}
     errors: list[RowError] = []

@@ -20,9 +20,9 @@ class UnionOfficerInline(admin.TabularInline):
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "tax_code", "address", "ownership", "has_union", "is_active"]
+    list_display = ["name", "tax_code", "address", "legal_form", "economic_sector", "has_union", "is_active"]
     search_fields = ["name", "tax_code"]
-    list_filter = ["ownership", "is_active", "has_union"]
+    list_filter = ["legal_form", "economic_sector", "is_active", "has_union"]
     # "Followed now" follows the "no longer followed from" date (the model's constraint).
     readonly_fields = ["is_active", "created_at", "updated_at"]
     inlines = [UnionOfficerInline]

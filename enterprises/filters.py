@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import search
 
-from .models import Enterprise, Ownership
+from .models import EconomicSector, Enterprise, LegalForm
 from .validators import normalize_tax_code
 
 ACTIVE, INACTIVE, ALL = "active", "inactive", "all"
@@ -40,7 +40,12 @@ class EnterpriseFilter(StatusFilterSet):
         label=_("Name or tax code"),
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or tax code")}),
     )
-    ownership = django_filters.ChoiceFilter(choices=Ownership.choices, label=_("Ownership"), empty_label=_("All types"))
+    legal_form = django_filters.ChoiceFilter(
+        choices=LegalForm.choices, label=_("Legal form"), empty_label=_("All legal forms")
+    )
+    economic_sector = django_filters.ChoiceFilter(
+        choices=EconomicSector.choices, label=_("Economic sector"), empty_label=_("All sectors")
+    )
     union = django_filters.ChoiceFilter(
         method="filter_union",
         label=_("Grassroots union"),
@@ -56,7 +61,7 @@ class EnterpriseFilter(StatusFilterSet):
 
     class Meta:
         model = Enterprise
-        fields = ["q", "ownership", "union", "status"]
+        fields = ["q", "legal_form", "economic_sector", "union", "status"]
 
     def search(self, queryset, name, value):
         tax_code = normalize_tax_code(value)

@@ -53,7 +53,8 @@ class EnterpriseForm(forms.ModelForm):
         fields = [
             "name",
             "tax_code",
-            "ownership",
+            "legal_form",
+            "economic_sector",
             "sector",
             "address",
             "has_union",

@@ -16,13 +16,27 @@ from core.names import full_name_of
 from .validators import validate_tax_code
 
 
-class Ownership(models.TextChoices):
-    STATE = "state", _("State-owned")
-    PRIVATE = "private", _("Private")
-    FDI = "fdi", _("Foreign-invested (FDI)")
+class LegalForm(models.TextChoices):
+    """Loại hình doanh nghiệp: the legal form (Law on Enterprises 2020, with the cooperatives,
+    household businesses and branches a commune's list also holds)."""
+
+    SOLE_PROPRIETORSHIP = "sole_proprietorship", _("Sole proprietorship")
+    SINGLE_MEMBER_LLC = "single_member_llc", _("Single-member limited liability company")
+    MULTI_MEMBER_LLC = "multi_member_llc", _("Limited liability company with two or more members")
+    JOINT_STOCK = "joint_stock", _("Joint-stock company")
+    PARTNERSHIP = "partnership", _("Partnership")
     COOPERATIVE = "cooperative", _("Cooperative")
     HOUSEHOLD = "household", _("Household business")
+    BRANCH = "branch", _("Branch or representative office")
     OTHER = "other", _("Other")
+
+
+class EconomicSector(models.TextChoices):
+    """Thành phần kinh tế: who owns the capital, whatever the legal form."""
+
+    STATE = "state", _("State")
+    NON_STATE = "non_state", _("Non-state")
+    FOREIGN = "foreign", _("Foreign-invested")
 
 
 def a_year_after(day: datetime.date) -> datetime.date:
@@ -53,7 +67,8 @@ class Enterprise(models.Model):
     tax_code = models.CharField(_("tax code"), max_length=14, unique=True, validators=[validate_tax_code])
     address = models.CharField(_("address (village)"), max_length=255, blank=True)
     sector = models.CharField(_("sector"), max_length=255, blank=True)
-    ownership = models.CharField(_("ownership"), max_length=20, choices=Ownership.choices, default=Ownership.PRIVATE)
+    legal_form = models.CharField(_("legal form"), max_length=30, choices=LegalForm.choices, blank=True)
+    economic_sector = models.CharField(_("economic sector"), max_length=20, choices=EconomicSector.choices, blank=True)
     has_union = models.BooleanField(_("has a grassroots union"), default=False)
     union_name = models.CharField(_("grassroots union name"), max_length=255, blank=True)
     phone = models.CharField(_("contact phone"), max_length=30, blank=True)

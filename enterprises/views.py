@@ -90,7 +90,7 @@ def enterprise_list(request):
         {
             "filter": enterprise_filter,
             "page": page,
-            "is_filtered": any(request.GET.get(name) for name in ("q", "ownership", "union"))
+            "is_filtered": any(request.GET.get(name) for name in ("q", "legal_form", "economic_sector", "union"))
             or request.GET.get("status") not in (None, "", "active"),
         },
     )

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from accounts.roles import OFFICER, OFFICIAL, VIEWER
-from enterprises.models import Enterprise, Ownership, Sex, UnionOfficer, Worker
+from enterprises.models import EconomicSector, Enterprise, LegalForm, Sex, UnionOfficer, Worker
 from indicators.models import (
     EnterpriseReport,
     Indicator,
@@ -62,7 +62,8 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     tax_code = factory.Sequence(lambda n: f"{2810000000 + n:010d}")  # clear of the cast's 28000000xx
     address = "Thôn 2"
     sector = "Dệt may"
-    ownership = Ownership.PRIVATE
+    legal_form = LegalForm.SINGLE_MEMBER_LLC
+    economic_sector = EconomicSector.NON_STATE
     has_union = True
     union_name = factory.LazyAttribute(lambda e: f"Công đoàn cơ sở {e.name}")
     is_active = True

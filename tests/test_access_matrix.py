@@ -192,7 +192,7 @@ def enterprise_data(w, user):
     return {
         "name": "Công ty TNHH May mặc An Phát",
         "tax_code": "2800000001",
-        "ownership": "private",
+        "legal_form": "single_member_llc",
         "sector": "Dệt may",
         "address": "Thôn 5",
         "has_union": "on",

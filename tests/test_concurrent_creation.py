@@ -120,7 +120,7 @@ def test_six_enterprises_registered_at_once_with_one_tax_code_save_one(monkeypat
         {
             "name": "Công ty TNHH Chế biến gỗ Hoàng Hợp",
             "tax_code": "2800000099",
-            "ownership": "private",
+            "legal_form": "single_member_llc",
         },
     )
     assert sorted(status for status, _, _ in answers) == [200] * 5 + [302]

@@ -62,7 +62,7 @@ def officer_data(**changes):
 
 
 def enterprise_data(**changes):
-    data = {"name": "Công ty TNHH Chế biến gỗ Hoàng Hợp", "tax_code": "2800000099", "ownership": "private"}
+    data = {"name": "Công ty TNHH Chế biến gỗ Hoàng Hợp", "tax_code": "2800000099", "legal_form": "single_member_llc"}
     data.update(changes)
     return data
 

@@ -48,7 +48,8 @@ NOT = [
     ("Ngừng hoạt động", r"\bngừng hoạt động\b", "Ngừng theo dõi"),
     ("CNLD", r"\bCNLD\b", "CNLĐ"),
     ("Tiêu chí tính một CNLĐ", r"\btiêu chí tính\b", "Tiêu chí xác định CNLĐ đạt"),
-    ("Tư nhân", r"\btư nhân\b", "Thành phần kinh tế: ngoài nhà nước"),
+    # "Doanh nghiệp tư nhân" (DNTN) is a legal form, which the glossary lists.
+    ("Tư nhân", r"(?<!doanh nghiệp )\btư nhân\b", "Thành phần kinh tế: ngoài nhà nước"),
 ]
 # Case matters for these: a state named "Nháp" or "Trả lại", a capital mid-sentence.
 NOT_CASED = [

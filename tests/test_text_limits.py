@@ -164,7 +164,7 @@ def test_an_enterprise_name_longer_than_its_column_is_refused(client_for, offici
         {
             "name": "x" * 256,
             "tax_code": "2800000009",
-            "ownership": "private",
+            "legal_form": "single_member_llc",
         },
     )
     assert "tối đa 255" in refused_field(response, "name")

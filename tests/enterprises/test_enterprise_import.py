@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enterprises import imports, services
-from enterprises.models import Enterprise, Ownership
+from enterprises.models import EconomicSector, Enterprise, LegalForm
 
 from .conftest import ENTERPRISE_HEADER, TITLE_BLOCK, upload
 
@@ -71,11 +71,13 @@ def test_a_good_file_is_previewed_then_saved_on_confirmation(official_client, of
     )
     assert response.status_code == 302
     knit = Enterprise.objects.get(tax_code="2809000001")
-    assert (knit.ownership, knit.has_union, knit.union_name) == (Ownership.PRIVATE, True, "Công đoàn cơ sở Dệt kim")
+    # "Tư nhân" under "Loại hình" (old templates): the sector, the legal form left to choose.
+    assert (knit.legal_form, knit.economic_sector) == ("", EconomicSector.NON_STATE)
+    assert (knit.has_union, knit.union_name) == (True, "Công đoàn cơ sở Dệt kim")
     coop = Enterprise.objects.get(tax_code="2809000002")  # a tax code typed as a number
-    assert (coop.ownership, coop.has_union, coop.phone) == (Ownership.COOPERATIVE, False, "02373869002")
+    assert (coop.legal_form, coop.has_union, coop.phone) == (LegalForm.COOPERATIVE, False, "02373869002")
     branch = Enterprise.objects.get(tax_code="2809000001-001")
-    assert branch.ownership == Ownership.FDI
+    assert branch.economic_sector == EconomicSector.FOREIGN
     record = knit.history.get()
     assert (record.history_user, record.history_change_reason) == (official, "import")
 
@@ -123,7 +125,6 @@ def test_the_upload_page_of_a_file_with_a_bad_row_offers_nothing_to_confirm(
     [
         (["", "2809000007", "", "", "", "", "", ""], "“Tên doanh nghiệp” đang trống"),
         (["Công ty X", "", "Thôn 1", "", "", "", "", ""], "“Mã số thuế” đang trống"),
-        (["Công ty X", "2809000007", "", "", "Công ty cổ phần", "", "", ""], "Loại hình"),
         (["Công ty X", "2809000007", "", "", "", "", "abc", ""], "số điện thoại"),
         (["Công ty X", "2809000007", "", "", "", "", "", "không-phải-email"], "Email"),
     ],
@@ -275,7 +276,12 @@ def test_the_template_has_a_title_block_a_note_and_the_headers(official_client):
     sheet = load_workbook(io.BytesIO(response.content)).active
     header_row = next(r for r in range(1, 16) if sheet.cell(r, 3).value == "Mã số thuế")
     assert header_row > 2
-    assert [c.value for c in sheet[header_row]] == ENTERPRISE_HEADER
+    # The older lists' columns, with the economic sector beside the legal form.
+    assert [c.value for c in sheet[header_row]] == [
+        *ENTERPRISE_HEADER[:6],
+        "Thành phần kinh tế",
+        *ENTERPRISE_HEADER[6:],
+    ]
     assert "Ghi chú" in sheet.cell(header_row - 2, 1).value
     assert sheet.cell(header_row + 1, 2).value is None  # no example row to import by mistake
 
@@ -292,7 +298,7 @@ def test_the_template_itself_imports_cleanly_once_filled(official_client, import
     buffer = io.BytesIO()
     book.save(buffer)
     import_enterprises(buffer.getvalue(), confirm=True)
-    assert Enterprise.objects.get(tax_code="2809000042").ownership == Ownership.HOUSEHOLD
+    assert Enterprise.objects.get(tax_code="2809000042").legal_form == LegalForm.HOUSEHOLD
 
 
 def test_the_upload_form_refuses_files_over_the_size_limit(official_client, settings):
@@ -446,7 +452,7 @@ def test_the_template_formats_the_follow_date_column_as_dates(official_client):
     response = official_client.get(reverse("enterprises:enterprise_import_template"))
     sheet = load_workbook(io.BytesIO(response.content)).active
     header_row = next(r for r in range(1, 16) if sheet.cell(r, 3).value == "Mã số thuế")
-    column = ENTERPRISE_HEADER.index("Theo dõi từ ngày") + 1
-    assert sheet.cell(header_row, column).value == "Theo dõi từ ngày"
+    headers = [cell.value for cell in sheet[header_row]]
+    column = headers.index("Theo dõi từ ngày") + 1
     assert sheet.column_dimensions[sheet.cell(header_row, column).column_letter].number_format == "dd/mm/yyyy"
     assert "Theo dõi từ ngày" in sheet.cell(header_row - 2, 1).value

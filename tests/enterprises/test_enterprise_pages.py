@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from enterprises.models import Enterprise, Ownership
+from enterprises.models import EconomicSector, Enterprise, LegalForm
 from indicators.models import ReportStatus
 from tests.factories import (
     EnterpriseFactory,
@@ -29,7 +29,8 @@ def another(**kwargs):
 VALID = {
     "name": "Công ty TNHH Dệt kim Hoàng Hợp",
     "tax_code": "2809998887",
-    "ownership": Ownership.PRIVATE,
+    "legal_form": LegalForm.MULTI_MEMBER_LLC,
+    "economic_sector": EconomicSector.NON_STATE,
     "sector": "Dệt kim",
     "address": "Thôn 5",
     "has_union": "on",
@@ -57,7 +58,8 @@ def test_the_list_searches_by_name_or_tax_code_and_filters(client_for, viewer, e
     coop = EnterpriseFactory(
         name="HTX Dịch vụ nông nghiệp",
         tax_code="2805678934",
-        ownership=Ownership.COOPERATIVE,
+        legal_form=LegalForm.COOPERATIVE,
+        economic_sector=EconomicSector.STATE,
         has_union=False,
         union_name="",
     )
@@ -70,7 +72,9 @@ def test_the_list_searches_by_name_or_tax_code_and_filters(client_for, viewer, e
     assert names(q="Bình Minh") == {enterprise_b.name}
     assert names(q="2805 678 934") == {coop.name}  # spaces typed in the tax code
     assert names(q="28000000") == {enterprise_a.name, enterprise_b.name}
-    assert names(ownership=Ownership.COOPERATIVE) == {coop.name}
+    assert names(legal_form=LegalForm.COOPERATIVE) == {coop.name}
+    assert names(economic_sector=EconomicSector.STATE) == {coop.name}
+    assert names(economic_sector=EconomicSector.NON_STATE) == {enterprise_a.name, enterprise_b.name}
     assert names(union="no") == {coop.name}
     assert names(union="yes") == {enterprise_a.name, enterprise_b.name}
 

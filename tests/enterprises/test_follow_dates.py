@@ -23,7 +23,7 @@ def form_data(enterprise, **changes):
     data = {
         "name": enterprise.name,
         "tax_code": enterprise.tax_code,
-        "ownership": enterprise.ownership,
+        "legal_form": enterprise.legal_form,
         "has_union": "on",
         "union_name": enterprise.union_name,
         "followed_from": enterprise.followed_from.isoformat(),

@@ -157,7 +157,7 @@ class TestEveryChangeShows:
         data = {
             "name": enterprise_a.name,
             "tax_code": enterprise_a.tax_code,
-            "ownership": enterprise_a.ownership,
+            "legal_form": enterprise_a.legal_form,
             "has_union": "on",
             "union_name": enterprise_a.union_name,
             "followed_from": (commune.end + datetime.timedelta(days=1)).isoformat(),
