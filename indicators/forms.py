@@ -13,7 +13,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.bounds import MAX_WORKERS, NOTE_MAX_LENGTH, PlainDecimalField, PlainIntegerField, RecordIdField
+from core.bounds import (
+    MAX_WORKERS,
+    NOT_WHOLE_WORKERS,
+    NOTE_MAX_LENGTH,
+    TOO_MANY_WORKERS,
+    PlainDecimalField,
+    PlainIntegerField,
+    RecordIdField,
+)
 from core.templatetags.portal import num
 from core.uploads import ExcelFileForm
 from enterprises.models import Worker
@@ -23,9 +31,10 @@ from .models import REASON_REQUIRED, EnterpriseReport, Indicator, ReportingPerio
 from .roster_imports import EARLIEST_OUTCOME, birth_year_bounds
 
 NUMBER_ERRORS = {
-    "invalid": _("Enter a whole number of workers, such as 0, 12 or 240."),
+    "invalid": _("Enter a whole number of workers, such as 0, 12 or 1.200."),
+    "not_whole": NOT_WHOLE_WORKERS,
     "min_value": _("A number of workers cannot be negative."),
-    "max_value": _("This number is too large."),
+    "max_value": TOO_MANY_WORKERS,
     "required": _("Enter this figure before submitting."),
 }
 PERCENT_ERRORS = {

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from core.bounds import (
+    NOT_WHOLE_WORKERS,
     PlainIntegerField,
     RecordChoiceField,
     RecordChoiceFilter,
@@ -212,7 +213,7 @@ class ActivityForm(forms.ModelForm):
                 "invalid": _("Enter a valid date (dd/mm/yyyy)."),
             },
             "title": {"required": _("Enter the title of the activity.")},
-            "workers_reached": {"invalid": _("Enter a whole number of workers.")},
+            "workers_reached": {"invalid": _("Enter a whole number of workers."), "not_whole": NOT_WHOLE_WORKERS},
         }
 
     def __init__(self, *args, user, plan, **kwargs):

@@ -111,6 +111,33 @@ class TestHardValidation:
         assert list(report.events.values_list("action", flat=True)) == [ReportAction.CREATE]
 
 
+class TestVietnameseNumbers:
+    def test_thousands_grouped_with_a_dot_or_a_space_are_read_as_one_number(
+        self, client_for, officer_a, enterprise_a, open_period
+    ):
+        counts = {**FULL_COUNTS, "a": "1.100", "b": "1\u00a0000"}  # a non-breaking space, as copied
+        response = post(client_for(officer_a), open_period, total="1.200", female="1 000", counts=counts)
+        assert response.status_code == 302
+        report = only_report(enterprise_a, open_period)
+        assert (report.total_workers, report.female_workers) == (1200, 1000)
+        assert dict(report.values.values_list("indicator__code", "count"))["a"] == 1100
+        assert dict(report.values.values_list("indicator__code", "count"))["b"] == 1000
+
+    @pytest.mark.parametrize("typed", ["12,5", "1.2", "12.5", "1,200"])
+    def test_a_decimal_is_refused_saying_a_number_of_workers_is_whole(self, client_for, officer_a, open_period, typed):
+        response = post(client_for(officer_a), open_period, total=typed)
+        errors = response.context["form"].errors["total_workers"]
+        assert errors == [
+            f"Số người phải là số nguyên: “{typed}” có phần thập phân. "
+            "Có thể tách hàng nghìn bằng dấu chấm hoặc dấu cách, ví dụ 1.200."
+        ]
+        assert not EnterpriseReport.objects.exists()
+
+    def test_the_bound_of_ten_million_stays(self, client_for, officer_a, open_period):
+        response = post(client_for(officer_a), open_period, total="10.000.001")
+        assert "10.000.000" in " ".join(response.context["form"].errors["total_workers"])
+
+
 class TestSoftChecks:
     def test_a_workforce_change_above_half_needs_confirmation(
         self, client_for, officer_a, enterprise_a, open_period, previous_a
