@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.bounds import (
@@ -93,6 +94,7 @@ class ReportForm(forms.ModelForm):
         self.previous = previous
         self.intent = intent
         self.warnings: list[str] = []
+        self.field_warnings: dict[str, list[str]] = {}
         old = rules.previous_counts(previous)
         self.fields["total_workers"] = workers_field(
             _("Total workers (CNLĐ) at the end of the period"),
@@ -142,19 +144,54 @@ class ReportForm(forms.ModelForm):
         )
 
     def clean(self):
+        """Every hard error at once: a rule is judged whenever the figures it reads are
+        numbers, so a box of letters hides nothing else; the soft warnings are judged
+        alongside, so that one submit shows everything to fix or confirm."""
         cleaned = super().clean()
-        if any(name in self.errors for name in self.fields if name not in ("notes", "confirm")):
-            return cleaned  # a box that is not a number: explain that first
         figures = self.figures()
         complete = self.intent != "draft"
         for name, errors in rules.figures_problems(figures, self.indicators, complete=complete).items():
+            if name in self.errors:
+                continue  # not a number (or out of bounds): its own message says so, once
             for error in errors:
                 self.add_error(name, error)
-        if not self.errors and complete:
-            self.warnings = rules.figures_warnings(figures, self.previous, self.indicators)
+        if complete:
+            self.field_warnings = rules.figure_warnings_by_field(figures, self.previous, self.indicators)
+            self.warnings = [warning for warnings in self.field_warnings.values() for warning in warnings]
+            self._show_warnings()
             if self.warnings and not cleaned.get("confirm"):
                 self.add_error("confirm", rules.NEEDS_CONFIRMATION())
         return cleaned
+
+    def _show_warnings(self) -> None:
+        """Each warning under its box, read out with it (it is part of the help text)."""
+        for name, warnings in self.field_warnings.items():
+            field = self.fields[name]
+            # The bound field copied the help text when it was first read: set both.
+            field.help_text = self[name].help_text = format_html(
+                "{}{}",
+                format_html_join(
+                    "",
+                    '<span class="d-block field-warning" data-field-warning><i class="bi bi-exclamation-triangle" aria-hidden="true"></i> {}</span>',
+                    ((warning,) for warning in warnings),
+                ),
+                field.help_text,
+            )
+            field.widget.attrs["class"] = field.widget.attrs.get("class", "") + " has-warning"
+
+    @property
+    def needs_only_confirmation(self) -> bool:
+        """Every figure is acceptable; only the confirmation of the warnings is missing."""
+        return bool(self.errors) and set(self.errors) == {"confirm"}
+
+    @property
+    def warned_fields(self):
+        return [self[name] for name in self.field_warnings]
+
+    @property
+    def error_fields(self):
+        """The boxes with a hard error, in the page's order (the banner links to each)."""
+        return [self[name] for name in self.fields if name in self.errors and name not in ("confirm", "version")]
 
     def _post_clean(self):
         # The model instance is written by the services, never by ModelForm.save().
