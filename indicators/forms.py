@@ -23,6 +23,7 @@ from core.bounds import (
     PlainIntegerField,
     RecordIdField,
 )
+from core.dates import DayField, DayInput
 from core.templatetags.portal import num
 from core.uploads import ExcelFileForm
 from enterprises.models import Worker
@@ -219,7 +220,7 @@ class PeriodDeadlineForm(forms.ModelForm):
     class Meta:
         model = ReportingPeriod
         fields = ["deadline"]
-        widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        field_classes = {"deadline": DayField}
         labels = {"deadline": _("Submission deadline")}
         error_messages = {
             "deadline": {
@@ -227,10 +228,6 @@ class PeriodDeadlineForm(forms.ModelForm):
                 "required": _("Enter a date, such as 15/07/2026."),
             }
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["deadline"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
 
     def clean_deadline(self):
         deadline = self.cleaned_data["deadline"]
@@ -393,6 +390,7 @@ class WorkerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.indicators = list(indicators)
         outcomes = outcomes or {}
+        self.recorded = dict(outcomes)
         self.fields["sex"].choices = [c for c in self.fields["sex"].choices if c[0]]
         for indicator in self.indicators:
             met, day = self.outcome_names(indicator)
@@ -402,13 +400,11 @@ class WorkerForm(forms.ModelForm):
                 initial=indicator.pk in outcomes,
                 widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
             )
-            self.fields[day] = forms.DateField(
+            self.fields[day] = DayField(
                 label=_("Date met"),
                 required=False,
                 initial=outcomes.get(indicator.pk),
-                widget=forms.DateInput(
-                    attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
-                ),
+                widget=DayInput(attrs={"class": "form-control form-control-sm", "aria-describedby": "outcome-hint"}),
             )
 
     @staticmethod
@@ -449,9 +445,11 @@ class WorkerForm(forms.ModelForm):
         today = timezone.localdate()
         for indicator in self.indicators:
             met, day = self.outcome_names(indicator)
+            date = cleaned.get(day)
+            if not cleaned.get(met) and date is not None:
+                self._date_without_tick(indicator, date, cleaned)
             if not cleaned.get(met):
                 continue
-            date = cleaned.get(day)
             if date is None and day not in self.errors:
                 self.add_error(day, _("Enter the date “%(name)s” was met, or untick it.") % {"name": indicator.name})
             elif date is not None and date > today:
@@ -459,6 +457,29 @@ class WorkerForm(forms.ModelForm):
             elif date is not None and date < EARLIEST_OUTCOME:
                 self.add_error(day, _("The date is too early to be a result of the plan."))
         return cleaned
+
+    def _date_without_tick(self, indicator, date: datetime.date, cleaned: dict) -> None:
+        """A date typed in an unticked row. Clerks copy dates from attendance lists and
+        nobody types the date of something not met, so the date ticks the box (it used to
+        be dropped without a word). The one exception is a row shown ticked with its
+        recorded date and then unticked: that is how an outcome is removed, and the date
+        left in the box is only what the form showed. Unticked with a changed date is
+        both at once, so the clerk is asked which."""
+        met, day = self.outcome_names(indicator)
+        recorded = self.recorded.get(indicator.pk)
+        if recorded is None:
+            cleaned[met] = True
+        elif date != recorded:
+            self.add_error(
+                day,
+                ValidationError(
+                    _(
+                        "“%(name)s” was unticked but its date changed: tick it to keep the new date, or clear the date to remove it."
+                    ),
+                    code="untick_with_new_date",
+                    params={"name": indicator.name},
+                ),
+            )
 
     def outcomes(self) -> dict[int, datetime.date | None]:
         """indicator id -> date met, or None to record that it is not met."""
