@@ -221,6 +221,7 @@ class PeriodDeadlineForm(forms.ModelForm):
         model = ReportingPeriod
         fields = ["deadline"]
         field_classes = {"deadline": DayField}
+        widgets = {"deadline": DayInput(attrs={"class": "form-control"})}
         labels = {"deadline": _("Submission deadline")}
         error_messages = {
             "deadline": {

@@ -79,7 +79,7 @@ def figures_problems(
                 ValidationError(
                     _("Female workers (%(female)s) cannot be more than total workers (%(total)s)."),
                     code="female_above_total",
-                    params={"female": female, "total": total},
+                    params={"female": num(female), "total": num(total)},
                 )
             )
         for indicator in indicators:
@@ -89,7 +89,7 @@ def figures_problems(
                     ValidationError(
                         _("Workers who met “%(name)s” (%(count)s) cannot be more than total workers (%(total)s)."),
                         code="count_above_total",
-                        params={"name": indicator.name, "count": count, "total": total},
+                        params={"name": indicator.name, "count": num(count), "total": num(total)},
                     )
                 )
     return dict(problems)
