@@ -470,6 +470,9 @@ class WorkerForm(forms.ModelForm):
         recorded = self.recorded.get(indicator.pk)
         if recorded is None:
             cleaned[met] = True
+            # Shown ticked too if the form comes back for another mistake.
+            self.data = self.data.copy()
+            self.data[self.add_prefix(met)] = "on"
         elif date != recorded:
             self.add_error(
                 day,

@@ -96,6 +96,7 @@ class TestADateImpliesTheTick:
         tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).strftime("%d/%m/%Y")
         response = self.post(client_for(officer_a), url, worker_data(indicators), indicators, b=tomorrow)
         assert "tương lai" in " ".join(response.context["form"].errors[f"date_{indicators['b'].pk}"])
+        assert response.context["form"][f"met_{indicators['b'].pk}"].value() is True  # shown ticked
         assert not Worker.objects.exists()
 
     def test_unticking_a_recorded_indicator_removes_it_although_its_date_stays_in_the_box(
