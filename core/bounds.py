@@ -8,6 +8,7 @@ what breaks a sum, a database integer or the history tables.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 import django_filters
@@ -30,6 +31,16 @@ MAX_NUMBER_CHARACTERS = 30
 
 NOT_PLAIN_NUMBER = _(
     "Write the number with the digits 0–9, such as 240; forms such as 1e5, Infinity or NaN are not accepted."
+)
+
+
+NOT_WHOLE_NUMBER = _(
+    "Enter a whole number: “%(value)s” has a decimal part. Thousands may be grouped with a dot or a space, such as 1.200."
+)
+
+# The same refusal where the number counts workers (report figures, an activity's reach).
+NOT_WHOLE_WORKERS = _(
+    "A number of workers is a whole number: “%(value)s” has a decimal part. Thousands may be grouped with a dot or a space, such as 1.200."
 )
 
 
@@ -89,6 +100,43 @@ class RecordMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+# Vietnamese groups thousands with a dot or a space ("1.200", "1 200", a non-breaking space
+# when copied from a document) and writes decimals with a comma ("12,5"). A dot that does not
+# group three digits ("1.2", "12.5") is a decimal typed the English way. "12.0" stays a whole
+# number, as Django's IntegerField always read it.
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
+_PLAIN = re.compile(r"[+-]?[0-9]+\Z", re.ASCII)
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:(?:\.[0-9]{3})+|(?: [0-9]{3})+)\Z", re.ASCII)
+_WHOLE_DECIMAL = re.compile(r"[+-]?[0-9]+\.0+\Z", re.ASCII)
+_DECIMAL = re.compile(r"[+-]?[0-9]*[.,][0-9]+\Z|[+-]?[0-9]{1,3}(?:,[0-9]{3})+\Z", re.ASCII)
+
+
+def whole_number(text: str) -> int | None:
+    """A whole number as people type it: "1200", "1.200", "1 200"; None when blank.
+
+    The one reading of a typed count, shared by the form fields and the Excel import.
+    Refuses, with a ValidationError whose code says why: a decimal ("12,5", "1.2", "1,200",
+    the comma being the Vietnamese decimal mark) as `not_whole`; what Python alone would
+    take for a number ("1e5", "Infinity", "NaN", other scripts' digits) as
+    `not_plain_number`; more characters than any bound allows as `too_long`; anything
+    else ("mười", "4x") as `invalid`. Bounds (negative, too large) are the caller's.
+    """
+    text = text.translate(_SPACES).strip()
+    if not text:
+        return None
+    if len(text) > MAX_NUMBER_CHARACTERS:
+        raise ValidationError(_("This number is too large."), code="too_long")
+    if _PLAIN.match(text) or _GROUPED.match(text):
+        return int(text.replace(".", "").replace(" ", ""))
+    if _WHOLE_DECIMAL.match(text):
+        return int(text.split(".")[0])
+    if _DECIMAL.match(text):
+        raise ValidationError(NOT_WHOLE_NUMBER, code="not_whole", params={"value": text})
+    if _reads_as_number(text):
+        raise ValidationError(NOT_PLAIN_NUMBER, code="not_plain_number")
+    raise ValidationError(_("Enter a whole number."), code="invalid")
+
+
 class PlainNumberMixin:
     """A number typed as digits: `int()` and `Decimal()` also read "1e5", "Infinity", "NaN",
     "1_000" and other scripts' digits, and spend seconds on a 100,000-digit one."""
@@ -119,8 +167,26 @@ def _reads_as_number(text: str) -> bool:
     return True
 
 
-class PlainIntegerField(PlainNumberMixin, forms.IntegerField):
-    pass
+class PlainIntegerField(forms.IntegerField):
+    """Every whole number a person types in a form (counts of workers, years, numbers of
+    documents): read by `whole_number`, so "1.200" and "1 200" are 1200 and "12,5" is
+    refused with a message saying why."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.error_messages.setdefault("not_plain_number", NOT_PLAIN_NUMBER)
+        self.error_messages.setdefault("too_long", _("This number is too large."))
+        self.error_messages.setdefault("not_whole", NOT_WHOLE_NUMBER)
+
+    def to_python(self, value):
+        if not isinstance(value, str):
+            return super().to_python(value)
+        try:
+            return whole_number(value)
+        except ValidationError as refusal:
+            raise ValidationError(
+                self.error_messages[refusal.code], code=refusal.code, params={"value": value.strip()}
+            ) from None
 
 
 class PlainDecimalField(PlainNumberMixin, forms.DecimalField):

@@ -32,6 +32,8 @@ from django.utils.translation import gettext as _
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
 
+from core.bounds import whole_number
+
 # --- limits ------------------------------------------------------------------------
 #
 # Whoever uploads a workbook controls every byte of it, so every limit below bounds work
@@ -783,33 +785,32 @@ def cell_text(value) -> str:
     return " ".join(unicodedata.normalize("NFC", str(value)).split())
 
 
-_DIGITS = re.compile(r"[+-]?[0-9]{1,15}(\.0*)?\Z", re.ASCII)
-_GROUPED = re.compile(r"[0-9]{1,3}([., ][0-9]{3}){1,4}\Z", re.ASCII)  # "1.234" as typed in Vietnamese
-
-
 def cell_whole_number(value, *, maximum: int = MAX_COUNT) -> int | None:
     """A cell as a whole number no larger (in size) than `maximum`; None when empty.
 
-    Number cells must be whole and finite; text may be plain ASCII digits, grouped as
-    "1.234" or "1 234". Exponents, "Infinity", "NaN" and superscript digits are refused
-    before any conversion, so no cell costs more than its few characters.
+    Number cells must be whole and finite; text is read as the forms read it
+    (`core.bounds.whole_number`): plain digits, or grouped as "1.234" or "1 234"; a decimal
+    ("12,5", "1.2"), an exponent, "Infinity", "NaN" or superscript digits are refused before
+    any conversion, so no cell costs more than its few characters.
     """
     if value is None:
         return None
     if isinstance(value, (bool, datetime.date, datetime.time)):
         raise CellError(_("“%(value)s” is not a whole number.") % {"value": shown(value)})
     if isinstance(value, float):
-        if not math.isfinite(value) or not value.is_integer():
+        if not math.isfinite(value):
             raise CellError(_("“%(value)s” is not a whole number.") % {"value": shown(value)})
+        if not value.is_integer():
+            raise CellError(_not_whole(value))
     elif isinstance(value, str):
-        text = value.strip().replace("\u00a0", " ")
-        if not text:
+        try:
+            value = whole_number(value)
+        except ValidationError as refusal:
+            if refusal.code == "not_whole":
+                raise CellError(_not_whole(value)) from None
+            raise CellError(_("“%(value)s” is not a whole number.") % {"value": shown(value)}) from None
+        if value is None:
             return None
-        if _GROUPED.match(text):
-            text = re.sub(r"[., ]", "", text)
-        elif not _DIGITS.match(text):
-            raise CellError(_("“%(value)s” is not a whole number.") % {"value": shown(value)})
-        value = int(text.split(".")[0])
     elif not isinstance(value, int):
         raise CellError(_("“%(value)s” is not a whole number.") % {"value": shown(value)})
     if abs(value) > maximum:
@@ -818,6 +819,12 @@ def cell_whole_number(value, *, maximum: int = MAX_COUNT) -> int | None:
             % {"value": shown(value), "max": number_format(maximum, force_grouping=True)}
         )
     return int(value)
+
+
+def _not_whole(value) -> str:
+    return _(
+        "“%(value)s” is not a whole number: counts are whole numbers. Thousands may be grouped with a dot or a space, such as 1.200."
+    ) % {"value": shown(value).replace(".", ",") if isinstance(value, float) else shown(value)}
 
 
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")

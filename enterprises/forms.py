@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DayField
+
 from .models import Enterprise
 from .validators import normalize_tax_code
 
@@ -64,15 +66,7 @@ class EnterpriseForm(forms.ModelForm):
             "followed_from",
             "stopped_from",
         ]
-        field_classes = {"tax_code": TaxCodeField}
-        widgets = {
-            "followed_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "stopped_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
-        error_messages = {
-            "followed_from": {"invalid": _("Enter a valid date (dd/mm/yyyy).")},
-            "stopped_from": {"invalid": _("Enter a valid date (dd/mm/yyyy).")},
-        }
+        field_classes = {"tax_code": TaxCodeField, "followed_from": DayField, "stopped_from": DayField}
         help_texts = {
             "tax_code": _("10 digits, or 10 digits, a dash and 3 digits for a branch (e.g. 2801234567-001)."),
             "address": _("Village (thôn/xóm), e.g. Thôn 3."),

@@ -11,9 +11,19 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from core.bounds import MAX_WORKERS, NOTE_MAX_LENGTH, PlainDecimalField, PlainIntegerField, RecordIdField
+from core.bounds import (
+    MAX_WORKERS,
+    NOT_WHOLE_WORKERS,
+    NOTE_MAX_LENGTH,
+    TOO_MANY_WORKERS,
+    PlainDecimalField,
+    PlainIntegerField,
+    RecordIdField,
+)
+from core.dates import DayField, DayInput
 from core.templatetags.portal import num
 from core.uploads import ExcelFileForm
 from enterprises.models import Worker
@@ -23,9 +33,10 @@ from .models import REASON_REQUIRED, EnterpriseReport, Indicator, ReportingPerio
 from .roster_imports import EARLIEST_OUTCOME, birth_year_bounds
 
 NUMBER_ERRORS = {
-    "invalid": _("Enter a whole number of workers, such as 0, 12 or 240."),
+    "invalid": _("Enter a whole number of workers, such as 0, 12 or 1.200."),
+    "not_whole": NOT_WHOLE_WORKERS,
     "min_value": _("A number of workers cannot be negative."),
-    "max_value": _("This number is too large."),
+    "max_value": TOO_MANY_WORKERS,
     "required": _("Enter this figure before submitting."),
 }
 PERCENT_ERRORS = {
@@ -84,6 +95,7 @@ class ReportForm(forms.ModelForm):
         self.previous = previous
         self.intent = intent
         self.warnings: list[str] = []
+        self.field_warnings: dict[str, list[str]] = {}
         old = rules.previous_counts(previous)
         self.fields["total_workers"] = workers_field(
             _("Total workers (CNLĐ) at the end of the period"),
@@ -133,19 +145,54 @@ class ReportForm(forms.ModelForm):
         )
 
     def clean(self):
+        """Every hard error at once: a rule is judged whenever the figures it reads are
+        numbers, so a box of letters hides nothing else; the soft warnings are judged
+        alongside, so that one submit shows everything to fix or confirm."""
         cleaned = super().clean()
-        if any(name in self.errors for name in self.fields if name not in ("notes", "confirm")):
-            return cleaned  # a box that is not a number: explain that first
         figures = self.figures()
         complete = self.intent != "draft"
         for name, errors in rules.figures_problems(figures, self.indicators, complete=complete).items():
+            if name in self.errors:
+                continue  # not a number (or out of bounds): its own message says so, once
             for error in errors:
                 self.add_error(name, error)
-        if not self.errors and complete:
-            self.warnings = rules.figures_warnings(figures, self.previous, self.indicators)
+        if complete:
+            self.field_warnings = rules.figure_warnings_by_field(figures, self.previous, self.indicators)
+            self.warnings = [warning for warnings in self.field_warnings.values() for warning in warnings]
+            self._show_warnings()
             if self.warnings and not cleaned.get("confirm"):
                 self.add_error("confirm", rules.NEEDS_CONFIRMATION())
         return cleaned
+
+    def _show_warnings(self) -> None:
+        """Each warning under its box, read out with it (it is part of the help text)."""
+        for name, warnings in self.field_warnings.items():
+            field = self.fields[name]
+            # The bound field copied the help text when it was first read: set both.
+            field.help_text = self[name].help_text = format_html(
+                "{}{}",
+                format_html_join(
+                    "",
+                    '<span class="d-block field-warning" data-field-warning><i class="bi bi-exclamation-triangle" aria-hidden="true"></i> {}</span>',
+                    ((warning,) for warning in warnings),
+                ),
+                field.help_text,
+            )
+            field.widget.attrs["class"] = field.widget.attrs.get("class", "") + " has-warning"
+
+    @property
+    def needs_only_confirmation(self) -> bool:
+        """Every figure is acceptable; only the confirmation of the warnings is missing."""
+        return bool(self.errors) and set(self.errors) == {"confirm"}
+
+    @property
+    def warned_fields(self):
+        return [self[name] for name in self.field_warnings]
+
+    @property
+    def error_fields(self):
+        """The boxes with a hard error, in the page's order (the banner links to each)."""
+        return [self[name] for name in self.fields if name in self.errors and name not in ("confirm", "version")]
 
     def _post_clean(self):
         # The model instance is written by the services, never by ModelForm.save().
@@ -173,7 +220,8 @@ class PeriodDeadlineForm(forms.ModelForm):
     class Meta:
         model = ReportingPeriod
         fields = ["deadline"]
-        widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        field_classes = {"deadline": DayField}
+        widgets = {"deadline": DayInput(attrs={"class": "form-control"})}
         labels = {"deadline": _("Submission deadline")}
         error_messages = {
             "deadline": {
@@ -181,10 +229,6 @@ class PeriodDeadlineForm(forms.ModelForm):
                 "required": _("Enter a date, such as 15/07/2026."),
             }
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["deadline"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
 
     def clean_deadline(self):
         deadline = self.cleaned_data["deadline"]
@@ -347,6 +391,7 @@ class WorkerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.indicators = list(indicators)
         outcomes = outcomes or {}
+        self.recorded = dict(outcomes)
         self.fields["sex"].choices = [c for c in self.fields["sex"].choices if c[0]]
         for indicator in self.indicators:
             met, day = self.outcome_names(indicator)
@@ -356,13 +401,11 @@ class WorkerForm(forms.ModelForm):
                 initial=indicator.pk in outcomes,
                 widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
             )
-            self.fields[day] = forms.DateField(
+            self.fields[day] = DayField(
                 label=_("Date met"),
                 required=False,
                 initial=outcomes.get(indicator.pk),
-                widget=forms.DateInput(
-                    attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
-                ),
+                widget=DayInput(attrs={"class": "form-control form-control-sm", "aria-describedby": "outcome-hint"}),
             )
 
     @staticmethod
@@ -403,9 +446,11 @@ class WorkerForm(forms.ModelForm):
         today = timezone.localdate()
         for indicator in self.indicators:
             met, day = self.outcome_names(indicator)
+            date = cleaned.get(day)
+            if not cleaned.get(met) and date is not None:
+                self._date_without_tick(indicator, date, cleaned)
             if not cleaned.get(met):
                 continue
-            date = cleaned.get(day)
             if date is None and day not in self.errors:
                 self.add_error(day, _("Enter the date “%(name)s” was met, or untick it.") % {"name": indicator.name})
             elif date is not None and date > today:
@@ -413,6 +458,32 @@ class WorkerForm(forms.ModelForm):
             elif date is not None and date < EARLIEST_OUTCOME:
                 self.add_error(day, _("The date is too early to be a result of the plan."))
         return cleaned
+
+    def _date_without_tick(self, indicator, date: datetime.date, cleaned: dict) -> None:
+        """A date typed in an unticked row. Clerks copy dates from attendance lists and
+        nobody types the date of something not met, so the date ticks the box (it used to
+        be dropped without a word). The one exception is a row shown ticked with its
+        recorded date and then unticked: that is how an outcome is removed, and the date
+        left in the box is only what the form showed. Unticked with a changed date is
+        both at once, so the clerk is asked which."""
+        met, day = self.outcome_names(indicator)
+        recorded = self.recorded.get(indicator.pk)
+        if recorded is None:
+            cleaned[met] = True
+            # Shown ticked too if the form comes back for another mistake.
+            self.data = self.data.copy()
+            self.data[self.add_prefix(met)] = "on"
+        elif date != recorded:
+            self.add_error(
+                day,
+                ValidationError(
+                    _(
+                        "“%(name)s” was unticked but its date changed: tick it to keep the new date, or clear the date to remove it."
+                    ),
+                    code="untick_with_new_date",
+                    params={"name": indicator.name},
+                ),
+            )
 
     def outcomes(self) -> dict[int, datetime.date | None]:
         """indicator id -> date met, or None to record that it is not met."""

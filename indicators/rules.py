@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.bounds import MAX_WORKERS, TOO_MANY_WORKERS
 from core.refusals import Refusal
+from core.templatetags.portal import num
 
 from .models import STANDING, EnterpriseReport, Indicator, ReportingPeriod
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 TOTAL_CHANGE_WARNING = Decimal("0.5")
 # Figures with warnings are only taken once the submitter ticks the confirmation box.
 NEEDS_CONFIRMATION = Refusal(
-    "needs_confirmation", _("Please check the warnings above and tick the box to confirm the figures.")
+    "needs_confirmation", _("Check the warnings under the figures above, then tick this box to confirm the figures.")
 )
 
 
@@ -78,7 +79,7 @@ def figures_problems(
                 ValidationError(
                     _("Female workers (%(female)s) cannot be more than total workers (%(total)s)."),
                     code="female_above_total",
-                    params={"female": female, "total": total},
+                    params={"female": num(female), "total": num(total)},
                 )
             )
         for indicator in indicators:
@@ -88,7 +89,7 @@ def figures_problems(
                     ValidationError(
                         _("Workers who met “%(name)s” (%(count)s) cannot be more than total workers (%(total)s)."),
                         code="count_above_total",
-                        params={"name": indicator.name, "count": count, "total": total},
+                        params={"name": indicator.name, "count": num(count), "total": num(total)},
                     )
                 )
     return dict(problems)
@@ -114,23 +115,35 @@ def previous_counts(report: EnterpriseReport | None) -> dict[str, int]:
 
 def figures_warnings(figures: Figures, previous: EnterpriseReport | None, indicators: list[Indicator]) -> list[str]:
     """The soft checks: plausible mistakes the submitter must confirm, not errors."""
+    return [
+        warning for warnings in figure_warnings_by_field(figures, previous, indicators).values() for warning in warnings
+    ]
+
+
+def figure_warnings_by_field(
+    figures: Figures, previous: EnterpriseReport | None, indicators: list[Indicator]
+) -> dict[str, list[str]]:
+    """The soft checks keyed by the figure they are about (the form shows each beside its box).
+
+    A figure that is missing (not typed, or not a number) is not judged.
+    """
     if previous is None:
-        return []
-    warnings = []
+        return {}
+    warnings: dict[str, list[str]] = defaultdict(list)
     old_total, new_total = previous.total_workers, figures.total_workers
     if old_total and new_total is not None and abs(Decimal(new_total - old_total)) > TOTAL_CHANGE_WARNING * old_total:
-        warnings.append(
+        warnings["total_workers"].append(
             _("Total workers changed by more than 50%% since the previous report (%(period)s): %(old)s → %(new)s.")
-            % {"period": str(previous.period).lower(), "old": old_total, "new": new_total}
+            % {"period": str(previous.period).lower(), "old": num(old_total), "new": num(new_total)}
         )
     old_counts = previous_counts(previous)
     for indicator in indicators:
         old, new = old_counts.get(indicator.code), figures.counts.get(indicator.code)
         if old is not None and new is not None and new < old:
-            warnings.append(
+            warnings[count_field(indicator)].append(
                 _(
                     "“%(name)s” fell from %(old)s to %(new)s workers although the count is cumulative (workers who left?)."
                 )
-                % {"name": indicator.name, "old": old, "new": new}
+                % {"name": indicator.name, "old": num(old), "new": num(new)}
             )
-    return warnings
+    return dict(warnings)

@@ -16,12 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from core.bounds import (
+    NOT_WHOLE_WORKERS,
     PlainIntegerField,
     RecordChoiceField,
     RecordChoiceFilter,
     RecordIdField,
     RecordMultipleChoiceField,
 )
+from core.dates import DayField
 from enterprises.models import Enterprise
 
 from .models import Activity, AnnualPlan, Plan, Task, TaskStatus, Unit
@@ -190,12 +192,13 @@ class ActivityForm(forms.ModelForm):
             "owner_enterprise": RecordChoiceField,
             "enterprises": RecordMultipleChoiceField,
             "workers_reached": PlainIntegerField,
+            "date": DayField,
         }
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "enterprises": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 4}),
-            "workers_reached": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+            # Text, not type=number: a browser would read "1.500" its own way (1.5 in English).
+            "workers_reached": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         }
         labels = {"title": _("Activity title")}
         help_texts = {
@@ -212,16 +215,13 @@ class ActivityForm(forms.ModelForm):
                 "invalid": _("Enter a valid date (dd/mm/yyyy)."),
             },
             "title": {"required": _("Enter the title of the activity.")},
-            "workers_reached": {"invalid": _("Enter a whole number of workers.")},
+            "workers_reached": {"invalid": _("Enter a whole number of workers."), "not_whole": NOT_WHOLE_WORKERS},
         }
 
     def __init__(self, *args, user, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.fields["task"].queryset = plan_tasks(plan)
-        self.fields["date"].widget.attrs.update(
-            {"min": f"{plan_years(plan)[0]}-01-01", "max": f"{plan.end_year}-12-31"}
-        )
         self.fields["workers_reached"].required = False
         self.fields["files"].help_text = _(
             "Photos (JPEG, PNG, WebP) or PDF documents, up to %(count)s files at a time, each at most %(size)s."

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.bounds import PlainIntegerField, RecordIdField
+from core.dates import DayField
 from core.documents import PURPOSES
 from core.identity import Identity
 
@@ -34,11 +35,9 @@ class NarrativeForm(forms.ModelForm):
         help_text=_("The number in “No.: …/BC-UBND”. Leave it blank for the office to write it in when it is signed."),
         error_messages={"invalid": _("Document number: write a whole number such as 15, or leave it blank.")},
     )
-    issued_on = forms.DateField(
+    issued_on = DayField(
         label=_("Date of the document"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         help_text=_("Blank: the document reads “…, day … month … year …” for the office to date it when it is signed."),
         error_messages={"invalid": _("Date of the document: write a date such as 21/04/2025, or leave it blank.")},
     )

@@ -72,6 +72,39 @@ class TestPlainNumbers:
     def test_plain_digits_are_read_as_before(self, typed, expected):
         assert PlainIntegerField().clean(typed) == expected
 
+    @pytest.mark.parametrize(
+        "typed, expected",
+        [
+            ("1.200", 1200),
+            ("1 200", 1200),
+            ("1\u00a0200", 1200),  # a non-breaking space, as copied from a document
+            ("1\u202f200", 1200),
+            (" 10.000.000 ", 10_000_000),
+            ("12.000", 12000),
+        ],
+    )
+    def test_thousands_grouped_the_vietnamese_way_are_read_as_one_number(self, typed, expected):
+        assert PlainIntegerField().clean(typed) == expected
+
+    @pytest.mark.parametrize("typed", ["12,5", "12.5", "1.2", "1,200", "0,5", "1.2000", ".5"])
+    def test_a_decimal_is_refused_with_a_message_saying_whole_numbers_only(self, typed):
+        with pytest.raises(ValidationError) as refused:
+            PlainIntegerField().clean(typed)
+        assert refused.value.code == "not_whole"
+        assert "số nguyên" in refused.value.messages[0] and "1.200" in refused.value.messages[0]
+        assert typed in refused.value.messages[0]
+
+    @pytest.mark.parametrize("typed", ["1.2.3", "1 2", "12 34", "1..200", "1. 200"])
+    def test_digits_grouped_any_other_way_are_not_a_number(self, typed):
+        with pytest.raises(ValidationError) as refused:
+            PlainIntegerField().clean(typed)
+        assert refused.value.code == "invalid"
+
+    def test_a_grouped_number_keeps_the_fields_bounds(self):
+        with pytest.raises(ValidationError) as refused:
+            PlainIntegerField(max_value=10_000_000).clean("10.000.001")
+        assert [error.code for error in refused.value.error_list] == ["max_value"]
+
     def test_a_hidden_version_cannot_exceed_what_a_row_holds(self):
         with pytest.raises(ValidationError) as refused:
             RecordIdField().clean(TOO_BIG)

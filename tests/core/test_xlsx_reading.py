@@ -86,8 +86,9 @@ def test_a_tax_code_cell_gets_back_only_the_zero_excel_can_have_dropped(value, e
         (240.0, 240),
         ("240", "240"),
         ("1.250", 1250),
-        ("1,250", 1250),
         ("1 250", 1250),
+        ("1\u00a0250", 1250),
+        ("10.000.000", 10_000_000),
         ("12.0", 12),
         ("-3", -3),
         (10_000_000, 10_000_000),
@@ -120,6 +121,13 @@ def test_whole_numbers_are_read_the_way_people_type_them(value, expected):
 def test_anything_else_is_not_a_whole_number(value):
     with pytest.raises(CellError, match="không phải là số nguyên"):
         cell_whole_number(value)
+
+
+@pytest.mark.parametrize("value", ["12,5", "12.5", "1.2", "1,250", 12.5])
+def test_a_decimal_is_refused_saying_counts_are_whole_numbers(value):
+    with pytest.raises(CellError, match="không phải là số nguyên: số liệu đếm phải là số nguyên") as refused:
+        cell_whole_number(value)
+    assert "1.200" in str(refused.value)
 
 
 @pytest.mark.parametrize("value", [10_000_001, 1e30, 9_223_372_036_854_775_000, "10.000.001", -10_000_001])

@@ -2,6 +2,7 @@
 transaction; the roster list; leaving and coming back."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -68,6 +69,67 @@ def test_a_ticked_indicator_needs_a_date_and_nothing_is_half_saved(client_for, o
     assert f"date_{indicators['b'].pk}" in response.context["form"].errors
     assert not Worker.objects.exists() and not WorkerOutcome.objects.exists()
     assert response.context["form"]["full_name"].value() == "Lê Thị Mai"
+
+
+class TestADateImpliesTheTick:
+    """Chị Hoa copies dates from an attendance list and does not tick the boxes."""
+
+    def post(self, client, url, data, indicators, **dates):
+        for code, date in dates.items():
+            data[f"date_{indicators[code].pk}"] = date
+        return client.post(url, data)
+
+    def test_a_date_typed_without_its_tick_records_the_indicator_as_met(
+        self, client_for, officer_a, enterprise_a, indicators
+    ):
+        url = reverse("indicators:worker_create", args=[enterprise_a.pk])
+        response = self.post(
+            client_for(officer_a), url, worker_data(indicators, a="2025-03-15"), indicators, c="02/10/2025"
+        )
+        assert response.status_code == 302
+        worker = Worker.objects.get(enterprise=enterprise_a)
+        outcomes = {o.indicator.code: o.achieved_on for o in worker.outcomes.select_related("indicator")}
+        assert outcomes == {"a": datetime.date(2025, 3, 15), "c": datetime.date(2025, 10, 2)}
+
+    def test_a_date_without_its_tick_is_still_checked(self, client_for, officer_a, enterprise_a, indicators):
+        url = reverse("indicators:worker_create", args=[enterprise_a.pk])
+        tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).strftime("%d/%m/%Y")
+        response = self.post(client_for(officer_a), url, worker_data(indicators), indicators, b=tomorrow)
+        assert "tương lai" in " ".join(response.context["form"].errors[f"date_{indicators['b'].pk}"])
+        assert response.context["form"][f"met_{indicators['b'].pk}"].value() is True  # shown ticked
+        assert not Worker.objects.exists()
+
+    def test_unticking_a_recorded_indicator_removes_it_although_its_date_stays_in_the_box(
+        self, client_for, officer_a, enterprise_a, indicators
+    ):
+        worker = WorkerFactory(enterprise=enterprise_a, employee_code="AP0001")
+        WorkerOutcomeFactory(worker=worker, indicator=indicators["b"], achieved_on=datetime.date(2024, 6, 1))
+        url = reverse("indicators:worker_update", args=[enterprise_a.pk, worker.pk])
+        # The browser sends the date the form showed, without the box.
+        response = self.post(client_for(officer_a), url, worker_data(indicators), indicators, b="01/06/2024")
+        assert response.status_code == 302
+        assert not worker.outcomes.exists()
+
+    def test_unticking_and_changing_the_date_at_once_asks_which_was_meant(
+        self, client_for, officer_a, enterprise_a, indicators
+    ):
+        worker = WorkerFactory(enterprise=enterprise_a, employee_code="AP0001")
+        WorkerOutcomeFactory(worker=worker, indicator=indicators["b"], achieved_on=datetime.date(2024, 6, 1))
+        url = reverse("indicators:worker_update", args=[enterprise_a.pk, worker.pk])
+        response = self.post(client_for(officer_a), url, worker_data(indicators), indicators, b="05/06/2024")
+        assert response.status_code == 200
+        message = " ".join(response.context["form"].errors[f"date_{indicators['b'].pk}"])
+        assert "đánh dấu lại để giữ ngày mới, hoặc xóa ngày" in message
+        assert worker.outcomes.get().achieved_on == datetime.date(2024, 6, 1)
+
+    def test_each_date_box_shows_the_day_month_year_hint(self, client_for, officer_a, enterprise_a, indicators):
+        page = client_for(officer_a).get(reverse("indicators:worker_create", args=[enterprise_a.pk])).content.decode()
+        date_boxes = re.findall(r'<input[^>]*name="date_\d+"[^>]*>', page)
+        assert len(date_boxes) == len(indicators)
+        for box in date_boxes:
+            assert 'type="text"' in box and 'placeholder="ngày/tháng/năm"' in box
+            assert 'aria-describedby="outcome-hint"' in box
+        assert re.search(r'id="outcome-hint">[^<]*ngày/tháng/năm, ví dụ 21/04/2025', page)
 
 
 def test_a_future_date_is_refused(client_for, officer_a, enterprise_a, indicators):

@@ -247,7 +247,7 @@ def test_only_the_official_imports(client_for, cast, open_period, good_rows, rol
         ("sNaN", "“sNaN” không phải là số nguyên"),
         ("1E30", "“1E30” không phải là số nguyên"),
         ("1e1000000", "“1e1000000” không phải là số nguyên"),
-        ("9.223.372.036.854.775.000", "không phải là số nguyên"),
+        ("9.223.372.036.854.775.000", "lớn hơn 10.000.000"),
         ("10.000.001", "10000001 lớn hơn 10.000.000, mức tối đa"),
     ],
 )
@@ -260,6 +260,29 @@ def test_a_figure_typed_as_text_that_no_count_can_be_is_a_row_error(
     errors = response.context["parsed"].errors
     assert [(e.row, e.column) for e in errors] == [(5, "Tổng số CNLĐ")]
     assert message in errors[0].message
+    assert not EnterpriseReport.objects.exists()
+
+
+def test_counts_typed_the_vietnamese_way_are_read_as_on_the_report_form(
+    client_for, official, open_period, enterprise_a
+):
+    row = [1, enterprise_a.name, enterprise_a.tax_code, "1\u202f250", "1 100", "1.200", 150, 130, 130, 70]
+    assert post(client_for(official), open_period, workbook([row])).status_code == 302
+    report = EnterpriseReport.objects.get(enterprise=enterprise_a, period=open_period)
+    assert (report.total_workers, report.female_workers) == (1250, 1100)
+    assert report.values.get(indicator__code="a").count == 1200
+
+
+@pytest.mark.parametrize("typed", ["12,5", "12.5", "1.2", "1,250"])
+def test_a_decimal_count_refuses_the_file_saying_counts_are_whole_numbers(
+    client_for, official, open_period, enterprise_a, typed
+):
+    row = [1, enterprise_a.name, enterprise_a.tax_code, 200, 120, typed, 150, 130, 130, 70]
+    response = post(client_for(official), open_period, workbook([row]))
+    assert response.status_code == 200
+    errors = response.context["parsed"].errors
+    assert [(e.row, e.column) for e in errors] == [(5, "Chính trị, pháp luật")]
+    assert f"“{typed}” không phải là số nguyên: số liệu đếm phải là số nguyên" in errors[0].message
     assert not EnterpriseReport.objects.exists()
 
 

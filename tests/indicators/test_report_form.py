@@ -111,6 +111,136 @@ class TestHardValidation:
         assert list(report.events.values_list("action", flat=True)) == [ReportAction.CREATE]
 
 
+def banner(page: str) -> str:
+    """The text of the banner above the form (its block ends at the form's indentation)."""
+    match = re.search(r"<div[^>]*data-form-errors.*?\n  </div>", page, re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(0))) if match else ""
+
+
+def helptext(page: str, field: str) -> str:
+    return re.search(rf'<div id="id_{field}_helptext" class="form-text">(.*?)</div>', page, re.S).group(1)
+
+
+class TestEveryErrorAtOnce:
+    """Anh Minh types letters in one box, a count above the total and leaves two boxes empty:
+    one submit shows all four, each under its box, and keeps what he typed."""
+
+    def test_every_hard_error_is_shown_on_the_first_submit(self, client_for, officer_a, open_period):
+        counts = {"a": 90, "b": "7O", "c": 60, "d": "", "e": 150}
+        response = post(client_for(officer_a), open_period, total=100, female="", counts=counts)
+        assert response.status_code == 200
+        errors = response.context["form"].errors
+        assert set(errors) == {"count_b", "count_e", "female_workers", "count_d"}
+        assert "số nguyên" in errors["count_b"][0]
+        assert "không được lớn hơn tổng số CNLĐ" in errors["count_e"][0]
+        assert errors["female_workers"] == errors["count_d"] == ["Nhập số liệu này."]
+        page = response.content.decode()
+        assert "Có 4 số liệu chưa đúng" in banner(page) and "Chưa có gì được lưu." in banner(page)
+        for field in errors:
+            assert f'href="#id_{field}"' in page  # the banner links to each box
+        assert 'name="count_b" value="7O"' in page and 'name="count_e" value="150"' in page
+        assert not EnterpriseReport.objects.exists()
+
+    def test_a_box_of_letters_does_not_hide_a_rule_between_other_boxes(self, client_for, officer_a, open_period):
+        response = post(client_for(officer_a), open_period, female=130, counts={**FULL_COUNTS, "a": "chín mươi"})
+        errors = response.context["form"].errors
+        assert set(errors) == {"count_a", "female_workers"}
+        assert "không được lớn hơn tổng số CNLĐ" in errors["female_workers"][0]
+
+    def test_a_rule_is_not_judged_when_a_box_it_reads_is_no_number(self, client_for, officer_a, open_period):
+        response = post(
+            client_for(officer_a), open_period, total="một trăm", female=130, counts={**FULL_COUNTS, "d": ""}
+        )
+        errors = response.context["form"].errors
+        # Female 130 cannot be compared with no total; the empty box is still named.
+        assert set(errors) == {"total_workers", "count_d"}
+
+    def test_the_officials_paper_entry_shows_every_error_at_once_too(
+        self, client_for, official, enterprise_a, open_period
+    ):
+        url = reverse("indicators:report_enter", args=[open_period.code, enterprise_a.pk])
+        data = report_data(action="enter", female="", counts={**FULL_COUNTS, "b": "x", "e": 150})
+        response = client_for(official).post(url, data)
+        assert set(response.context["form"].errors) == {"female_workers", "count_b", "count_e"}
+        assert not EnterpriseReport.objects.exists()
+
+    def test_a_saved_draft_is_said_to_stay_as_it_was(self, client_for, officer_a, enterprise_a, open_period):
+        client = client_for(officer_a)
+        assert post(client, open_period, action="draft", total=100, female=None, counts={"a": 40}).status_code == 302
+        response = post(client, open_period, version=1, counts={**FULL_COUNTS, "a": 140})
+        assert "Các thay đổi chưa được lưu: báo cáo vẫn giữ như lần lưu trước." in banner(response.content.decode())
+        report = only_report(enterprise_a, open_period)
+        assert report.status == ReportStatus.DRAFT
+        assert dict(report.values.values_list("indicator__code", "count")) == {"a": 40}
+
+
+class TestWarningsBesideTheirBoxes:
+    def test_each_warning_is_under_its_box_and_the_confirm_box_is_next_to_the_submit_button(
+        self, client_for, officer_a, open_period, previous_a
+    ):
+        counts = {**FULL_COUNTS, "a": 160, "b": 100, "e": 15}  # e was 20 in 2025
+        response = post(client_for(officer_a), open_period, total=160, female=90, counts=counts)
+        page = response.content.decode()
+        assert "thay đổi hơn 50%" in helptext(page, "total_workers")
+        assert "Công dân học tập" in helptext(page, "count_e") and "giảm từ 20 xuống 15" in helptext(page, "count_e")
+        assert "data-field-warning" not in helptext(page, "count_a")
+        # The confirmation comes after the last box, and nothing to fill stands between it and the button.
+        assert page.index('name="notes"') < page.index("data-warnings") < page.index('name="confirm"')
+        after_confirm = page[page.index('name="confirm"') : page.index('data-action="submit"')]
+        assert "<input" not in after_confirm.split(">", 1)[1] and "<textarea" not in after_confirm
+        # Beside it, links back to the boxes with a warning.
+        confirm_box = page[page.index("data-warnings") : page.index('name="confirm"')]
+        assert 'href="#id_total_workers"' in confirm_box and 'href="#id_count_e"' in confirm_box
+
+    def test_when_only_the_confirmation_is_missing_the_banner_asks_for_it(
+        self, client_for, officer_a, open_period, previous_a
+    ):
+        response = post(client_for(officer_a), open_period, counts={**FULL_COUNTS, "e": 15})
+        form = response.context["form"]
+        assert form.needs_only_confirmation and set(form.errors) == {"confirm"}
+        text = banner(response.content.decode())
+        assert "Số liệu cần xác nhận." in text and "Chưa có gì được lưu." in text
+        assert "chưa đúng" not in text
+        assert "data-needs-confirmation" in response.content.decode()
+
+    def test_warnings_come_with_the_hard_errors_on_the_same_submit(
+        self, client_for, officer_a, open_period, previous_a
+    ):
+        response = post(client_for(officer_a), open_period, female=130, counts={**FULL_COUNTS, "e": 15})
+        form = response.context["form"]
+        assert set(form.errors) == {"female_workers", "confirm"}
+        assert "count_e" in form.field_warnings
+        text = banner(response.content.decode())
+        assert "Có 1 số liệu chưa đúng" in text and "Ngoài ra có 1 cảnh báo cần xác nhận" in text
+
+
+class TestVietnameseNumbers:
+    def test_thousands_grouped_with_a_dot_or_a_space_are_read_as_one_number(
+        self, client_for, officer_a, enterprise_a, open_period
+    ):
+        counts = {**FULL_COUNTS, "a": "1.100", "b": "1\u00a0000"}  # a non-breaking space, as copied
+        response = post(client_for(officer_a), open_period, total="1.200", female="1 000", counts=counts)
+        assert response.status_code == 302
+        report = only_report(enterprise_a, open_period)
+        assert (report.total_workers, report.female_workers) == (1200, 1000)
+        assert dict(report.values.values_list("indicator__code", "count"))["a"] == 1100
+        assert dict(report.values.values_list("indicator__code", "count"))["b"] == 1000
+
+    @pytest.mark.parametrize("typed", ["12,5", "1.2", "12.5", "1,200"])
+    def test_a_decimal_is_refused_saying_a_number_of_workers_is_whole(self, client_for, officer_a, open_period, typed):
+        response = post(client_for(officer_a), open_period, total=typed)
+        errors = response.context["form"].errors["total_workers"]
+        assert errors == [
+            f"Số người phải là số nguyên: “{typed}” có phần thập phân. "
+            "Có thể tách hàng nghìn bằng dấu chấm hoặc dấu cách, ví dụ 1.200."
+        ]
+        assert not EnterpriseReport.objects.exists()
+
+    def test_the_bound_of_ten_million_stays(self, client_for, officer_a, open_period):
+        response = post(client_for(officer_a), open_period, total="10.000.001")
+        assert "10.000.000" in " ".join(response.context["form"].errors["total_workers"])
+
+
 class TestSoftChecks:
     def test_a_workforce_change_above_half_needs_confirmation(
         self, client_for, officer_a, enterprise_a, open_period, previous_a

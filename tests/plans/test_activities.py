@@ -212,6 +212,14 @@ class TestBadInput:
         errors, _page = self.refused(client_for(official), activity_data(tasks["1c"], workers_reached="-5"))
         assert errors["workers_reached"]
 
+    def test_workers_reached_typed_with_a_thousands_dot_is_one_number(self, client_for, official, tasks):
+        post_activity(client_for(official), activity_data(tasks["1c"], workers_reached="1.500"))
+        assert Activity.objects.get().workers_reached == 1500
+
+    def test_a_decimal_number_of_workers_is_refused_saying_it_must_be_whole(self, client_for, official, tasks):
+        errors, _page = self.refused(client_for(official), activity_data(tasks["1c"], workers_reached="12,5"))
+        assert "Số người phải là số nguyên" in errors["workers_reached"][0]
+
     def test_a_task_of_no_plan_is_refused(self, client_for, official, tasks):
         errors, _page = self.refused(client_for(official), activity_data(tasks["1c"], task=""))
         assert errors["task"] == ["Chọn nhiệm vụ mà hoạt động này thuộc về."]
