@@ -127,8 +127,8 @@ class Style:
     valign: str = "center"  # top, center, bottom
     wrap: bool = True
     border: bool = False
-    # "below" / "above": a bordered cell that reads as one box with the cell below or
-    # above it, so the border between the two is left out.
+    # "below" / "above" / "both": a bordered cell that reads as one box with the cell below,
+    # above, or both, so the border between them is left out.
     joins: str | None = None
     number_format: str = "General"
     indent: int = 0
@@ -156,7 +156,13 @@ class Margins(NamedTuple):
 
 # Decree 30/2020: margins top/bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
 PORTRAIT_MARGINS = Margins(left=1.18, right=0.59, top=0.79, bottom=0.79)
-LANDSCAPE_MARGINS = Margins(left=0.59, right=0.59, top=0.79, bottom=0.59)
+# A landscape table is printed at 100 %, never shrunk, so its page keeps as much width as
+# Decree 30 allows: left 20 mm (room to bind), right 15 mm, top and bottom 20 mm.
+LANDSCAPE_MARGINS = Margins(left=0.79, right=0.59, top=0.79, bottom=0.79)
+# Width of the printable area in column-width units (8 px at 96 dpi each) at 100 %:
+# A4 landscape, 297 mm less the margins. Sheets keep their columns within it.
+LANDSCAPE_WIDTH = (297 - 25.4 * (LANDSCAPE_MARGINS.left + LANDSCAPE_MARGINS.right)) / 25.4 * 96 / DIGIT_PX
+PORTRAIT_WIDTH = (210 - 25.4 * (PORTRAIT_MARGINS.left + PORTRAIT_MARGINS.right)) / 25.4 * 96 / DIGIT_PX
 PAGE_NUMBER = f'&C&"{FONT_NAME},Regular"&12&P'  # the page number, top centre
 
 # --- row heights from the font's metrics --------------------------------------------
@@ -463,8 +469,9 @@ class WorkbookWriter:
             ws.set_landscape()
         else:
             ws.set_portrait()
-        # Fit every column on the page width; as many pages down as the rows need.
-        ws.fit_to_pages(1, 0)
+        # Printed at 100 %, never fitted to the page by shrinking: Decree 30's type sizes
+        # hold on paper. The columns' widths are chosen to fit the page (LANDSCAPE_WIDTH).
+        ws.set_print_scale(100)
         ws.center_horizontally()
         ws.set_margins(left=margins.left, right=margins.right, top=margins.top, bottom=margins.bottom)
         if numbered:
@@ -504,8 +511,10 @@ class WorkbookWriter:
                 properties.update(pattern=1, bg_color=f"#{style.fill}")
             if style.border:
                 properties["border"] = 1
-                if style.joins:
-                    properties["bottom" if style.joins == "below" else "top"] = 0
+                if style.joins in ("below", "both"):
+                    properties["bottom"] = 0
+                if style.joins in ("above", "both"):
+                    properties["top"] = 0
             cell_format = self._formats[key] = self.book.add_format(properties)
         self._by_id[(id(style), as_text)] = (style, cell_format)
         return cell_format
@@ -720,6 +729,24 @@ def closing_rows(recipients: Recipients, signature: Signature, *, widths: Sequen
         right_text = right[index] if index < len(right) else None
         height = max(18, text_height(left_text or "", left_width, left_style))
         yield pair_row(left_text, left_style, right_text, SIGN, columns=len(widths), height=height)
+
+
+SIGNATURE_WIDTH = 40  # the signature block's least width, in column-width units
+
+
+def signature_rows(signature: Signature, *, widths: Sequence[float], heading: str = "") -> Iterator[Row]:
+    """The signature block alone, over the last columns of the sheet (as wide as
+    SIGNATURE_WIDTH at least), for pages that close without "Nơi nhận" (an appendix).
+    `heading` is an optional first line above the block (the place and date)."""
+    columns = len(widths)
+    first = columns
+    while first > 1 and sum(widths[first - 1 :]) < SIGNATURE_WIDTH:
+        first -= 1
+    lines = ([heading] if heading else []) + signature.authority + [None] * SIGNING_ROOM + [signature.name]
+    for index, text in enumerate(lines):
+        style = PLACE_DATE if heading and index == 0 else SIGN
+        values = [None] * (first - 1) + [text] + [None] * (columns - first)
+        yield Row(values, [PLAIN] * (first - 1) + [style] * (columns - first + 1), 18, ((first, columns),))
 
 
 # --- import templates -------------------------------------------------------------

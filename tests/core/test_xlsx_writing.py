@@ -175,13 +175,15 @@ class TestHeights:
 
 
 class TestSheets:
-    def test_every_sheet_prints_on_a4_in_times_new_roman_fitted_to_the_width(self):
+    def test_every_sheet_prints_on_a4_in_times_new_roman_at_100_percent(self):
         book = written(OneSheet([Row(["x"], PLAIN)]))
         ws = book.active
         assert book._fonts[0].name == "Times New Roman"  # the default, for empty cells and widths
         assert ws.page_setup.paperSize in ("9", 9)
         assert ws.page_setup.orientation == "portrait"
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and int(ws.page_setup.fitToHeight) == 0
+        # Never shrunk to fit: Decree 30's sizes hold on paper (scale 100 is the default, left out).
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage
+        assert int(ws.page_setup.scale or 100) == 100 and ws.page_setup.fitToWidth is None
         # Decree 30/2020: left 30 mm, right 15 mm, top and bottom 20 mm.
         margins = ws.page_margins
         assert (margins.left, margins.right, margins.top, margins.bottom) == (1.18, 0.59, 0.79, 0.79)
@@ -199,7 +201,9 @@ class TestSheets:
             )
         ).active
         assert ws.page_setup.orientation == "landscape"
-        assert (ws.page_margins.left, ws.page_margins.bottom) == (0.59, 0.59)
+        # Left 20 mm (room to bind), right 15 mm, top and bottom 20 mm.
+        margins = ws.page_margins
+        assert (margins.left, margins.right, margins.top, margins.bottom) == (0.79, 0.59, 0.79, 0.79)
         assert (ws.freeze_panes, ws.print_title_rows) == ("A3", "$2:$2")
         assert not ws.oddHeader.center.text
 
