@@ -13,7 +13,7 @@ figures, so the workbook shows the same numbers as the dashboards, the API and t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
 
@@ -36,6 +36,8 @@ from core.xlsx_writing import (
     Style,
     WorkbookWriter,
     column_letter,
+    fit_height,
+    keep_together,
     signature_rows,
     spacer,
     text_height,
@@ -91,7 +93,7 @@ LD_GROUP = Style(size=11, bold=True, border=True, fill=GREY_FILL, valign="top")
 
 # Column widths (units of 8 px), each sheet within the landscape page at 100 %
 # (core.xlsx_writing.LANDSCAPE_WIDTH, about 123): tests/indicators/test_exports.py checks it.
-SUMMARY_NAME_WIDTH = 25
+SUMMARY_NAME_WIDTH = 20
 ENTERPRISE_WIDTHS = [4, 17, 10, 10, 6, 6, 7, 6]  # then per indicator: met, rate
 ENTERPRISE_INDICATOR_WIDTHS = [6, 5]
 TASK_WIDTHS = [5, 29, 12, 14, 29, 7, 10, 13]
@@ -274,10 +276,18 @@ class DistrictReport(Exporter):
         rows.append(spacer(8))
         return rows
 
-    def closing_rows(self, widths) -> Iterator[Row]:
-        """The signature of whoever signs the report, from the report or the commune's configuration."""
-        yield spacer(10)
-        yield from signature_rows(
+    def closing_rows(self, widths, notes: Iterable[Row] = (), *, last: Row | None = None) -> Iterator[Row]:
+        """The notes under the table and the signature of whoever signs the report (from the
+        report or the commune's configuration), kept on one printed page, with `last`, the
+        table's last row, when given: a signature never stands alone on a page."""
+        notes = list(notes)
+        yield spacer(6)
+        # Only the table's last row and the last note stay with the signature: the other
+        # notes follow the table wherever the page ends.
+        yield from notes[:-1]
+        rows = [last] if last is not None else []
+        rows += [*notes[-1:], spacer(10)]
+        rows += signature_rows(
             documents.signature(
                 body=self.reference.body,
                 signer_title=self.reference.signer_title,
@@ -285,6 +295,7 @@ class DistrictReport(Exporter):
             ),
             widths=widths,
         )
+        yield from keep_together(rows)
 
     def appendix(self, index: int, widths, rows_after_heading, *, header_rows: int = 1, freeze_column: str = "A"):
         """Appendix `index` as a sheet: its heading, then `rows_after_heading(header_row)`,
@@ -317,7 +328,9 @@ class DistrictReport(Exporter):
 
     def indicators_sheet(self, commune: progress.Progress) -> Sheet:
         years = self.target_years
-        widths = [5, SUMMARY_NAME_WIDTH] + [9] * len(years) + [10, 9, 9, 8] + [10] * len(years) + [15]
+        # The assessment on one line ("Chưa đạt mục tiêu năm 2025"), so that the table, its
+        # notes and the signature share one page.
+        widths = [5, SUMMARY_NAME_WIDTH] + [9] * len(years) + [9, 8, 8, 7] + [11] * len(years) + [24]
         return self.appendix(0, widths, lambda header: self.indicator_rows(widths, commune))
 
     def provisional_rows(self, commune: progress.Progress, widths) -> Iterator[Row]:
@@ -371,33 +384,34 @@ class DistrictReport(Exporter):
             yield Row(values, styles)
 
         done = commune.completeness
-        yield spacer(6)
-        yield merged_row(
-            _(
-                "The figures add up the approved reports of %(approved)s of the %(expected)s enterprises "
-                "expected to report (%(percent)s); reports not yet approved are not counted. Workers at "
-                "these enterprises: %(total)s, of whom %(female)s women."
-            )
-            % {
-                "approved": number(done.approved),
-                "expected": number(done.expected),
-                "percent": percent(done.percent),
-                "total": number(commune.total_workers),
-                "female": number(commune.female_workers),
-            },
-            NOTE,
-            widths,
-        )
-        yield merged_row(
-            _(
-                "Workers short of a target: how many more workers must meet the indicator for the rate "
-                "to reach the target at the current number of workers."
+        notes = [
+            merged_row(
+                _(
+                    "The figures add up the approved reports of %(approved)s of the %(expected)s enterprises "
+                    "expected to report (%(percent)s); reports not yet approved are not counted. Workers at "
+                    "these enterprises: %(total)s, of whom %(female)s women."
+                )
+                % {
+                    "approved": number(done.approved),
+                    "expected": number(done.expected),
+                    "percent": percent(done.percent),
+                    "total": number(commune.total_workers),
+                    "female": number(commune.female_workers),
+                },
+                NOTE,
+                widths,
             ),
-            NOTE,
-            widths,
-        )
-        yield from self.provisional_rows(commune, widths)
-        yield from self.closing_rows(widths)
+            merged_row(
+                _(
+                    "Workers short of a target: how many more workers must meet the indicator for the rate "
+                    "to reach the target at the current number of workers."
+                ),
+                NOTE,
+                widths,
+            ),
+            *self.provisional_rows(commune, widths),
+        ]
+        yield from self.closing_rows(widths, notes)
 
     # --- Phụ lục II: the enterprises ---------------------------------------------------------
 
@@ -455,8 +469,15 @@ class DistrictReport(Exporter):
         counted_styles += [LD_INT, LD_PCT] * len(indicators)
         muted_styles = [muted(s) for s in counted_styles]
 
-        yield self.group_row(_("A. Enterprises with an approved report (counted in the commune's figures)"), widths)
         # Group A below its heading, then its totals (or "None." then the totals).
+        first_row = (
+            Row(self._enterprise_values(1, approved[0]), counted_styles)
+            if approved
+            else self.empty_row(_("None."), widths)
+        )
+        yield self.group_row(
+            _("A. Enterprises with an approved report (counted in the commune's figures)"), widths, first_row
+        )
         first_data = header + 3
         last_data = first_data + len(approved) - 1
         row = first_data + max(len(approved), 1)
@@ -496,16 +517,17 @@ class DistrictReport(Exporter):
                 totals.append(0)
         yield Row(totals, [total(s) for s in counted_styles])
 
+        listed = (Row(self._enterprise_values(number_ + n, r), muted_styles) for n, r in enumerate(others, start=1))
+        first_row = next(listed, None) or self.empty_row(_("None."), widths)
         yield self.group_row(
-            _("B. Enterprises without an approved report (not counted; by their status alone)"), widths
+            _("B. Enterprises without an approved report (not counted; by their status alone)"), widths, first_row
         )
-        for enterprise in others:
-            number_ += 1
-            yield Row(self._enterprise_values(number_, enterprise), muted_styles)
-        if not others:
-            yield self.empty_row(_("None."), widths)
-        yield spacer(6)
-        yield merged_row(
+        # The last row goes with the note and the signature (closing_rows).
+        last_row = first_row
+        for enterprise_row in listed:
+            yield self.fitted(last_row, widths)
+            last_row = enterprise_row
+        note = merged_row(
             _(
                 "Only the figures of approved reports are shown; they add up in the “Total” row to the "
                 "commune's figures in %(appendix)s. Enterprises without an approved report are listed by "
@@ -516,7 +538,7 @@ class DistrictReport(Exporter):
             LIST_NOTE,
             widths,
         )
-        yield from self.closing_rows(widths)
+        yield from self.closing_rows(widths, [note], last=self.fitted(last_row, widths))
 
     def _enterprise_values(self, number_: int, row: progress.EnterpriseRow) -> list:
         """One enterprise: its report's status, whether it came late, whether the commune
@@ -598,10 +620,8 @@ class DistrictReport(Exporter):
         first = row = header + 1
         group = None
         for task in tasks:
-            if task.group_id != group:
-                group = task.group_id
-                yield self.group_row(f"{task.group.number}. {task.group.title}", widths)
-                row += 1
+            new_group = task.group_id != group
+            group = task.group_id
             state = states.get(task.pk)
             if state is not None:
                 status, notes = str(TASK_STATUS_LABELS.get(state.status, state.status)), state.progress_notes
@@ -630,6 +650,10 @@ class DistrictReport(Exporter):
                     ]
                 else:
                     values = [None, None, None, None, text, None, None, None]
+                if new_group and index == 0:
+                    # The group's heading stays on the page of its first task.
+                    yield self.group_row(f"{task.group.number}. {task.group.title}", widths, Row(values, styles))
+                    row += 1
                 yield Row(values, styles)
                 row += 1
         if not tasks:
@@ -645,9 +669,7 @@ class DistrictReport(Exporter):
             None,
             None,
         ]
-        yield Row(totals, [total(s) for s in task_styles])
-        yield spacer(6)
-        yield merged_row(
+        note = merged_row(
             _(
                 "Status and progress notes as recorded by the end of %(end)s (“–”: no status recorded by "
                 "then); only the activities dated within the period are listed."
@@ -656,7 +678,9 @@ class DistrictReport(Exporter):
             LIST_NOTE,
             widths,
         )
-        yield from self.closing_rows(widths)
+        yield from self.closing_rows(
+            widths, [note], last=self.fitted(Row(totals, [total(s) for s in task_styles]), widths)
+        )
 
     # --- Dữ liệu ---------------------------------------------------------------------
 
@@ -671,6 +695,8 @@ class DistrictReport(Exporter):
             landscape=True,
             freeze="A2",
             margins=LANDSCAPE_MARGINS,
+            # Data to stack, not to read on paper: if printed at all, one page wide.
+            fit_width=True,
         )
 
     def data_rows(self, rows: list[progress.EnterpriseRow]) -> Iterator[Row]:
@@ -697,12 +723,23 @@ class DistrictReport(Exporter):
 
     # --- shared pieces of the list sheets ---------------------------------------------
 
-    def group_row(self, text: str, widths) -> Row:
-        return merged_row(text, LD_GROUP, widths)
+    def group_row(self, text: str, widths, first: Row | None = None) -> Row:
+        """A group's heading across the table, kept on the page of the group's first row."""
+        row = merged_row(text, LD_GROUP, widths)
+        if first is None:
+            return row
+        return row._replace(keep=row.height + self.fitted(first, widths).height)
+
+    @staticmethod
+    def fitted(row: Row, widths) -> Row:
+        """The row with its height given (for a block kept on one page)."""
+        if row.height:
+            return row
+        return row._replace(height=fit_height(row.values, row.styles, widths))
 
     def empty_row(self, text: str, widths) -> Row:
         last = len(widths)
-        return Row([text] + [None] * (last - 1), muted(LD), None, [(1, last)])
+        return Row([text] + [None] * (last - 1), muted(LD), text_height(text, sum(widths), LD), [(1, last)])
 
 
 def write_district_report(
