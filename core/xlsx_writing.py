@@ -165,6 +165,12 @@ LANDSCAPE_WIDTH = (297 - 25.4 * (LANDSCAPE_MARGINS.left + LANDSCAPE_MARGINS.righ
 PORTRAIT_WIDTH = (210 - 25.4 * (PORTRAIT_MARGINS.left + PORTRAIT_MARGINS.right)) / 25.4 * 96 / DIGIT_PX
 PAGE_NUMBER = f'&C&"{FONT_NAME},Regular"&12&P'  # the page number, top centre
 
+
+def page_height(margins: Margins, *, landscape: bool) -> float:
+    """The height in points that rows may take on an A4 page with these margins."""
+    return ((210 if landscape else 297) - 25.4 * (margins.top + margins.bottom)) * 72 / 25.4
+
+
 # --- row heights from the font's metrics --------------------------------------------
 
 # Advance widths of Times New Roman (metric-compatible Liberation Serif) for ASCII 32–126,
@@ -481,9 +487,9 @@ class WorkbookWriter:
             ws.set_header(PAGE_NUMBER)
         if title_rows:
             ws.repeat_rows(title_rows[0] - 1, title_rows[1] - 1)
-        paper = (210, 297) if landscape else (297, 210)  # (height, width) in mm
-        page_height = (paper[0] - 25.4 * (margins.top + margins.bottom)) * 72 / 25.4
-        return SheetWriter(self, ws, widths, page_height=page_height, title_rows=title_rows)
+        return SheetWriter(
+            self, ws, widths, page_height=page_height(margins, landscape=landscape), title_rows=title_rows
+        )
 
     def format(self, style: Style, *, as_text: bool = False) -> Format:
         """The workbook's format for a Style, made once."""

@@ -38,6 +38,8 @@ from core.xlsx_writing import (
     column_letter,
     fit_height,
     keep_together,
+    laid_out,
+    page_height,
     signature_rows,
     spacer,
     text_height,
@@ -297,10 +299,20 @@ class DistrictReport(Exporter):
         )
         yield from keep_together(rows)
 
-    def appendix(self, index: int, widths, rows_after_heading, *, header_rows: int = 1, freeze_column: str = "A"):
+    def appendix(
+        self,
+        index: int,
+        widths,
+        rows_after_heading,
+        *,
+        header_rows: int = 1,
+        freeze_column: str = "A",
+        repeat_header: bool = True,
+    ):
         """Appendix `index` as a sheet: its heading, then `rows_after_heading(header_row)`,
         a generator of the rows from the table's header on; landscape at 100 %, the
-        table's header rows repeated on every printed page."""
+        table's header rows repeated on every printed page (unless `repeat_header` is False:
+        the table ends on the first)."""
         heading = self.heading_rows(index, widths)
         header = len(heading) + 1
         last_header = header + header_rows - 1
@@ -315,7 +327,7 @@ class DistrictReport(Exporter):
             rows(),
             landscape=True,
             freeze=f"{freeze_column}{last_header + 1}",
-            title_rows=(header, last_header),
+            title_rows=(header, last_header) if repeat_header else None,
             margins=LANDSCAPE_MARGINS,
         )
 
@@ -331,7 +343,16 @@ class DistrictReport(Exporter):
         # The assessment on one line ("Chưa đạt mục tiêu năm 2025"), so that the table, its
         # notes and the signature share one page.
         widths = [5, SUMMARY_NAME_WIDTH] + [9] * len(years) + [9, 8, 8, 7] + [11] * len(years) + [24]
-        return self.appendix(0, widths, lambda header: self.indicator_rows(widths, commune))
+        table = self.indicator_table(widths, commune)
+        # A table of a few indicators ends on the first page: its header is not repeated
+        # over the notes and the signature that may follow on the next.
+        height = sum(laid_out(row.height) for row in self.heading_rows(0, widths) + table)
+        return self.appendix(
+            0,
+            widths,
+            lambda header: self.indicator_rows(widths, commune, table),
+            repeat_header=height > page_height(LANDSCAPE_MARGINS, landscape=True),
+        )
 
     def provisional_rows(self, commune: progress.Progress, widths) -> Iterator[Row]:
         """What the assessment is worth: provisional while the period is open (with the
@@ -364,14 +385,15 @@ class DistrictReport(Exporter):
                 widths,
             )
 
-    def indicator_rows(self, widths, commune: progress.Progress) -> Iterator[Row]:
+    def indicator_table(self, widths, commune: progress.Progress) -> list[Row]:
+        """The header and a row per indicator, each with its height."""
         years = self.target_years
         headers = [_("S/N"), _("Indicator")]
         headers += [_("Target %(year)s (%% of workers)") % {"year": year} for year in years]
         headers += [self.milestone_header(), _("Workers who met it"), _("Total workers"), _("Rate (%)")]
         headers += [_("Workers short of the target %(year)s") % {"year": year} for year in years]
         headers += [_("Assessment")]
-        yield Row(headers, TH, max(text_height(h, w, TH) for h, w in zip(headers, widths, strict=False)))
+        table = [Row(headers, TH, max(text_height(h, w, TH) for h, w in zip(headers, widths, strict=False)))]
         styles = [TD_CENTER, TD] + [TD_PCT] * len(years) + [TD_PCT, TD_INT, TD_INT, TD_PCT]
         styles += [TD_INT] * len(years) + [TD_CENTER]
         for number_, item in enumerate(commune.indicators, start=1):
@@ -381,7 +403,11 @@ class DistrictReport(Exporter):
             # The gap as progress.py gives it: workers still to reach at the current workforce.
             values += [item.gap(year) for year in years]
             values += [item.status_label or _("No data")]
-            yield Row(values, styles)
+            table.append(self.fitted(Row(values, styles), widths))
+        return table
+
+    def indicator_rows(self, widths, commune: progress.Progress, table: list[Row]) -> Iterator[Row]:
+        yield from table
 
         done = commune.completeness
         notes = [

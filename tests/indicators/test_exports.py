@@ -564,14 +564,20 @@ class TestLayout:
             header = book[name].oddHeader.center
             assert header.text.strip() == "&P" and header.font == "Times New Roman,Regular"
 
-    def test_the_tables_freeze_and_repeat_their_header_rows_on_every_page(self, data_set):
+    def test_the_lists_freeze_and_repeat_their_header_rows_on_every_page(self, data_set):
         book = workbook(data_set)
-        for name, first_cell, rows in ((APPENDIX_I, "STT", 1), (APPENDIX_II, "STT", 2), (APPENDIX_III, "Mã", 1)):
+        for name, first_cell, rows in ((APPENDIX_II, "STT", 2), (APPENDIX_III, "Mã", 1)):
             ws = book[name]
             header = find_row(ws, 1, first_cell)[0].row
             assert ws.print_title_rows == f"${header}:${header + rows - 1}"
             assert ws.freeze_panes.endswith(str(header + rows))
         assert book[APPENDIX_II].freeze_panes.startswith("C")  # the names stay in view
+
+    def test_the_indicator_table_ends_on_its_first_page_so_its_header_is_not_repeated(self, data_set):
+        # Else the header would stand alone over the notes and the signature on page 2.
+        ws = workbook(data_set)[APPENDIX_I]
+        assert ws.print_title_rows is None
+        assert ws.freeze_panes == f"A{find_row(ws, 1, 'STT')[0].row + 1}"
 
     def test_columns_have_widths_and_text_wraps(self, data_set):
         ws = workbook(data_set)[APPENDIX_III]
