@@ -280,15 +280,17 @@ class DistrictReport(Exporter):
 
     def closing_rows(self, widths, notes: Iterable[Row] = (), *, last: Row | None = None) -> Iterator[Row]:
         """The notes under the table and the signature of whoever signs the report (from the
-        report or the commune's configuration), kept on one printed page, with `last`, the
-        table's last row, when given: a signature never stands alone on a page."""
-        notes = list(notes)
-        yield spacer(6)
-        # Only the table's last row and the last note stay with the signature: the other
-        # notes follow the table wherever the page ends.
-        yield from notes[:-1]
-        rows = [last] if last is not None else []
-        rows += [*notes[-1:], spacer(10)]
+        report or the commune's configuration), kept on one printed page with the last note,
+        or with `last`, the table's last row, and every note: a signature never stands alone
+        on a page."""
+        notes = [spacer(6), *notes]
+        if last is None:
+            # The other notes follow the table wherever the page ends.
+            yield from notes[:-1]
+            rows = notes[-1:]
+        else:
+            rows = [last, *notes]
+        rows.append(spacer(10))
         rows += signature_rows(
             documents.signature(
                 body=self.reference.body,
