@@ -56,7 +56,7 @@ class FloorSheet:
     def columns(self) -> int:
         return len(self.widths)
 
-    def write(self, values, styles, *, height=None, merge=()) -> int:
+    def write(self, values, styles, *, height=None, merge=(), keep=0) -> int:
         """Heights and merges are layout: the floor has none."""
         from core.xlsx_writing import Formula
 

@@ -88,6 +88,35 @@ def number_line(number: int | None) -> str:
     return _("No.: %(number)s/BC-UBND") % {"number": number}
 
 
+@dataclass(frozen=True)
+class Reference:
+    """The report a set of appendices is attached to: its number and date (None: left for
+    the office to fill in by hand), the body that issues it, who signs it, and, when it may
+    only be a draft, why (DỰ THẢO)."""
+
+    body: str
+    number: int | None = None
+    issued_on: date | None = None
+    signer_title: str = ""
+    signer_name: str = ""
+    draft_note: str = ""  # "" when the report may be signed
+
+
+HAND_BLANK = "……"  # a blank long enough to fill in by hand on paper
+
+
+def attached_line(reference: Reference) -> str:
+    """'(Kèm theo Báo cáo số 15/BC-UBND ngày 05/01/2026 của Ủy ban nhân dân xã Hoàng Hợp)', the
+    line under an appendix's title; what the report does not yet know is left dotted:
+    '(Kèm theo Báo cáo số ……/BC-UBND ngày ……/……/…… của …)'."""
+    when = reference.issued_on
+    return _("(Attached to report No. %(number)s/BC-UBND of %(date)s of the %(body)s)") % {
+        "number": reference.number if reference.number is not None else HAND_BLANK,
+        "date": when.strftime("%d/%m/%Y") if when else "/".join([HAND_BLANK] * 3),
+        "body": reference.body,
+    }
+
+
 def header_block(*, body: str, place: str, when: date | None, number: int | None = None) -> HeaderBlock:
     """The header block of a report (BC-UBND) that `body` issues at `place` on `when`
     (None: left blank), numbered `number` (None: left blank)."""

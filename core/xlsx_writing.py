@@ -127,8 +127,8 @@ class Style:
     valign: str = "center"  # top, center, bottom
     wrap: bool = True
     border: bool = False
-    # "below" / "above": a bordered cell that reads as one box with the cell below or
-    # above it, so the border between the two is left out.
+    # "below" / "above" / "both": a bordered cell that reads as one box with the cell below,
+    # above, or both, so the border between them is left out.
     joins: str | None = None
     number_format: str = "General"
     indent: int = 0
@@ -156,8 +156,20 @@ class Margins(NamedTuple):
 
 # Decree 30/2020: margins top/bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
 PORTRAIT_MARGINS = Margins(left=1.18, right=0.59, top=0.79, bottom=0.79)
-LANDSCAPE_MARGINS = Margins(left=0.59, right=0.59, top=0.79, bottom=0.59)
+# A landscape table is printed at 100 %, never shrunk, so its page keeps as much width as
+# Decree 30 allows: left 20 mm (room to bind), right 15 mm, top and bottom 20 mm.
+LANDSCAPE_MARGINS = Margins(left=0.79, right=0.59, top=0.79, bottom=0.79)
+# Width of the printable area in column-width units (8 px at 96 dpi each) at 100 %:
+# A4 landscape, 297 mm less the margins. Sheets keep their columns within it.
+LANDSCAPE_WIDTH = (297 - 25.4 * (LANDSCAPE_MARGINS.left + LANDSCAPE_MARGINS.right)) / 25.4 * 96 / DIGIT_PX
+PORTRAIT_WIDTH = (210 - 25.4 * (PORTRAIT_MARGINS.left + PORTRAIT_MARGINS.right)) / 25.4 * 96 / DIGIT_PX
 PAGE_NUMBER = f'&C&"{FONT_NAME},Regular"&12&P'  # the page number, top centre
+
+
+def page_height(margins: Margins, *, landscape: bool) -> float:
+    """The height in points that rows may take on an A4 page with these margins."""
+    return ((210 if landscape else 297) - 25.4 * (margins.top + margins.bottom)) * 72 / 25.4
+
 
 # --- row heights from the font's metrics --------------------------------------------
 
@@ -450,6 +462,7 @@ class WorkbookWriter:
         title_rows: tuple[int, int] | None = None,
         margins: Margins = PORTRAIT_MARGINS,
         numbered: bool = True,
+        fit_width: bool = False,
     ) -> SheetWriter:
         ws = self.book.add_worksheet(sheet_title(title))
         for column, width in enumerate(widths):
@@ -463,15 +476,20 @@ class WorkbookWriter:
             ws.set_landscape()
         else:
             ws.set_portrait()
-        # Fit every column on the page width; as many pages down as the rows need.
-        ws.fit_to_pages(1, 0)
+        # Printed at 100 %, never fitted to the page by shrinking: Decree 30's type sizes
+        # hold on paper. The columns' widths are chosen to fit the page (LANDSCAPE_WIDTH).
+        ws.set_print_scale(100)
+        if fit_width:
+            ws.fit_to_pages(1, 0)
         ws.center_horizontally()
         ws.set_margins(left=margins.left, right=margins.right, top=margins.top, bottom=margins.bottom)
         if numbered:
             ws.set_header(PAGE_NUMBER)
         if title_rows:
             ws.repeat_rows(title_rows[0] - 1, title_rows[1] - 1)
-        return SheetWriter(self, ws, widths)
+        return SheetWriter(
+            self, ws, widths, page_height=page_height(margins, landscape=landscape), title_rows=title_rows
+        )
 
     def format(self, style: Style, *, as_text: bool = False) -> Format:
         """The workbook's format for a Style, made once."""
@@ -504,8 +522,10 @@ class WorkbookWriter:
                 properties.update(pattern=1, bg_color=f"#{style.fill}")
             if style.border:
                 properties["border"] = 1
-                if style.joins:
-                    properties["bottom" if style.joins == "below" else "top"] = 0
+                if style.joins in ("below", "both"):
+                    properties["bottom"] = 0
+                if style.joins in ("above", "both"):
+                    properties["top"] = 0
             cell_format = self._formats[key] = self.book.add_format(properties)
         self._by_id[(id(style), as_text)] = (style, cell_format)
         return cell_format
@@ -519,11 +539,27 @@ class SheetWriter:
     """Rows of one sheet, written in order. `write` takes a row's values and their
     styles; a value may be text, a number, a date, a `Formula` or None."""
 
-    def __init__(self, writer: WorkbookWriter, ws, widths: Sequence[float]):
+    def __init__(
+        self,
+        writer: WorkbookWriter,
+        ws,
+        widths: Sequence[float],
+        *,
+        page_height: float = math.inf,
+        title_rows: tuple[int, int] | None = None,
+    ):
         self.writer = writer
         self.ws = ws
         self.widths = list(widths)
         self.row = 0  # the last row written, counted from 1 as Excel does
+        # Where the printed pages break, followed row by row from the heights this writer
+        # gives every row, so that a block that must stay on one page (a signature) can be
+        # moved whole to the next page by a manual break.
+        self.page_height = page_height
+        self.title_rows = title_rows
+        self.repeated = 0.0  # height of the title rows every page after the first repeats
+        self.used = 0.0  # height used on the current page
+        self.breaks: list[int] = []
 
     @property
     def columns(self) -> int:
@@ -536,10 +572,12 @@ class SheetWriter:
         *,
         height: float | None = None,
         merge: Iterable[tuple[int, int]] = (),
+        keep: float = 0,
     ) -> int:
         """Append one row; returns its number. `merge` lists the (first, last) columns,
         counted from 1, that are merged into one cell in this row; the first one holds
-        the value."""
+        the value. `keep`: this row starts a block that many points high that must not be
+        split between pages; if it would be, the page breaks before this row."""
         if isinstance(styles, Style):
             styles = [styles] * len(values)
         elif len(values) < len(styles):
@@ -552,7 +590,9 @@ class SheetWriter:
         # height of wrapped text when opening a file, and merged cells never. It is
         # stored in whole pixels (¾ pt), rounded down: LibreOffice lays a row out a
         # pixel taller than it is stored, and rounding up would push rows to a new page.
-        ws.set_row_pixels(row, int((height or self.fit(values, styles)) * 4 / 3))
+        height = height or self.fit(values, styles)
+        ws.set_row_pixels(row, int(height * 4 / 3))
+        self.paginate(row, laid_out(height), keep)
         merged = False
         for first, last in merge:
             if last > first:
@@ -566,6 +606,20 @@ class SheetWriter:
             # with it: a spacer row keeps one blank cell.
             ws.write_blank(row, 0, None, cell_format(PLAIN))
         return self.row
+
+    def paginate(self, row: int, height: float, keep: float) -> None:
+        """Follow the printed pages down to this row (counted from 0), `height` points high
+        as laid out (a pixel more than stored), and break before it when the block it starts,
+        `keep` points high, would not fit on the rest of the page."""
+        if keep and self.used + keep > self.page_height and self.used > self.repeated:
+            self.breaks.append(row)
+            self.ws.set_h_pagebreaks(self.breaks)
+            self.used = self.repeated
+        elif self.used + height > self.page_height and self.used > self.repeated:
+            self.used = self.repeated  # the row starts a page of its own accord
+        self.used += height
+        if self.title_rows and self.title_rows[0] - 1 <= row <= self.title_rows[1] - 1:
+            self.repeated += height
 
     def cell(self, row: int, column: int, value, style: Style) -> bool:
         """Write one cell; False if there was nothing to write."""
@@ -596,15 +650,23 @@ class SheetWriter:
 
     def fit(self, values: Sequence, styles: Sequence[Style]) -> float:
         """The height of a row whose cells are not merged: its tallest cell."""
-        tallest = 0.0
-        for value, style, width in zip(values, styles, self.widths, strict=False):
-            if style is None:
-                continue
-            if style.wrap and value and type(value) is str:
-                tallest = max(tallest, text_height(value, width, style))
-            else:
-                tallest = max(tallest, style.size * LINE_FACTOR + LINE_PADDING)
-        return tallest or DEFAULT_SIZE * LINE_FACTOR + LINE_PADDING
+        return fit_height(values, styles, self.widths)
+
+
+def fit_height(values: Sequence, styles: Sequence[Style] | Style, widths: Sequence[float]) -> float:
+    """The height in points of a row whose cells are not merged: its tallest cell, each
+    text wrapped in its column's width."""
+    if isinstance(styles, Style):
+        styles = [styles] * len(values)
+    tallest = 0.0
+    for value, style, width in zip(values, styles, widths, strict=False):
+        if style is None:
+            continue
+        if style.wrap and value and type(value) is str:
+            tallest = max(tallest, text_height(value, width, style))
+        else:
+            tallest = max(tallest, style.size * LINE_FACTOR + LINE_PADDING)
+    return tallest or DEFAULT_SIZE * LINE_FACTOR + LINE_PADDING
 
 
 # --- exporters: sheets of rows, written by one base class ----------------------------
@@ -619,6 +681,23 @@ class Row(NamedTuple):
     styles: Sequence[Style] | Style
     height: float | None = None
     merge: Iterable[tuple[int, int]] = ()
+    keep: float = 0  # the height of the block this row starts that must stay on one page
+
+
+def keep_together(rows: Iterable[Row]) -> list[Row]:
+    """Rows that must share a printed page (a closing note and the signature): the first
+    carries their height, so the writer breaks the page before them rather than among
+    them. Every row needs its height."""
+    rows = list(rows)
+    if rows:
+        rows[0] = rows[0]._replace(keep=sum(laid_out(row.height or 0) for row in rows))
+    return rows
+
+
+def laid_out(height: float) -> float:
+    """The height in points a row `height` points high takes on the page: stored in whole
+    pixels, rounded down, and laid out a pixel taller (SheetWriter.write)."""
+    return (int(height * 4 / 3) + 1) * 0.75
 
 
 def spacer(height: float) -> Row:
@@ -642,6 +721,8 @@ class Sheet:
     title_rows: tuple[int, int] | None = None
     margins: Margins = PORTRAIT_MARGINS
     numbered: bool = True  # the page number at the top of every printed page
+    # Shrunk to one page wide: only for a sheet of data not meant to be read on paper.
+    fit_width: bool = False
 
 
 class Exporter:
@@ -671,9 +752,10 @@ class Exporter:
                 title_rows=sheet.title_rows,
                 margins=sheet.margins,
                 numbered=sheet.numbered,
+                fit_width=sheet.fit_width,
             )
             for row in sheet.rows:
-                out.write(row.values, row.styles, height=row.height, merge=row.merge)
+                out.write(row.values, row.styles, height=row.height, merge=row.merge, keep=row.keep)
         writer.close()
 
 
@@ -720,6 +802,24 @@ def closing_rows(recipients: Recipients, signature: Signature, *, widths: Sequen
         right_text = right[index] if index < len(right) else None
         height = max(18, text_height(left_text or "", left_width, left_style))
         yield pair_row(left_text, left_style, right_text, SIGN, columns=len(widths), height=height)
+
+
+SIGNATURE_WIDTH = 40  # the signature block's least width, in column-width units
+
+
+def signature_rows(signature: Signature, *, widths: Sequence[float], heading: str = "") -> Iterator[Row]:
+    """The signature block alone, over the last columns of the sheet (as wide as
+    SIGNATURE_WIDTH at least), for pages that close without "Nơi nhận" (an appendix).
+    `heading` is an optional first line above the block (the place and date)."""
+    columns = len(widths)
+    first = columns
+    while first > 1 and sum(widths[first - 1 :]) < SIGNATURE_WIDTH:
+        first -= 1
+    lines = ([heading] if heading else []) + signature.authority + [None] * SIGNING_ROOM + [signature.name]
+    for index, text in enumerate(lines):
+        style = PLACE_DATE if heading and index == 0 else SIGN
+        values = [None] * (first - 1) + [text] + [None] * (columns - first)
+        yield Row(values, [PLAIN] * (first - 1) + [style] * (columns - first + 1), 18, ((first, columns),))
 
 
 # --- import templates -------------------------------------------------------------

@@ -227,6 +227,15 @@ class ReportingPeriod(models.Model):
         followed = Q(followed_from__lte=self.end) & (Q(stopped_from=None) | Q(stopped_from__gt=self.start))
         return followed | Q(Exists(EnterpriseReport.objects.filter(enterprise=OuterRef("pk"), period=self)))
 
+    def followed_during(self, followed_from: datetime.date | None, stopped_from: datetime.date | None) -> bool:
+        """Whether an enterprise with these follow dates was followed during the period, as
+        `counted_enterprises` decides it in SQL (without the report that counts it too)."""
+        return (
+            followed_from is not None
+            and followed_from <= self.end
+            and (stopped_from is None or stopped_from > self.start)
+        )
+
     def deadline_refusal(self, deadline: datetime.date) -> ValidationError | None:
         """Why `deadline` may not be this period's deadline; None when it may: it may not
         come before the period's end, or every enterprise would be late before it could report."""

@@ -194,6 +194,7 @@ class EnterpriseRow:
     female_workers: int | None
     counts: dict[int, int]  # indicator id -> workers who met it
     rates: dict[int, Decimal | None]
+    followed: bool = True  # followed by the commune during the period (else counted by its report alone)
 
     # Approved means approved: the commune's tables and the export show an approved
     # report's figures as they are, a submitted one's greyed under its status (the
@@ -525,7 +526,9 @@ def _enterprise_rows(period: ReportingPeriod, enterprises) -> list[EnterpriseRow
     ):
         counts[report_id][indicator_id] = count
     rows = []
-    for enterprise in enterprises.order_by("name", "pk").values("pk", "name", "tax_code", "is_active"):
+    for enterprise in enterprises.order_by("name", "pk").values(
+        "pk", "name", "tax_code", "is_active", "followed_from", "stopped_from"
+    ):
         report = reports.get(enterprise["pk"])
         report_counts = counts.get(report["pk"], {}) if report else {}
         total = report["total_workers"] if report else None
@@ -542,6 +545,7 @@ def _enterprise_rows(period: ReportingPeriod, enterprises) -> list[EnterpriseRow
                 female_workers=report["female_workers"] if report else None,
                 counts=report_counts,
                 rates={i: rate_of(c, total) for i, c in report_counts.items()},
+                followed=period.followed_during(enterprise["followed_from"], enterprise["stopped_from"]),
             )
         )
     return rows

@@ -11,6 +11,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from enterprises.models import Enterprise
 
@@ -93,6 +94,9 @@ ACTIVITIES = [
     },
 ]
 
+# Each status with the day it was recorded: the appendices show a task as its history held
+# it at a period's end, so the demo's history is dated as if the portal had been in use
+# since the plan was issued (issue 16).
 STATUSES = {
     "1a": (
         TaskStatus.ONGOING,
@@ -106,8 +110,26 @@ STATUSES = {
         TaskStatus.ONGOING,
         "Hưởng ứng hằng năm Tuần lễ học tập suốt đời (đầu tháng 10) và Ngày Sách và Văn hóa đọc Việt Nam (21/4).",
     ),
+    "1d": (
+        TaskStatus.ONGOING,
+        "Biểu dương, khen thưởng CNLĐ và con CNLĐ hiếu học hằng năm vào dịp khai giảng năm học.",
+    ),
     "4b": (TaskStatus.IN_PROGRESS, "Công ty May mặc Hoàng Hợp tổ chức thi “Bàn tay vàng” năm 2025."),
 }
+STATUS_DATES = {
+    "1a": datetime.date(2024, 3, 1),
+    "1b": datetime.date(2025, 5, 20),
+    "1c": datetime.date(2024, 10, 8),
+    "1d": datetime.date(2025, 9, 5),
+    "4b": datetime.date(2025, 8, 25),
+}
+
+
+def date_history(record, day: datetime.date) -> None:
+    """Move a history record to noon of `day` in the commune's time zone (demo data only)."""
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+    type(record).objects.filter(pk=record.pk).update(history_date=moment)
+
 
 ANNUAL_PLAN_2025 = {
     "tasks": ["1a", "1b", "1c", "1d", "2c", "4b"],
@@ -146,6 +168,12 @@ def seed() -> list[tuple[str, str]]:
         activity._history_user = user
         services.activity_save(activity=activity, enterprises=groups[row["enterprises"]], user=user)
 
+    # The tasks as loaded (not started) date from the plan's issue, as if the portal had held
+    # them since; only tasks nobody has edited yet.
+    issued = datetime.date(plan.issued_year, plan.issued_month or 12, 1)
+    for task in tasks.values():
+        if task.version == 1 and task.history.count() == 1:
+            date_history(task.history.get(), issued)
     for code, (status, notes) in STATUSES.items():
         task = tasks[code]
         if task.version == 1 and task.status == TaskStatus.NOT_STARTED and not task.progress_notes:
@@ -157,6 +185,7 @@ def seed() -> list[tuple[str, str]]:
                 coordinating_units=task.coordinating_units.all(),
                 progress_notes=notes,
             )
+            date_history(task.history.order_by("-history_date", "-history_id").first(), STATUS_DATES[code])
 
     if not plan.annual_plans.filter(year=2025).exists():
         services.annual_plan_save(

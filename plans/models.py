@@ -1,7 +1,14 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import NamedTuple
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -144,6 +151,29 @@ class Task(models.Model):
     @property
     def short_text(self) -> str:
         return self.text if len(self.text) <= 90 else self.text[:88].rstrip() + "…"
+
+
+class TaskState(NamedTuple):
+    """A task's status and progress notes at some moment."""
+
+    status: str
+    progress_notes: str
+
+
+def task_states_at_end_of(tasks: Iterable[Task], day: datetime.date) -> dict[int, TaskState]:
+    """Each task's status and progress notes as its change history (django-simple-history)
+    held them at the end of `day` (midnight after it, in the commune's time zone), so that a
+    report of 2024 never shows what was written in 2025. A task whose history starts later
+    (loaded or recorded after that day) is left out: nothing is known of it then. One query."""
+    moment = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+    states: dict[int, TaskState] = {}
+    for record in (
+        Task.history.filter(id__in=[task.pk for task in tasks], history_date__lt=moment)
+        .order_by("id", "-history_date", "-history_id")
+        .values("id", "status", "progress_notes")
+    ):
+        states.setdefault(record["id"], TaskState(record["status"], record["progress_notes"]))
+    return states
 
 
 class ActivityQuerySet(models.QuerySet):

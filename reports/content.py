@@ -20,14 +20,14 @@ from decimal import Decimal
 from django.db.models import Count, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core import documents
 from core.identity import Identity, commune
 from core.templatetags.portal import num, pct
 from indicators import progress
+from indicators.exports import appendix_titles
 from indicators.models import PeriodKind, PeriodState, ReportingPeriod, Target
-from plans.models import Activity, AnnualPlan, Plan, Task, TaskGroup, TaskStatus
+from plans.models import Activity, AnnualPlan, Plan, Task, TaskGroup, TaskStatus, task_states_at_end_of
 
 from .models import Narrative, ReportKind
 
@@ -35,16 +35,6 @@ from .models import Narrative, ReportKind
 ARCHIVE = "VT, VHXH"
 # Activities named in a task group's paragraph; the appendix lists them all.
 ACTIVITIES_NAMED = 3
-APPENDICES = (
-    ("I", gettext_lazy("Results against the indicators")),
-    ("II", gettext_lazy("Results by enterprise")),
-    ("III", gettext_lazy("Tasks and activities")),
-)
-
-
-def appendix_titles() -> list[str]:
-    """'Phụ lục I – Kết quả thực hiện các chỉ tiêu', …: the workbook's sheets as the body cites them."""
-    return [_("Appendix %(number)s – %(title)s") % {"number": number, "title": title} for number, title in APPENDICES]
 
 
 def lower_first(text: str) -> str:
@@ -114,6 +104,12 @@ class DraftState:
     def is_draft(self) -> bool:
         return bool(self.reasons)
 
+    def note(self) -> str:
+        """'DỰ THẢO, chưa dùng để ký: …' with the reasons; '' when the report may be signed."""
+        if not self.is_draft:
+            return ""
+        return _("DRAFT, not for signing: %(reasons)s.") % {"reasons": "; ".join(self.reasons)}
+
 
 def draft_state(period: ReportingPeriod, completeness: progress.Completeness) -> DraftState:
     """A draft while the period is not closed, or while fewer than half its enterprises'
@@ -148,11 +144,6 @@ class GroupActivities:
     named: list  # the first activities of the span: (date, title, workers reached)
 
 
-def end_moment(day_: datetime.date) -> datetime.datetime:
-    """The first moment after `day_` in the commune's time zone."""
-    return timezone.make_aware(datetime.datetime.combine(day_ + datetime.timedelta(days=1), datetime.time.min))
-
-
 def tasks_not_started(plan: Plan, span: Span) -> tuple[list[Task], int]:
     """The plan's tasks not started by the span's end, and how many tasks the plan has.
 
@@ -160,14 +151,7 @@ def tasks_not_started(plan: Plan, span: Span) -> tuple[list[Task], int]:
     history starts later (recorded after the fact), a task with no activity up to the end
     counts as not started."""
     tasks = list(Task.objects.filter(group__plan=plan).select_related("group").order_by("group__number", "order", "pk"))
-    moment = end_moment(span.end)
-    status_then = {}
-    for record in (
-        Task.history.filter(id__in=[t.pk for t in tasks], history_date__lt=moment)
-        .order_by("id", "-history_date", "-history_id")
-        .values("id", "status")
-    ):
-        status_then.setdefault(record["id"], record["status"])
+    status_then = {pk: state.status for pk, state in task_states_at_end_of(tasks, span.end).items()}
     active = set(
         Activity.objects.filter(task__in=tasks, date__lte=span.end).values_list("task_id", flat=True).distinct()
     )
@@ -284,9 +268,7 @@ class ReportContent:
         return _("Figures as of %(time)s on %(date)s") % {"time": local.strftime("%H:%M"), "date": day(local.date())}
 
     def draft_note(self) -> str:
-        if not self.state.is_draft:
-            return ""
-        return _("DRAFT, not for signing: %(reasons)s.") % {"reasons": "; ".join(self.state.reasons)}
+        return self.state.note()
 
     def introduction(self) -> str:
         return _("The %(body)s reports the results for %(period)s (from %(start)s to %(end)s) as follows:") % {
@@ -347,16 +329,39 @@ class ReportContent:
 
     def signer(self) -> tuple[str, str]:
         """(title, name) of who signs: the narrative's, else the first leader (the chair)."""
-        if self.narrative is not None and self.narrative.signer_name:
-            return self.narrative.signer_title, self.narrative.signer_name
-        if self.identity.leaders:
-            leader = self.identity.leaders[0]
-            return leader.title, leader.name
-        return "", ""
+        return signer_of(self.narrative, self.identity)
 
     def signature(self) -> documents.Signature:
         title, name = self.signer()
         return documents.signature(body=self.identity.body, signer_title=title, signer_name=name)
+
+
+def signer_of(narrative: Narrative | None, identity: Identity) -> tuple[str, str]:
+    """(title, name) of who signs a report: the narrative's, else the first leader (the chair)."""
+    if narrative is not None and narrative.signer_name:
+        return narrative.signer_title, narrative.signer_name
+    if identity.leaders:
+        leader = identity.leaders[0]
+        return leader.title, leader.name
+    return "", ""
+
+
+def appendix_reference(period: ReportingPeriod) -> documents.Reference:
+    """The periodic report of `period` as its appendices (the Excel workbook) cite it: its
+    number and date as the official set them (else blank for the office), its signer, and
+    why it may only be a draft."""
+    narrative = Narrative.objects.filter(period=period, kind=ReportKind.PERIODIC).first()
+    identity = commune()
+    title, name = signer_of(narrative, identity)
+    figures = progress.commune_progress(period)
+    return documents.Reference(
+        body=identity.body,
+        number=narrative.number if narrative else None,
+        issued_on=narrative.issued_on if narrative else None,
+        signer_title=title,
+        signer_name=name,
+        draft_note=draft_state(period, figures.completeness).note(),
+    )
 
 
 def default_recipients(identity: Identity) -> list[tuple[str, str]]:

@@ -21,9 +21,11 @@ from core.xlsx_writing import (
     WorkbookWriter,
     clean_text,
     closing_rows,
+    keep_together,
     looks_like_formula,
     safe_cell,
     sheet_title,
+    signature_rows,
     spacer,
     text_height,
     text_lines,
@@ -175,13 +177,15 @@ class TestHeights:
 
 
 class TestSheets:
-    def test_every_sheet_prints_on_a4_in_times_new_roman_fitted_to_the_width(self):
+    def test_every_sheet_prints_on_a4_in_times_new_roman_at_100_percent(self):
         book = written(OneSheet([Row(["x"], PLAIN)]))
         ws = book.active
         assert book._fonts[0].name == "Times New Roman"  # the default, for empty cells and widths
         assert ws.page_setup.paperSize in ("9", 9)
         assert ws.page_setup.orientation == "portrait"
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and int(ws.page_setup.fitToHeight) == 0
+        # Never shrunk to fit: Decree 30's sizes hold on paper (scale 100 is the default, left out).
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage
+        assert int(ws.page_setup.scale or 100) == 100 and ws.page_setup.fitToWidth is None
         # Decree 30/2020: left 30 mm, right 15 mm, top and bottom 20 mm.
         margins = ws.page_margins
         assert (margins.left, margins.right, margins.top, margins.bottom) == (1.18, 0.59, 0.79, 0.79)
@@ -199,7 +203,9 @@ class TestSheets:
             )
         ).active
         assert ws.page_setup.orientation == "landscape"
-        assert (ws.page_margins.left, ws.page_margins.bottom) == (0.59, 0.59)
+        # Left 20 mm (room to bind), right 15 mm, top and bottom 20 mm.
+        margins = ws.page_margins
+        assert (margins.left, margins.right, margins.top, margins.bottom) == (0.79, 0.59, 0.79, 0.79)
         assert (ws.freeze_panes, ws.print_title_rows) == ("A3", "$2:$2")
         assert not ws.oddHeader.center.text
 
@@ -262,3 +268,41 @@ class TestDocumentParts:
             ("- Lưu: VT.", None),
         ] + [(None, None)] * (SIGNING_ROOM - 1) + [(None, "Lê Văn Phụng")]
         assert all(row.merge == ((1, 3), (4, 5)) for row in rows)
+
+
+class TestPages:
+    """Rows kept together: the writer follows the printed pages and breaks before a block
+    that would be split (A4 portrait: 297 mm less 2 × 20 mm, 728 pt; a row is laid out a
+    pixel taller than it is stored)."""
+
+    def block(self):
+        return keep_together([Row([f"Ký {n}"], PLAIN, 18) for n in range(8)])  # 8 × 18 pt
+
+    def test_a_block_that_would_be_split_starts_the_next_page(self):
+        rows = [Row(["x"], PLAIN, 30)] * 20 + self.block()  # 20 × 30.75 pt, then 150 pt would cross 728
+        ws = written(OneSheet(rows)).active
+        assert [brk.id for brk in ws.row_breaks.brk] == [20]  # a break after row 20, before "Ký 0"
+
+    def test_a_block_that_fits_leaves_the_pages_alone(self):
+        rows = [Row(["x"], PLAIN, 30)] * 10 + self.block()
+        assert not written(OneSheet(rows)).active.row_breaks.brk
+
+    def test_pages_after_the_first_count_the_repeated_header_rows(self):
+        # The first page holds the header (100 pt) and 20 rows of 30 pt; the second repeats
+        # the header: with 17 more rows there the block (150 pt) would cross its end.
+        rows = [Row(["Tiêu đề"], PLAIN, 100)] + [Row(["x"], PLAIN, 30)] * 37 + self.block()
+        ws = written(OneSheet(rows, title_rows=(1, 1))).active
+        assert [brk.id for brk in ws.row_breaks.brk] == [38]
+        rows = [Row(["Tiêu đề"], PLAIN, 100)] + [Row(["x"], PLAIN, 30)] * 35 + self.block()
+        assert not written(OneSheet(rows, title_rows=(1, 1))).active.row_breaks.brk
+
+    def test_a_sheet_of_data_may_be_shrunk_to_one_page_wide(self):
+        ws = written(OneSheet([Row(["x"], PLAIN)], fit_width=True)).active
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and int(ws.page_setup.fitToHeight) == 0
+
+    def test_the_signature_block_alone_stands_over_the_last_columns(self):
+        signature = documents.signature(body="Ủy ban nhân dân xã Hoàng Hợp", signer_title="", signer_name="A")
+        rows = list(signature_rows(signature, widths=[5, 30, 10, 20, 20]))
+        assert [row.values[3] for row in rows[:2]] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+        assert rows[-1].values[3] == "A" and len(rows) == 2 + SIGNING_ROOM + 1
+        assert {tuple(row.merge) for row in rows} == {((4, 5),)}  # the last 40 units: SIGNATURE_WIDTH

@@ -1,4 +1,4 @@
-"""The district report workbook: figures, layout, safety, and who may download it.
+"""The report's appendices (the Excel workbook): figures, layout, safety, and who may download it.
 
 The data set, computed by hand (period: year 2024, milestones halfway from 0 % in
 2023 to the 2025 targets):
@@ -14,6 +14,8 @@ The data set, computed by hand (period: year 2024, milestones halfway from 0 % i
 Commune (approved only): 500 workers, 220 women; a 420 = 84 % (on track: milestone
 45, target 90), b 350 = 70 % (on track), c 340 = 68 % (achieved, target 65),
 d 150 = 30 % (behind: milestone 32.5), e 160 = 32 % (on track). Completeness 2/5.
+Workers short of the targets at 500 workers: ceil(target × 500 − met), 2025 and 2030:
+a 30 and 55, b 10 and 75, c 0 and 85, d 175 and 250, e 15 and 140.
 """
 
 import csv
@@ -27,12 +29,14 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
-from core.xlsx_writing import XLSX_CONTENT_TYPE
+from core.xlsx_writing import LANDSCAPE_WIDTH, XLSX_CONTENT_TYPE
 from indicators import exports, progress
 from indicators.models import PeriodKind, ReportStatus
-from plans.models import Task
+from plans.models import Task, TaskStatus
+from reports.models import Narrative, ReportKind
 from tests.factories import (
     ActivityFactory,
     EnterpriseFactory,
@@ -42,21 +46,29 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date(2026, 1, 5)
 INJECTIONS = ['=HYPERLINK("http://evil.example","bấm vào")', "+1 Công ty", "@SUM(A1)"]
 # 2 of the 5 enterprises have an approved report: fewer than half, so no assessment
 # (TestAssessments has periods with enough reports).
 WITHHELD = "Chưa đủ báo cáo để đánh giá"
 COMMUNE = {
-    # code: (met, rate as a fraction, assessment)
-    "a": (420, 0.84, WITHHELD),
-    "b": (350, 0.70, WITHHELD),
-    "c": (340, 0.68, WITHHELD),
-    "d": (150, 0.30, WITHHELD),
-    "e": (160, 0.32, WITHHELD),
+    # code: (met, rate in percent, assessment)
+    "a": (420, 84, WITHHELD),
+    "b": (350, 70, WITHHELD),
+    "c": (340, 68, WITHHELD),
+    "d": (150, 30, WITHHELD),
+    "e": (160, 32, WITHHELD),
 }
-MILESTONES_2024 = {"a": 0.45, "b": 0.36, "c": 0.325, "d": 0.325, "e": 0.175}
-TARGETS = {"a": (0.90, 0.95), "b": (0.72, 0.85), "c": (0.65, 0.85), "d": (0.65, 0.80), "e": (0.35, 0.60)}
+MILESTONES_2024 = {"a": 45, "b": 36, "c": 32.5, "d": 32.5, "e": 17.5}
+TARGETS = {"a": (90, 95), "b": (72, 85), "c": (65, 85), "d": (65, 80), "e": (35, 60)}
+GAPS = {"a": (30, 55), "b": (10, 75), "c": (0, 85), "d": (175, 250), "e": (15, 140)}
+APPENDIX_I, APPENDIX_II, APPENDIX_III = "Phụ lục I", "Phụ lục II", "Phụ lục III"
+TITLES = [
+    "Phụ lục I – Kết quả thực hiện các chỉ tiêu",
+    "Phụ lục II – Kết quả theo doanh nghiệp",
+    "Phụ lục III – Nhiệm vụ và hoạt động",
+]
+QUERIES = 26  # TestQueries: 20 before the appendices, see there
+BLANK_REFERENCE = "(Kèm theo Báo cáo số ……/BC-UBND ngày ……/……/…… của Ủy ban nhân dân xã Hoàng Hợp)"
 
 
 @pytest.fixture
@@ -101,10 +113,10 @@ def data_set(year_2024, enterprise_a, enterprise_b):
     return year_2024
 
 
-def workbook(period, *, today=TODAY, data_only=False):
+def workbook(period, *, data_only=False):
     """The workbook as openpyxl reads it back; data_only: the formulas' stored results."""
     buffer = io.BytesIO()
-    exports.write_district_report(period, buffer, today=today)
+    exports.write_district_report(period, buffer)
     buffer.seek(0)
     return load_workbook(buffer, data_only=data_only)
 
@@ -121,12 +133,97 @@ def texts(ws):
     return [cell.value for row in ws.iter_rows() for cell in row if isinstance(cell.value, str)]
 
 
-class TestSummarySheet:
-    def test_the_sheets_are_named_in_vietnamese_in_order(self, data_set):
-        assert workbook(data_set).sheetnames == ["Tổng hợp", "Doanh nghiệp", "Nhiệm vụ", "Hoạt động", "Dữ liệu"]
+def close(period):
+    period.state = "closed"
+    period.save()
+    return period
 
-    def test_the_table_has_the_columns_of_the_district_report(self, data_set):
-        ws = workbook(data_set)["Tổng hợp"]
+
+def history_on(task, when: datetime.date):
+    """Date the task's latest history record (its last change) on `when`, at noon."""
+    record = task.history.order_by("-history_date", "-history_id").first()
+    moment = datetime.datetime.combine(when, datetime.time(12), tzinfo=datetime.UTC)
+    task.history.filter(history_id=record.history_id).update(history_date=moment)
+
+
+class TestAppendices:
+    def test_the_workbook_is_the_three_appendices_and_the_data_sheet(self, data_set):
+        assert workbook(data_set).sheetnames == [APPENDIX_I, APPENDIX_II, APPENDIX_III, "Dữ liệu"]
+
+    def test_each_appendix_is_titled_as_the_report_cites_it(self, data_set):
+        book = workbook(data_set)
+        for name, title in zip((APPENDIX_I, APPENDIX_II, APPENDIX_III), TITLES, strict=True):
+            ws = book[name]
+            number = find_row(ws, 1, name)[0]
+            heading = ws.cell(number.row + 1, 1)
+            # Decree 30: "Phụ lục I" 14 pt bold, its title below in capitals, 14 pt bold.
+            assert f"{number.value} – {heading.value}".upper() == title.upper()
+            assert heading.value == heading.value.upper()
+            assert (number.font.b, number.font.sz, heading.font.b, heading.font.sz) == (True, 14, True, 14)
+        # The Word report cites them by the same names.
+        with translation.override("vi"):
+            assert exports.appendix_titles() == TITLES
+
+    def test_each_appendix_says_which_report_it_is_attached_to_with_blanks_to_fill_by_hand(self, data_set):
+        book = workbook(data_set)
+        for name in (APPENDIX_I, APPENDIX_II, APPENDIX_III):
+            cell = find_row(book[name], 1, BLANK_REFERENCE)[0]
+            assert cell.font.i and cell.font.sz == 14
+            period = "Kỳ báo cáo: năm 2024 (từ 01/01/2024 đến 31/12/2024). Số liệu tính đến "
+            assert any(line.startswith(period) for line in texts(book[name]))
+
+    def test_the_reports_number_and_date_fill_the_attached_line(self, data_set):
+        Narrative.objects.create(period=data_set, kind=ReportKind.PERIODIC, number=15, issued_on="2025-01-05")
+        line = "(Kèm theo Báo cáo số 15/BC-UBND ngày 05/01/2025 của Ủy ban nhân dân xã Hoàng Hợp)"
+        book = workbook(data_set)
+        for name in (APPENDIX_I, APPENDIX_II, APPENDIX_III):
+            assert line in texts(book[name])
+
+    def test_the_commune_chair_signs_by_default_never_the_plans_signer(self, data_set, plan):
+        assert plan.signer_name == "Lê Văn Phụng"
+        book = workbook(data_set)
+        for name in (APPENDIX_I, APPENDIX_II, APPENDIX_III):
+            lines = texts(book[name])
+            start = lines.index("TM. ỦY BAN NHÂN DÂN")
+            assert lines[start : start + 3] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn An"]
+            assert not any("Lê Văn Phụng" in line for line in lines)
+
+    def test_the_reports_signer_signs_its_appendices(self, data_set):
+        Narrative.objects.create(
+            period=data_set, kind=ReportKind.PERIODIC, signer_title="Phó Chủ tịch", signer_name="Lê Thị Hoa"
+        )
+        lines = texts(workbook(data_set)[APPENDIX_II])
+        start = lines.index("TM. ỦY BAN NHÂN DÂN")
+        assert lines[start : start + 4] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Thị Hoa"]
+
+    def test_the_commune_and_its_leaders_come_from_the_configuration(self, data_set, settings):
+        settings.PORTAL_COMMUNE_NAME = "Hoằng Giang"
+        settings.PORTAL_COMMUNE_BODY = "Ủy ban nhân dân xã Hoằng Giang"
+        settings.PORTAL_COMMUNE_LEADERS = [("Chủ tịch", "Trần Văn Cường")]
+        book = workbook(data_set)
+        for name in (APPENDIX_I, APPENDIX_II, APPENDIX_III):
+            lines = texts(book[name])
+            assert BLANK_REFERENCE.replace("Hoàng Hợp", "Hoằng Giang") in lines
+            assert "Trần Văn Cường" in lines
+            assert not any("Hoàng Hợp" in line for line in lines if "Kèm theo" in line or "Nguyễn" in line)
+
+    def test_a_draft_says_so_and_why(self, data_set):
+        lines = texts(workbook(data_set)[APPENDIX_I])
+        assert "DỰ THẢO" in lines
+        why = next(line for line in lines if line.startswith("Dự thảo, chưa ký ban hành:"))
+        assert "2/5 doanh nghiệp có báo cáo được duyệt (40,0%)" in why
+
+    def test_a_closed_period_with_every_report_approved_is_no_draft(self, plan, enterprise_a):
+        period = close(PeriodFactory(year=2024))
+        ReportFactory(enterprise=enterprise_a, period=period, total_workers=100, counts={"a": 95})
+        book = workbook(period)
+        for name in (APPENDIX_I, APPENDIX_II, APPENDIX_III):
+            assert not any(line.startswith("DỰ THẢO") for line in texts(book[name]))
+
+
+class TestIndicatorAppendix:
+    def test_the_table_has_milestone_and_gap_columns(self, data_set):
+        ws = workbook(data_set)[APPENDIX_I]
         header = [cell.value for cell in find_row(ws, 1, "STT")]
         assert header == [
             "STT",
@@ -137,11 +234,13 @@ class TestSummarySheet:
             "Số CNLĐ đạt",
             "Tổng số CNLĐ",
             "Tỷ lệ (%)",
+            "Số CNLĐ còn thiếu so với mục tiêu năm 2025",
+            "Số CNLĐ còn thiếu so với mục tiêu năm 2030",
             "Đánh giá",
         ]
 
     def test_every_figure_is_the_hand_computed_one(self, data_set, indicators):
-        ws = workbook(data_set)["Tổng hợp"]
+        ws = workbook(data_set)[APPENDIX_I]
         for number, (code, (met, rate, assessment)) in enumerate(COMMUNE.items(), start=1):
             row = [cell.value for cell in find_row(ws, 2, f"{code}) {indicators[code].name}")]
             assert row[0] == number
@@ -149,30 +248,33 @@ class TestSummarySheet:
             assert row[4] == pytest.approx(MILESTONES_2024[code])
             assert row[5:7] == [met, 500]
             assert row[7] == pytest.approx(rate)
-            assert row[8] == assessment
+            assert tuple(row[8:10]) == GAPS[code]
+            assert row[10] == assessment
 
-    def test_the_figures_are_those_of_progress_to_the_unit(self, data_set):
-        ws = workbook(data_set)["Tổng hợp"]
+    def test_milestone_and_gap_are_those_of_progress(self, data_set):
+        ws = workbook(data_set)[APPENDIX_I]
         commune = progress.commune_progress(data_set)
         for item in commune.indicators:
             row = [cell.value for cell in find_row(ws, 2, f"{item.code}) {item.name}")]
-            assert Decimal(str(row[4])) * 100 == pytest.approx(item.milestone, abs=Decimal("1e-12"))
+            assert Decimal(str(row[4])) == pytest.approx(item.milestone, abs=Decimal("1e-12"))
             assert row[5] == item.met
             assert row[6] == item.total_workers == commune.total_workers
-            assert Decimal(str(row[7])) * 100 == pytest.approx(item.rate, abs=Decimal("1e-12"))
-            assert row[8] == str(item.status_label)
+            assert Decimal(str(row[7])) == pytest.approx(item.rate, abs=Decimal("1e-12"))
+            assert row[8:10] == [item.gap(2025), item.gap(2030)]
+            assert row[10] == str(item.status_label)
 
     def test_counts_and_rates_are_numbers_with_number_formats(self, data_set, indicators):
-        ws = workbook(data_set)["Tổng hợp"]
+        ws = workbook(data_set)[APPENDIX_I]
         row = find_row(ws, 2, f"a) {indicators['a'].name}")
-        number_, _name, target_2025, target_2030, milestone, met, total, rate, _assessment = row
-        assert (number_.data_type, met.data_type, total.data_type, rate.data_type, milestone.data_type) == ("n",) * 5
-        assert met.number_format == total.number_format == "#,##0"
-        assert rate.number_format == target_2025.number_format == target_2030.number_format == "0.0%"
-        assert milestone.number_format == "0.0%"
+        number_, _name, target_2025, target_2030, milestone, met, total, rate, gap_2025, gap_2030, _a = row
+        cells = (number_, met, total, rate, milestone, gap_2025, gap_2030)
+        assert {cell.data_type for cell in cells} == {"n"}
+        assert met.number_format == total.number_format == gap_2025.number_format == "#,##0"
+        assert rate.number_format == target_2025.number_format == target_2030.number_format == "0.0"
+        assert milestone.number_format == "0.0"
 
     def test_the_completeness_line_says_how_many_reports_the_figures_come_from(self, data_set):
-        ws = workbook(data_set)["Tổng hợp"]
+        ws = workbook(data_set)[APPENDIX_I]
         line = next(text for text in texts(ws) if text.startswith("Số liệu tổng hợp"))
         assert "2/5 doanh nghiệp" in line
         assert "(40,0%)" in line
@@ -180,10 +282,10 @@ class TestSummarySheet:
 
     def test_a_period_without_approved_reports_says_there_is_no_data(self, plan):
         period = PeriodFactory(year=2026, kind=PeriodKind.HALF_YEAR)
-        ws = workbook(period)["Tổng hợp"]
+        ws = workbook(period)[APPENDIX_I]
         row = [cell.value for cell in find_row(ws, 1, 1)]
-        assert row[4] == pytest.approx(0.905)  # a)'s mid-year milestone of 2026: (90 + 91) / 2 %
-        assert row[5:9] == [0, 0, None, "Chưa có số liệu"]
+        assert row[4] == pytest.approx(90.5)  # a)'s mid-year milestone of 2026: (90 + 91) / 2 %
+        assert row[5:11] == [0, 0, None, None, None, "Chưa có số liệu"]
 
 
 class TestAssessments:
@@ -191,13 +293,11 @@ class TestAssessments:
     is open (with the whole commune's minimum), none with too few approved reports."""
 
     def assessments(self, period):
-        ws = workbook(period)["Tổng hợp"]
-        return {row[1].value[0]: row[8].value for row in ws.iter_rows() if isinstance(row[0].value, int)}, texts(ws)
+        ws = workbook(period)[APPENDIX_I]
+        return {row[1].value[0]: row[10].value for row in ws.iter_rows() if isinstance(row[0].value, int)}, texts(ws)
 
     def test_a_closed_target_year_is_achieved_or_missed(self, plan, enterprise_a):
-        period = PeriodFactory(year=2025)
-        period.state = "closed"
-        period.save()
+        period = close(PeriodFactory(year=2025))
         ReportFactory(enterprise=enterprise_a, period=period, total_workers=100, counts={"a": 95, "e": 20})
         assessments, lines = self.assessments(period)
         assert (assessments["a"], assessments["e"]) == ("Đạt", "Chưa đạt mục tiêu năm 2025")
@@ -223,162 +323,107 @@ class TestAssessments:
         assert "a) 84,0%" in minimum  # the silent ones' headcounts are unknown: 420 / 500
 
 
-class TestHeaderBlock:
-    def test_it_follows_decree_30(self, data_set):
-        ws = workbook(data_set)["Tổng hợp"]
-        assert (ws["A1"].value, ws["A2"].value) == ("ỦY BAN NHÂN DÂN", "XÃ HOÀNG HỢP")
-        assert ws["A1"].font.b and ws["A2"].font.b
-        assert (ws["D1"].value, ws["D2"].value) == ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
-        assert ws["D1"].font.b and ws["D2"].font.b and ws["D2"].font.u == "single"
-        assert re.fullmatch(r"Số: +/BC-UBND", ws["A4"].value)
-        assert ws["D4"].value == "Hoàng Hợp, ngày 05 tháng 01 năm 2026"
-        assert ws["D4"].font.i
-        # The body and the nation are each centred over their own half.
-        assert {"A1:C1", "D1:I1", "A2:C2", "D2:I2", "A4:C4", "D4:I4"} <= {str(r) for r in ws.merged_cells.ranges}
-
-    def test_the_title_names_the_plan_and_the_period(self, data_set, plan):
-        ws = workbook(data_set)["Tổng hợp"]
-        lines = texts(ws)
-        title = lines[lines.index("BÁO CÁO") + 1]
-        assert title.startswith("Kết quả triển khai thực hiện Chương trình “Đẩy mạnh các hoạt động học tập suốt đời")
-        assert title.endswith("trên địa bàn xã Hoàng Hợp năm 2024")
-        assert find_row(ws, 1, "BÁO CÁO")[0].font.b
-        assert "Kính gửi: Liên đoàn Lao động tỉnh Thanh Hóa" in lines
-
-    def test_recipients_and_signature_close_the_report(self, data_set):
-        lines = texts(workbook(data_set)["Tổng hợp"])
-        assert lines[lines.index("Nơi nhận:") + 1 :][:6] == [
-            "TM. ỦY BAN NHÂN DÂN",
-            "- Liên đoàn Lao động tỉnh Thanh Hóa (b/c);",
-            "CHỦ TỊCH",
-            "- Ủy ban nhân dân tỉnh Thanh Hóa (b/c);",
-            "- Lưu: VT.",
-            "Lê Văn Phụng",
+class TestEnterpriseAppendix:
+    def test_status_lateness_and_following_are_columns_of_their_own(self, data_set, enterprise_a, enterprise_b):
+        ws = workbook(data_set)[APPENDIX_II]
+        header = [cell.value for cell in find_row(ws, 1, "STT")][:8]
+        assert header == [
+            "STT",
+            "Tên doanh nghiệp",
+            "Mã số thuế",
+            "Tình trạng báo cáo",
+            "Nộp muộn",
+            "Theo dõi trong kỳ",
+            "Tổng số CNLĐ",
+            "Lao động nữ",
         ]
-
-    def test_a_deputy_signs_on_behalf_of_the_chair(self, data_set, plan):
-        plan.signer_title, plan.signer_name = "Phó Chủ tịch", "Nguyễn Văn Bình"
-        plan.save()
-        lines = texts(workbook(data_set)["Tổng hợp"])
-        signature = [line for line in lines if not line.startswith("-")]
-        start = signature.index("TM. ỦY BAN NHÂN DÂN")
-        assert signature[start : start + 4] == [
-            "TM. ỦY BAN NHÂN DÂN",
-            "KT. CHỦ TỊCH",
-            "PHÓ CHỦ TỊCH",
-            "Nguyễn Văn Bình",
-        ]
-
-    def test_the_commune_and_addressee_come_from_settings(self, data_set, settings):
-        settings.PORTAL_COMMUNE_NAME = "Hoằng Giang"
-        settings.PORTAL_COMMUNE_BODY = "Ủy ban nhân dân xã Hoằng Giang"
-        settings.PORTAL_SUPERIOR_BODY = "Ủy ban nhân dân tỉnh Thanh Hoá"
-        settings.PORTAL_REPORT_ADDRESSEE = "Liên đoàn Lao động tỉnh Thanh Hoá"
-        ws = workbook(data_set, today=datetime.date(2025, 7, 1))["Tổng hợp"]
-        assert ws["A2"].value == "XÃ HOẰNG GIANG"
-        assert ws["D4"].value == "Hoằng Giang, ngày 01 tháng 7 năm 2025"
-        lines = texts(ws)
-        assert "Kính gửi: Liên đoàn Lao động tỉnh Thanh Hoá" in lines
-        assert "- Ủy ban nhân dân tỉnh Thanh Hoá (b/c);" in lines
-        assert not any("Hoàng Hợp" in line and "Kết quả" not in line for line in lines)
-
-
-class TestEnterpriseSheet:
-    def test_approved_reports_come_first_and_are_totalled(self, data_set, enterprise_a, enterprise_b):
-        ws = workbook(data_set)["Doanh nghiệp"]
         a = [cell.value for cell in find_row(ws, 2, enterprise_a.name)]
-        assert a[2:6] == [enterprise_a.tax_code, "Đã duyệt", 200, 120]
-        assert a[6:16:2] == [180, 150, 130, 60, 60]
-        assert a[7:16:2] == pytest.approx([0.9, 0.75, 0.65, 0.3, 0.3])
+        assert a[2:8] == [enterprise_a.tax_code, "Đã duyệt", "Không", "Có", 200, 120]
+        assert a[8:18:2] == [180, 150, 130, 60, 60]
+        assert a[9:18:2] == pytest.approx([90, 75, 65, 30, 30])
         b = [cell.value for cell in find_row(ws, 2, enterprise_b.name)]
-        assert b[3] == "Đã duyệt, nộp muộn"
+        assert b[3:6] == ["Đã duyệt", "Có", "Có"]
 
-    def test_the_totals_row_is_formulas_that_agree_with_the_summary(self, data_set):
-        ws = workbook(data_set)["Doanh nghiệp"]
+    def test_an_enterprise_not_followed_in_the_period_counts_by_its_report_and_says_so(self, data_set):
+        stopped = EnterpriseFactory(name="Công ty đã ngừng theo dõi", tax_code="2801000010", is_active=False)
+        ReportFactory(enterprise=stopped, period=data_set, total_workers=10, counts={"a": 1})
+        row = [cell.value for cell in find_row(workbook(data_set)[APPENDIX_II], 2, stopped.name)]
+        assert row[3:6] == ["Đã duyệt", "Không", "Không"]
+
+    def test_the_totals_row_is_formulas_that_agree_with_appendix_i(self, data_set):
+        ws = workbook(data_set)[APPENDIX_II]
         totals = find_row(ws, 2, "Cộng (các báo cáo đã duyệt)")
         row = totals[0].row
         values = {}
-        for cell in totals[4:]:
+        for cell in totals[6:]:
             assert cell.data_type == "f", cell.coordinate
             if cell.value.startswith("=SUM("):
                 first, last = re.fullmatch(r"=SUM\(([A-Z]+\d+):([A-Z]+\d+)\)", cell.value).groups()
                 values[cell.column_letter] = sum(c.value or 0 for (c,) in ws[f"{first}:{last}"])
             else:
-                assert cell.value == f'=IF(E{row}=0,"",{ws.cell(row, cell.column - 1).column_letter}{row}/E{row})'
-        assert values["E"] == 500 and values["F"] == 220
-        assert [values[letter] for letter in "GIKMO"] == [met for met, _rate, _label in COMMUNE.values()]
-        assert totals[4].number_format == "#,##0" and totals[7].number_format == "0.0%"
+                met = ws.cell(row, cell.column - 1).column_letter
+                assert cell.value == f'=IF(G{row}=0,"",{met}{row}/G{row}*100)'
+        assert values["G"] == 500 and values["H"] == 220
+        assert [values[letter] for letter in "IKMOQ"] == [met for met, _rate, _label in COMMUNE.values()]
+        assert totals[6].number_format == "#,##0" and totals[9].number_format == "0.0"
 
     def test_the_totals_carry_their_results_for_viewers_that_do_not_recalculate(self, data_set):
-        ws = workbook(data_set, data_only=True)["Doanh nghiệp"]
+        ws = workbook(data_set, data_only=True)[APPENDIX_II]
         totals = [cell.value for cell in find_row(ws, 2, "Cộng (các báo cáo đã duyệt)")]
-        assert totals[4:6] == [500, 220]
-        assert totals[6:16:2] == [met for met, _rate, _label in COMMUNE.values()]
-        assert totals[7:16:2] == pytest.approx([rate for _met, rate, _label in COMMUNE.values()])
+        assert totals[6:8] == [500, 220]
+        assert totals[8:18:2] == [met for met, _rate, _label in COMMUNE.values()]
+        assert totals[9:18:2] == pytest.approx([rate for _met, rate, _label in COMMUNE.values()])
 
     def test_a_rate_over_no_workers_is_left_blank(self, year_2024):
-        ws = workbook(year_2024, data_only=True)["Doanh nghiệp"]
+        ws = workbook(year_2024, data_only=True)[APPENDIX_II]
         totals = [cell.value for cell in find_row(ws, 2, "Cộng (các báo cáo đã duyệt)")]
-        assert totals[4:6] == [0, 0]
-        assert set(totals[7:16:2]) <= {None, ""}
+        assert totals[6:8] == [0, 0]
+        assert set(totals[9:18:2]) <= {None, ""}
 
-    def test_reports_not_approved_are_listed_grey_and_italic_outside_the_totals(self, data_set):
-        ws = workbook(data_set)["Doanh nghiệp"]
+    def test_reports_not_approved_are_listed_grey_and_italic_by_their_status_alone(self, data_set):
+        ws = workbook(data_set)[APPENDIX_II]
         totals_row = find_row(ws, 2, "Cộng (các báo cáo đã duyệt)")[0].row
         submitted = find_row(ws, 2, INJECTIONS[0])
         assert submitted[0].row > totals_row
-        assert [c.value for c in submitted[3:6]] == ["Đã gửi (chờ duyệt)", 1000, 500]
+        assert [c.value for c in submitted[3:6]] == ["Đã gửi (chờ duyệt)", "Không", "Có"]
+        assert {c.value for c in submitted[6:]} == {None}
         assert submitted[1].font.i and submitted[1].font.color.rgb.endswith(exports.MUTED)
         missing = find_row(ws, 2, INJECTIONS[1])
-        assert missing[3].value == "Chưa báo cáo" and missing[4].value is None
-
-    def test_a_draft_shows_its_status_but_not_its_figures(self, data_set):
-        draft = [cell.value for cell in find_row(workbook(data_set)["Doanh nghiệp"], 2, INJECTIONS[2])]
-        assert draft[3] == "Bản nháp"
-        assert set(draft[4:]) == {None}
+        assert [c.value for c in missing[3:6]] == ["Chưa báo cáo", None, "Có"]
 
     @pytest.mark.parametrize(
-        "status, label, shown",
+        "status, label",
         [
-            (ReportStatus.SUBMITTED, "Đã gửi (chờ duyệt)", True),  # greyed, outside the totals
-            (ReportStatus.RETURNED, "Bị trả lại", False),
-            (ReportStatus.DRAFT, "Bản nháp", False),
+            (ReportStatus.SUBMITTED, "Đã gửi (chờ duyệt)"),
+            (ReportStatus.RETURNED, "Bị trả lại"),
+            (ReportStatus.DRAFT, "Bản nháp"),
         ],
     )
-    def test_figures_not_approved_are_shown_only_when_submitted_as_on_the_dashboard(
-        self, year_2024, status, label, shown
-    ):
-        from dashboard import layout
-
+    def test_only_approved_reports_show_figures(self, year_2024, status, label):
         enterprise = EnterpriseFactory(name="Công ty Én Bạc", tax_code="2801000009")
         ReportFactory(
             enterprise=enterprise, period=year_2024, status=status, total_workers=60, female_workers=30, counts={"a": 6}
         )
-        row = [cell.value for cell in find_row(workbook(year_2024)["Doanh nghiệp"], 2, enterprise.name)]
+        row = [cell.value for cell in find_row(workbook(year_2024)[APPENDIX_II], 2, enterprise.name)]
         assert row[3] == label
-        assert (row[4:8] == [60, 30, 6, pytest.approx(0.1)]) is shown
-        assert shown or set(row[4:]) == {None}
-        # The dashboard's table follows the same rule (layout.shown_rates).
-        (dashboard_row,) = [r for r in progress.enterprise_rows(year_2024) if r.enterprise_id == enterprise.pk]
-        assert bool(layout.shown_rates(dashboard_row)) is shown
+        assert set(row[6:]) == {None}
 
     def test_lateness_follows_the_periods_current_deadline(self, data_set, enterprise_b, official):
         from indicators import services
 
-        assert find_row(workbook(data_set)["Doanh nghiệp"], 2, enterprise_b.name)[3].value == "Đã duyệt, nộp muộn"
+        assert find_row(workbook(data_set)[APPENDIX_II], 2, enterprise_b.name)[4].value == "Có"
         services.period_set_deadline(
             period=data_set, actor=official, deadline=data_set.deadline + datetime.timedelta(days=1)
         )
         data_set.refresh_from_db()
-        assert find_row(workbook(data_set)["Doanh nghiệp"], 2, enterprise_b.name)[3].value == "Đã duyệt"
+        assert find_row(workbook(data_set)[APPENDIX_II], 2, enterprise_b.name)[4].value == "Không"
 
-    def test_the_sheet_says_which_reports_the_totals_count(self, data_set):
-        note = next(t for t in texts(workbook(data_set)["Doanh nghiệp"]) if t.startswith("Ghi chú"))
-        assert "chỉ cộng các báo cáo đã được duyệt" in note and "“Tổng hợp”" in note
-        assert "báo cáo đã gửi, đang chờ duyệt được hiển thị" in note and "bị trả lại" in note
+    def test_the_appendix_says_which_figures_it_shows(self, data_set):
+        note = next(t for t in texts(workbook(data_set)[APPENDIX_II]) if t.startswith("Chỉ ghi số liệu"))
+        assert "dòng “Cộng” bằng số liệu của xã tại Phụ lục I" in note and "Theo dõi trong kỳ" in note
 
 
-class TestTasksAndActivities:
+class TestTaskAppendix:
     @pytest.fixture
     def activities(self, data_set, enterprise_a, enterprise_b):
         task = Task.objects.get(group__number=1, letter="c")
@@ -394,66 +439,88 @@ class TestTasksAndActivities:
         ActivityFactory(
             task=task,
             date=datetime.date(2024, 4, 21),
-            title="=cmd|' /C calc'!A0",
-            place="-2+3",
-            organiser="Thư viện\x07 xã",
+            title="Ngày Sách\x07 21/4",
+            place="Thư viện xã",
+            organiser="Thư viện xã",
             workers_reached=30,
         )
         ActivityFactory(task=task, date=datetime.date(2025, 1, 2), title="Next year's")  # outside the period
         return task
 
-    def test_every_task_is_listed_under_its_group_with_units_status_and_activity_count(self, data_set, activities):
-        ws = workbook(data_set)["Nhiệm vụ"]
+    def test_every_task_is_listed_under_its_group_with_its_units_and_activities(self, data_set, activities):
+        ws = workbook(data_set)[APPENDIX_III]
         assert len([c for c in ws["A"] if re.fullmatch(r"\d[a-zđ]", str(c.value or ""))]) == 17
-        row = [cell.value for cell in find_row(ws, 1, "1c")]
-        assert row[1] == activities.text
-        assert row[2] == activities.lead_unit.name
-        assert row[3] == "; ".join(u.name for u in activities.coordinating_units.all())
-        assert row[4] == activities.get_status_display()
-        assert row[5] == 2
+        row = find_row(ws, 1, "1c")
+        values = [cell.value for cell in row]
+        assert values[1] == activities.text
+        assert values[2] == activities.lead_unit.name
+        assert values[3] == "; ".join(u.name for u in activities.coordinating_units.all())
+        # The period's activities by date, one a row, beside their task; the next year's not.
+        assert values[4] == "21/04/2024: Ngày Sách 21/4 (Thư viện xã; 30 lượt CNLĐ)"  # the bell character is gone
+        assert (
+            ws.cell(row[0].row + 1, 5).value
+            == "02/10/2024: Tuần lễ hưởng ứng học tập suốt đời (Nhà văn hoá xã; 120 lượt CNLĐ)"
+        )
+        assert values[5] == 2
+        assert "Next year's" not in " ".join(texts(ws))
         assert find_row(ws, 1, f"1. {activities.group.title}")
+        assert find_row(ws, 2, "Cộng")[5].value.startswith("=SUM(F")
 
-    def test_the_activities_sheet_lists_the_periods_activities(self, data_set, activities, enterprise_a, enterprise_b):
-        ws = workbook(data_set)["Hoạt động"]
-        first = [cell.value for cell in find_row(ws, 4, "=cmd|' /C calc'!A0")]
-        week = [cell.value for cell in find_row(ws, 4, "Tuần lễ hưởng ứng học tập suốt đời")]
-        assert first[:3] == [1, datetime.datetime(2024, 4, 21), "1c"]
-        assert week[4:8] == ["Nhà văn hoá xã", "UBND xã", f"{enterprise_b.name}; {enterprise_a.name}", 120]  # by name
-        assert find_row(ws, 4, "Cộng (lượt CNLĐ tham gia)")[7].value.startswith("=SUM(H")
-        assert "Next year's" not in texts(ws)
-        date_cell = find_row(ws, 4, "Tuần lễ hưởng ứng học tập suốt đời")[1]
-        assert date_cell.is_date and date_cell.number_format == "DD/MM/YYYY"
+    def test_a_tasks_cells_stand_over_its_activities_as_one_box(self, data_set, activities):
+        ws = workbook(data_set)[APPENDIX_III]
+        first = find_row(ws, 1, "1c")[0].row
+        upper, lower = ws.cell(first, 2), ws.cell(first + 1, 2)
+        assert lower.value is None
+        assert upper.border.bottom.style is None and lower.border.top.style is None
+        assert ws.cell(first, 5).border.bottom.style == "thin"  # the activities are rows of their own
 
-    def test_user_text_that_looks_like_a_formula_stays_text(self, data_set, activities):
-        book = workbook(data_set)
-        ws = book["Hoạt động"]
-        for value in ("=cmd|' /C calc'!A0", "-2+3"):
-            cell = next(c for row in ws.iter_rows() for c in row if c.value == value)
-            assert cell.data_type == "s" and cell.quotePrefix
-        assert "Thư viện xã" in texts(ws)  # the bell character Excel refuses is gone
+    def test_task_status_and_notes_are_those_at_the_periods_end(self, data_set, plan):
+        task = Task.objects.get(group__number=2, letter="a")
+        history_on(task, datetime.date(2024, 3, 1))  # loaded before the period ended: not started
+        task.status, task.progress_notes = TaskStatus.DONE, "Hoàn thành tháng 3/2025."
+        task.save()
+        history_on(task, datetime.date(2025, 3, 15))
+        period_2025 = PeriodFactory(year=2025)
+
+        row_2024 = [c.value for c in find_row(workbook(data_set)[APPENDIX_III], 1, "2a")]
+        assert row_2024[6:8] == ["Chưa triển khai", None]
+        row_2025 = [c.value for c in find_row(workbook(period_2025)[APPENDIX_III], 1, "2a")]
+        assert row_2025[6:8] == ["Hoàn thành", "Hoàn thành tháng 3/2025."]
+
+    def test_a_task_recorded_after_the_period_is_not_started_unless_something_was_done(self, data_set, activities):
+        # The plan was loaded today: no task has a history by the end of 2024.
+        ws = workbook(data_set)[APPENDIX_III]
+        assert find_row(ws, 1, "1a")[6].value == "Chưa triển khai"
+        assert find_row(ws, 1, "1c")[6].value == "–"  # activities in 2024, status unknown then
+
+    def test_notes_that_look_like_a_formula_stay_text(self, data_set, plan):
+        task = Task.objects.get(group__number=2, letter="b")
+        task.progress_notes = "=cmd|' /C calc'!A0"
+        task.save()
+        history_on(task, datetime.date(2024, 6, 1))
+        cell = find_row(workbook(data_set)[APPENDIX_III], 1, "2b")[7]
+        assert cell.value == "=cmd|' /C calc'!A0" and cell.data_type == "s" and cell.quotePrefix
 
 
 class TestSafety:
     def test_enterprise_names_that_look_like_formulas_stay_text(self, data_set):
-        ws = workbook(data_set)["Doanh nghiệp"]
+        ws = workbook(data_set)[APPENDIX_II]
         for name in INJECTIONS:
             cell = find_row(ws, 2, name)[1]
             assert cell.data_type == "s"
             assert cell.quotePrefix  # Excel keeps it text even when the cell is edited
 
     def test_the_only_formulas_in_the_file_are_the_totals(self, data_set):
-        buffer = io.BytesIO()
-        exports.write_district_report(data_set, buffer, today=TODAY)
-        book = load_workbook(buffer)
+        book = workbook(data_set)
         formulas = [c.coordinate for ws in book for row in ws.iter_rows() for c in row if c.data_type == "f"]
-        totals_row = find_row(book["Doanh nghiệp"], 2, "Cộng (các báo cáo đã duyệt)")[0].row
-        # Doanh nghiệp: E..P of the totals row; Nhiệm vụ: its total (Hoạt động has no activity).
+        totals_row = find_row(book[APPENDIX_II], 2, "Cộng (các báo cáo đã duyệt)")[0].row
+        # Phụ lục II: G..R of the totals row; Phụ lục III: its total of activities.
         assert len(formulas) == 12 + 1
-        assert f"E{totals_row}" in formulas
+        assert f"G{totals_row}" in formulas
 
     def test_characters_excel_rejects_are_removed(self, year_2024):
         EnterpriseFactory(name="Công ty\x01 TNHH\x1b Lạ\ufffe", tax_code="2801000009")
-        ws = workbook(year_2024)["Doanh nghiệp"]
+        ws = workbook(year_2024)[APPENDIX_II]
         assert find_row(ws, 2, "Công ty TNHH Lạ")
 
 
@@ -467,61 +534,70 @@ class TestLayout:
         assert fonts == {("Times New Roman", None)}
         assert book._fonts[0].name == "Times New Roman"  # the default, for empty cells and widths
 
-    def test_every_sheet_prints_on_a4_fitted_to_the_width(self, data_set):
+    def test_the_appendices_print_at_100_percent_in_landscape_with_decree_30_margins(self, data_set):
         book = workbook(data_set)
-        for ws in book:
+        for name in (APPENDIX_I, APPENDIX_II, APPENDIX_III):
+            ws = book[name]
             assert ws.page_setup.paperSize in ("9", 9)
-            assert ws.sheet_properties.pageSetUpPr.fitToPage
-            # fitToWidth="1" is the default, which XlsxWriter leaves out.
-            assert (int(ws.page_setup.fitToWidth or 1), int(ws.page_setup.fitToHeight)) == (1, 0)
-        assert book["Tổng hợp"].page_setup.orientation == "portrait"
-        assert {book[name].page_setup.orientation for name in ("Doanh nghiệp", "Nhiệm vụ", "Hoạt động")} == {
-            "landscape"
-        }
+            assert ws.page_setup.orientation == "landscape"
+            # Never shrunk to the page (scale 100 is the default, which XlsxWriter leaves out).
+            assert not ws.sheet_properties.pageSetUpPr.fitToPage
+            assert int(ws.page_setup.scale or 100) == 100 and ws.page_setup.fitToWidth is None
+            margins = ws.page_margins
+            mm = [round(side * 25.4) for side in (margins.left, margins.right, margins.top, margins.bottom)]
+            assert mm[0] >= 20 and mm[1] >= 15 and mm[2] >= 20 and mm[3] >= 20, mm
 
-    def test_the_list_sheets_number_their_pages_and_the_report_page_has_no_number(self, data_set):
+    def test_the_columns_fit_the_printed_page_at_100_percent(self, data_set):
+        sheets = list(exports.DistrictReport(data_set).sheets())[:3]
+        for sheet in sheets:
+            assert sum(sheet.widths) <= LANDSCAPE_WIDTH, sheet.title
+
+    def test_type_is_never_smaller_than_decree_30_allows(self, data_set):
         book = workbook(data_set)
-        assert not book["Tổng hợp"].oddHeader.center.text  # Decree 30/2020: none on the first page
-        for name in ("Doanh nghiệp", "Nhiệm vụ", "Hoạt động"):
+        for name in (APPENDIX_I, APPENDIX_II, APPENDIX_III):
+            sizes = {c.font.sz for row in book[name].iter_rows() for c in row if c.value is not None}
+            assert min(sizes) >= 11, name  # tables 11–12 pt, titles 14 pt
+
+    def test_every_appendix_numbers_its_pages(self, data_set):
+        book = workbook(data_set)
+        for name in (APPENDIX_I, APPENDIX_II, APPENDIX_III):
             header = book[name].oddHeader.center
             assert header.text.strip() == "&P" and header.font == "Times New Roman,Regular"
 
-    def test_the_lists_freeze_and_repeat_their_header_rows(self, data_set):
+    def test_the_lists_freeze_and_repeat_their_header_rows_on_every_page(self, data_set):
         book = workbook(data_set)
-        enterprises = book["Doanh nghiệp"]
-        assert enterprises.freeze_panes == "C8"  # and the names stay in view
-        assert enterprises.print_title_rows == "$6:$7"
-        assert (enterprises["A6"].value, enterprises["G7"].value) == ("STT", "Số CNLĐ đạt")
-        for name in ("Nhiệm vụ", "Hoạt động"):
+        for name, first_cell, rows in ((APPENDIX_II, "STT", 2), (APPENDIX_III, "Mã", 1)):
             ws = book[name]
-            assert ws.freeze_panes == "A6"
-            assert ws.print_title_rows == "$5:$5"
-            assert ws["A5"].value in ("Mã", "STT")
+            header = find_row(ws, 1, first_cell)[0].row
+            assert ws.print_title_rows == f"${header}:${header + rows - 1}"
+            assert ws.freeze_panes.endswith(str(header + rows))
+        assert book[APPENDIX_II].freeze_panes.startswith("C")  # the names stay in view
+
+    def test_the_indicator_table_ends_on_its_first_page_so_its_header_is_not_repeated(self, data_set):
+        # Else the header would stand alone over the notes and the signature on page 2.
+        ws = workbook(data_set)[APPENDIX_I]
+        assert ws.print_title_rows is None
+        assert ws.freeze_panes == f"A{find_row(ws, 1, 'STT')[0].row + 1}"
 
     def test_columns_have_widths_and_text_wraps(self, data_set):
-        ws = workbook(data_set)["Nhiệm vụ"]
-        assert ws.column_dimensions["B"].width >= 40
+        ws = workbook(data_set)[APPENDIX_III]
+        assert ws.column_dimensions["B"].width >= 25
         task = find_row(ws, 1, "1a")
         assert task[1].alignment.wrap_text
         assert ws.row_dimensions[task[1].row].height > 30  # the long task text gets its lines
 
-    def test_empty_spacer_rows_keep_their_heights(self, data_set):
-        ws = workbook(data_set)["Tổng hợp"]
-        # Heights are stored in whole pixels: 8 pt is 11 px, 8.25 pt.
-        assert ws["A3"].value is None and ws.row_dimensions[3].height == pytest.approx(8, abs=0.5)
-        assert ws["A5"].value is None and ws.row_dimensions[5].height == pytest.approx(12, abs=0.5)
-
     def test_the_enterprise_headings_stand_over_both_header_rows(self, data_set):
-        ws = workbook(data_set)["Doanh nghiệp"]
+        ws = workbook(data_set)[APPENDIX_II]
+        top = find_row(ws, 1, "STT")[0].row
         # An indicator's name is merged over its two columns, above "met" and "rate".
-        assert {"G6:H6", "I6:J6", "O6:P6"} <= {str(r) for r in ws.merged_cells.ranges}
+        assert {f"I{top}:J{top}", f"K{top}:L{top}", f"Q{top}:R{top}"} <= {str(r) for r in ws.merged_cells.ranges}
+        assert (ws[f"I{top + 1}"].value, ws[f"J{top + 1}"].value) == ("Số đạt", "Tỷ lệ (%)")
         # The first columns' headings are boxes of two cells without a border between.
-        for letter in "ABCDEF":
-            upper, lower = ws[f"{letter}6"], ws[f"{letter}7"]
+        for letter in "ABCDEFGH":
+            upper, lower = ws[f"{letter}{top}"], ws[f"{letter}{top + 1}"]
             assert upper.value and lower.value is None
             assert upper.border.bottom.style is None and lower.border.top.style is None
             assert upper.border.top.style == lower.border.bottom.style == "thin"
-            assert upper.border.left.style == lower.border.left.style == "thin"
 
 
 class TestQueries:
@@ -532,9 +608,12 @@ class TestQueries:
             enterprise = EnterpriseFactory(tax_code=f"28020000{number:02d}")
             ReportFactory(enterprise=enterprise, period=data_set, counts={"a": 50, "b": 40})
         # 17, +2 for issue 13 (the lower bound's tokens and headcount), +1 for the data sheet
-        # (it reads the enterprise rows again, from the figures cache: its token).
-        with django_assert_max_num_queries(20):
-            exports.write_district_report(data_set, io.BytesIO(), today=TODAY)
+        # (it reads the enterprise rows again, from the figures cache: its token); the
+        # appendices, +6: the report they are attached to (its narrative; the plan and its
+        # indicators for its draft state), the tasks' history and activities up to the
+        # period's end.
+        with django_assert_max_num_queries(QUERIES):
+            exports.write_district_report(data_set, io.BytesIO())
 
 
 class TestDownload:
@@ -545,7 +624,7 @@ class TestDownload:
         assert response["Content-Disposition"] == 'attachment; filename="bao-cao-hoang-hop-2024.xlsx"'
         assert "no-store" in response["Cache-Control"]
         book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-        assert book.sheetnames[0] == "Tổng hợp"
+        assert book.sheetnames[0] == "Phụ lục I"
 
     def test_the_district_viewer_downloads_it_too(self, client_for, viewer, data_set):
         assert client_for(viewer).get(reverse("indicators:report_export", args=["2024"])).status_code == 200
@@ -607,29 +686,25 @@ def convert_to_csv(tmp_path, workbook_path):
     return sheets
 
 
-def fraction(shown: str) -> float:
-    """A percent cell as LibreOffice writes it raw: '0.84', or '84%' for percent cells."""
-    return float(shown[:-1]) / 100 if shown.endswith("%") else float(shown)
-
-
 def test_libreoffice_opens_the_workbook_and_shows_the_figures(tmp_path, data_set, indicators):
     path = tmp_path / "bao-cao.xlsx"
     with open(path, "wb") as handle:
-        exports.write_district_report(data_set, handle, today=TODAY)
+        exports.write_district_report(data_set, handle)
     sheets = convert_to_csv(tmp_path, path)
-    summary = sheets["Tổng hợp"]
-    assert summary[0] == ["ỦY BAN NHÂN DÂN", "", "", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "", "", "", "", ""]
+    summary = sheets[APPENDIX_I]
+    assert BLANK_REFERENCE in [r[0] for r in summary if r]
     for code, (met, rate, assessment) in COMMUNE.items():
         row = next(r for r in summary if len(r) > 1 and r[1] == f"{code}) {indicators[code].name}")
-        assert fraction(row[4]) == pytest.approx(MILESTONES_2024[code])
+        assert float(row[4]) == pytest.approx(MILESTONES_2024[code])
         assert [int(row[5]), int(row[6])] == [met, 500]
-        assert fraction(row[7]) == pytest.approx(rate)
-        assert row[8] == assessment
+        assert float(row[7]) == pytest.approx(rate)
+        assert (int(row[8]), int(row[9])) == GAPS[code]
+        assert row[10] == assessment
     # LibreOffice computes the totals formulas to the commune's figures.
-    totals = next(r for r in sheets["Doanh nghiệp"] if len(r) > 1 and r[1] == "Cộng (các báo cáo đã duyệt)")
-    assert [int(totals[4]), int(totals[5])] == [500, 220]
-    assert [int(totals[i]) for i in range(6, 16, 2)] == [met for met, _r, _l in COMMUNE.values()]
-    assert [fraction(totals[i]) for i in range(7, 16, 2)] == pytest.approx([r for _m, r, _l in COMMUNE.values()])
+    totals = next(r for r in sheets[APPENDIX_II] if len(r) > 1 and r[1] == "Cộng (các báo cáo đã duyệt)")
+    assert [int(totals[6]), int(totals[7])] == [500, 220]
+    assert [int(totals[i]) for i in range(8, 18, 2)] == [met for met, _r, _l in COMMUNE.values()]
+    assert [float(totals[i]) for i in range(9, 18, 2)] == pytest.approx([r for _m, r, _l in COMMUNE.values()])
     # Formula-looking names are shown as the text they are.
-    names = {r[1] for r in sheets["Doanh nghiệp"] if len(r) > 1}
+    names = {r[1] for r in sheets[APPENDIX_II] if len(r) > 1}
     assert set(INJECTIONS) <= names
