@@ -31,8 +31,11 @@ def report_export(request, code):
     period = get_object_or_404(ReportingPeriod, code=code)
     # Written once per state of what it shows, into a file every server process shares:
     # under load most downloads are of a workbook nothing has changed since.
-    fingerprint = export_fingerprint(period)
-    write = functools.partial(exports.write_district_report, period)
+    # What the workbook says of the report it is attached to (its number, date, signer, draft
+    # state) is read once: it is part of the fingerprint and of what is written.
+    reference = exports.reference_for(period)
+    fingerprint = export_fingerprint(period, reference)
+    write = functools.partial(exports.write_district_report, period, reference=reference)
     if None in fingerprint:  # a period without revision tokens: its state has no name
         handle = file_cache.open_written(write, suffix=".xlsx")
     else:
@@ -48,13 +51,16 @@ def report_export(request, code):
     return response
 
 
-def export_fingerprint(period: ReportingPeriod) -> list[object]:
+def export_fingerprint(period: ReportingPeriod, reference) -> list[object]:
     """Everything the period's workbook shows: its reports (both revision tokens), the
     approved reports of every earlier period (the lower bound reads them), enterprises,
     indicators and targets (they replace every token), the plan's tasks and activities,
-    the commune's identity, the language, today's date (lateness and the date printed),
-    and the code that writes it."""
+    the report it is attached to (number, date, signer, draft state), the commune's
+    identity, the language, today's date (lateness and the date printed), and the code that
+    writes it. The time its figures are "as of" is when it was written: nothing it shows has
+    changed since, or the fingerprint would differ."""
     return [
+        reference,
         figures_cache.tokens([period.pk]).get(period.pk),
         figures_cache.token_up_to(period),
         plan_revision(),

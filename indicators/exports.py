@@ -198,23 +198,10 @@ class DistrictReport(Exporter):
         self.now = now or timezone.now()
         self.writer_class = writer_class or WorkbookWriter
         self.commune = identity.commune()
-        self.reference = reference or self.ask_reference()
+        self.reference = reference or reference_for(period)
         self.plan = Plan.objects.current()
         self.indicators = progress.plan_indicators(self.plan) if self.plan else []
         self.target_years = sorted({t.year for i in self.indicators for t in i.targets.all()})
-
-    def ask_reference(self) -> documents.Reference:
-        """The report these appendices are attached to (appendix_reference), or blanks for
-        the office to fill in and the commune's chair as the signer."""
-        for _receiver, answer in appendix_reference.send(DistrictReport, period=self.period):
-            if answer is not None:
-                return answer
-        leader = self.commune.leaders[0] if self.commune.leaders else None
-        return documents.Reference(
-            body=self.commune.body,
-            signer_title=leader.title if leader else "",
-            signer_name=leader.name if leader else "",
-        )
 
     def period_text(self) -> str:
         return _("%(period)s (from %(start)s to %(end)s)") % {
@@ -768,6 +755,21 @@ class DistrictReport(Exporter):
     def empty_row(self, text: str, widths) -> Row:
         last = len(widths)
         return Row([text] + [None] * (last - 1), muted(LD), text_height(text, sum(widths), LD), [(1, last)])
+
+
+def reference_for(period: ReportingPeriod) -> documents.Reference:
+    """The report a period's appendices are attached to (appendix_reference), or blanks for
+    the office to fill in and the commune's chair as the signer."""
+    for _receiver, answer in appendix_reference.send(DistrictReport, period=period):
+        if answer is not None:
+            return answer
+    commune = identity.commune()
+    leader = commune.leaders[0] if commune.leaders else None
+    return documents.Reference(
+        body=commune.body,
+        signer_title=leader.title if leader else "",
+        signer_name=leader.name if leader else "",
+    )
 
 
 def write_district_report(
