@@ -25,8 +25,9 @@ def demo_user(username: str, *, first_name: str, last_name: str, group: str, ema
 def seed() -> list[tuple[str, str]]:
     """The commune-level accounts: (username, role description)."""
     demo_user("canbo.vanhoa", first_name="Lan", last_name="Nguyễn Thị", group=OFFICIAL, email="vanhoa@hoanghop.example")
-    demo_user("huyen.xem", first_name="Tuấn", last_name="Lê Văn", group=VIEWER, email="ldld@hoanghoa.example")
+    # The superior body is the province since districts ended on 1/7/2025.
+    demo_user("tinh.xem", first_name="Tuấn", last_name="Lê Văn", group=VIEWER, email="ldld@thanhhoa.example")
     return [
         ("canbo.vanhoa", "Công chức Văn hóa - Xã hội (công chức xã)"),
-        ("huyen.xem", "Liên đoàn Lao động huyện (chỉ xem)"),
+        ("tinh.xem", "Liên đoàn Lao động tỉnh (chỉ xem)"),
     ]
