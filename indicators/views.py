@@ -544,11 +544,30 @@ def report_approve(request, code, enterprise_pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(report.get_absolute_url())
-    messages.success(request, _("Report of %(enterprise)s approved.") % {"enterprise": report.enterprise.name})
-    return redirect(report.period.get_absolute_url())
+    return _to_next_waiting(
+        request, report, _("Report of %(enterprise)s approved.") % {"enterprise": report.enterprise.name}
+    )
 
 
-def _send_back_view(request, code, enterprise_pk, service, done_message):
+def _to_next_waiting(request, report: EnterpriseReport, done: str, *, told=None):
+    """After a review, on to the next report waiting for it (in the queue's order), the
+    message saying what was done and which report comes next; the period's page when none waits."""
+    following = EnterpriseReport.objects.next_waiting_after(report)
+    if following is None:
+        messages.success(request, " ".join([done, _("No other report is waiting for review.")]))
+        _say_who_was_told(request, told)
+        return redirect(report.period.get_absolute_url())
+    messages.success(
+        request,
+        " ".join(
+            [done, _("Next report waiting for review: %(enterprise)s.") % {"enterprise": following.enterprise.name}]
+        ),
+    )
+    _say_who_was_told(request, told)
+    return redirect(following.get_absolute_url())
+
+
+def _send_back_view(request, code, enterprise_pk, service, done_message, *, then_next: bool = False):
     report = _official_report(request, code, enterprise_pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
@@ -562,7 +581,10 @@ def _send_back_view(request, code, enterprise_pk, service, done_message):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(report.get_absolute_url())
-    messages.success(request, done_message % {"enterprise": report.enterprise.name})
+    done = done_message % {"enterprise": report.enterprise.name}
+    if then_next:
+        return _to_next_waiting(request, report, done, told=getattr(report, "notice", None))
+    messages.success(request, done)
     _say_who_was_told(request, getattr(report, "notice", None))
     return redirect(report.get_absolute_url())
 
@@ -596,6 +618,7 @@ def report_return(request, code, enterprise_pk):
         enterprise_pk,
         services.report_return,
         _("Report of %(enterprise)s returned."),
+        then_next=True,
     )
 
 
