@@ -35,6 +35,7 @@ from plans.models import Plan
 from . import imports, progress, rules, services
 from .forms import IndicatorForm, PeriodDeadlineForm, ReportForm, ReturnForm
 from .models import (
+    STANDING,
     SUBMITTED_LATE,
     EnterpriseReport,
     Indicator,
@@ -448,20 +449,37 @@ def _report_history(report) -> list:
     )
 
 
+def _confirmed_warnings(report, previous, indicators, counts) -> dict[str, list[str]]:
+    """The soft checks' warnings on a sent report's figures, which whoever sent it had to
+    confirm (DOMAIN.md), keyed "total_workers" or by indicator code. The confirmation is
+    not stored: the warnings are judged again from the figures, one figure at a time, so
+    that each stands beside the figure it concerns."""
+    if report.status not in STANDING:
+        return {}
+    found = {"total_workers": rules.figures_warnings(rules.Figures(report.total_workers, None), previous, [])}
+    for indicator in indicators:
+        figures = rules.Figures(None, None, {indicator.code: counts.get(indicator.pk)})
+        found[indicator.code] = rules.figures_warnings(figures, previous, [indicator])
+    return {key: warnings for key, warnings in found.items() if warnings}
+
+
 def _report_page(request, *, period, enterprise, report):
     """A report read-only, with its figures beside the previous report's, events and history."""
     indicators = list(Indicator.objects.of_plan())
     previous = rules.previous_report(enterprise, period)
     old = rules.previous_counts(previous)
-    figures, history, events = [], [], []
+    figures, history, events, confirmed = [], [], [], {}
     if report is not None:
         counts = {value.indicator_id: value.count for value in report.values.all()}
+        confirmed = _confirmed_warnings(report, previous, indicators, counts)
         figures = [
             {
                 "label": f"{i.code}) {i.name}",
+                "code": i.code,
                 "value": counts.get(i.pk),
                 "previous": old.get(i.code),
                 "rate": rate_of(counts[i.pk], report.total_workers) if i.pk in counts else None,
+                "warnings": confirmed.get(i.code, []),
             }
             for i in indicators
         ]
@@ -479,6 +497,8 @@ def _report_page(request, *, period, enterprise, report):
         "events": events,
         "may_edit": may_edit,
         "is_official": is_official,
+        "confirmed": bool(confirmed),
+        "total_warnings": confirmed.get("total_workers", []),
     }
     if is_official and report is not None:
         version = report.version
