@@ -35,6 +35,7 @@ from plans.models import Plan
 from . import imports, progress, rules, services
 from .forms import IndicatorForm, PeriodDeadlineForm, ReportForm, ReturnForm
 from .models import (
+    ENTERPRISE_EDITABLE,
     STANDING,
     SUBMITTED_LATE,
     EnterpriseReport,
@@ -53,6 +54,7 @@ from .progress import plan_indicators as progress_plan_indicators
 from .roster import roster_totals
 
 QUEUE_PAGE_SIZE = 50
+CLOSE_LIST_LIMIT = 20  # names listed per group before "và N doanh nghiệp khác"
 QUEUE_FILTERS = [Outstanding.UNREPORTED, "draft", "submitted", "returned", "approved", "late"]
 
 
@@ -312,14 +314,50 @@ def period_open(request, code):
 
 
 @access.official_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def period_close(request, code):
-    return _period_change_state(
+    """Closing a period takes two steps: this page lists what is still owed, and only its
+    POST with the confirmation closes the period; anything else changes nothing."""
+    period = get_object_or_404(ReportingPeriod, code=code)
+    if not period.is_open:
+        messages.error(request, _("Only an open period can be closed."))
+        return redirect(period.get_absolute_url())
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        return _period_change_state(
+            request,
+            code,
+            services.period_close,
+            _("Period %(period)s is closed: reports can no longer be sent or changed."),
+        )
+    return render(
         request,
-        code,
-        services.period_close,
-        _("Period %(period)s is closed: reports can no longer be sent or changed."),
+        "indicators/period_close.html",
+        {"period": period, "owed": _still_owed(period), "unconfirmed": request.method == "POST"},
     )
+
+
+def _still_owed(period) -> list[dict]:
+    """What the commune is still owed for the period, in three groups (an enterprise in one
+    only), each with its count and the first names in the queue's order."""
+    enterprises = Enterprise.objects.filter(period.counted_enterprises()).order_by("name", "pk")
+    reports = EnterpriseReport.objects.filter(enterprise=OuterRef("pk"), period=period)
+    groups = [
+        (Outstanding.UNREPORTED, Outstanding.UNREPORTED.label, Outstanding.UNREPORTED.of(period)),
+        (
+            "unsubmitted",
+            _("Not submitted (draft, or returned and not sent again)"),
+            Exists(reports.filter(status__in=ENTERPRISE_EDITABLE)),
+        ),
+        (ReportStatus.SUBMITTED, _("Waiting for review"), Exists(reports.filter(status=ReportStatus.SUBMITTED))),
+    ]
+    owed = []
+    for key, label, condition in groups:
+        chosen = enterprises.filter(condition)
+        count = chosen.count()
+        if count:
+            shown = list(chosen.only("pk", "name")[:CLOSE_LIST_LIMIT])
+            owed.append({"key": key, "label": label, "count": count, "enterprises": shown, "more": count - len(shown)})
+    return owed
 
 
 def _period_change_state(request, code, service, done_message):
