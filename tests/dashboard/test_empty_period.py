@@ -39,6 +39,7 @@ class TestAPeriodWithoutReports:
         assert "Kỳ này chưa có báo cáo được duyệt" in words
         assert "Chưa có báo cáo nào của năm 2025 được duyệt" in words
         assert "data-lower-bound>" not in html  # no minimum of 0,0% to read as a result
+        assert "data-lower-bound-note" not in html  # nor the note explaining it
         completeness = text(re.search(r"data-completeness>.*?</p>", html, re.S).group(0))
         assert "0 CNLĐ" not in completeness and "0 / 2 doanh nghiệp có báo cáo đã duyệt" in completeness
         # A period with figures keeps them.
