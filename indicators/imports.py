@@ -160,6 +160,6 @@ def reports_template(*, period: ReportingPeriod, indicators: list[Indicator], en
         text_columns={COL_TAX_CODE},
         whole_number_columns={COL_TOTAL, COL_FEMALE, *names},
         rows=([number, enterprise.name, enterprise.tax_code] for number, enterprise in enumerate(enterprises, start=1)),
-        sheet_name=period.code,
+        sheet_name=str(period),  # a name a person reads, not the period's code
         whole_number_error=(str(_("Invalid figure")), str(_("Enter a whole number of workers (0 or more)."))),
     )

@@ -316,6 +316,26 @@ REASON_REQUIRED = Refusal("required", _("Give the reason, so that the enterprise
 REOPEN_NOT_APPROVED = Refusal("not_approved", _("Only an approved report can be reopened (this one is “%(status)s”)."))
 
 
+class EnterpriseReportQuerySet(models.QuerySet):
+    def waiting_for_review(self):
+        """Submitted reports, in the review queue's order: by enterprise name, then id."""
+        return self.filter(status=ReportStatus.SUBMITTED).order_by("enterprise__name", "enterprise_id")
+
+    def next_waiting_after(self, report: EnterpriseReport) -> EnterpriseReport | None:
+        """The report the commune should look at after `report` (báo cáo tiếp theo cần xem):
+        the first of its period waiting for review after it in the queue's order, else,
+        starting again from the top, the first waiting before it; None when none waits."""
+        waiting = (
+            self.filter(period_id=report.period_id)
+            .exclude(pk=report.pk)
+            .waiting_for_review()
+            .select_related("enterprise", "period")
+        )
+        name = report.enterprise.name
+        after = Q(enterprise__name__gt=name) | Q(enterprise__name=name, enterprise_id__gt=report.enterprise_id)
+        return waiting.filter(after).first() or waiting.first()
+
+
 class EnterpriseReport(models.Model):
     """An enterprise's figures for one period: total workers and, per indicator,
     how many of them have met it so far (cumulative, each worker counted once)."""
@@ -364,6 +384,7 @@ class EnterpriseReport(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    objects = EnterpriseReportQuerySet.as_manager()
     history = HistoricalRecords()
 
     # core.locking: shown when somebody else saved the report while the form was open.

@@ -35,6 +35,8 @@ from plans.models import Plan
 from . import imports, progress, rules, services
 from .forms import IndicatorForm, PeriodDeadlineForm, ReportForm, ReturnForm
 from .models import (
+    ENTERPRISE_EDITABLE,
+    STANDING,
     SUBMITTED_LATE,
     EnterpriseReport,
     Indicator,
@@ -52,6 +54,7 @@ from .progress import plan_indicators as progress_plan_indicators
 from .roster import roster_totals
 
 QUEUE_PAGE_SIZE = 50
+CLOSE_LIST_LIMIT = 20  # names listed per group before "và N doanh nghiệp khác"
 QUEUE_FILTERS = [Outstanding.UNREPORTED, "draft", "submitted", "returned", "approved", "late"]
 
 
@@ -311,14 +314,50 @@ def period_open(request, code):
 
 
 @access.official_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def period_close(request, code):
-    return _period_change_state(
+    """Closing a period takes two steps: this page lists what is still owed, and only its
+    POST with the confirmation closes the period; anything else changes nothing."""
+    period = get_object_or_404(ReportingPeriod, code=code)
+    if not period.is_open:
+        messages.error(request, _("Only an open period can be closed."))
+        return redirect(period.get_absolute_url())
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        return _period_change_state(
+            request,
+            code,
+            services.period_close,
+            _("Period %(period)s is closed: reports can no longer be sent or changed."),
+        )
+    return render(
         request,
-        code,
-        services.period_close,
-        _("Period %(period)s is closed: reports can no longer be sent or changed."),
+        "indicators/period_close.html",
+        {"period": period, "owed": _still_owed(period), "unconfirmed": request.method == "POST"},
     )
+
+
+def _still_owed(period) -> list[dict]:
+    """What the commune is still owed for the period, in three groups (an enterprise in one
+    only), each with its count and the first names in the queue's order."""
+    enterprises = Enterprise.objects.filter(period.counted_enterprises()).order_by("name", "pk")
+    reports = EnterpriseReport.objects.filter(enterprise=OuterRef("pk"), period=period)
+    groups = [
+        (Outstanding.UNREPORTED, Outstanding.UNREPORTED.label, Outstanding.UNREPORTED.of(period)),
+        (
+            "unsubmitted",
+            _("Not submitted (draft, or returned and not sent again)"),
+            Exists(reports.filter(status__in=ENTERPRISE_EDITABLE)),
+        ),
+        (ReportStatus.SUBMITTED, _("Waiting for review"), Exists(reports.filter(status=ReportStatus.SUBMITTED))),
+    ]
+    owed = []
+    for key, label, condition in groups:
+        chosen = enterprises.filter(condition)
+        count = chosen.count()
+        if count:
+            shown = list(chosen.only("pk", "name")[:CLOSE_LIST_LIMIT])
+            owed.append({"key": key, "label": label, "count": count, "enterprises": shown, "more": count - len(shown)})
+    return owed
 
 
 def _period_change_state(request, code, service, done_message):
@@ -448,20 +487,37 @@ def _report_history(report) -> list:
     )
 
 
+def _confirmed_warnings(report, previous, indicators, counts) -> dict[str, list[str]]:
+    """The soft checks' warnings on a sent report's figures, which whoever sent it had to
+    confirm (DOMAIN.md), keyed "total_workers" or by indicator code. The confirmation is
+    not stored: the warnings are judged again from the figures, one figure at a time, so
+    that each stands beside the figure it concerns."""
+    if report.status not in STANDING:
+        return {}
+    found = {"total_workers": rules.figures_warnings(rules.Figures(report.total_workers, None), previous, [])}
+    for indicator in indicators:
+        figures = rules.Figures(None, None, {indicator.code: counts.get(indicator.pk)})
+        found[indicator.code] = rules.figures_warnings(figures, previous, [indicator])
+    return {key: warnings for key, warnings in found.items() if warnings}
+
+
 def _report_page(request, *, period, enterprise, report):
     """A report read-only, with its figures beside the previous report's, events and history."""
     indicators = list(Indicator.objects.of_plan())
     previous = rules.previous_report(enterprise, period)
     old = rules.previous_counts(previous)
-    figures, history, events = [], [], []
+    figures, history, events, confirmed = [], [], [], {}
     if report is not None:
         counts = {value.indicator_id: value.count for value in report.values.all()}
+        confirmed = _confirmed_warnings(report, previous, indicators, counts)
         figures = [
             {
                 "label": f"{i.code}) {i.name}",
+                "code": i.code,
                 "value": counts.get(i.pk),
                 "previous": old.get(i.code),
                 "rate": rate_of(counts[i.pk], report.total_workers) if i.pk in counts else None,
+                "warnings": confirmed.get(i.code, []),
             }
             for i in indicators
         ]
@@ -479,6 +535,8 @@ def _report_page(request, *, period, enterprise, report):
         "events": events,
         "may_edit": may_edit,
         "is_official": is_official,
+        "confirmed": bool(confirmed),
+        "total_warnings": confirmed.get("total_workers", []),
     }
     if is_official and report is not None:
         version = report.version
@@ -544,11 +602,30 @@ def report_approve(request, code, enterprise_pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(report.get_absolute_url())
-    messages.success(request, _("Report of %(enterprise)s approved.") % {"enterprise": report.enterprise.name})
-    return redirect(report.period.get_absolute_url())
+    return _to_next_waiting(
+        request, report, _("Report of %(enterprise)s approved.") % {"enterprise": report.enterprise.name}
+    )
 
 
-def _send_back_view(request, code, enterprise_pk, service, done_message):
+def _to_next_waiting(request, report: EnterpriseReport, done: str, *, told=None):
+    """After a review, on to the next report waiting for it (in the queue's order), the
+    message saying what was done and which report comes next; the period's page when none waits."""
+    following = EnterpriseReport.objects.next_waiting_after(report)
+    if following is None:
+        messages.success(request, " ".join([done, _("No other report is waiting for review.")]))
+        _say_who_was_told(request, told)
+        return redirect(report.period.get_absolute_url())
+    messages.success(
+        request,
+        " ".join(
+            [done, _("Next report waiting for review: %(enterprise)s.") % {"enterprise": following.enterprise.name}]
+        ),
+    )
+    _say_who_was_told(request, told)
+    return redirect(following.get_absolute_url())
+
+
+def _send_back_view(request, code, enterprise_pk, service, done_message, *, then_next: bool = False):
     report = _official_report(request, code, enterprise_pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
@@ -562,7 +639,10 @@ def _send_back_view(request, code, enterprise_pk, service, done_message):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(report.get_absolute_url())
-    messages.success(request, done_message % {"enterprise": report.enterprise.name})
+    done = done_message % {"enterprise": report.enterprise.name}
+    if then_next:
+        return _to_next_waiting(request, report, done, told=getattr(report, "notice", None))
+    messages.success(request, done)
     _say_who_was_told(request, getattr(report, "notice", None))
     return redirect(report.get_absolute_url())
 
@@ -596,6 +676,7 @@ def report_return(request, code, enterprise_pk):
         enterprise_pk,
         services.report_return,
         _("Report of %(enterprise)s returned."),
+        then_next=True,
     )
 
 

@@ -604,8 +604,17 @@ PAGES: dict[str, Page | tuple[Page, ...]] = {
     "indicators:period_open": Page(
         period(CLOSED), but(OFFICIAL, official=405), post=but(OFFICIAL, official=REDIRECT), changes=("official",)
     ),
-    "indicators:period_close": Page(
-        period(OPEN), but(OFFICIAL, official=405), post=but(OFFICIAL, official=REDIRECT), changes=("official",)
+    # The close button leads to a page listing what is still missing; only its POST with
+    # the confirmation closes the period, a POST without it shows the page again.
+    "indicators:period_close": (
+        Page(
+            period(OPEN),
+            OFFICIAL,
+            post=but(OFFICIAL, official=REDIRECT),
+            data=lambda w, user: {"confirm": "yes"},
+            changes=("official",),
+        ),
+        Page(period(OPEN), OFFICIAL, post=OFFICIAL, variant="without the confirmation"),
     ),
     "indicators:period_deadline": Page(
         period(OPEN),

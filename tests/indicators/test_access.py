@@ -22,7 +22,7 @@ PAGES = [
     ("report_import", ["2026-H1"], dict(official=200, viewer=403, officer_a=403, officer_b=403)),
     ("report_import_template", ["2026-H1"], dict(official=200, viewer=403, officer_a=403, officer_b=403)),
     ("period_open", ["2026-H1"], dict(official=405, viewer=403, officer_a=403, officer_b=403)),
-    ("period_close", ["2026-H1"], dict(official=405, viewer=403, officer_a=403, officer_b=403)),
+    ("period_close", ["2026-H1"], dict(official=200, viewer=403, officer_a=403, officer_b=403)),  # the confirmation
     ("period_deadline", ["2026-H1"], dict(official=405, viewer=403, officer_a=403, officer_b=403)),
     ("report_approve_many", ["2026-H1"], dict(official=405, viewer=403, officer_a=403, officer_b=403)),
     ("report_approve", ["2026-H1", "A"], dict(official=405, viewer=403, officer_a=403, officer_b=403)),

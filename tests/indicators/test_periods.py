@@ -24,7 +24,7 @@ class TestOpeningAndClosing:
         response = client.post(reverse("indicators:period_open", args=["2026"]), follow=True)
         assert "Đã mở kỳ báo cáo năm 2026" in response.content.decode()
         assert period("2026").state == PeriodState.OPEN
-        client.post(reverse("indicators:period_close", args=["2026"]))
+        client.post(reverse("indicators:period_close", args=["2026"]), {"confirm": "yes"})
         assert period("2026").state == PeriodState.CLOSED
         history = list(period("2026").history.values_list("state", "history_user__username"))
         assert history[:2] == [(PeriodState.CLOSED, official.username), (PeriodState.OPEN, official.username)]
@@ -35,7 +35,7 @@ class TestOpeningAndClosing:
     @pytest.mark.parametrize("name", ["period_open", "period_close", "period_deadline"])
     def test_nobody_else_may(self, client_for, cast, plan, role, name):
         response = client_for(cast[role] if role else None).post(
-            reverse(f"indicators:{name}", args=["2026"]), {"deadline": "2027-02-01"}
+            reverse(f"indicators:{name}", args=["2026"]), {"deadline": "2027-02-01", "confirm": "yes"}
         )
         assert response.status_code in (302, 403)
         if response.status_code == 302:
