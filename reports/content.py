@@ -293,6 +293,11 @@ class ReportContent:
 
     def table_note(self) -> str:
         done = self.figures.completeness
+        if not done.approved:
+            return _(
+                "None of the %(expected)s enterprises expected to report has an approved report yet: "
+                "there are no figures for the period."
+            ) % {"expected": num(done.expected)}
         return _(
             "From the approved reports of %(approved)s of the %(expected)s enterprises expected to report "
             "(%(percent)s): %(total)s workers, of whom %(female)s women."

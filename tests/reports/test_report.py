@@ -242,6 +242,12 @@ class TestHonestState:
         period = closed(PeriodFactory(year=2025, kind=PeriodKind.HALF_YEAR))
         assert paragraphs(docx_of(period))[0] == "DỰ THẢO"
 
+    def test_a_period_with_no_approved_report_says_so_instead_of_counting_zeros(self, plan, enterprise_a):
+        period = closed(PeriodFactory(year=2025, kind=PeriodKind.HALF_YEAR))
+        text = " ".join(all_texts(docx_of(period)))
+        assert "Chưa có báo cáo được duyệt trong số 1 doanh nghiệp phải báo cáo: kỳ này chưa có số liệu." in text
+        assert "0 CNLĐ, trong đó 0 lao động nữ" not in text
+
     def test_percentages_in_text_round_half_up(self, plan):
         period = closed(PeriodFactory(year=2025, kind=PeriodKind.HALF_YEAR))
         enterprises = [EnterpriseFactory(tax_code=f"28030000{n:02d}") for n in range(7)]
