@@ -42,10 +42,13 @@ def counts_in_figures(report: EnterpriseReport) -> bool:
     return before is None or ReportStatus.APPROVED in (before, report.__dict__.get("status"))
 
 
-def report_changed(sender, instance, raw=False, **kwargs):
+def report_changed(sender, instance, raw=False, created=False, **kwargs):
     if raw:
         return
-    figures_cache.touch([instance.period_id], approved=counts_in_figures(instance))
+    # A report created or deleted, whatever its status, changes who counts in the period
+    # (ReportingPeriod.counted_enterprises): the commune's completeness and lower bound.
+    comes_or_goes = created or kwargs.get("signal") is post_delete
+    figures_cache.touch([instance.period_id], approved=comes_or_goes or counts_in_figures(instance))
     instance._counted_status = instance.__dict__.get("status")
 
 
