@@ -26,6 +26,7 @@ from .models import (
     ReportStatus,
     ReportValue,
     Target,
+    followed_during,
 )
 
 
@@ -45,10 +46,17 @@ def counts_in_figures(report: EnterpriseReport) -> bool:
 def report_changed(sender, instance, raw=False, created=False, **kwargs):
     if raw:
         return
-    # A report created or deleted, whatever its status, changes who counts in the period
-    # (ReportingPeriod.counted_enterprises): the commune's completeness and lower bound.
-    comes_or_goes = created or kwargs.get("signal") is post_delete
-    figures_cache.touch([instance.period_id], approved=comes_or_goes or counts_in_figures(instance))
+    approved = counts_in_figures(instance)
+    if not approved and (created or kwargs.get("signal") is post_delete):
+        # A report of an enterprise the commune did not follow during the period is what
+        # makes it count there (ReportingPeriod.counted_enterprises): its coming or going
+        # changes the commune's completeness and lower bound.
+        period = instance.period
+        followed = Enterprise.objects.filter(pk=instance.enterprise_id).filter(
+            followed_during(period.start, period.end)
+        )
+        approved = not followed.exists()
+    figures_cache.touch([instance.period_id], approved=approved)
     instance._counted_status = instance.__dict__.get("status")
 
 
