@@ -5,7 +5,10 @@ number of aggregate queries, whatever the number of enterprises, and return
 dataclasses. Nothing here knows about requests, templates or workbooks; the
 dashboards, the API and the Excel export all read the same numbers from here.
 A period's figures, lower bound and enterprise rows are kept in the figures cache
-until what they come from changes (indicators.figures_cache).
+until what they come from changes (indicators.figures_cache). The commune's figures and
+the report counts come from the period totals the writes maintain (indicators.totals);
+`reference_series` and `reference_report_counts` aggregate every report as before, for
+the tests to compare with.
 
 Rules (DOMAIN.md):
 - who counts in a period (its completeness: the expected reports, the unreported,
