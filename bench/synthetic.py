@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accounts.roles import OFFICIAL
 from enterprises.models import EconomicSector, Enterprise, LegalForm
+from indicators import totals
 from indicators.models import EnterpriseReport, PeriodState, ReportingPeriod, ReportStatus, ReportValue
 from plans.models import Activity, Plan, Task, TaskStatus
 
@@ -154,6 +155,7 @@ def build(enterprises: int = 5000, *, seed: int = 2030, log=print) -> Built:
             log(f"  {period.code}: {len(reports):,} reports, {len(values):,} figures")
 
         _tasks_and_activities(rng)
+        totals.rebuild()  # bulk inserts bypass the services that keep them (indicators.totals)
     return Built(len(firms), len(periods), reports_made, values_made)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib import messages
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -160,7 +160,10 @@ def _set_enterprise_active(request, pk, active: bool):
             enterprise.resume_following()
         else:
             enterprise.stop_following()
-        enterprise.save(update_fields=["is_active", "stopped_from", "updated_at"])
+        # One transaction with what the layers above keep from the follow dates (the
+        # periods' figures tokens and expected enterprises, indicators.signals).
+        with transaction.atomic():
+            enterprise.save(update_fields=["is_active", "stopped_from", "updated_at"])
     if active:
         messages.success(request, _("“%(name)s” is followed again.") % {"name": enterprise.name})
     else:

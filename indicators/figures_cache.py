@@ -26,7 +26,9 @@ the shared database.
 
 Writers that change several reports of one period in a transaction must touch the
 period first (services do it before taking any report row): every writer then locks
-the token row before report rows, and two writers cannot deadlock on each other.
+the token row before report rows, and two writers cannot deadlock on each other. The
+period totals (indicators.totals) are written after the touch, so they follow the same
+order. Several periods are touched in the order of their ids.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ def touch_all() -> None:
     FiguresRevision.objects.bulk_create(
         [
             FiguresRevision(period_id=pk, **_new_tokens(True))
-            for pk in ReportingPeriod.objects.values_list("pk", flat=True)
+            for pk in ReportingPeriod.objects.order_by("pk").values_list("pk", flat=True)
         ],
         update_conflicts=True,
         unique_fields=["period"],

@@ -224,8 +224,8 @@ class ReportingPeriod(models.Model):
         when it has a report for the period, or when the commune followed it during the
         period: followed from the period's end at the latest, and not stopped on or before
         its start. The one place this is decided."""
-        followed = Q(followed_from__lte=self.end) & (Q(stopped_from=None) | Q(stopped_from__gt=self.start))
-        return followed | Q(Exists(EnterpriseReport.objects.filter(enterprise=OuterRef("pk"), period=self)))
+        reported = Q(Exists(EnterpriseReport.objects.filter(enterprise=OuterRef("pk"), period=self)))
+        return followed_during(self.start, self.end) | reported
 
     def followed_during(self, followed_from: datetime.date | None, stopped_from: datetime.date | None) -> bool:
         """Whether an enterprise with these follow dates was followed during the period, as
@@ -242,6 +242,13 @@ class ReportingPeriod(models.Model):
         if deadline < self.end:
             return DEADLINE_BEFORE_END(end=self.end.strftime("%d/%m/%Y"))
         return None
+
+
+def followed_during(start: datetime.date, end: datetime.date) -> Q:
+    """A filter on enterprises: those the commune followed during a period from `start` to
+    `end` (followed from its end at the latest, not stopped on or before its start), the part
+    of `ReportingPeriod.counted_enterprises` that does not depend on reports."""
+    return Q(followed_from__lte=end) & (Q(stopped_from=None) | Q(stopped_from__gt=start))
 
 
 class ReportStatus(models.TextChoices):
@@ -727,3 +734,60 @@ class RosterAccess(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.kind} {self.enterprise_id}"
+
+
+class PeriodTotals(models.Model):
+    """A period's totals, maintained by the services that change their inputs, in the same
+    transaction (indicators.totals): the inputs of the commune's figures (Σ workers and Σ
+    female workers over approved reports) and of its report counts (reports by status, the
+    late ones, the enterprises that count in the period and those of them with no report).
+    The sums met per indicator are PeriodIndicatorTotal rows.
+
+    Signed fields: a drifted total (rows changed by hand) must not make a user's write fail;
+    `manage.py rebuild_totals --check` finds it."""
+
+    backup_excluded = True  # core.backup: rebuilt from the reports after a restore
+
+    period = models.OneToOneField(
+        ReportingPeriod, on_delete=models.CASCADE, primary_key=True, related_name="totals", verbose_name=_("period")
+    )
+    draft = models.BigIntegerField(default=0)
+    submitted = models.BigIntegerField(default=0)
+    approved = models.BigIntegerField(default=0)
+    returned = models.BigIntegerField(default=0)
+    late = models.BigIntegerField(default=0)
+    workers = models.BigIntegerField(default=0)  # Σ total workers over approved reports
+    female = models.BigIntegerField(default=0)  # Σ female workers over approved reports
+    active = models.BigIntegerField(default=0)  # enterprises that count in the period (rule 1)
+    unreported = models.BigIntegerField(default=0)  # of those, the ones with no report at all
+
+    class Meta:
+        verbose_name = _("period totals")
+        verbose_name_plural = _("period totals")
+
+    def __str__(self):
+        return f"{self.period_id}: {self.approved}/{self.active}"
+
+
+class PeriodIndicatorTotal(models.Model):
+    """Σ workers who met one indicator over a period's approved reports (indicators.totals)."""
+
+    backup_excluded = True
+
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="indicator_totals", verbose_name=_("period")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="period_totals", verbose_name=_("indicator")
+    )
+    met = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("indicator total")
+        verbose_name_plural = _("indicator totals")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "indicator"], name="unique_indicator_total_per_period")
+        ]
+
+    def __str__(self):
+        return f"{self.period_id} {self.indicator_id}: {self.met}"

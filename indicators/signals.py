@@ -1,5 +1,7 @@
 """The receivers of the indicators layer: the figures cache's revision tokens kept current
-(indicators.figures_cache), and the sections this layer adds to lower layers' pages.
+(indicators.figures_cache), the periods' totals where no service of this layer writes
+(enterprises' follow dates, periods saved, restores; indicators.totals), and the sections
+this layer adds to lower layers' pages.
 
 Connected in IndicatorsConfig.ready. Saves and deletes of every model the figures are
 computed from replace the tokens of the periods they affect (the approved tokens too
@@ -14,7 +16,7 @@ from enterprises.models import Enterprise
 from enterprises.signals import enterprise_page_sections, enterprises_bulk_changed
 from plans.signals import plan_page_sections
 
-from . import figures_cache, pages
+from . import figures_cache, pages, totals
 from .models import (
     EnterpriseReport,
     FiguresRevision,
@@ -24,6 +26,7 @@ from .models import (
     ReportStatus,
     ReportValue,
     Target,
+    followed_during,
 )
 
 
@@ -40,10 +43,20 @@ def counts_in_figures(report: EnterpriseReport) -> bool:
     return before is None or ReportStatus.APPROVED in (before, report.__dict__.get("status"))
 
 
-def report_changed(sender, instance, raw=False, **kwargs):
+def report_changed(sender, instance, raw=False, created=False, **kwargs):
     if raw:
         return
-    figures_cache.touch([instance.period_id], approved=counts_in_figures(instance))
+    approved = counts_in_figures(instance)
+    if not approved and (created or kwargs.get("signal") is post_delete):
+        # A report of an enterprise the commune did not follow during the period is what
+        # makes it count there (ReportingPeriod.counted_enterprises): its coming or going
+        # changes the commune's completeness and lower bound.
+        period = instance.period
+        followed = Enterprise.objects.filter(pk=instance.enterprise_id).filter(
+            followed_during(period.start, period.end)
+        )
+        approved = not followed.exists()
+    figures_cache.touch([instance.period_id], approved=approved)
     instance._counted_status = instance.__dict__.get("status")
 
 
@@ -61,8 +74,30 @@ def every_period_changed(sender, instance, raw=False, **kwargs):
         figures_cache.touch_all()
 
 
+def enterprise_loaded(sender, instance, **kwargs):
+    # The follow dates as read: only a change of them moves the periods' expected enterprises.
+    instance._follow_dates = (instance.__dict__.get("followed_from"), instance.__dict__.get("stopped_from"))
+
+
+def enterprise_changed(sender, instance, raw=False, created=False, **kwargs):
+    if raw:
+        return
+    figures_cache.touch_all()  # first: the lock order of every writer (figures_cache)
+    dates = (instance.__dict__.get("followed_from"), instance.__dict__.get("stopped_from"))
+    if created or kwargs.get("signal") is post_delete or dates != getattr(instance, "_follow_dates", None):
+        # The enterprises layer cannot call this one: its follow dates are followed here.
+        totals.enterprises_changed()
+    instance._follow_dates = dates
+
+
+def enterprises_imported(sender, **kwargs):
+    figures_cache.touch_all()
+    totals.enterprises_changed()
+
+
 def everything_changed(sender, **kwargs):
     figures_cache.touch_all()
+    totals.rebuild()  # the totals are not in a backup: counted from the restored reports
 
 
 def period_saved(sender, instance, created, raw=False, **kwargs):
@@ -70,8 +105,10 @@ def period_saved(sender, instance, created, raw=False, **kwargs):
         return
     if created:
         FiguresRevision.objects.create(period=instance)
+        totals.period_created(instance)
     else:
         figures_cache.touch([instance.pk], approved=True)
+        totals.period_saved(instance)  # its deadline or dates may have moved
 
 
 def connect() -> None:
@@ -79,10 +116,12 @@ def connect() -> None:
     for event, signal in (("saved", post_save), ("deleted", post_delete)):
         signal.connect(report_changed, sender=EnterpriseReport, dispatch_uid=f"figures-report-{event}")
         signal.connect(value_changed, sender=ReportValue, dispatch_uid=f"figures-value-{event}")
-        for model in (Enterprise, Indicator, Target, Milestone):
+        signal.connect(enterprise_changed, sender=Enterprise, dispatch_uid=f"figures-Enterprise-{event}")
+        for model in (Indicator, Target, Milestone):
             signal.connect(every_period_changed, sender=model, dispatch_uid=f"figures-{model.__name__}-{event}")
+    post_init.connect(enterprise_loaded, sender=Enterprise, dispatch_uid="totals-enterprise-loaded")
     post_save.connect(period_saved, sender=ReportingPeriod, dispatch_uid="figures-period")
-    enterprises_bulk_changed.connect(everything_changed, dispatch_uid="figures-enterprises-bulk")
+    enterprises_bulk_changed.connect(enterprises_imported, dispatch_uid="figures-enterprises-bulk")
     data_restored.connect(everything_changed, dispatch_uid="figures-restored")
     enterprise_page_sections.connect(pages.enterprise_sections, dispatch_uid="indicators-enterprise-page")
     plan_page_sections.connect(pages.plan_sections, dispatch_uid="indicators-plan-pages")

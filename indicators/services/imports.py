@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.refusals import enforce
 
+from .. import totals
 from ..models import Indicator, ReportAction, ReportingPeriod
 from ..rules import Figures, figures_problems
 from .reports import _check_official, _event, _mark_entered, _report_for_write, _store, _with_retry
@@ -72,6 +73,7 @@ def reports_import(
             _mark_entered(report, actor=actor)
             _store(report, item.figures, indicators, actor=actor, version=None)
             _event(report, ReportAction.IMPORT, before, actor=actor)
+            totals.report_changed(report)
             return before
 
         before = _with_retry(write)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from .. import figures_cache
 from ..models import PeriodState, ReportingPeriod
 from .reports import _check_official
 
@@ -17,6 +18,9 @@ if TYPE_CHECKING:
 
 
 def _locked_period(period: ReportingPeriod) -> ReportingPeriod:
+    # The period's figures revision first, as every report writer does (figures_cache):
+    # locking the period row first would wait on report writers holding the revision.
+    figures_cache.touch([period.pk], approved=True)
     return ReportingPeriod.objects.select_for_update().get(pk=period.pk)
 
 
@@ -61,4 +65,5 @@ def period_set_deadline(
     if refusal := period.deadline_refusal(deadline):
         raise ValidationError({"deadline": [refusal]})
     period.deadline = deadline
+    # Saving the period counts its late reports again (indicators.signals → totals.period_saved).
     return _save_period(period, actor)

@@ -22,7 +22,7 @@ from accounts import access
 from core import locking
 from core.refusals import enforce
 
-from .. import emails, figures_cache
+from .. import emails, figures_cache, totals
 from ..models import (
     REASON_REQUIRED,
     EnterpriseReport,
@@ -67,6 +67,7 @@ def _report_for_write(*, enterprise: Enterprise, period: ReportingPeriod, versio
     report = _claimed({"enterprise": enterprise, "period": period}, version)
     if report is None:
         report = EnterpriseReport(enterprise=enterprise, period=period, status=ReportStatus.DRAFT)
+    totals.snapshot(report)  # its part in the period's totals before the write (indicators.totals)
     return report
 
 
@@ -209,6 +210,7 @@ def report_save_draft(
         _store(report, figures, indicators, actor=actor, version=version)
         if is_new:
             _event(report, ReportAction.CREATE, "", actor=actor)
+        totals.report_changed(report)
         return report
 
     return _with_retry(write)
@@ -242,6 +244,7 @@ def report_submit(
         _mark_submitted(report, timezone.now())
         _store(report, figures, indicators, actor=actor, version=version)
         _event(report, ReportAction.SUBMIT, before, actor=actor)
+        totals.report_changed(report)
         return report
 
     return _with_retry(write)
@@ -279,6 +282,7 @@ def report_enter_for_enterprise(
         _mark_entered(report, actor=actor)
         _store(report, figures, indicators, actor=actor, version=version)
         _event(report, ReportAction.ENTER, before, actor=actor)
+        totals.report_changed(report)
         return report
 
     return _with_retry(write)
@@ -290,6 +294,7 @@ def _transition(report: EnterpriseReport, version: int) -> EnterpriseReport:
     claimed = _claimed({"pk": report.pk}, version)
     if claimed is None:
         raise _conflict()
+    totals.snapshot(claimed)
     return claimed
 
 
@@ -306,6 +311,7 @@ def report_approve(*, report: EnterpriseReport, actor: AbstractBaseUser, version
     report.full_clean()
     report.save()
     _event(report, ReportAction.APPROVE, before, actor=actor)
+    totals.report_changed(report)
     return report
 
 
@@ -376,6 +382,7 @@ def _send_back(report: EnterpriseReport, action: str, *, actor, reason: str) -> 
     report.full_clean()
     report.save()
     _event(report, action, before, actor=actor, reason=reason)
+    totals.report_changed(report)
     # The officers are told once the change is saved; what became of the e-mail waits on the
     # report (`notice`, a core.mail.Delivery) for the page to say. None: not sent yet.
     report.notice = None

@@ -1,0 +1,327 @@
+"""A period's totals, maintained by the writes that change them instead of aggregated on
+every read (issue 18): what `progress.commune_series` and `progress.report_counts` need,
+read from one row per period (PeriodTotals) and one per period and indicator
+(PeriodIndicatorTotal), whatever the number of enterprises and reports.
+
+Who keeps them, always in the transaction of the change:
+- every report write (save draft, submit, approve, return, reopen, paper entry, import,
+  figure edits; `indicators.services.reports`, `.imports`): `snapshot(report)` once the
+  report is claimed, `report_changed(report)` after it is written. The difference of the
+  report's two contributions is added to its period's row (a delta: a report's part in its
+  period's totals is a function of the report's own row, its figures and its enterprise's
+  follow dates, so nothing else needs reading);
+- a period saved (its deadline moved by `services.period_set_deadline`, its dates by the
+  admin): `period_saved(period)`, from `indicators.signals` where the period's tokens are
+  replaced, counts the period's late reports and its expected enterprises again (aggregates
+  over that period only): every report's lateness is re-decided against the new deadline,
+  which no delta expresses simply;
+- an enterprise's follow dates changed, an enterprise added or removed (the enterprises
+  layer cannot call this one: `indicators.signals` does it on the model's signals, as it
+  replaces the figures cache's tokens, and after bulk imports and restores):
+  `enterprises_changed()` counts every period's expected and unreported enterprises again
+  (one aggregate over enterprises), as one enterprise's dates move it in or out of any
+  number of periods;
+- a period created (`indicators.signals`): its row, counted from scratch;
+- a backup restored: every period rebuilt (`rebuild`).
+
+Lock order (indicators.figures_cache): every writer replaces the period's revision tokens
+first, which locks that row, before it reads a report and before it updates these rows; so
+two writers of one period run one after the other, each reading the other's committed
+totals, and cannot deadlock.
+
+`recount` computes the same totals from the reports (the drift check and `rebuild`, run by
+`manage.py rebuild_totals` and by the migration that fills the tables); the property test
+(tests/indicators/test_totals_property.py) compares the maintained totals with
+`progress`'s reference queries after every step of random sequences of the real services.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+
+from django.apps import apps as global_apps
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
+
+from .models import SUBMITTED_LATE, EnterpriseReport, ReportStatus, ReportValue, followed_during
+
+STATUSES = tuple(ReportStatus.values)  # draft, submitted, approved, returned
+
+
+@dataclass(frozen=True)
+class Totals:
+    """One period's totals (PeriodTotals, and `met` from PeriodIndicatorTotal)."""
+
+    draft: int = 0
+    submitted: int = 0
+    approved: int = 0
+    returned: int = 0
+    late: int = 0
+    workers: int = 0
+    female: int = 0
+    active: int = 0
+    unreported: int = 0
+    met: dict[int, int] = field(default_factory=dict)  # indicator id -> Σ met; zeros left out
+
+    def differences(self, other: Totals) -> dict[str, tuple]:
+        """What differs from `other`, by field name ("met:<indicator id>" for a sum met)."""
+        changed = {
+            f.name: (getattr(self, f.name), getattr(other, f.name))
+            for f in fields(self)
+            if f.name != "met" and getattr(self, f.name) != getattr(other, f.name)
+        }
+        for indicator_id in sorted(set(self.met) | set(other.met)):
+            mine, theirs = self.met.get(indicator_id, 0), other.met.get(indicator_id, 0)
+            if mine != theirs:
+                changed[f"met:{indicator_id}"] = (mine, theirs)
+        return changed
+
+
+SCALARS = tuple(f.name for f in fields(Totals) if f.name != "met")
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def stored(period_ids: Iterable[int] | None = None) -> dict[int, Totals]:
+    """The maintained totals by period id (all periods when None), in two queries; a period
+    without a row is missing from the result."""
+    from .models import PeriodIndicatorTotal, PeriodTotals
+
+    rows = PeriodTotals.objects.order_by()
+    met_rows = PeriodIndicatorTotal.objects.order_by().exclude(met=0)
+    if period_ids is not None:
+        ids = list(period_ids)
+        rows, met_rows = rows.filter(period_id__in=ids), met_rows.filter(period_id__in=ids)
+    sums = defaultdict(dict)
+    for period_id, indicator_id, value in met_rows.values_list("period_id", "indicator_id", "met"):
+        sums[period_id][indicator_id] = value
+    return {
+        row["period_id"]: Totals(**{name: row[name] for name in SCALARS}, met=sums[row["period_id"]])
+        for row in rows.values("period_id", *SCALARS)
+    }
+
+
+def recount(period_ids: Iterable[int] | None = None, *, apps=global_apps) -> dict[int, Totals]:
+    """The totals computed from the reports and enterprises (all periods when None), in three
+    aggregate queries. `apps`: a migration's app registry."""
+    Enterprise = apps.get_model("enterprises", "Enterprise")
+    Report = apps.get_model("indicators", "EnterpriseReport")
+    Period = apps.get_model("indicators", "ReportingPeriod")
+    Value = apps.get_model("indicators", "ReportValue")
+    periods = Period.objects.order_by("pk")
+    if period_ids is not None:
+        periods = periods.filter(pk__in=list(period_ids))
+    periods = list(periods.values("pk", "start", "end"))
+    ids = [p["pk"] for p in periods]
+    if not ids:
+        return {}
+    approved = Q(status=ReportStatus.APPROVED)
+    by_period = {
+        row.pop("period_id"): row
+        for row in Report.objects.filter(period_id__in=ids)
+        .order_by()
+        .values("period_id")
+        .annotate(
+            **{status: Count("pk", filter=Q(status=status)) for status in STATUSES},
+            late=Count("pk", filter=SUBMITTED_LATE),
+            workers=Sum("total_workers", filter=approved),
+            female=Sum("female_workers", filter=approved),
+        )
+    }
+    met = defaultdict(dict)
+    for period_id, indicator_id, value in (
+        Value.objects.filter(report__period_id__in=ids, report__status=ReportStatus.APPROVED)
+        .order_by()
+        .values("report__period_id", "indicator_id")
+        .annotate(met=Sum("count"))
+        .values_list("report__period_id", "indicator_id", "met")
+    ):
+        if value:
+            met[period_id][indicator_id] = value
+    enterprises = _count_enterprises(periods, Enterprise, Report)
+    result = {}
+    for pk in ids:
+        row = by_period.get(pk, {})
+        result[pk] = Totals(
+            **{name: row.get(name) or 0 for name in (*STATUSES, "late", "workers", "female")},
+            **enterprises[pk],
+            met=met[pk],
+        )
+    return result
+
+
+def _count_enterprises(periods: list[dict], Enterprise, Report) -> dict[int, dict[str, int]]:
+    """Per period: the enterprises that count in it (followed during it, or with a report
+    for it: `ReportingPeriod.counted_enterprises`) and those of them with no report."""
+    counted = {}
+    for p in periods:
+        followed = followed_during(p["start"], p["end"])
+        reported = Exists(Report.objects.filter(enterprise=OuterRef("pk"), period_id=p["pk"]))
+        counted[f"active_{p['pk']}"] = Count("pk", filter=followed | Q(reported))
+        counted[f"unreported_{p['pk']}"] = Count("pk", filter=followed & ~Q(reported))
+    found = Enterprise.objects.order_by().aggregate(**counted) if counted else {}
+    return {
+        p["pk"]: {"active": found[f"active_{p['pk']}"] or 0, "unreported": found[f"unreported_{p['pk']}"] or 0}
+        for p in periods
+    }
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def store(totals: dict[int, Totals], *, apps=global_apps) -> None:
+    """Write these periods' totals as they are (rows created as needed, sums met not in
+    `met` set to 0)."""
+    PeriodTotals = apps.get_model("indicators", "PeriodTotals")
+    PeriodIndicatorTotal = apps.get_model("indicators", "PeriodIndicatorTotal")
+    for period_id, item in totals.items():
+        PeriodTotals.objects.update_or_create(
+            period_id=period_id, defaults={name: getattr(item, name) for name in SCALARS}
+        )
+        PeriodIndicatorTotal.objects.filter(period_id=period_id).exclude(indicator_id__in=list(item.met)).update(met=0)
+        for indicator_id, value in item.met.items():
+            PeriodIndicatorTotal.objects.update_or_create(
+                period_id=period_id, indicator_id=indicator_id, defaults={"met": value}
+            )
+
+
+def drift(period_ids: Iterable[int] | None = None) -> dict[int, dict[str, tuple]]:
+    """The periods whose stored totals differ from a recount (a missing row differs from
+    everything), with what differs: {period id: {field: (stored, recounted)}}."""
+    counted = recount(period_ids)
+    kept = stored(counted)
+    found = {}
+    for period_id, item in counted.items():
+        if period_id not in kept:
+            found[period_id] = {"row": ("missing", "present")}
+        elif differences := kept[period_id].differences(item):
+            found[period_id] = differences
+    return found
+
+
+def rebuild(period_ids: Iterable[int] | None = None) -> dict[int, dict[str, tuple]]:
+    """Recount these periods' totals (all when None) and store the ones that drifted;
+    returns what was changed, as `drift`. Call it in a transaction."""
+    from . import figures_cache
+
+    counted = recount(period_ids)
+    figures_cache.touch(counted, approved=True)  # the lock order of every writer
+    changed = drift(counted)
+    store({pk: counted[pk] for pk in changed})
+    return changed
+
+
+def period_created(period) -> None:
+    """A new period's totals, counted from scratch."""
+    store(recount([period.pk]))
+
+
+def period_saved(period) -> None:
+    """A period saved (its deadline moved, its dates changed, by the service or the admin):
+    its late reports and its counted and unreported enterprises counted again, over that
+    period alone (every report's lateness is re-decided against the current deadline, which
+    no delta expresses simply). Its sums are left as they are."""
+    from .models import PeriodTotals
+
+    late = EnterpriseReport.objects.filter(period=period).filter(SUBMITTED_LATE).order_by().count()
+    if not PeriodTotals.objects.filter(period=period).update(late=late):
+        period_created(period)
+        return
+    enterprises_changed([period.pk])
+
+
+def enterprises_changed(period_ids: Iterable[int] | None = None) -> None:
+    """Enterprises' follow dates changed, or enterprises came or went: every period's counted
+    and unreported enterprises counted again (one aggregate over enterprises, one UPDATE per
+    period whose counts changed). The caller has replaced the periods' tokens first."""
+    from .models import PeriodTotals, ReportingPeriod
+
+    periods = ReportingPeriod.objects.order_by("pk")
+    if period_ids is not None:
+        periods = periods.filter(pk__in=list(period_ids))
+    periods = list(periods.values("pk", "start", "end"))
+    counts = _count_enterprises(periods, global_apps.get_model("enterprises", "Enterprise"), EnterpriseReport)
+    rows = PeriodTotals.objects.filter(period_id__in=list(counts)).values_list("period_id", "active", "unreported")
+    kept = {pk: (active, unreported) for pk, active, unreported in rows}
+    for pk, item in counts.items():
+        if pk not in kept:
+            period_created(ReportingPeriod(pk=pk))
+        elif kept[pk] != (item["active"], item["unreported"]):
+            PeriodTotals.objects.filter(period_id=pk).update(**item)
+
+
+# --- one report's part -----------------------------------------------------------------------
+
+
+def contribution(report_id: int | None) -> dict:
+    """What one report adds to its period's totals, read from the database (two queries;
+    one when it is not approved): {field or indicator id: amount}. Relative to the
+    enterprise having no report: +1 to its status's count, +1 late when late; the enterprise
+    counts in the period through the report (+1 active) unless it was followed during the
+    period anyway, when it is no longer unreported (−1); approved, its workers, female
+    workers and counts met."""
+    if report_id is None:
+        return {}
+    from enterprises.models import Enterprise
+
+    row = (
+        EnterpriseReport.objects.filter(pk=report_id)
+        .order_by()
+        .annotate(
+            late=ExpressionWrapper(SUBMITTED_LATE, output_field=BooleanField()),
+            followed=Exists(
+                Enterprise.objects.filter(pk=OuterRef("enterprise_id")).filter(
+                    followed_during(OuterRef("period__start"), OuterRef("period__end"))
+                )
+            ),
+        )
+        .values("status", "late", "followed", "total_workers", "female_workers")
+        .first()
+    )
+    if row is None:
+        return {}
+    part = {row["status"]: 1, "late": int(bool(row["late"]))}
+    part.update({"unreported": -1} if row["followed"] else {"active": 1})
+    if row["status"] == ReportStatus.APPROVED:
+        part["workers"] = row["total_workers"] or 0
+        part["female"] = row["female_workers"] or 0
+        figures = ReportValue.objects.filter(report_id=report_id).order_by().values_list("indicator_id", "count")
+        part.update(dict(figures))
+    return part
+
+
+def snapshot(report: EnterpriseReport) -> None:
+    """Remember the report's part in its period's totals before a write (the report claimed
+    and its period's tokens replaced, so nobody else changes it meanwhile)."""
+    report._totals_before = contribution(report.pk)
+
+
+def report_changed(report: EnterpriseReport) -> None:
+    """Add the difference the write made to the report's part (since `snapshot`) to its
+    period's totals."""
+    before = getattr(report, "_totals_before", {})
+    after = contribution(report.pk)
+    report._totals_before = after
+    delta = {key: after.get(key, 0) - before.get(key, 0) for key in set(before) | set(after)}
+    apply(report.period_id, {key: amount for key, amount in delta.items() if amount})
+
+
+def apply(period_id: int, delta: dict) -> None:
+    """Add amounts to a period's totals: {field name or indicator id: amount}. A period
+    without a row yet is counted from scratch instead (which includes the change)."""
+    from .models import PeriodIndicatorTotal, PeriodTotals, ReportingPeriod
+
+    if not delta:
+        return
+    scalars = {name: F(name) + amount for name, amount in delta.items() if isinstance(name, str)}
+    row = PeriodTotals.objects.filter(period_id=period_id)
+    if not (row.update(**scalars) if scalars else row.exists()):
+        period_created(ReportingPeriod(pk=period_id))
+        return
+    for indicator_id, amount in delta.items():
+        if isinstance(indicator_id, int):
+            rows = PeriodIndicatorTotal.objects.filter(period_id=period_id, indicator_id=indicator_id)
+            if not rows.update(met=F("met") + amount):
+                PeriodIndicatorTotal.objects.create(period_id=period_id, indicator_id=indicator_id, met=amount)
