@@ -10,10 +10,12 @@ from indicators import progress, rules, services
 from indicators.models import (
     SUBMITTED_LATE,
     EnterpriseReport,
+    Indicator,
     Milestone,
     PeriodState,
     ReportingPeriod,
     ReportStatus,
+    Target,
 )
 from tests.factories import (
     EnterpriseFactory,
@@ -133,6 +135,9 @@ class TestBehindBelow:
             rate = Decimal(rate)
             status = progress.status_of(rate, phase, milestone, final=final)
             assert (bar is None or rate < bar) == (status in (progress.BEHIND, progress.MISSED))
+
+    def test_a_period_is_not_final_unless_said(self):
+        assert progress.behind_below(Decimal(90), Decimal(45)) == Decimal(45)
 
 
 class TestCommuneProgress:
@@ -362,6 +367,13 @@ class TestSeriesAndTables:
         result = progress.enterprise_progress(year_2025, approved.enterprise)
         assert result.completeness == progress.Completeness(approved=1, expected=1)
         assert result.female_workers == 0
+
+    def test_an_enterprises_progress_is_against_the_plan_asked_for(self, year_2025):
+        other = PlanFactory(code="other")
+        IndicatorFactory(plan=other, code="z")
+        approved = report(year_2025, 50, a=25)
+        result = progress.enterprise_progress(year_2025, approved.enterprise, plan=other)
+        assert [item.code for item in result.indicators] == ["z"]
 
     def test_an_enterprise_without_a_report_or_a_headcount_has_no_progress(self, year_2025):
         assert progress.enterprise_progress(year_2025, EnterpriseFactory()) is None
@@ -880,3 +892,16 @@ class TestWhoCountsInAPeriod:
         migration.followed_from_first_report(apps, None)
         follows = dict(Enterprise.objects.values_list("pk", "followed_from"))
         assert follows == {reported.pk: datetime.date(2024, 1, 1), unreported.pk: datetime.date(2026, 12, 1)}
+
+
+class TestFiguresAsOf:
+    def test_the_time_is_kept_per_list_of_indicators(self, plan, indicators):
+        moment = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+        for model in (Indicator, Target, Milestone, Enterprise, ReportingPeriod):
+            model.history.update(history_date=moment)
+        later = moment + datetime.timedelta(days=4)
+        Indicator.history.filter(id=indicators["b"].pk).update(history_date=later)
+        period = ReportingPeriod.objects.get(code="2025")
+        assert progress.figures_as_of(period, [indicators["a"]]) == moment
+        assert progress.figures_as_of(period, [indicators["b"]]) == later
+        assert progress.figures_as_of(period, [indicators["a"]]) == moment  # each from its own cache entry
