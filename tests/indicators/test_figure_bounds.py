@@ -47,6 +47,14 @@ class TestTheModel:
             report.full_clean()
         assert [error.code for error in refused.value.error_dict["female_workers"]] == ["female_above_total"]
 
+    def test_the_refusal_of_female_workers_names_both_numbers(self, open_period, enterprise_a):
+        report = EnterpriseReport(enterprise=enterprise_a, period=open_period, total_workers=100, female_workers=101)
+        with pytest.raises(ValidationError) as refused:
+            report.full_clean()
+        assert refused.value.message_dict["female_workers"] == [
+            "Số lao động nữ (101) không được lớn hơn tổng số CNLĐ (100)."
+        ]
+
     def test_a_count_above_the_workforce_is_refused(self, open_period, enterprise_a, indicators):
         report = factories.ReportFactory(enterprise=enterprise_a, period=open_period, total_workers=100)
         value = ReportValue(report=report, indicator=indicators["a"], count=101)
