@@ -490,6 +490,10 @@ class TestMilestonesAndStatus:
         assert result.indicator("a").status_label == "Chưa đạt mục tiêu năm 2030"
         assert result.indicator("e").status_label == "Đạt"
 
+    def test_a_status_in_words_is_final_unless_said_provisional(self):
+        assert progress.status_text(progress.ACHIEVED) == "Đạt"
+        assert progress.status_text(progress.MISSED, year=2025) == "Chưa đạt mục tiêu năm 2025"
+
     def test_years_between_targets_and_a_target_years_first_half_are_behind_not_missed(self, plan):
         firm = EnterpriseFactory()
         for period in (
