@@ -511,6 +511,17 @@ class TestMilestonesAndStatus:
         item = progress.commune_progress(period).indicator("a")
         assert (item.judge(Decimal(89)), item.judge(Decimal(90)), item.judge(None)) == ("missed", "achieved", None)
 
+    def test_an_enterprises_cells_are_judged_against_the_milestone_between_target_years(self, plan):
+        period = PeriodFactory(year=2027)
+        report(period, 100, a=95)
+        item = progress.commune_progress(period).indicator("a")
+        assert (item.milestone, item.phase_target) == (Decimal(92), Decimal(95))  # 2027 of 90 → 95
+        assert (item.judge(Decimal(91)), item.judge(Decimal(92)), item.judge(Decimal(95))) == (
+            "behind",
+            "on_track",
+            "achieved",
+        )
+
     def test_an_open_periods_statuses_are_provisional(self, plan):
         period = period_in(2025, state="open")
         report(period, 100, a=95, e=10)

@@ -1,22 +1,12 @@
 """The report workflow: draft → submitted → approved, or returned with a reason → resubmitted;
 approved is locked until Chị Lan (the official) reopens it. Who may do what, for each role."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from indicators import rules, services
-from indicators.models import (
-    EnterpriseReport,
-    PeriodKind,
-    PeriodState,
-    ReportAction,
-    ReportEvent,
-    ReportingPeriod,
-    ReportStatus,
-)
+from indicators.models import EnterpriseReport, ReportAction, ReportEvent, ReportStatus
 from tests import factories
 
 from .conftest import report_data
@@ -282,90 +272,3 @@ class TestRulesOfTheTransitions:
         assert field_changes(response, "Trạng thái") == [("Đã gửi (chờ duyệt)", "Bị trả lại")]
         assert field_changes(response, "Lý do trả lại") == [("—", "Kiểm tra lại chỉ tiêu b.")]
         assert field_changes(response, "Chỉ tiêu b") == [("—", "70")]
-
-
-def period_in_state(state):
-    """The first six months of 2026, not saved: the rules read only the row."""
-    return ReportingPeriod(
-        code="2026-H1",
-        kind=PeriodKind.HALF_YEAR,
-        year=2026,
-        start=datetime.date(2026, 1, 1),
-        end=datetime.date(2026, 6, 30),
-        deadline=datetime.date(2026, 7, 15),
-        state=state,
-    )
-
-
-def refusal_code(refusal):
-    return None if refusal is None else refusal.code
-
-
-# In an open period, what each rule answers for a report of each status: the enterprise's
-# save or submit, the commune's entry, approval, return and reopening (None: allowed).
-OPEN_PERIOD_ANSWERS = {
-    ReportStatus.DRAFT: (None, None, "not_submitted", "not_submitted", "not_approved"),
-    ReportStatus.SUBMITTED: ("waiting_for_review", None, None, None, "not_approved"),
-    ReportStatus.APPROVED: ("locked", "locked", "not_submitted", "not_submitted", None),
-    ReportStatus.RETURNED: (None, None, "not_submitted", "not_submitted", "not_approved"),
-}
-
-
-def rule_answers(report):
-    """(refusal codes, yes-or-no answers) of the five rules, in OPEN_PERIOD_ANSWERS' order."""
-    refusals = (
-        report.enterprise_edit_refusal(),
-        report.entry_refusal(),
-        report.approval_refusal(),
-        report.return_refusal(),
-        report.reopen_refusal(),
-    )
-    allowed = (
-        report.editable_by_enterprise(),
-        report.can_be_entered(),
-        report.can_be_approved(),
-        report.can_be_returned(),
-        report.can_be_reopened(),
-    )
-    return tuple(map(refusal_code, refusals)), allowed
-
-
-class TestTheRulesOfOneReport:
-    """The model's rules, which the services enforce and the views ask before offering a button."""
-
-    @pytest.mark.parametrize("status", ReportStatus.values)
-    def test_in_an_open_period_the_status_decides(self, status):
-        codes, allowed = rule_answers(EnterpriseReport(period=period_in_state(PeriodState.OPEN), status=status))
-        assert codes == OPEN_PERIOD_ANSWERS[status]
-        assert allowed == tuple(code is None for code in codes)
-
-    @pytest.mark.parametrize("state", [PeriodState.PENDING, PeriodState.CLOSED])
-    @pytest.mark.parametrize("status", ReportStatus.values)
-    def test_in_a_period_not_open_only_an_approval_may_still_come(self, status, state):
-        codes, allowed = rule_answers(EnterpriseReport(period=period_in_state(state), status=status))
-        approval = OPEN_PERIOD_ANSWERS[status][2]
-        assert codes == ("period_not_open", "period_not_open", approval, "period_not_open", "period_not_open")
-        assert allowed == (False, False, approval is None, False, False)
-
-    def test_a_refusal_names_the_reports_status(self):
-        draft = EnterpriseReport(period=period_in_state(PeriodState.OPEN), status=ReportStatus.DRAFT)
-        submitted = EnterpriseReport(period=period_in_state(PeriodState.OPEN), status=ReportStatus.SUBMITTED)
-        assert draft.approval_refusal().messages == [
-            "Chỉ duyệt được báo cáo đã gửi (báo cáo này đang ở trạng thái “Bản nháp”)."
-        ]
-        assert draft.return_refusal().messages == [
-            "Chỉ trả lại được báo cáo đã gửi (báo cáo này đang ở trạng thái “Bản nháp”)."
-        ]
-        assert submitted.reopen_refusal().messages == [
-            "Chỉ mở lại được báo cáo đã duyệt (báo cáo này đang ở trạng thái “Đã gửi (chờ duyệt)”)."
-        ]
-
-    def test_a_refusal_names_the_period_and_its_state(self):
-        closed = period_in_state(PeriodState.CLOSED)
-        assert closed.change_refusal().messages == [
-            "Kỳ báo cáo 6 tháng đầu năm 2026 không mở: không thể gửi hoặc sửa báo cáo."
-        ]
-        assert period_in_state(PeriodState.PENDING).import_refusal().messages == [
-            "Chỉ nhập được báo cáo khi kỳ báo cáo đang mở; kỳ báo cáo 6 tháng đầu năm 2026 đang ở trạng thái “Chưa mở”."
-        ]
-        assert period_in_state(PeriodState.OPEN).import_refusal() is None
