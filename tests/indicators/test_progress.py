@@ -369,7 +369,7 @@ class TestSeriesAndTables:
         assert result.female_workers == 0
 
     def test_an_enterprises_progress_is_against_the_plan_asked_for(self, year_2025):
-        other = PlanFactory(code="other")
+        other = PlanFactory(code="other", is_current=False)
         IndicatorFactory(plan=other, code="z")
         approved = report(year_2025, 50, a=25)
         result = progress.enterprise_progress(year_2025, approved.enterprise, plan=other)
