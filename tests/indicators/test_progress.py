@@ -561,8 +561,18 @@ class TestMilestonesAndStatus:
     def test_no_approved_report_is_no_data_rather_than_withheld(self, plan):
         period = PeriodFactory(year=2025)
         EnterpriseFactory()
-        item = progress.commune_progress(period).indicator("a")
+        result = progress.commune_progress(period)
+        item = result.indicator("a")
         assert (item.status, item.withheld, item.status_label) == (None, False, "")
+        assert not result.withheld  # no rate: nothing to withhold
+
+    def test_one_worker_is_enough_to_withhold_a_status(self, plan):
+        period = PeriodFactory(year=2025)
+        report(period, 1, a=1)
+        EnterpriseFactory()
+        EnterpriseFactory()  # 1 approved of 3 expected
+        result = progress.commune_progress(period)
+        assert result.withheld and result.indicator("a").withheld
 
     def test_an_enterprises_own_figures_are_never_withheld_but_provisional_while_open(self, plan):
         period = period_in(2025, state="open")
