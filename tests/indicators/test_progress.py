@@ -95,6 +95,9 @@ class TestMilestones:
         TargetFactory(indicator=indicators["e"], year=2027, value=Decimal(45))  # a third target, between
         assert progress.phase_target(indicators["e"], 2031) == Decimal(60)
 
+    def test_a_years_milestone_is_the_annual_one_unless_asked_for_the_first_half(self, indicators):
+        assert progress.milestone_for(indicators["a"], 2026) == Decimal(91)
+
     def test_the_baseline_year_and_before_have_no_milestone(self, indicators):
         assert progress.milestone_for(indicators["e"], 2023) is None
         assert progress.milestone_for(indicators["e"], 2020) is None
@@ -466,6 +469,18 @@ class TestMilestonesAndStatus:
         assert progress.milestone_for(indicators["a"], 2026, mid_year=True) == Decimal("85.5")  # (80 + 91) / 2
         assert progress.milestone_for(indicators["a"], 2023, mid_year=True) is None  # the baseline year
 
+    def test_a_milestone_set_in_the_baseline_year_starts_the_next_first_half(self, indicators):
+        Milestone.objects.create(indicator=indicators["a"], year=2023, value=Decimal(10))
+        assert progress.milestone_for(indicators["a"], 2024, mid_year=True) == Decimal("27.5")  # (10 + 45) / 2
+
+    def test_a_first_half_without_a_milestone_the_year_before_has_none(self, indicators):
+        indicator = indicators["a"]
+        indicator.baseline_year = 2025
+        indicator.save()
+        Milestone.objects.create(indicator=indicator, year=2024, value=Decimal(50))  # before the baseline
+        assert progress.milestone_for(indicator, 2024) == Decimal(50)
+        assert progress.milestone_for(indicator, 2024, mid_year=True) is None
+
     def test_a_first_half_between_its_milestones_is_on_track_not_behind(self, plan):
         first_half = PeriodFactory(year=2026, kind="half")
         report(first_half, 1000, a=906, e=374)  # a 90,6 % ≥ 90,5; e 37,4 % < 37,5
@@ -580,6 +595,7 @@ class TestMilestonesAndStatus:
         EnterpriseFactory()
         result = progress.enterprise_progress(period, draft.enterprise)
         assert (result.indicator("a").status, result.withheld, result.provisional) == ("achieved", False, True)
+        assert result.indicator("a").status_label == "Đạt (tạm tính)"
 
     @pytest.mark.parametrize(
         "approved, expected, enough",
