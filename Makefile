@@ -66,7 +66,7 @@ load: setup
 # Refresh the Vietnamese catalogue (locale/vi/LC_MESSAGES/django.po) after changing translatable
 # strings, then compile it; new strings come in untranslated and the suite fails until they are
 # translated. MESSAGES_IGNORE hold no portal strings (tests/test_i18n.py reads this line too).
-MESSAGES_IGNORE := .venv node_modules bench tests staticfiles media test-artifacts
+MESSAGES_IGNORE := .venv node_modules bench tests staticfiles media test-artifacts mutants
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages --locale vi --no-obsolete $(addprefix --ignore=,$(MESSAGES_IGNORE))
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0

@@ -205,6 +205,30 @@ def test_as_of_counts_a_reopening_and_a_changed_target(client_for, official, old
     assert client_for(official).get(URL, {"period": "2025"}).json()["as_of"] == "2026-01-07T07:00:00+07:00"
 
 
+def test_as_of_counts_an_approval_recorded_after_the_reports_last_change(
+    client_for, official, old_history, enterprise_b
+):
+    report = EnterpriseReport.objects.get(enterprise=enterprise_b)
+    ReportEvent.objects.create(
+        report=report,
+        action=ReportAction.APPROVE,
+        from_status=ReportStatus.SUBMITTED,
+        to_status=ReportStatus.APPROVED,
+        at=at(4),
+    )
+    assert client_for(official).get(URL, {"period": "2025"}).json()["as_of"] == "2026-01-04T07:00:00+07:00"
+
+
+def test_as_of_counts_the_period_being_opened_or_closed(client_for, official, old_history):
+    ReportingPeriod.history.filter(id=old_history.pk).update(history_date=at(6))
+    assert client_for(official).get(URL, {"period": "2025"}).json()["as_of"] == "2026-01-06T07:00:00+07:00"
+
+
+def test_as_of_leaves_out_a_report_not_approved(client_for, official, old_history, enterprise_b):
+    EnterpriseReport.objects.filter(enterprise=enterprise_b).update(status=ReportStatus.SUBMITTED, updated_at=at(8))
+    assert client_for(official).get(URL, {"period": "2025"}).json()["as_of"] == "2026-01-01T07:00:00+07:00"
+
+
 def test_as_of_is_null_when_nothing_is_known(client_for, official, plan):
     for model in (Indicator, Target, Milestone, Enterprise, ReportingPeriod):
         model.history.all().delete()

@@ -47,12 +47,34 @@ class TestTheModel:
             report.full_clean()
         assert [error.code for error in refused.value.error_dict["female_workers"]] == ["female_above_total"]
 
+    def test_the_refusal_of_female_workers_names_both_numbers(self, open_period, enterprise_a):
+        report = EnterpriseReport(enterprise=enterprise_a, period=open_period, total_workers=100, female_workers=101)
+        with pytest.raises(ValidationError) as refused:
+            report.full_clean()
+        assert refused.value.message_dict["female_workers"] == [
+            "Số lao động nữ (101) không được lớn hơn tổng số CNLĐ (100)."
+        ]
+
     def test_a_count_above_the_workforce_is_refused(self, open_period, enterprise_a, indicators):
         report = factories.ReportFactory(enterprise=enterprise_a, period=open_period, total_workers=100)
         value = ReportValue(report=report, indicator=indicators["a"], count=101)
         with pytest.raises(ValidationError) as refused:
             value.full_clean()
         assert [error.code for error in refused.value.error_dict["count"]] == ["count_above_total"]
+
+    def test_the_refusal_of_a_count_names_the_indicator_and_both_numbers(self, open_period, enterprise_a, indicators):
+        report = factories.ReportFactory(enterprise=enterprise_a, period=open_period, total_workers=100)
+        value = ReportValue(report=report, indicator=indicators["a"], count=101)
+        with pytest.raises(ValidationError) as refused:
+            value.full_clean()
+        assert refused.value.message_dict["count"] == [
+            f"Số CNLĐ đạt chỉ tiêu “{indicators['a'].name}” (101) không được lớn hơn tổng số CNLĐ (100)."
+        ]
+
+    def test_a_count_without_its_report_is_refused_for_the_missing_report(self, indicators):
+        with pytest.raises(ValidationError) as refused:
+            ReportValue(indicator=indicators["a"], count=5).full_clean()
+        assert list(refused.value.error_dict) == ["report"]
 
     def test_a_count_above_ten_million_is_refused_even_without_a_workforce(self, open_period, enterprise_a, indicators):
         report = factories.ReportFactory(enterprise=enterprise_a, period=open_period, total_workers=None)

@@ -10,10 +10,12 @@ from indicators import progress, rules, services
 from indicators.models import (
     SUBMITTED_LATE,
     EnterpriseReport,
+    Indicator,
     Milestone,
     PeriodState,
     ReportingPeriod,
     ReportStatus,
+    Target,
 )
 from tests.factories import (
     EnterpriseFactory,
@@ -93,6 +95,9 @@ class TestMilestones:
         TargetFactory(indicator=indicators["e"], year=2027, value=Decimal(45))  # a third target, between
         assert progress.phase_target(indicators["e"], 2031) == Decimal(60)
 
+    def test_a_years_milestone_is_the_annual_one_unless_asked_for_the_first_half(self, indicators):
+        assert progress.milestone_for(indicators["a"], 2026) == Decimal(91)
+
     def test_the_baseline_year_and_before_have_no_milestone(self, indicators):
         assert progress.milestone_for(indicators["e"], 2023) is None
         assert progress.milestone_for(indicators["e"], 2020) is None
@@ -133,6 +138,9 @@ class TestBehindBelow:
             rate = Decimal(rate)
             status = progress.status_of(rate, phase, milestone, final=final)
             assert (bar is None or rate < bar) == (status in (progress.BEHIND, progress.MISSED))
+
+    def test_a_period_is_not_final_unless_said(self):
+        assert progress.behind_below(Decimal(90), Decimal(45)) == Decimal(45)
 
 
 class TestCommuneProgress:
@@ -363,6 +371,13 @@ class TestSeriesAndTables:
         assert result.completeness == progress.Completeness(approved=1, expected=1)
         assert result.female_workers == 0
 
+    def test_an_enterprises_progress_is_against_the_plan_asked_for(self, year_2025):
+        other = PlanFactory(code="other", is_current=False)
+        IndicatorFactory(plan=other, code="z")
+        approved = report(year_2025, 50, a=25)
+        result = progress.enterprise_progress(year_2025, approved.enterprise, plan=other)
+        assert [item.code for item in result.indicators] == ["z"]
+
     def test_an_enterprise_without_a_report_or_a_headcount_has_no_progress(self, year_2025):
         assert progress.enterprise_progress(year_2025, EnterpriseFactory()) is None
         draft = report(year_2025, None, status=ReportStatus.DRAFT, a=3)
@@ -454,6 +469,18 @@ class TestMilestonesAndStatus:
         assert progress.milestone_for(indicators["a"], 2026, mid_year=True) == Decimal("85.5")  # (80 + 91) / 2
         assert progress.milestone_for(indicators["a"], 2023, mid_year=True) is None  # the baseline year
 
+    def test_a_milestone_set_in_the_baseline_year_starts_the_next_first_half(self, indicators):
+        Milestone.objects.create(indicator=indicators["a"], year=2023, value=Decimal(10))
+        assert progress.milestone_for(indicators["a"], 2024, mid_year=True) == Decimal("27.5")  # (10 + 45) / 2
+
+    def test_a_first_half_without_a_milestone_the_year_before_has_none(self, indicators):
+        indicator = indicators["a"]
+        indicator.baseline_year = 2025
+        indicator.save()
+        Milestone.objects.create(indicator=indicator, year=2024, value=Decimal(50))  # before the baseline
+        assert progress.milestone_for(indicator, 2024) == Decimal(50)
+        assert progress.milestone_for(indicator, 2024, mid_year=True) is None
+
     def test_a_first_half_between_its_milestones_is_on_track_not_behind(self, plan):
         first_half = PeriodFactory(year=2026, kind="half")
         report(first_half, 1000, a=906, e=374)  # a 90,6 % ≥ 90,5; e 37,4 % < 37,5
@@ -478,6 +505,10 @@ class TestMilestonesAndStatus:
         assert result.indicator("a").status_label == "Chưa đạt mục tiêu năm 2030"
         assert result.indicator("e").status_label == "Đạt"
 
+    def test_a_status_in_words_is_final_unless_said_provisional(self):
+        assert progress.status_text(progress.ACHIEVED) == "Đạt"
+        assert progress.status_text(progress.MISSED, year=2025) == "Chưa đạt mục tiêu năm 2025"
+
     def test_years_between_targets_and_a_target_years_first_half_are_behind_not_missed(self, plan):
         firm = EnterpriseFactory()
         for period in (
@@ -494,6 +525,17 @@ class TestMilestonesAndStatus:
         report(period, 100, a=95)
         item = progress.commune_progress(period).indicator("a")
         assert (item.judge(Decimal(89)), item.judge(Decimal(90)), item.judge(None)) == ("missed", "achieved", None)
+
+    def test_an_enterprises_cells_are_judged_against_the_milestone_between_target_years(self, plan):
+        period = PeriodFactory(year=2027)
+        report(period, 100, a=95)
+        item = progress.commune_progress(period).indicator("a")
+        assert (item.milestone, item.phase_target) == (Decimal(92), Decimal(95))  # 2027 of 90 → 95
+        assert (item.judge(Decimal(91)), item.judge(Decimal(92)), item.judge(Decimal(95))) == (
+            "behind",
+            "on_track",
+            "achieved",
+        )
 
     def test_an_open_periods_statuses_are_provisional(self, plan):
         period = period_in(2025, state="open")
@@ -534,8 +576,18 @@ class TestMilestonesAndStatus:
     def test_no_approved_report_is_no_data_rather_than_withheld(self, plan):
         period = PeriodFactory(year=2025)
         EnterpriseFactory()
-        item = progress.commune_progress(period).indicator("a")
+        result = progress.commune_progress(period)
+        item = result.indicator("a")
         assert (item.status, item.withheld, item.status_label) == (None, False, "")
+        assert not result.withheld  # no rate: nothing to withhold
+
+    def test_one_worker_is_enough_to_withhold_a_status(self, plan):
+        period = PeriodFactory(year=2025)
+        report(period, 1, a=1)
+        EnterpriseFactory()
+        EnterpriseFactory()  # 1 approved of 3 expected
+        result = progress.commune_progress(period)
+        assert result.withheld and result.indicator("a").withheld
 
     def test_an_enterprises_own_figures_are_never_withheld_but_provisional_while_open(self, plan):
         period = period_in(2025, state="open")
@@ -543,6 +595,7 @@ class TestMilestonesAndStatus:
         EnterpriseFactory()
         result = progress.enterprise_progress(period, draft.enterprise)
         assert (result.indicator("a").status, result.withheld, result.provisional) == ("achieved", False, True)
+        assert result.indicator("a").status_label == "Đạt (tạm tính)"
 
     @pytest.mark.parametrize(
         "approved, expected, enough",
@@ -880,3 +933,16 @@ class TestWhoCountsInAPeriod:
         migration.followed_from_first_report(apps, None)
         follows = dict(Enterprise.objects.values_list("pk", "followed_from"))
         assert follows == {reported.pk: datetime.date(2024, 1, 1), unreported.pk: datetime.date(2026, 12, 1)}
+
+
+class TestFiguresAsOf:
+    def test_the_time_is_kept_per_list_of_indicators(self, plan, indicators):
+        moment = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+        for model in (Indicator, Target, Milestone, Enterprise, ReportingPeriod):
+            model.history.update(history_date=moment)
+        later = moment + datetime.timedelta(days=4)
+        Indicator.history.filter(id=indicators["b"].pk).update(history_date=later)
+        period = ReportingPeriod.objects.get(code="2025")
+        assert progress.figures_as_of(period, [indicators["a"]]) == moment
+        assert progress.figures_as_of(period, [indicators["b"]]) == later
+        assert progress.figures_as_of(period, [indicators["a"]]) == moment  # each from its own cache entry

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from enterprises.models import Enterprise
 from indicators import rules, services
-from indicators.models import EnterpriseReport, Outstanding, PeriodState, ReportingPeriod, ReportStatus
+from indicators.models import EnterpriseReport, Outstanding, PeriodKind, PeriodState, ReportingPeriod, ReportStatus
 from tests import factories
 
 from .conftest import FULL_COUNTS, report_data
@@ -202,14 +202,23 @@ def test_the_officer_is_offered_the_form_exactly_when_the_service_would_save_it(
         assert " ".join(rule.messages) in page
 
 
-def test_the_review_refusals_name_the_reports_status(enterprise_a, open_period, indicators):
+def test_the_review_refusals_name_the_reports_status(enterprise_a, enterprise_b, open_period, indicators):
     draft = report_in(open_period, enterprise_a, ReportStatus.DRAFT)
     assert [draft.approval_refusal().code, draft.return_refusal().code, draft.reopen_refusal().code] == [
         "not_submitted",
         "not_submitted",
         "not_approved",
     ]
-    assert "“Bản nháp”" in " ".join(draft.approval_refusal().messages)
+    assert draft.approval_refusal().messages == [
+        "Chỉ duyệt được báo cáo đã gửi (báo cáo này đang ở trạng thái “Bản nháp”)."
+    ]
+    assert draft.return_refusal().messages == [
+        "Chỉ trả lại được báo cáo đã gửi (báo cáo này đang ở trạng thái “Bản nháp”)."
+    ]
+    submitted = report_in(open_period, enterprise_b, ReportStatus.SUBMITTED)
+    assert submitted.reopen_refusal().messages == [
+        "Chỉ mở lại được báo cáo đã duyệt (báo cáo này đang ở trạng thái “Đã gửi (chờ duyệt)”)."
+    ]
 
 
 # Which set an enterprise is in, by the status of its report for the period (None: it has none).
@@ -236,3 +245,77 @@ def test_the_three_outstanding_sets_differ_and_the_query_agrees_with_the_row_rul
         assert set(Enterprise.objects.filter(outstanding.of(open_period)).values_list("pk", flat=True)) == expected
         assert {by_status[s].pk for s in MEMBERSHIP if outstanding.holds_for(s)} == expected
     assert [str(o.label) for o in Outstanding] == ["Chưa báo cáo", "Chưa gửi", "Chưa duyệt"]
+
+
+def period_in_state(state):
+    """The first six months of 2026, not saved: the rules read only the row."""
+    return ReportingPeriod(
+        code="2026-H1",
+        kind=PeriodKind.HALF_YEAR,
+        year=2026,
+        start=datetime.date(2026, 1, 1),
+        end=datetime.date(2026, 6, 30),
+        deadline=datetime.date(2026, 7, 15),
+        state=state,
+    )
+
+
+def refusal_code(refusal):
+    return None if refusal is None else refusal.code
+
+
+# In an open period, what each rule answers for a report of each status: the enterprise's
+# save or submit, the commune's entry, approval, return and reopening (None: allowed).
+OPEN_PERIOD_ANSWERS = {
+    ReportStatus.DRAFT: (None, None, "not_submitted", "not_submitted", "not_approved"),
+    ReportStatus.SUBMITTED: ("waiting_for_review", None, None, None, "not_approved"),
+    ReportStatus.APPROVED: ("locked", "locked", "not_submitted", "not_submitted", None),
+    ReportStatus.RETURNED: (None, None, "not_submitted", "not_submitted", "not_approved"),
+}
+
+
+def rule_answers(report):
+    """(refusal codes, yes-or-no answers) of the five rules, in OPEN_PERIOD_ANSWERS' order."""
+    refusals = (
+        report.enterprise_edit_refusal(),
+        report.entry_refusal(),
+        report.approval_refusal(),
+        report.return_refusal(),
+        report.reopen_refusal(),
+    )
+    allowed = (
+        report.editable_by_enterprise(),
+        report.can_be_entered(),
+        report.can_be_approved(),
+        report.can_be_returned(),
+        report.can_be_reopened(),
+    )
+    return tuple(map(refusal_code, refusals)), allowed
+
+
+class TestTheRulesOfOneReport:
+    """The model's rules, which the services enforce and the views ask before offering a button."""
+
+    @pytest.mark.parametrize("status", ReportStatus.values)
+    def test_in_an_open_period_the_status_decides(self, status):
+        codes, allowed = rule_answers(EnterpriseReport(period=period_in_state(PeriodState.OPEN), status=status))
+        assert codes == OPEN_PERIOD_ANSWERS[status]
+        assert allowed == tuple(code is None for code in codes)
+
+    @pytest.mark.parametrize("state", [PeriodState.PENDING, PeriodState.CLOSED])
+    @pytest.mark.parametrize("status", ReportStatus.values)
+    def test_in_a_period_not_open_only_an_approval_may_still_come(self, status, state):
+        codes, allowed = rule_answers(EnterpriseReport(period=period_in_state(state), status=status))
+        approval = OPEN_PERIOD_ANSWERS[status][2]
+        assert codes == ("period_not_open", "period_not_open", approval, "period_not_open", "period_not_open")
+        assert allowed == (False, False, approval is None, False, False)
+
+    def test_a_refusal_names_the_period_and_its_state(self):
+        closed = period_in_state(PeriodState.CLOSED)
+        assert closed.change_refusal().messages == [
+            "Kỳ báo cáo 6 tháng đầu năm 2026 không mở: không thể gửi hoặc sửa báo cáo."
+        ]
+        assert period_in_state(PeriodState.PENDING).import_refusal().messages == [
+            "Chỉ nhập được báo cáo khi kỳ báo cáo đang mở; kỳ báo cáo 6 tháng đầu năm 2026 đang ở trạng thái “Chưa mở”."
+        ]
+        assert period_in_state(PeriodState.OPEN).import_refusal() is None
