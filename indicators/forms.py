@@ -88,27 +88,42 @@ class ReportForm(forms.ModelForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(
-        self, *args, indicators: list[Indicator], previous: EnterpriseReport | None, intent: str = "draft", **kwargs
+        self,
+        *args,
+        indicators: list[Indicator],
+        previous: EnterpriseReport | None,
+        intent: str = "draft",
+        roster=None,
+        **kwargs,
     ):
+        """`roster`: the enterprise's roster totals (indicators.roster.RosterTotals) when a new
+        report was filled from it: each figure then shows the roster's beside the last report's."""
         super().__init__(*args, **kwargs)
         self.indicators = indicators
         self.previous = previous
+        self.roster = roster
         self.intent = intent
         self.warnings: list[str] = []
         self.field_warnings: dict[str, list[str]] = {}
         old = rules.previous_counts(previous)
         self.fields["total_workers"] = workers_field(
             _("Total workers (CNLĐ) at the end of the period"),
-            help_text=self._previous_text(previous.total_workers if previous else None),
+            help_text=self._previous_text(
+                previous.total_workers if previous else None, roster.workers if roster else None
+            ),
         )
         self.fields["female_workers"] = workers_field(
             _("Of whom female workers"),
-            help_text=self._previous_text(previous.female_workers if previous else None),
+            help_text=self._previous_text(
+                previous.female_workers if previous else None, roster.female_workers if roster else None
+            ),
         )
         for indicator in indicators:
             self.fields[rules.count_field(indicator)] = workers_field(
                 f"{indicator.code}) {indicator.name}",
-                help_text=self._previous_text(old.get(indicator.code)),
+                help_text=self._previous_text(
+                    old.get(indicator.code), roster.met_count(indicator.pk) if roster else None
+                ),
             )
         self.fields["notes"].label = _("Notes")
         self.fields["notes"].required = False
@@ -121,15 +136,19 @@ class ReportForm(forms.ModelForm):
                 self.initial.setdefault(rules.count_field(indicator), old_values.get(indicator.pk))
         self.initial.setdefault("version", self.instance.version if self.instance.pk else 0)
 
-    def _previous_text(self, value) -> str:
-        if self.previous is None:
-            return ""
-        if value is None:
-            return _("Previous report (%(period)s): –") % {"period": str(self.previous.period).lower()}
-        return _("Previous report (%(period)s): %(value)s") % {
-            "period": str(self.previous.period).lower(),
-            "value": num(value),
-        }
+    def _previous_text(self, value, on_roster=None) -> str:
+        """What the field said before, side by side: the roster's figure (when the report was
+        filled from it) and the last report's."""
+        parts = []
+        if self.roster is not None:
+            parts.append(_("Roster: %(value)s") % {"value": num(on_roster or 0)})
+        if self.previous is not None:
+            period = str(self.previous.period).lower()
+            if value is None:
+                parts.append(_("Previous report (%(period)s): –") % {"period": period})
+            else:
+                parts.append(_("Previous report (%(period)s): %(value)s") % {"period": period, "value": num(value)})
+        return " · ".join(str(part) for part in parts)
 
     @property
     def indicator_fields(self):

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 
 from accounts import access
 
-from .models import EnterpriseReport, Indicator, Milestone
+from .models import STANDING, EnterpriseReport, Indicator, Milestone
 from .roster import roster_totals
 
 
@@ -18,11 +18,13 @@ def enterprise_sections(sender, *, request, enterprise, **kwargs) -> dict[str, s
         (indicator, totals.met_count(indicator.pk), totals.rate(indicator.pk))
         for indicator in Indicator.objects.of_plan()
     ]
-    reports = (
+    reports = list(
         EnterpriseReport.objects.filter(enterprise=enterprise)
         .select_related("period")
         .order_by("-period__end", "-period__kind")
     )
+    # The latest report sent to the commune: the roster's rates are read beside its headcount.
+    last_report = next((report for report in reports if report.status in STANDING), None)
     can_change = access.can_change(request.user, enterprise.pk)
     return {
         # Counts and rates for everyone who sees the enterprise; the named roster behind
@@ -33,13 +35,14 @@ def enterprise_sections(sender, *, request, enterprise, **kwargs) -> dict[str, s
                 "enterprise": enterprise,
                 "totals": totals,
                 "roster_rows": rows,
+                "last_report": last_report,
                 "can_change": can_change,
                 "sees_names": access.may_see_named_workers(request.user, enterprise.pk),
                 "sees_access_record": access.is_official(request.user),
             },
             request=request,
         ),
-        "records": render_to_string("indicators/_enterprise_reports.html", {"reports": list(reports)}, request=request),
+        "records": render_to_string("indicators/_enterprise_reports.html", {"reports": reports}, request=request),
     }
 
 

@@ -15,7 +15,8 @@ from django.db.models import Count, Q
 
 from enterprises.models import Enterprise, Sex, Worker
 
-from .models import WorkerOutcome
+from .models import EnterpriseReport, Indicator, WorkerOutcome
+from .rules import count_field
 
 
 @dataclass(frozen=True)
@@ -69,3 +70,48 @@ def roster_totals(enterprise: Enterprise | int, as_of: datetime.date | None = No
         .values_list("indicator_id", "workers")
     )
     return RosterTotals(workers=heads["workers"], female_workers=heads["female"], met=met)
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """What a new report's form is filled with (form field -> value), and from what: the
+    roster, and the earlier report whose totals it used when the roster lists fewer
+    workers than that report counted (`partial`)."""
+
+    values: dict[str, int]
+    roster: RosterTotals
+    previous: EnterpriseReport | None = None
+
+    @property
+    def partial(self) -> bool:
+        return self.previous is not None
+
+
+def prefill(roster: RosterTotals, previous: EnterpriseReport | None, indicators: list[Indicator]) -> Prefill | None:
+    """A new report's figures from the roster, as far as the roster vouches for them.
+
+    A roster vouches for the workers it lists and, among them, those who met each
+    indicator: lower bounds of what the report counts. When it lists fewer workers than the
+    enterprise's last report (submitted or approved) counted, it is partial and says nothing
+    of the others: the totals are then that report's, and each indicator's count the larger
+    of the roster's and that report's, so that a total below the last report's is never
+    proposed. None without a roster.
+    """
+    if roster.is_empty:
+        return None
+    if previous is None or previous.total_workers is None or roster.workers >= previous.total_workers:
+        values = {"total_workers": roster.workers, "female_workers": roster.female_workers}
+        values.update({count_field(indicator): roster.met_count(indicator.pk) for indicator in indicators})
+        return Prefill(values, roster)
+    before = {value.indicator_id: value.count for value in previous.values.all()}
+    values = {
+        "total_workers": previous.total_workers,
+        "female_workers": max(previous.female_workers or 0, roster.female_workers),
+    }
+    values.update(
+        {
+            count_field(indicator): max(roster.met_count(indicator.pk), before.get(indicator.pk) or 0)
+            for indicator in indicators
+        }
+    )
+    return Prefill(values, roster, previous)

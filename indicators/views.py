@@ -51,6 +51,7 @@ from .models import (
 from .progress import milestone_for, rate_of
 from .progress import milestones as interpolated_milestones
 from .progress import plan_indicators as progress_plan_indicators
+from .roster import prefill as roster_prefill
 from .roster import roster_totals
 
 QUEUE_PAGE_SIZE = 50
@@ -395,29 +396,26 @@ def period_deadline(request, code):
 # --- The report form and page ----------------------------------------------------------------
 
 
-def _roster_initial(enterprise, period, indicators) -> dict:
-    """Figures counted from the enterprise's roster of workers, when it keeps one."""
-    totals = roster_totals(enterprise, as_of=period.end)
-
-    def get(name):
-        return totals.get(name) if isinstance(totals, dict) else getattr(totals, name, None)
-
-    if not get("workers"):
-        return {}
-    met = get("met") or {}
-    initial = {"total_workers": get("workers"), "female_workers": get("female_workers")}
-    for indicator in indicators:
-        initial[rules.count_field(indicator)] = met.get(indicator.pk, 0)
-    return initial
-
-
 def _report_form(request, *, period, enterprise, report, official: bool):
     indicators = list(Indicator.objects.of_plan())
     previous = rules.previous_report(enterprise, period)
-    prefilled = False
+    # A new report starts from the roster, as far as the roster vouches for its figures.
+    filled = (
+        None
+        if report is not None
+        else roster_prefill(roster_totals(enterprise, as_of=period.end), previous, indicators)
+    )
+    roster_figures = filled.roster if filled else None
     if request.method == "POST":
         intent = "enter" if official else ("draft" if request.POST.get("action") == "draft" else "submit")
-        form = ReportForm(request.POST, instance=report, indicators=indicators, previous=previous, intent=intent)
+        form = ReportForm(
+            request.POST,
+            instance=report,
+            indicators=indicators,
+            previous=previous,
+            intent=intent,
+            roster=roster_figures,
+        )
         if form.is_valid():
             arguments = {
                 "enterprise": enterprise,
@@ -450,11 +448,13 @@ def _report_form(request, *, period, enterprise, report, official: bool):
                 )
                 return redirect(reverse("indicators:report_detail", args=[period.code, enterprise.pk]))
     else:
-        initial = {}
-        if report is None:
-            initial = _roster_initial(enterprise, period, indicators)
-            prefilled = bool(initial)
-        form = ReportForm(instance=report, initial=initial, indicators=indicators, previous=previous)
+        form = ReportForm(
+            instance=report,
+            initial=filled.values if filled else {},
+            indicators=indicators,
+            previous=previous,
+            roster=roster_figures,
+        )
     return render(
         request,
         "indicators/report_form.html",
@@ -465,7 +465,7 @@ def _report_form(request, *, period, enterprise, report, official: bool):
             "report": report,
             "previous": previous,
             "official": official,
-            "prefilled": prefilled,
+            "prefill": filled,
             "is_past_deadline": period.deadline_passed(timezone.localdate()),
             "events": report.events.select_related("actor") if report else [],
         },
