@@ -55,9 +55,9 @@ def writes(monkeypatch):
 def download(client, period) -> bytes:
     response = client.get(reverse("indicators:report_export", args=[period.code]))
     assert response.status_code == 200
-    content = b"".join(response.streaming_content)
-    response.close()
-    return content
+    # Reading the stream to its end closes the response (and so the file); closing it again
+    # would also close the test's database connection on PostgreSQL.
+    return b"".join(response.streaming_content)
 
 
 def finish_first_task(notes: str) -> None:
