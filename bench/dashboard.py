@@ -51,8 +51,9 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 POSTGRES_SCHEMES = ("postgres", "postgresql", "pgsql", "psql")
 BENCH_DB_NAME = "hoanghop_bench"
-GOAL_MS = 300
+GOAL_MS = 100  # issue 18: the commune dashboard cold, at 5,000 enterprises
 GOAL_RATIO = 3
+FLAT_RATIO = 1.5  # issue 18: at 50,000 enterprises at most 1.5× the 5,000 figure
 
 
 def database_url() -> str:
@@ -114,6 +115,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2030)
     parser.add_argument("--reuse", action="store_true", help="keep an already built benchmark database")
     parser.add_argument("--profile", action="store_true", help="print where one page's time goes")
+    parser.add_argument(
+        "--flat",
+        type=int,
+        default=0,
+        metavar="N",
+        help="then time the same dashboard with N enterprises in one commune (its own database, kept "
+        "between runs) and print the ratio of the two: flat in the number of enterprises",
+    )
+    parser.add_argument("--no-export", action="store_true", help="time the dashboard only")
     args = parser.parse_args()
 
     url = database_url()
@@ -241,7 +251,7 @@ def main() -> None:
     )
 
     export_module = ROOT / "bench" / "export.py"
-    if export_module.exists() and period is not None:
+    if export_module.exists() and period is not None and not args.no_export:
         spec = importlib.util.spec_from_file_location("bench_export", export_module)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
@@ -250,7 +260,45 @@ def main() -> None:
             print(f"{key:<34}{value:>12}")
         result.update(export)
 
+    if args.flat:
+        result.update(flat(args.flat, args.runs, result["dashboard_ms"], url))
+
     print(json.dumps(result, ensure_ascii=False))
+
+
+def flat(enterprises: int, runs: int, dashboard_ms: float, url: str) -> dict:
+    """The dashboard again with `enterprises` in one commune, in a process and a database of
+    its own (built once, then reused), and its ratio to this run's figure (issue 18: at most
+    1.5×)."""
+    import subprocess
+
+    parts = urlsplit(url)
+    if parts.scheme in POSTGRES_SCHEMES:
+        other = urlunsplit(parts._replace(path=f"/{BENCH_DB_NAME}_{enterprises}"))
+    else:
+        other = f"sqlite:///{OUT / f'bench_{enterprises}.sqlite3'}"
+    print(f"\nThe same dashboard with {enterprises:,} enterprises ({other}):", flush=True)
+    command = [sys.executable, __file__, "--enterprises", str(enterprises), "--runs", str(runs), "--reuse"]
+    output = subprocess.run(
+        [*command, "--no-export"],
+        env={**os.environ, "BENCH_DATABASE_URL": other},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    print(output)
+    large = json.loads(output.strip().splitlines()[-1])
+    key = f"dashboard_{enterprises // 1000}k" if enterprises % 1000 == 0 else f"dashboard_{enterprises}"
+    ratio = round(large["dashboard_ms"] / dashboard_ms, 2)
+    print(f"{key + '_ms':<34}{large['dashboard_ms']:>10.1f} ms")
+    print(f"{'ratio to ' + str(round(dashboard_ms, 1)) + ' ms':<34}{ratio:>11}× (goal ≤ {FLAT_RATIO}×)")
+    return {
+        f"{key}_ms": large["dashboard_ms"],
+        f"{key}_sql_ms": large["dashboard_sql_ms"],
+        f"{key}_queries": large["dashboard_queries"],
+        "flat_ratio": ratio,
+        "flat_goal_met": ratio <= FLAT_RATIO,
+    }
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ so that the templates stay free of logic and the view stays thin.
 from __future__ import annotations
 
 import datetime
-import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -153,7 +152,7 @@ class TableRow:
 class UnapprovedGroup:
     badge: Badge
     title: str
-    rows: list[progress.EnterpriseRow]
+    rows: list[progress.Named]
     count: int
     overdue: bool  # never submitted (a draft or no report) and the deadline has passed
 
@@ -214,82 +213,38 @@ def table_rows(result: progress.Progress, rows: Iterable[progress.EnterpriseRow]
     return shaped
 
 
-def furthest_behind(
-    result: progress.Progress, rows: list[progress.EnterpriseRow], limit: int = TABLE_LIMIT
-) -> list[progress.EnterpriseRow]:
-    """The enterprises with figures shown (submitted or approved) that are furthest behind:
-    the most indicators under the period's milestone first, then the deepest shortfall
-    under it, then by name."""
-    yardsticks = [
-        (item.indicator_id, progress.behind_below(item.phase_target, item.milestone, final=item.final), item.milestone)
-        for item in result.indicators
-    ]
-
-    def distance(row):
-        behind, shortfall = 0, None
-        rates = shown_rates(row)
-        for indicator_id, bar, milestone in yardsticks:
-            rate = rates.get(indicator_id)
-            if rate is None:
-                continue
-            if bar is None or rate < bar:
-                behind += 1
-            if milestone is not None and (shortfall is None or rate - milestone < shortfall):
-                shortfall = rate - milestone
-        return (-behind, shortfall if shortfall is not None else Decimal(0), row.name)
-
-    return heapq.nsmallest(limit, (row for row in rows if row.figures_shown and row.total_workers), key=distance)
-
-
-def is_unapproved(row: progress.EnterpriseRow) -> bool:
-    """Without an approved report (Outstanding.UNAPPROVED); the rows are those of the
-    enterprises that count in the period (progress.enterprise_rows)."""
-    return Outstanding.UNAPPROVED.holds_for(row.status)
-
-
-def unapproved_groups(
-    rows: list[progress.EnterpriseRow], *, deadline_passed: bool, limit: int = LIST_LIMIT
-) -> list[UnapprovedGroup]:
+def unapproved_groups(listings: dict[str | None, progress.Listing], *, deadline_passed: bool) -> list[UnapprovedGroup]:
     """The enterprises that count in the period without an approved report, by how far
-    their report got."""
-    by_status: dict[str, list[progress.EnterpriseRow]] = {}
-    for row in rows:
-        if is_unapproved(row):
-            by_status.setdefault(row.status or NO_REPORT, []).append(row)
+    their report got (progress.listings)."""
     groups = []
     for status, title in UNAPPROVED_GROUPS:
-        members = by_status.get(status)
-        if members:
+        listing = listings[None if status == NO_REPORT else status]
+        if listing.count:
             overdue = deadline_passed and status in (ReportStatus.DRAFT, NO_REPORT)
-            groups.append(UnapprovedGroup(report_badge(status), title, members[:limit], len(members), overdue))
+            groups.append(UnapprovedGroup(report_badge(status), title, listing.names, listing.count, overdue))
     return groups
 
 
-def late_rows(rows: list[progress.EnterpriseRow]) -> list[progress.EnterpriseRow]:
-    return [r for r in rows if r.is_late]
-
-
-def filter_rows(rows: list[progress.EnterpriseRow], show: str) -> list[progress.EnterpriseRow]:
+def table_filter(period: ReportingPeriod, show: str):
+    """The filter on enterprises of one of TABLE_FILTERS (None: all of them)."""
     if show == Outstanding.UNAPPROVED:
-        return [r for r in rows if is_unapproved(r)]
+        return Outstanding.UNAPPROVED.of(period)
     if show == "late":
-        return [r for r in rows if r.is_late]
+        return progress.with_report(period, late=True)
+    if show == NO_REPORT:
+        return Outstanding.UNREPORTED.of(period)
     if show in REPORT_BADGES:
-        return [r for r in rows if (r.status or NO_REPORT) == show]
-    return rows
+        return progress.with_report(period, status=show)
+    return None
 
 
-def sort_rows(result: progress.Progress, rows: list[progress.EnterpriseRow], key: str) -> list[progress.EnterpriseRow]:
-    """Sort by name (default) or by one indicator's rate ("b" ascending, "-b" descending);
-    enterprises without a rate always come last."""
-    descending = key.startswith("-")
+def table_order(result: progress.Progress, key: str) -> tuple:
+    """By name (default) or by one indicator's rate ("b" ascending, "-b" descending);
+    enterprises without a rate always come last, by name."""
     item = result.indicator(key.lstrip("-"))
     if item is None:
-        return sorted(rows, key=lambda r: (r.name.casefold(), r.enterprise_id), reverse=descending)
-    with_rate = [r for r in rows if shown_rates(r).get(item.indicator_id) is not None]
-    without = [r for r in rows if shown_rates(r).get(item.indicator_id) is None]
-    with_rate.sort(key=lambda r: r.rates[item.indicator_id], reverse=descending)
-    return with_rate + without
+        return ("name", "pk")
+    return progress.rate_order(result.period, item.indicator_id, descending=key.startswith("-"))
 
 
 def trends(series: list[progress.Progress], result: progress.Progress) -> list[Trend]:

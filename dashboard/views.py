@@ -18,8 +18,8 @@ from django.utils import timezone
 from accounts import access
 from accounts.roles import OFFICER, OFFICIAL, VIEWER
 from enterprises.models import Enterprise
-from indicators import progress
-from indicators.models import EnterpriseReport, ReportingPeriod, ReportStatus
+from indicators import progress, standing
+from indicators.models import EnterpriseReport, ReportingPeriod
 from plans.models import Activity, Plan, Task, TaskStatus
 
 from . import layout
@@ -53,14 +53,14 @@ def dashboard_enterprises(request):
     if plan is None or period is None:
         return render(request, "dashboard/enterprises.html", {"period": None, "periods": periods})
     result = progress.commune_progress(period, indicators=progress.plan_indicators(plan))
-    rows = progress.enterprise_rows(period)
     show = request.GET.get("show", "all")
     if show not in dict(layout.TABLE_FILTERS):
         show = "all"
     sort = request.GET.get("sort", "name")
-    selected = layout.sort_rows(result, layout.filter_rows(rows, show), sort)
-    page = Paginator(selected, layout.PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = layout.table_rows(result, page.object_list)
+    # The database filters, sorts and pages: one page of rows is read, not the commune.
+    selected = progress.counted(period, layout.table_filter(period, show), order=layout.table_order(result, sort))
+    page = Paginator(selected.values_list("pk", flat=True), layout.PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = layout.table_rows(result, progress.rows_of(period, list(page.object_list)))
     return render(
         request,
         "dashboard/enterprises.html",
@@ -74,7 +74,7 @@ def dashboard_enterprises(request):
             "show": show,
             "sort": sort,
             "filters": layout.TABLE_FILTERS,
-            "total_rows": len(rows),
+            "total_rows": result.completeness.expected,
         },
     )
 
@@ -103,9 +103,17 @@ def _commune_context(request) -> dict:
     series = progress.commune_series(periods, indicators=indicators)
     result = next(point for point in series if point.period.pk == period.pk)
     bound = progress.lower_bound(result)
-    rows = progress.enterprise_rows(period)
-    limited = len(rows) > layout.TABLE_LIMIT
-    shown = layout.furthest_behind(result, rows) if limited else rows
+    counts = progress.report_counts([period])[period.pk]
+    # Whatever the number of enterprises, a page of them is read: the furthest behind from
+    # their stored standing (indicators.standing), the lists by name with their counts from
+    # the maintained totals.
+    limited = counts.active > layout.TABLE_LIMIT
+    shown = (
+        standing.furthest_behind(period, layout.TABLE_LIMIT)
+        if limited
+        else list(progress.counted(period).values_list("pk", flat=True))
+    )
+    listings = progress.listings(period, counts, layout.LIST_LIMIT)
     trends = layout.trends(series, result)
     task_badges = layout.task_badges(TaskStatus.choices)
     deadline_passed = period.deadline_passed(timezone.localdate())
@@ -120,13 +128,13 @@ def _commune_context(request) -> dict:
         "bound_shown": result.provisional or not result.completeness.is_complete,
         "legend": layout.legend(result),
         "milestone_label": layout.milestone_label(period),
-        "unapproved_groups": layout.unapproved_groups(rows, deadline_passed=deadline_passed),
-        "late_rows": layout.late_rows(rows),
-        "awaiting_review": sum(1 for row in rows if row.status == ReportStatus.SUBMITTED),
+        "unapproved_groups": layout.unapproved_groups(listings, deadline_passed=deadline_passed),
+        "late": listings[progress.LATE],
+        "awaiting_review": counts.submitted,
         "deadline_passed": deadline_passed,
-        "table": layout.table_rows(result, shown),
+        "table": layout.table_rows(result, progress.rows_of(period, shown)),
         "table_limited": limited,
-        "table_total": len(rows),
+        "table_total": counts.active,
         "trends": trends,
         "chart_data": layout.chart_data(trends, period, series),
         "task_badges": task_badges,

@@ -8,8 +8,8 @@ same transaction as the change. A reader takes the token before it reads the dat
 so figures can be cached under a newer token than the data they came from only if
 the data is newer still, never older: a cached value is never stale, in any process.
 
-Two tokens per period: `token` for what shows every report (the enterprise rows, with
-drafts and submissions), `approved_token` for what counts only approved reports (the
+Two tokens per period: `token` for what shows every report (the export's enterprise rows,
+with drafts and submissions), `approved_token` for what counts only approved reports (the
 commune's figures and lower bound), which officers' saves and submissions leave alone.
 
 What replaces the tokens (connected in IndicatorsConfig.ready):

@@ -762,6 +762,10 @@ class PeriodTotals(models.Model):
     female = models.BigIntegerField(default=0)  # Σ female workers over approved reports
     active = models.BigIntegerField(default=0)  # enterprises that count in the period (rule 1)
     unreported = models.BigIntegerField(default=0)  # of those, the ones with no report at all
+    # The lower bound's inputs: of the enterprises that count without an approved report, the
+    # sum of their latest approved headcounts before the period, and how many have none.
+    headcount = models.BigIntegerField(default=0)
+    unknown = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("period totals")
@@ -793,3 +797,32 @@ class PeriodIndicatorTotal(models.Model):
 
     def __str__(self):
         return f"{self.period_id} {self.indicator_id}: {self.met}"
+
+
+class ReportStanding(models.Model):
+    """Where one report with figures shown (submitted or approved, with workers) stands
+    against its period's yardsticks, maintained in the transaction of every write that
+    changes it (indicators.standing): how many indicators are under their bar and its
+    deepest shortfall under the milestones. The dashboard's "furthest behind" is then an
+    indexed `ORDER BY … LIMIT`, whatever the number of enterprises (issue 18)."""
+
+    backup_excluded = True  # core.backup: rebuilt from the reports after a restore
+
+    report = models.OneToOneField(
+        EnterpriseReport, on_delete=models.CASCADE, primary_key=True, related_name="standing", verbose_name=_("report")
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="standings", verbose_name=_("period")
+    )
+    behind = models.PositiveSmallIntegerField(default=0)  # indicators under their bar
+    # min(rate − milestone) over the indicators with a rate and a milestone, in points; 0
+    # without any (as the ranking has always taken it).
+    shortfall = models.DecimalField(max_digits=14, decimal_places=8, default=0)
+
+    class Meta:
+        verbose_name = _("report standing")
+        verbose_name_plural = _("report standings")
+        indexes = [models.Index(fields=["period", "-behind", "shortfall"], name="standing_furthest_behind")]
+
+    def __str__(self):
+        return f"{self.report_id}: {self.behind} behind, {self.shortfall}"

@@ -4,11 +4,13 @@ Pure functions of a period (and a scope): they read the database with a fixed
 number of aggregate queries, whatever the number of enterprises, and return
 dataclasses. Nothing here knows about requests, templates or workbooks; the
 dashboards, the API and the Excel export all read the same numbers from here.
-A period's figures, lower bound and enterprise rows are kept in the figures cache
+A period's figures and as-of time are kept in the figures cache
 until what they come from changes (indicators.figures_cache). The commune's figures and
 the report counts come from the period totals the writes maintain (indicators.totals);
 `reference_series` and `reference_report_counts` aggregate every report as before, for
-the tests to compare with.
+the tests to compare with. The dashboards never read every enterprise: a page of them,
+sorted, filtered and limited by the database (`counted`, `rows_of`, `listings`; the
+furthest behind from their stored standing, indicators.standing).
 
 Rules (DOMAIN.md):
 - who counts in a period (its completeness: the expected reports, the unreported,
@@ -63,7 +65,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
@@ -499,13 +514,13 @@ def lower_bound(progress: Progress) -> LowerBound:
     """Count the last known headcount of the enterprises that count in the period without an
     approved report as not reached.
 
-    The headcount is each one's latest approved total before this period (one query,
-    cached until a report of this period or an earlier one changes).
+    The headcount is each one's latest approved total before this period, kept in the
+    period's maintained totals (indicators.totals: one query); a period without totals yet
+    from its reports.
     """
     period = progress.period
-    headcount, unknown = figures_cache.get_or_compute(
-        "unapproved-headcount", period.pk, figures_cache.token_up_to(period), lambda: _unapproved_headcount(period)
-    )
+    kept = totals.stored([period.pk], met=False).get(period.pk)
+    headcount, unknown = (kept.headcount, kept.unknown) if kept else _unapproved_headcount(period)
     workers = progress.total_workers + headcount
     return LowerBound(
         workers=workers,
@@ -516,7 +531,8 @@ def lower_bound(progress: Progress) -> LowerBound:
 
 def _unapproved_headcount(period: ReportingPeriod) -> tuple[int, int]:
     """The enterprises that count in the period without an approved report for it: the sum
-    of their latest approved headcounts before it, and how many have none."""
+    of their latest approved headcounts before it, and how many have none (an aggregate
+    over them: what the maintained totals must equal)."""
     latest_total = Subquery(
         EnterpriseReport.objects.filter(
             enterprise=OuterRef("pk"), status=ReportStatus.APPROVED, period__end__lt=period.end
@@ -537,12 +553,10 @@ def _unapproved_headcount(period: ReportingPeriod) -> tuple[int, int]:
 
 
 def enterprise_rows(period: ReportingPeriod, enterprises=None) -> list[EnterpriseRow]:
-    """Every enterprise (default: those that count in the period) with
-    its report's figures and rates for the period, in three queries; the default list
-    comes from the figures cache while the period's revision holds."""
-    if enterprises is None:
-        token = figures_cache.tokens([period.pk]).get(period.pk)
-        return figures_cache.get_or_compute("rows", period.pk, token, lambda: _enterprise_rows(period, None))
+    """Every enterprise (default: those that count in the period) with its report's figures
+    and rates for the period, in three queries. For the export, which lists them all and is
+    itself kept per state (indicators.export_views); the dashboards read a page of them
+    (`rows_of`, `counted`, `listings`, indicators.standing)."""
     return _enterprise_rows(period, enterprises)
 
 
@@ -589,6 +603,96 @@ def _enterprise_rows(period: ReportingPeriod, enterprises) -> list[EnterpriseRow
     return rows
 
 
+def rows_of(period: ReportingPeriod, enterprise_ids: list[int]) -> list[EnterpriseRow]:
+    """The rows of these enterprises for the period, in the order given (three queries over
+    these enterprises only: a page, not the commune)."""
+    if not enterprise_ids:
+        return []
+    rows = {
+        row.enterprise_id: row for row in _enterprise_rows(period, Enterprise.objects.filter(pk__in=enterprise_ids))
+    }
+    return [rows[pk] for pk in enterprise_ids if pk in rows]
+
+
+def with_report(period: ReportingPeriod, *, status: str | None = None, late: bool = False) -> Exists:
+    """A filter on enterprises: those with a report for the period (of that status; first
+    submitted after the deadline when `late`)."""
+    reports = EnterpriseReport.objects.filter(enterprise=OuterRef("pk"), period=period)
+    if status is not None:
+        reports = reports.filter(status=status)
+    if late:
+        reports = reports.filter(SUBMITTED_LATE)
+    return Exists(reports)
+
+
+def counted(period: ReportingPeriod, condition: Q | Exists | None = None, *, order=("name", "pk")):
+    """The enterprises that count in the period (and meet `condition`), in `order`, as a
+    query for the caller to slice (`[:limit]`, a Paginator's page), so that the database
+    pages them instead of every enterprise being read (issue 18)."""
+    enterprises = Enterprise.objects.filter(period.counted_enterprises())
+    if condition is not None:
+        enterprises = enterprises.filter(condition)
+    return enterprises.order_by(*order)
+
+
+@dataclass(frozen=True)
+class Named:
+    """An enterprise as a list of names shows it."""
+
+    enterprise_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The first few enterprises of a set, by name, and how many it has."""
+
+    names: list[Named]
+    count: int
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.names)
+
+
+LATE = "late"
+
+
+def listings(period: ReportingPeriod, counts: ReportCounts, limit: int) -> dict[str | None, Listing]:
+    """The enterprises that count in the period without an approved report, by how far their
+    report got (a status; None: no report at all), and those first submitted late (LATE): at
+    most `limit` names each, by name, with the count from the maintained totals (one
+    indexed query per non-empty set)."""
+    sets = {
+        ReportStatus.SUBMITTED: (with_report(period, status=ReportStatus.SUBMITTED), counts.submitted),
+        ReportStatus.RETURNED: (with_report(period, status=ReportStatus.RETURNED), counts.returned),
+        ReportStatus.DRAFT: (with_report(period, status=ReportStatus.DRAFT), counts.draft),
+        None: (Outstanding.UNREPORTED.of(period), counts.unreported),
+        LATE: (with_report(period, late=True), counts.late),
+    }
+    found = {}
+    for key, (condition, count) in sets.items():
+        names = counted(period, condition).values_list("pk", "name")[:limit] if count else []
+        found[key] = Listing([Named(pk, name) for pk, name in names], count)
+    return found
+
+
+def rate_order(period: ReportingPeriod, indicator_id: int, *, descending: bool = False):
+    """The order of `counted` by one indicator's rate in the enterprise's report for the
+    period, computed by the database (a submitted or approved report's; the others, and the
+    enterprises without one, last, by name)."""
+    shown = EnterpriseReport.objects.filter(
+        enterprise=OuterRef("pk"), period=period, status__in=STANDING, total_workers__gt=0
+    )
+    count = ReportValue.objects.filter(
+        report__enterprise=OuterRef("pk"), report__period=period, indicator_id=indicator_id
+    ).values("count")[:1]
+    # As floats: equal fractions give equal doubles, and SQLite divides integers as integers.
+    rate = Cast(Subquery(count), FloatField()) / Subquery(shown.values("total_workers")[:1])
+    ordered = rate.desc(nulls_last=True) if descending else rate.asc(nulls_last=True)
+    return (ordered, "name", "pk")
+
+
 def enterprise_progress(period: ReportingPeriod, enterprise: Enterprise, *, plan=None) -> Progress | None:
     """One enterprise's progress from its report for the period, whatever its status
     (an officer follows their own figures before the commune approves them)."""
@@ -628,8 +732,7 @@ def report_counts(periods: Iterable[ReportingPeriod]) -> dict[int, ReportCounts]
     for many periods, whatever the number of reports); a period without totals yet from its
     reports."""
     periods = list(periods)
-    # The sums met come along (a second small query): report counts and figures share one reader.
-    kept = totals.stored(p.pk for p in periods)
+    kept = totals.stored((p.pk for p in periods), met=False)
     counts = reference_report_counts([p for p in periods if p.pk not in kept])
     for pk, item in kept.items():
         counts[pk] = ReportCounts(

@@ -16,7 +16,7 @@ from enterprises.models import Enterprise
 from enterprises.signals import enterprise_page_sections, enterprises_bulk_changed
 from plans.signals import plan_page_sections
 
-from . import figures_cache, pages, totals
+from . import figures_cache, pages, standing, totals
 from .models import (
     EnterpriseReport,
     FiguresRevision,
@@ -84,9 +84,12 @@ def enterprise_changed(sender, instance, raw=False, created=False, **kwargs):
         return
     figures_cache.touch_all()  # first: the lock order of every writer (figures_cache)
     dates = (instance.__dict__.get("followed_from"), instance.__dict__.get("stopped_from"))
-    if created or kwargs.get("signal") is post_delete or dates != getattr(instance, "_follow_dates", None):
-        # The enterprises layer cannot call this one: its follow dates are followed here.
-        totals.enterprises_changed()
+    # The enterprises layer cannot call this one: its follow dates are followed here.
+    if kwargs.get("signal") is post_delete:
+        totals.enterprises_changed()  # its reports went with it: every period counted again
+    elif created or dates != getattr(instance, "_follow_dates", None):
+        totals.enterprises_changed(headcounts=False)
+        totals.enterprise_moved(instance.pk, None if created else instance._follow_dates)
     instance._follow_dates = dates
 
 
@@ -109,6 +112,7 @@ def period_saved(sender, instance, created, raw=False, **kwargs):
     else:
         figures_cache.touch([instance.pk], approved=True)
         totals.period_saved(instance)  # its deadline or dates may have moved
+        standing.rebuild([instance.pk])  # its year or kind decide its milestones
 
 
 def connect() -> None:

@@ -42,7 +42,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 
 from django.apps import apps as global_apps
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 
 from .models import SUBMITTED_LATE, EnterpriseReport, ReportStatus, ReportValue, followed_during
 
@@ -62,6 +62,8 @@ class Totals:
     female: int = 0
     active: int = 0
     unreported: int = 0
+    headcount: int = 0
+    unknown: int = 0
     met: dict[int, int] = field(default_factory=dict)  # indicator id -> Σ met; zeros left out
 
     def differences(self, other: Totals) -> dict[str, tuple]:
@@ -84,9 +86,10 @@ SCALARS = tuple(f.name for f in fields(Totals) if f.name != "met")
 # --- reading -------------------------------------------------------------------------------
 
 
-def stored(period_ids: Iterable[int] | None = None) -> dict[int, Totals]:
-    """The maintained totals by period id (all periods when None), in two queries; a period
-    without a row is missing from the result."""
+def stored(period_ids: Iterable[int] | None = None, *, met: bool = True) -> dict[int, Totals]:
+    """The maintained totals by period id (all periods when None), in two queries (one
+    without the sums met, left empty then); a period without a row is missing from the
+    result."""
     from .models import PeriodIndicatorTotal, PeriodTotals
 
     rows = PeriodTotals.objects.order_by()
@@ -95,7 +98,7 @@ def stored(period_ids: Iterable[int] | None = None) -> dict[int, Totals]:
         ids = list(period_ids)
         rows, met_rows = rows.filter(period_id__in=ids), met_rows.filter(period_id__in=ids)
     sums = defaultdict(dict)
-    for period_id, indicator_id, value in met_rows.values_list("period_id", "indicator_id", "met"):
+    for period_id, indicator_id, value in met_rows.values_list("period_id", "indicator_id", "met") if met else ():
         sums[period_id][indicator_id] = value
     return {
         row["period_id"]: Totals(**{name: row[name] for name in SCALARS}, met=sums[row["period_id"]])
@@ -141,15 +144,43 @@ def recount(period_ids: Iterable[int] | None = None, *, apps=global_apps) -> dic
         if value:
             met[period_id][indicator_id] = value
     enterprises = _count_enterprises(periods, Enterprise, Report)
+    headcounts = _headcounts(periods, Enterprise, Report)
     result = {}
     for pk in ids:
         row = by_period.get(pk, {})
         result[pk] = Totals(
             **{name: row.get(name) or 0 for name in (*STATUSES, "late", "workers", "female")},
             **enterprises[pk],
+            **headcounts[pk],
             met=met[pk],
         )
     return result
+
+
+def _headcounts(periods: list[dict], Enterprise, Report) -> dict[int, dict[str, int]]:
+    """Per period, the lower bound's inputs (one aggregate query each): of the enterprises
+    that count in it without an approved report, the sum of their latest approved headcounts
+    before it, and how many have none."""
+    found = {}
+    for p in periods:
+        reported = Exists(Report.objects.filter(enterprise=OuterRef("pk"), period_id=p["pk"]))
+        approved = Exists(
+            Report.objects.filter(enterprise=OuterRef("pk"), period_id=p["pk"], status=ReportStatus.APPROVED)
+        )
+        latest = Subquery(
+            Report.objects.filter(enterprise=OuterRef("pk"), status=ReportStatus.APPROVED, period__end__lt=p["end"])
+            .order_by("-period__end")
+            .values("total_workers")[:1]
+        )
+        row = (
+            Enterprise.objects.order_by()
+            .filter(followed_during(p["start"], p["end"]) | Q(reported))
+            .filter(~Q(approved))
+            .annotate(last_total=latest)
+            .aggregate(headcount=Sum("last_total"), unknown=Count("pk", filter=Q(last_total=None)))
+        )
+        found[p["pk"]] = {"headcount": row["headcount"] or 0, "unknown": row["unknown"] or 0}
+    return found
 
 
 def _count_enterprises(periods: list[dict], Enterprise, Report) -> dict[int, dict[str, int]]:
@@ -189,8 +220,18 @@ def store(totals: dict[int, Totals], *, apps=global_apps) -> None:
 
 def drift(period_ids: Iterable[int] | None = None) -> dict[int, dict[str, tuple]]:
     """The periods whose stored totals differ from a recount (a missing row differs from
-    everything), with what differs: {period id: {field: (stored, recounted)}}."""
+    everything), with what differs: {period id: {field: (stored, recounted)}}; reports whose
+    stored standing (indicators.standing) differs are counted under "standings"."""
+    from . import standing
+
     counted = recount(period_ids)
+    found = _differences(counted)
+    for period_id, reports in standing.drift(counted).items():
+        found.setdefault(period_id, {})["standings"] = (reports, 0)
+    return found
+
+
+def _differences(counted: dict[int, Totals]) -> dict[int, dict[str, tuple]]:
     kept = stored(counted)
     found = {}
     for period_id, item in counted.items():
@@ -202,14 +243,17 @@ def drift(period_ids: Iterable[int] | None = None) -> dict[int, dict[str, tuple]
 
 
 def rebuild(period_ids: Iterable[int] | None = None) -> dict[int, dict[str, tuple]]:
-    """Recount these periods' totals (all when None) and store the ones that drifted;
-    returns what was changed, as `drift`. Call it in a transaction."""
-    from . import figures_cache
+    """Recount these periods' totals (all when None) and their reports' standings
+    (indicators.standing), and store the ones that drifted; returns what was changed, as
+    `drift`. Call it in a transaction."""
+    from . import figures_cache, standing
 
     counted = recount(period_ids)
     figures_cache.touch(counted, approved=True)  # the lock order of every writer
-    changed = drift(counted)
+    changed = _differences(counted)
     store({pk: counted[pk] for pk in changed})
+    for period_id, reports in standing.rebuild(counted).items():
+        changed.setdefault(period_id, {})["standings"] = (reports, 0)
     return changed
 
 
@@ -229,27 +273,92 @@ def period_saved(period) -> None:
     if not PeriodTotals.objects.filter(period=period).update(late=late):
         period_created(period)
         return
-    enterprises_changed([period.pk])
+    enterprises_changed([period.pk], headcounts=False)
+    # Its dates decide which headcounts come before it, in it and in every later period.
+    enterprises_changed(counts=False)
 
 
-def enterprises_changed(period_ids: Iterable[int] | None = None) -> None:
+def enterprises_changed(
+    period_ids: Iterable[int] | None = None, *, counts: bool = True, headcounts: bool = True
+) -> None:
     """Enterprises' follow dates changed, or enterprises came or went: every period's counted
-    and unreported enterprises counted again (one aggregate over enterprises, one UPDATE per
-    period whose counts changed). The caller has replaced the periods' tokens first."""
+    and unreported enterprises counted again (one aggregate over enterprises) and, with
+    `headcounts`, the lower bound's inputs (one aggregate per period); one UPDATE per period
+    whose figures changed. The caller has replaced the periods' tokens first."""
     from .models import PeriodTotals, ReportingPeriod
 
     periods = ReportingPeriod.objects.order_by("pk")
     if period_ids is not None:
         periods = periods.filter(pk__in=list(period_ids))
     periods = list(periods.values("pk", "start", "end"))
-    counts = _count_enterprises(periods, global_apps.get_model("enterprises", "Enterprise"), EnterpriseReport)
-    rows = PeriodTotals.objects.filter(period_id__in=list(counts)).values_list("period_id", "active", "unreported")
-    kept = {pk: (active, unreported) for pk, active, unreported in rows}
-    for pk, item in counts.items():
+    Enterprise = global_apps.get_model("enterprises", "Enterprise")
+    found = defaultdict(dict)
+    if counts:
+        for pk, item in _count_enterprises(periods, Enterprise, EnterpriseReport).items():
+            found[pk].update(item)
+    if headcounts:
+        for pk, item in _headcounts(periods, Enterprise, EnterpriseReport).items():
+            found[pk].update(item)
+    names = sorted({name for item in found.values() for name in item})
+    rows = PeriodTotals.objects.filter(period_id__in=list(found)).values("period_id", *names)
+    kept = {row.pop("period_id"): row for row in rows}
+    for pk in sorted(found):
         if pk not in kept:
             period_created(ReportingPeriod(pk=pk))
-        elif kept[pk] != (item["active"], item["unreported"]):
-            PeriodTotals.objects.filter(period_id=pk).update(**item)
+        elif kept[pk] != found[pk]:
+            PeriodTotals.objects.filter(period_id=pk).update(**found[pk])
+
+
+def enterprise_moved(enterprise_id: int, old_dates: tuple | None) -> None:
+    """One enterprise added (`old_dates` None) or its follow dates changed: its part in every
+    period's lower-bound inputs moved by the difference (a few queries, not an aggregate over
+    every enterprise). Its part in the counts: `enterprises_changed(headcounts=False)`."""
+    before = {} if old_dates is None else headcount_parts(enterprise_id, dates=old_dates)
+    _apply_parts(before, headcount_parts(enterprise_id))
+
+
+def headcount_parts(enterprise_id: int, *, dates: tuple | None = None) -> dict[int, dict[str, int]]:
+    """One enterprise's part in every period's lower-bound inputs (three queries): in each
+    period it counts in without an approved report, its latest approved headcount before the
+    period ({"headcount": n}), or {"unknown": 1} without one. `dates`: its follow dates
+    (followed_from, stopped_from), if not those stored."""
+    from enterprises.models import Enterprise
+
+    from .models import ReportingPeriod
+
+    if dates is None:
+        dates = Enterprise.objects.filter(pk=enterprise_id).values_list("followed_from", "stopped_from").first()
+        if dates is None:
+            return {}
+    reports = {
+        period_id: (status, total)
+        for period_id, status, total in EnterpriseReport.objects.filter(enterprise_id=enterprise_id)
+        .order_by()
+        .values_list("period_id", "status", "total_workers")
+    }
+    periods = list(ReportingPeriod.objects.order_by("end", "pk"))
+    ends = {period.pk: period.end for period in periods}
+    approved = sorted(
+        (ends[pk], total) for pk, (status, total) in reports.items() if status == ReportStatus.APPROVED and pk in ends
+    )
+    parts = {}
+    for period in periods:
+        if not (period.followed_during(*dates) or period.pk in reports):
+            continue
+        if reports.get(period.pk, (None,))[0] == ReportStatus.APPROVED:
+            continue
+        earlier = [total for end, total in approved if end < period.end]
+        last = earlier[-1] if earlier else None
+        parts[period.pk] = {"unknown": 1} if last is None else {"headcount": last}
+    return parts
+
+
+def _apply_parts(before: dict[int, dict[str, int]], after: dict[int, dict[str, int]]) -> None:
+    """Add after − before to each period's totals, in the order of the periods' ids."""
+    for period_id in sorted(set(before) | set(after)):
+        old, new = before.get(period_id, {}), after.get(period_id, {})
+        delta = {key: new.get(key, 0) - old.get(key, 0) for key in set(old) | set(new)}
+        apply(period_id, {key: amount for key, amount in delta.items() if amount})
 
 
 # --- one report's part -----------------------------------------------------------------------
@@ -296,6 +405,7 @@ def snapshot(report: EnterpriseReport) -> None:
     """Remember the report's part in its period's totals before a write (the report claimed
     and its period's tokens replaced, so nobody else changes it meanwhile)."""
     report._totals_before = contribution(report.pk)
+    report._headcounts_before = headcount_parts(report.enterprise_id) if report.enterprise_id else {}
 
 
 def report_changed(report: EnterpriseReport) -> None:
@@ -306,6 +416,15 @@ def report_changed(report: EnterpriseReport) -> None:
     report._totals_before = after
     delta = {key: after.get(key, 0) - before.get(key, 0) for key in set(before) | set(after)}
     apply(report.period_id, {key: amount for key, amount in delta.items() if amount})
+    # Its enterprise's part in the lower bound of its period and of every later one (an
+    # approval here is the latest known headcount there).
+    headcounts = headcount_parts(report.enterprise_id)
+    _apply_parts(getattr(report, "_headcounts_before", {}), headcounts)
+    report._headcounts_before = headcounts
+    # The same writes change the report's standing (the dashboard's furthest behind).
+    from . import standing
+
+    standing.report_changed(report)
 
 
 def apply(period_id: int, delta: dict) -> None:

@@ -230,9 +230,10 @@ class ReportFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def period_totals(self, create, extracted, **kwargs):
         # A report made here bypasses the services, which keep the period's totals: count
-        # them again, as `manage.py rebuild_totals` would (indicators.totals).
+        # them again, as `manage.py rebuild_totals` would (indicators.totals); the later
+        # periods' too, whose lower bound takes an approved report's headcount.
         if create:
-            totals.rebuild([self.period_id])
+            totals.rebuild(ReportingPeriod.objects.filter(end__gte=self.period.end).values_list("pk", flat=True))
 
 
 class WorkerOutcomeFactory(factory.django.DjangoModelFactory):

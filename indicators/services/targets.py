@@ -9,6 +9,7 @@ from django.db import transaction
 
 from core import locking
 
+from .. import standing
 from ..models import Indicator, Milestone, Target
 from .reports import _check_official
 
@@ -63,4 +64,6 @@ def indicator_update(
         milestone._history_user = actor
         milestone.full_clean()
         milestone.save()
+    # Every period's yardsticks may have moved: the reports' standings ranked against them.
+    standing.rebuild()
     return indicator

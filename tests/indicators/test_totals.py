@@ -50,24 +50,50 @@ def reload(report):
 
 class TestTheWorkflowMovesTheTotals:
     def test_a_report_submitted_approved_and_reopened(self, period, enterprise_a, enterprise_b, officer_a, official):
-        """A and B are followed: 2 expected, both unreported at first."""
-        assert kept(period) == totals.Totals(active=2, unreported=2)
+        """A and B are followed: 2 expected, both unreported at first, neither with a known
+        headcount for the lower bound (no approved report before 2025-H1)."""
+        assert kept(period) == totals.Totals(active=2, unreported=2, unknown=2)
 
         report = services.report_submit(
             enterprise=enterprise_a, period=period, actor=officer_a, figures=Figures(100, 60, FULL), version=0
         )
         # Submitted today, after the deadline of 15/7/2025: late. Not approved: no sums.
-        assert kept(period) == totals.Totals(submitted=1, late=1, active=2, unreported=1)
+        assert kept(period) == totals.Totals(submitted=1, late=1, active=2, unreported=1, unknown=2)
 
         report = services.report_approve(report=report, actor=official, version=report.version)
         assert kept(period) == totals.Totals(
-            approved=1, late=1, workers=100, female=60, active=2, unreported=1, met=kept(period).met
+            approved=1, late=1, workers=100, female=60, active=2, unreported=1, unknown=1, met=kept(period).met
         )
         assert met_by_code(period) == FULL
 
         services.report_reopen(report=report, actor=official, reason="Sai số nữ", version=report.version)
-        assert kept(period) == totals.Totals(returned=1, late=1, active=2, unreported=1)
+        assert kept(period) == totals.Totals(returned=1, late=1, active=2, unreported=1, unknown=2)
         assert met_by_code(period) == dict.fromkeys(FULL, 0)
+
+    def test_an_earlier_approval_is_the_lower_bounds_headcount_until_this_period_is_approved(
+        self, period, enterprise_a, enterprise_b, officer_a, official
+    ):
+        earlier = ReportingPeriod.objects.get(code="2024")
+        earlier.state = PeriodState.OPEN
+        earlier.save()
+        old = services.report_enter_for_enterprise(
+            enterprise=enterprise_a, period=earlier, actor=official, figures=Figures(95, 40, FULL), version=0
+        )
+        # 2025-H1: A's last known headcount is 2024's 95; B has none.
+        assert (kept(period).headcount, kept(period).unknown) == (95, 1)
+        report = services.report_submit(
+            enterprise=enterprise_a, period=period, actor=officer_a, figures=Figures(100, 60, FULL), version=0
+        )
+        assert (kept(period).headcount, kept(period).unknown) == (95, 1)
+        report = services.report_approve(report=report, actor=official, version=report.version)
+        assert (kept(period).headcount, kept(period).unknown) == (0, 1)
+        services.report_reopen(report=report, actor=official, reason="Sai", version=report.version)
+        assert (kept(period).headcount, kept(period).unknown) == (95, 1)
+        # Reopening 2024 takes its headcount away from every later period.
+        services.report_reopen(report=reload(old), actor=official, reason="Sai", version=reload(old).version)
+        assert (kept(period).headcount, kept(period).unknown) == (0, 2)
+        assert kept(ReportingPeriod.objects.get(code="2030")).unknown == 2
+        assert totals.drift() == {}
 
     def test_a_draft_then_a_paper_report_entered_by_the_commune(
         self, period, enterprise_a, enterprise_b, officer_b, official
@@ -75,7 +101,7 @@ class TestTheWorkflowMovesTheTotals:
         services.report_save_draft(
             enterprise=enterprise_b, period=period, actor=officer_b, figures=Figures(40, None, {"a": 10}), version=0
         )
-        assert kept(period) == totals.Totals(draft=1, active=2, unreported=1)
+        assert kept(period) == totals.Totals(draft=1, active=2, unreported=1, unknown=2)
 
         draft = EnterpriseReport.objects.get(enterprise=enterprise_b)
         services.report_enter_for_enterprise(
@@ -172,7 +198,7 @@ class TestDatesMoveTheCounts:
         assert kept(period).active == 1
         assert kept(ReportingPeriod.objects.get(code="2025")).active == 2
         new = factories.PeriodFactory(year=2031)
-        assert kept(new) == totals.Totals(active=2, unreported=2)
+        assert kept(new) == totals.Totals(active=2, unreported=2, unknown=2)
 
 
 class TestTheFiguresAreReadFromThem:

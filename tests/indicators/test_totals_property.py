@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from enterprises.models import Enterprise
-from indicators import progress, services, totals
+from indicators import progress, services, standing, totals
 from indicators.models import EnterpriseReport, Indicator, PeriodState, ReportingPeriod, ReportStatus
 from indicators.rules import Figures
 from tests import factories
@@ -36,7 +36,7 @@ DATES = (
     datetime.date(2026, 1, 1),
 )
 SETTINGS = settings(
-    max_examples=30,
+    max_examples=50,
     stateful_step_count=25,
     deadline=None,
     derandomize=True,
@@ -288,6 +288,11 @@ class Workflow(RuleBasedStateMachine):
                 c.late,
             )
             assert (item.active, item.unreported) == (c.active, c.unreported)
+            # The lower bound's inputs.
+            assert (item.headcount, item.unknown) == progress._unapproved_headcount(period)
+        # Each report's standing (the dashboard's furthest behind, indicators.standing).
+        ids = [p.pk for p in periods]
+        assert standing.stored(ids) == standing.recount(ids)
         # What the dashboards, the API and the export read.
         assert progress.report_counts(periods) == counts
         assert {p.pk: progress.commune_progress(p, indicators=indicators) for p in periods} == series

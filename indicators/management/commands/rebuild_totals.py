@@ -42,6 +42,9 @@ class Command(BaseCommand):
         codes = dict(ReportingPeriod.objects.filter(pk__in=list(found)).values_list("pk", "code"))
         lines = []
         for pk in sorted(found, key=lambda pk: codes.get(pk, "")):
-            what = ", ".join(f"{name} {kept} → {counted}" for name, (kept, counted) in found[pk].items())
+            what = ", ".join(
+                f"the standing of {kept} report(s)" if name == "standings" else f"{name} {kept} → {counted}"
+                for name, (kept, counted) in found[pk].items()
+            )
             lines.append(f"  {codes.get(pk, pk)}: {what}")
         return "\n".join(lines)
