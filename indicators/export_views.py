@@ -16,7 +16,8 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from accounts.access import commune_view_required
-from core import documents, file_cache, identity, xlsx_writing
+from communes import identity
+from core import documents, file_cache, xlsx_writing
 from core.xlsx_writing import XLSX_CONTENT_TYPE
 from plans.revision import plan_revision
 
@@ -64,7 +65,7 @@ def export_fingerprint(period: ReportingPeriod, reference) -> list[object]:
         figures_cache.tokens([period.pk]).get(period.pk),
         figures_cache.token_up_to(period),
         plan_revision(),
-        identity.commune(),
+        identity.current(),
         settings.LANGUAGE_CODE,
         timezone.localdate(),
         _code_version(),

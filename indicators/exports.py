@@ -25,7 +25,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import documents, identity
+from communes import identity
+from core import documents
 from core.templatetags.portal import pct
 from core.xlsx_writing import (
     LANDSCAPE_MARGINS,
@@ -173,7 +174,7 @@ def yes_no(value: bool) -> str:
 def report_filename(period: ReportingPeriod) -> str:
     """bao-cao-hoang-hop-2025.xlsx, bao-cao-hoang-hop-2025-h1.xlsx: the commune and the period,
     so that a superior body can keep many communes' files in one folder."""
-    return f"bao-cao-{identity.commune().slug}-{slugify(period.code)}.xlsx"
+    return f"bao-cao-{identity.current().slug}-{slugify(period.code)}.xlsx"
 
 
 def merged_row(text: str, style: Style, widths: list[float], *, height: float | None = None) -> Row:
@@ -197,7 +198,7 @@ class DistrictReport(Exporter):
         self.period = period
         self.now = now or timezone.now()
         self.writer_class = writer_class or WorkbookWriter
-        self.commune = identity.commune()
+        self.commune = identity.current()
         self.reference = reference or reference_for(period)
         self.plan = Plan.objects.current()
         self.indicators = progress.plan_indicators(self.plan) if self.plan else []
@@ -716,8 +717,7 @@ class DistrictReport(Exporter):
 
     def data_rows(self, rows: list[progress.EnterpriseRow]) -> Iterator[Row]:
         yield Row(DATA_KEYS, DATA_HEAD, DATA_HEIGHT)
-        commune = identity.commune()
-        lead = [commune.code, commune.place, self.period.code]
+        lead = [self.commune.code, self.commune.place, self.period.code]
         for row in rows:
             approved = row.status == ReportStatus.APPROVED
             values = [
@@ -763,7 +763,7 @@ def reference_for(period: ReportingPeriod) -> documents.Reference:
     for _receiver, answer in appendix_reference.send(DistrictReport, period=period):
         if answer is not None:
             return answer
-    commune = identity.commune()
+    commune = identity.current()
     leader = commune.leaders[0] if commune.leaders else None
     return documents.Reference(
         body=commune.body,

@@ -21,8 +21,9 @@ from django.db.models import Count, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communes.identity import current as commune
 from core import documents
-from core.identity import Identity, commune
+from core.identity import Identity
 from core.templatetags.portal import num, pct
 from indicators import progress
 from indicators.exports import appendix_titles
