@@ -24,7 +24,7 @@ FIELDS = {
     "PORTAL_COMMUNE_BODY": "its issuing body",
     "PORTAL_SUPERIOR_BODY": "its superior body",
     "PORTAL_REPORT_ADDRESSEE": "its report addressee",
-    "PORTAL_COMMUNE_LEADERS": "its leaders who may sign",
+    "PORTAL_COMMUNE_LEADERS": "the list of its leaders who may sign",
 }
 
 

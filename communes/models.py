@@ -191,7 +191,7 @@ class CommuneLeader(models.Model):
 
     commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="leaders", verbose_name=_("commune"))
     name = models.CharField(_("full name"), max_length=100)
-    position = models.CharField(_("position"), max_length=100, help_text=_("“Chủ tịch”, “Phó Chủ tịch”."))
+    position = models.CharField(_("position"), max_length=100, help_text=_("For example “Chủ tịch” or “Phó Chủ tịch”."))
     may_sign = models.BooleanField(_("may sign reports"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 

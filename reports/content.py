@@ -352,12 +352,13 @@ def signer_of(narrative: Narrative | None, identity: Identity) -> tuple[str, str
     return "", ""
 
 
-def appendix_reference(period: ReportingPeriod) -> documents.Reference:
+def appendix_reference(period: ReportingPeriod, *, identity: Identity | None = None) -> documents.Reference:
     """The periodic report of `period` as its appendices (the Excel workbook) cite it: its
-    number and date as the official set them (else blank for the office), its signer, and
-    why it may only be a draft."""
+    number and date as the official set them (else blank for the office), its signer (among
+    the leaders of `identity`, the served commune's unless given), and why it may only be a
+    draft."""
     narrative = Narrative.objects.filter(period=period, kind=ReportKind.PERIODIC).first()
-    identity = commune()
+    identity = identity or commune()
     title, name = signer_of(narrative, identity)
     figures = progress.commune_progress(period)
     return documents.Reference(

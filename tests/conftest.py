@@ -105,8 +105,7 @@ def province_admin(db):
     return factories.ProvinceAdminFactory(username="thu.province", first_name="Thu", last_name="Hoàng Thị")
 
 
-@pytest.fixture
-def commune(db):
+def served_commune():
     """The commune the portal serves: the row the communes app's first data migration made
     from the settings (Hoàng Hợp with the demo's), made again the same way if a transactional
     test emptied the table."""
@@ -116,6 +115,11 @@ def commune(db):
         migration = importlib.import_module("communes.migrations.0002_commune_from_settings")
         migration.commune_from_settings(apps, None)
     return Commune.objects.served()
+
+
+@pytest.fixture
+def commune(db):
+    return served_commune()
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=100, verbose_name='full name')),
-                ('position', models.CharField(help_text='“Chủ tịch”, “Phó Chủ tịch”.', max_length=100, verbose_name='position')),
+                ('position', models.CharField(help_text='For example “Chủ tịch” or “Phó Chủ tịch”.', max_length=100, verbose_name='position')),
                 ('may_sign', models.BooleanField(default=True, verbose_name='may sign reports')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
                 ('commune', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='leaders', to='communes.commune', verbose_name='commune')),
@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('name', models.CharField(max_length=100, verbose_name='full name')),
-                ('position', models.CharField(help_text='“Chủ tịch”, “Phó Chủ tịch”.', max_length=100, verbose_name='position')),
+                ('position', models.CharField(help_text='For example “Chủ tịch” or “Phó Chủ tịch”.', max_length=100, verbose_name='position')),
                 ('may_sign', models.BooleanField(default=True, verbose_name='may sign reports')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
