@@ -23,7 +23,14 @@ from core import xlsx_reading
 from core.history import Children, history_of
 from core.paging import paginate
 from core.submissions import creates_once, save_unique
-from core.uploads import ExcelFileForm, excel_response, import_context, import_token, parse_or_error, read_import_token
+from core.uploads import (
+    ExcelFileForm,
+    check_upload,
+    excel_response,
+    import_context,
+    parse_or_error,
+    read_import_token,
+)
 
 from .access import province_admin_required
 
@@ -111,23 +118,13 @@ def commune_import(request):
     form = ExcelFileForm(request.POST or None, request.FILES or None)
     context = {"form": form, "max_rows": imports.MAX_COMMUNE_ROWS}
     if request.method == "POST" and form.is_valid():
-        # The copy waits for the confirmation only if the file is good; otherwise it goes.
-        with xlsx_reading.staging(form.cleaned_data["file"]) as staged:
-            parsed, error = parse_or_error(imports.parse_communes, staged.path)
-            preview = None if error or not parsed.is_valid else services.commune_import_preview(parsed.rows)
-            if preview is None:
-                context.update({"file_error": error, **import_context(parsed, None)})
-            elif preview.errors:
-                parsed.errors = preview.errors
-                context.update(import_context(parsed, None))
-            else:
-                context.update(
-                    {
-                        **import_context(parsed, preview),
-                        "token": import_token(IMPORT_KIND, staged.keep(), request.user),
-                        "filename": form.cleaned_data["file"].name,
-                    }
-                )
+        context |= check_upload(
+            form,
+            parse=imports.parse_communes,
+            preview=services.commune_import_preview,
+            kind=IMPORT_KIND,
+            user=request.user,
+        )
     return render(request, "communes/commune_import.html", context)
 
 
