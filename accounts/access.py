@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q
 from django.shortcuts import get_object_or_404
 
-from .roles import OFFICER, OFFICIAL, VIEWER
+from .roles import OFFICER, OFFICIAL, PROVINCE_ADMIN, VIEWER
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -40,6 +40,8 @@ def role_of(user: AbstractBaseUser) -> str | None:
             names = set(user.groups.values_list("name", flat=True))
             if OFFICIAL in names:
                 role = OFFICIAL
+            elif PROVINCE_ADMIN in names:
+                role = PROVINCE_ADMIN
             elif OFFICER in names and officer_enterprise_id(user) is not None:
                 role = OFFICER
             elif VIEWER in names:
@@ -78,6 +80,10 @@ def is_viewer(user) -> bool:
 
 def is_officer(user) -> bool:
     return role_of(user) == OFFICER
+
+
+def is_province_admin(user) -> bool:
+    return role_of(user) == PROVINCE_ADMIN
 
 
 def sees_whole_commune(user) -> bool:
@@ -198,3 +204,6 @@ def role_required(*roles: str):
 official_required = role_required(OFFICIAL)
 commune_view_required = role_required(OFFICIAL, VIEWER)
 member_required = role_required(OFFICIAL, VIEWER, OFFICER)
+# The province's pages (the list of communes): the province administrator only, who in turn
+# sees no commune's enterprises, reports or workers (every rule above answers NOTHING or 403).
+province_admin_required = role_required(PROVINCE_ADMIN)

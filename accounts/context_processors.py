@@ -1,9 +1,11 @@
 """What every page needs to draw the navigation for the person asking."""
 
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from accounts import access
-from accounts.roles import OFFICER, OFFICIAL, ROLE_LABELS, VIEWER
+from accounts.roles import OFFICER, OFFICIAL, PROVINCE_ADMIN, ROLE_LABELS, VIEWER
+from communes import identity
 
 
 def portal(request):
@@ -15,8 +17,10 @@ def portal(request):
         "is_official": role == OFFICIAL,
         "is_viewer": role == VIEWER,
         "is_officer": role == OFFICER,
+        "is_province_admin": role == PROVINCE_ADMIN,
         "sees_whole_commune": role in (OFFICIAL, VIEWER),
         "officer_enterprise_id": access.officer_enterprise_id(request.user) if role == OFFICER else None,
-        "commune_name": settings.PORTAL_COMMUNE_NAME,
+        # Read from the commune's row only by a page that shows it (one query).
+        "commune_name": SimpleLazyObject(identity.current_name),
         "lockout_minutes": round(settings.AXES_COOLOFF_TIME * 60),
     }

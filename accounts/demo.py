@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from accounts.roles import OFFICIAL, VIEWER
+from accounts.roles import OFFICIAL, PROVINCE_ADMIN, VIEWER
 
 DEMO_PASSWORD = "HoangHop@2030"
 
@@ -27,7 +27,12 @@ def seed() -> list[tuple[str, str]]:
     demo_user("canbo.vanhoa", first_name="Lan", last_name="Nguyễn Thị", group=OFFICIAL, email="vanhoa@hoanghop.example")
     # The superior body is the province since districts ended on 1/7/2025.
     demo_user("tinh.xem", first_name="Tuấn", last_name="Lê Văn", group=VIEWER, email="ldld@thanhhoa.example")
+    # Keeps the province's list of communes (issue 17); sees no commune's data.
+    demo_user(
+        "tinh.quantri", first_name="Thu", last_name="Hoàng Thị", group=PROVINCE_ADMIN, email="quantri@thanhhoa.example"
+    )
     return [
         ("canbo.vanhoa", "Công chức Văn hóa - Xã hội (công chức xã)"),
         ("tinh.xem", "Liên đoàn Lao động tỉnh (chỉ xem)"),
+        ("tinh.quantri", "Quản trị viên cấp tỉnh (danh sách xã, phường)"),
     ]

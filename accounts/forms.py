@@ -9,6 +9,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from communes import identity
 from core import limits
 from core.mail import deliver
 from core.network import client_ip
@@ -48,6 +49,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
         """Django's reset mail, sent through core.mail: a mail server that is down is logged,
         and the page answers as always (it says nothing of accounts or of the mail server)."""
+        context = {**context, "commune_name": identity.current_name()}
         subject = " ".join(render_to_string(subject_template_name, context).split())
         body = render_to_string(email_template_name, context)
         deliver(EmailMessage(subject, body, from_email, [to_email]), what="Password reset")

@@ -1,6 +1,5 @@
 """Login, logout, password change and reset: Django's views under the portal's forms."""
 
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -15,9 +14,8 @@ urlpatterns = [
     ),
     path(
         "password_reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=PasswordResetForm, extra_email_context={"commune_name": settings.PORTAL_COMMUNE_NAME}
-        ),
+        # The mail names the commune (PasswordResetForm.send_mail reads it from its row).
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
         name="password_reset",
     ),
     path("", include("django.contrib.auth.urls")),

@@ -10,7 +10,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Shared pieces")
 
     def ready(self):
-        from . import checks  # noqa: F401 (registers the deploy check of the commune's identity)
         from .search import register_sqlite_function
 
         connection_created.connect(register_sqlite_function, dispatch_uid="core-search-fold")

@@ -1,14 +1,16 @@
-"""System checks of the portal's own settings (`manage.py check --deploy`).
+"""The rules of the deploy check of the commune's identity (`manage.py check --deploy`).
 
 A production server still carrying the demo's identity would print reports from a commune
-that no longer exists, to bodies that no longer exist: the deploy check refuses it and says
-which variable to set.
+that no longer exists, to bodies that no longer exist: the check refuses it and says what to
+set. The identity is a row of the communes app now, which registers the check
+(communes/checks.py) and judges the row by these rules; the settings are judged here, as
+before, while there is no row yet (the first migration of the communes app copies them).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error
 
 from .identity import DEMO_VALUES, DISTRICT
 
@@ -28,7 +30,8 @@ HINTS = {
 SHARED = {"PORTAL_SUPERIOR_BODY", "PORTAL_REPORT_ADDRESSEE"}
 
 
-def _problem(name: str, value) -> str | None:
+def problem(name: str, value) -> str | None:
+    """What is wrong with the identity's value under the setting `name`, or None."""
     if not value:
         return "is not set"
     texts = [value] if isinstance(value, str) else [" ".join(pair) for pair in value]
@@ -39,16 +42,15 @@ def _problem(name: str, value) -> str | None:
     return None
 
 
-@register(Tags.compatibility, deploy=True)
-def commune_identity(app_configs, **kwargs):
-    """The commune's identity is set for this installation, and names no district."""
+def settings_errors() -> list[Error]:
+    """The settings' identity is set for this installation, and names no district."""
     errors = []
     for number, (name, hint) in enumerate(HINTS.items(), start=1):
-        problem = _problem(name, getattr(settings, name, None))
-        if problem:
+        found = problem(name, getattr(settings, name, None))
+        if found:
             errors.append(
                 Error(
-                    f"{name} {problem}.",
+                    f"{name} {found}.",
                     hint=f"Set {hint} (README, Configuration).",
                     id=f"portal.E{number:03d}",
                 )

@@ -1,9 +1,11 @@
 """Who the commune is on paper: its name and code, the body that issues its reports, the
-superior body, the addressee and the leaders who sign, all read from the settings.
+superior body, the addressee and the leaders who sign.
 
 Since 1 July 2025 Vietnam has no district level and communes have merged, so none of these
-is written into the code: each installation sets them (README, Configuration), and
-core.checks refuses, under `check --deploy`, the demo's values and any name of a district.
+is written into the code. They are a row of `communes.Commune`, read by
+`communes.identity.current()`; the settings (README, Configuration) made the first row and
+stand in only while there is none (`from_settings`). The `check --deploy` of the communes
+app refuses the demo's values and any name of a district (the rules: core.checks).
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ class Leader:
 
 @dataclass(frozen=True)
 class Identity:
+    """What a document needs to know of the commune that issues it."""
+
     place: str  # the commune's name, as the place of a document: "Hoàng Hợp"
     code: str  # the administrative unit's code, "" when not set
     body: str  # the issuing body: "Ủy ban nhân dân xã Hoàng Hợp"
@@ -56,8 +60,9 @@ class Identity:
         return next((leader for leader in self.leaders if leader.name == name), None)
 
 
-def commune() -> Identity:
-    """The commune this installation serves, as the settings say now."""
+def from_settings() -> Identity:
+    """The commune as the settings describe it: what the first commune row was made from,
+    and what stands in while the communes table is empty."""
     return Identity(
         place=settings.PORTAL_COMMUNE_NAME,
         code=settings.PORTAL_COMMUNE_CODE,

@@ -84,6 +84,27 @@ def parse_or_error(parse, path, **kwargs):
         return None, str(error)
 
 
+def check_upload(form: ExcelFileForm, *, parse, preview, kind: str, user) -> dict:
+    """The upload step of an import whose preview needs nothing but the rows: the file staged,
+    every row checked (`parse`), compared with what is on record (`preview(rows)`, whose
+    `errors` refuse the file too). Answers what the import page shows: the problems, or the
+    preview with the token of the staged copy that waits for the confirmation (otherwise the
+    copy goes at once)."""
+    with xlsx_reading.staging(form.cleaned_data["file"]) as staged:
+        parsed, error = parse_or_error(parse, staged.path)
+        checked = None if error or not parsed.is_valid else preview(parsed.rows)
+        if checked is None:
+            return {"file_error": error, **import_context(parsed, None)}
+        if checked.errors:
+            parsed.errors = checked.errors
+            return import_context(parsed, None)
+        return {
+            **import_context(parsed, checked),
+            "token": import_token(kind, staged.keep(), user),
+            "filename": form.cleaned_data["file"].name,
+        }
+
+
 def import_context(parsed, preview) -> dict:
     """What the import page shows: the first errors, and the first rows that change and that
     stay the same, with how many more there are."""

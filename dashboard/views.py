@@ -7,7 +7,6 @@ without a role sees how to get one. Every figure comes from
 enterprises and periods; `dashboard.layout` only arranges them.
 """
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.roles import OFFICER, OFFICIAL, VIEWER
+from communes import identity
 from enterprises.models import Enterprise
 from indicators import progress, standing
 from indicators.models import EnterpriseReport, ReportingPeriod
@@ -39,7 +39,7 @@ def home(request):
 def dashboard_print(request):
     """The commune dashboard laid out for paper: tables instead of charts, no controls."""
     context = _commune_context(request)
-    context.update(commune_body=settings.PORTAL_COMMUNE_BODY, printed_at=timezone.now())
+    context.update(commune_body=identity.current().body, printed_at=timezone.now())
     return render(request, "dashboard/print.html", context)
 
 

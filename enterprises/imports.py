@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from communes import identity
 from core.search import fold
 from core.xlsx_reading import (
     STT,
@@ -283,7 +283,7 @@ def enterprise_template() -> bytes:
         "Không sửa dòng tiêu đề cột."
     )
     return template_workbook(
-        issuer=settings.PORTAL_COMMUNE_BODY,
+        issuer=identity.current().body,
         title="DANH SÁCH DOANH NGHIỆP TRÊN ĐỊA BÀN XÃ",
         note=note,
         headers=headers,

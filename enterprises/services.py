@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.roles import OFFICER
+from communes import identity
 from core.mail import Delivery, deliver
 from core.names import full_name_of, split_full_name
 from core.xlsx_reading import RowError
@@ -331,7 +332,7 @@ def officer_send_password_link(*, officer: UnionOfficer, base_url: str, welcome:
         "link": base_url.rstrip("/") + path,
         "welcome": welcome,
         "days": max(1, round(_reset_timeout() / 86400)),
-        "commune_name": settings.PORTAL_COMMUNE_NAME,
+        "commune_name": identity.current_name(),
     }
     subject = " ".join(render_to_string("enterprises/email/password_link_subject.txt", context).split())
     body = render_to_string("enterprises/email/password_link.txt", context)
@@ -342,6 +343,4 @@ def officer_send_password_link(*, officer: UnionOfficer, base_url: str, welcome:
 
 
 def _reset_timeout() -> int:
-    from django.conf import settings
-
     return settings.PASSWORD_RESET_TIMEOUT

@@ -26,7 +26,14 @@ from core.names import full_name_of
 from core.paging import paginate
 from core.sections import collect_sections
 from core.submissions import creates_once, save_unique
-from core.uploads import ExcelFileForm, excel_response, import_context, import_token, parse_or_error, read_import_token
+from core.uploads import (
+    ExcelFileForm,
+    check_upload,
+    excel_response,
+    import_context,
+    parse_or_error,
+    read_import_token,
+)
 
 from . import imports, services
 from .filters import EnterpriseFilter
@@ -198,23 +205,13 @@ def enterprise_import(request):
     form = ExcelFileForm(request.POST or None, request.FILES or None)
     context = {"form": form, "max_rows": imports.MAX_ENTERPRISE_ROWS}
     if request.method == "POST" and form.is_valid():
-        # The copy waits for the confirmation only if the file is good; otherwise it goes.
-        with xlsx_reading.staging(form.cleaned_data["file"]) as staged:
-            parsed, error = parse_or_error(imports.parse_enterprises, staged.path)
-            preview = None if error or not parsed.is_valid else services.enterprise_import_preview(parsed.rows)
-            if preview is None:
-                context.update({"file_error": error, **import_context(parsed, None)})
-            elif preview.errors:
-                parsed.errors = preview.errors
-                context.update(import_context(parsed, None))
-            else:
-                context.update(
-                    {
-                        **import_context(parsed, preview),
-                        "token": import_token("enterprises", staged.keep(), request.user),
-                        "filename": form.cleaned_data["file"].name,
-                    }
-                )
+        context |= check_upload(
+            form,
+            parse=imports.parse_enterprises,
+            preview=services.enterprise_import_preview,
+            kind="enterprises",
+            user=request.user,
+        )
     return render(request, "enterprises/enterprise_import.html", context)
 
 

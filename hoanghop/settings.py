@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     # The portal's apps, in their layers: a lower one never imports a higher one
     # (tests/test_layers.py). Listed first so that their templates come before others'.
     "core",
+    "communes",
     "accounts",
     "enterprises",
     "plans",
@@ -249,7 +250,9 @@ PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rst
 # The commune's identity: who issues the reports, to whom, and who signs them. Since
 # 1 July 2025 there is no district level and communes have merged, so none of these names
 # is hard-coded; the defaults are the demo's (Hoàng Hợp, reporting to the province), and
-# `check --deploy` refuses them in production (core/checks.py says what to set).
+# `check --deploy` refuses them in production (communes/checks.py says what to set).
+# Communes are data now: the first migration of the communes app makes the first commune
+# from these, and they stand in only while the communes table is empty (communes/identity.py).
 PORTAL_COMMUNE_NAME = os.environ.get("PORTAL_COMMUNE_NAME", "Hoàng Hợp")
 # The commune's code in the national list of administrative units (data sheets key on it).
 PORTAL_COMMUNE_CODE = os.environ.get("PORTAL_COMMUNE_CODE", "")

@@ -6,6 +6,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("dashboard.urls")),
     path("accounts/", include("accounts.urls")),
+    # The province administrator's pages (the communes), served by the accounts layer.
+    path("province/", include("accounts.province_urls")),
     path("plan/", include("plans.urls")),
     path("enterprises/", include("enterprises.urls")),
     # reports serves /reports/<code>/report/ and its .docx, beside the periods' pages.

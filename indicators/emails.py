@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.roles import OFFICIAL
+from communes import identity
 from core.mail import NOBODY, Delivery, deliver
 from core.names import full_name_of
 from enterprises.models import Enterprise, UnionOfficer
@@ -84,7 +85,7 @@ def send_report_returned(report: EnterpriseReport, *, reopened: bool = False) ->
         "reopened": reopened,
         "names": ", ".join(full_name_of(officer.user) for officer in officers),
         "url": absolute_url(reverse("indicators:period_detail", args=[report.period.code])),
-        "commune_name": settings.PORTAL_COMMUNE_NAME,
+        "commune_name": identity.current_name(),
     }
     subject, body = _render("report_returned", context)
     message = EmailMessage(subject, body, to=[officer.user.email for officer in officers])
@@ -153,7 +154,7 @@ def _remind_officers(period: ReportingPeriod, today: datetime.date, summary: Rem
             "status": status,
             "days_left": period.days_left(today),
             "url": url,
-            "commune_name": settings.PORTAL_COMMUNE_NAME,
+            "commune_name": identity.current_name(),
         }
         subject, body = _render("reminder", context)
         record = SentReminder(
@@ -263,7 +264,7 @@ def _send_digests(periods, today: datetime.date, summary: ReminderSummary) -> No
     context = {
         "digests": digests,
         "today": today,
-        "commune_name": settings.PORTAL_COMMUNE_NAME,
+        "commune_name": identity.current_name(),
         "skipped_no_email": sorted(summary.skipped_no_email),
     }
     for official in commune_officials():

@@ -16,7 +16,9 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from accounts.access import commune_view_required
-from core import documents, file_cache, identity, xlsx_writing
+from communes import identity
+from core import documents, file_cache, xlsx_writing
+from core.identity import Identity
 from core.xlsx_writing import XLSX_CONTENT_TYPE
 from plans.revision import plan_revision
 
@@ -33,8 +35,10 @@ def report_export(request, code):
     # under load most downloads are of a workbook nothing has changed since.
     # What the workbook says of the report it is attached to (its number, date, signer, draft
     # state) is read once: it is part of the fingerprint and of what is written.
-    reference = exports.reference_for(period)
-    fingerprint = export_fingerprint(period, reference)
+    # So is the commune's identity (its row and its leaders).
+    commune = identity.current()
+    reference = exports.reference_for(period, commune=commune)
+    fingerprint = export_fingerprint(period, reference, commune)
     write = functools.partial(exports.write_district_report, period, reference=reference)
     if None in fingerprint:  # a period without revision tokens: its state has no name
         handle = file_cache.open_written(write, suffix=".xlsx")
@@ -43,7 +47,7 @@ def report_export(request, code):
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=exports.report_filename(period),
+        filename=exports.report_filename(period, commune=commune),
         content_type=XLSX_CONTENT_TYPE,
     )
     # The figures change as reports are approved: never serve a stale copy from a cache.
@@ -51,7 +55,7 @@ def report_export(request, code):
     return response
 
 
-def export_fingerprint(period: ReportingPeriod, reference) -> list[object]:
+def export_fingerprint(period: ReportingPeriod, reference, commune: Identity) -> list[object]:
     """Everything the period's workbook shows: its reports (both revision tokens), the
     approved reports of every earlier period (the lower bound reads them), enterprises,
     indicators and targets (they replace every token), the plan's tasks and activities,
@@ -64,7 +68,7 @@ def export_fingerprint(period: ReportingPeriod, reference) -> list[object]:
         figures_cache.tokens([period.pk]).get(period.pk),
         figures_cache.token_up_to(period),
         plan_revision(),
-        identity.commune(),
+        commune,
         settings.LANGUAGE_CODE,
         timezone.localdate(),
         _code_version(),

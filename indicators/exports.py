@@ -25,7 +25,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import documents, identity
+from communes import identity
+from core import documents
+from core.identity import Identity
 from core.templatetags.portal import pct
 from core.xlsx_writing import (
     LANDSCAPE_MARGINS,
@@ -56,7 +58,8 @@ APPENDICES = (
     ("III", gettext_lazy("Tasks and activities")),
 )
 
-# Asked, with `period`, which report the period's workbook is the appendices of: a receiver
+# Asked, with `period` (and `commune`, the identity already read), which report the period's
+# workbook is the appendices of: a receiver
 # (the reports app, a higher layer) answers a core.documents.Reference with the report's
 # number, date, signer and draft state; without an answer the number and date stay blank
 # for the office and the commune's chair signs.
@@ -170,10 +173,11 @@ def yes_no(value: bool) -> str:
     return _("Yes") if value else _("No")
 
 
-def report_filename(period: ReportingPeriod) -> str:
-    """bao-cao-hoang-hop-2025.xlsx, bao-cao-hoang-hop-2025-h1.xlsx: the commune and the period,
-    so that a superior body can keep many communes' files in one folder."""
-    return f"bao-cao-{identity.commune().slug}-{slugify(period.code)}.xlsx"
+def report_filename(period: ReportingPeriod, *, commune: Identity | None = None) -> str:
+    """bao-cao-hoang-hop-2025.xlsx, bao-cao-hoang-hop-2025-h1.xlsx: the commune (the served
+    one unless given) and the period, so that a superior body can keep many communes' files
+    in one folder."""
+    return f"bao-cao-{(commune or identity.current()).slug}-{slugify(period.code)}.xlsx"
 
 
 def merged_row(text: str, style: Style, widths: list[float], *, height: float | None = None) -> Row:
@@ -197,8 +201,8 @@ class DistrictReport(Exporter):
         self.period = period
         self.now = now or timezone.now()
         self.writer_class = writer_class or WorkbookWriter
-        self.commune = identity.commune()
-        self.reference = reference or reference_for(period)
+        self.commune = identity.current()
+        self.reference = reference or reference_for(period, commune=self.commune)
         self.plan = Plan.objects.current()
         self.indicators = progress.plan_indicators(self.plan) if self.plan else []
         self.target_years = sorted({t.year for i in self.indicators for t in i.targets.all()})
@@ -716,8 +720,7 @@ class DistrictReport(Exporter):
 
     def data_rows(self, rows: list[progress.EnterpriseRow]) -> Iterator[Row]:
         yield Row(DATA_KEYS, DATA_HEAD, DATA_HEIGHT)
-        commune = identity.commune()
-        lead = [commune.code, commune.place, self.period.code]
+        lead = [self.commune.code, self.commune.place, self.period.code]
         for row in rows:
             approved = row.status == ReportStatus.APPROVED
             values = [
@@ -757,13 +760,14 @@ class DistrictReport(Exporter):
         return Row([text] + [None] * (last - 1), muted(LD), text_height(text, sum(widths), LD), [(1, last)])
 
 
-def reference_for(period: ReportingPeriod) -> documents.Reference:
+def reference_for(period: ReportingPeriod, *, commune: Identity | None = None) -> documents.Reference:
     """The report a period's appendices are attached to (appendix_reference), or blanks for
-    the office to fill in and the commune's chair as the signer."""
-    for _receiver, answer in appendix_reference.send(DistrictReport, period=period):
+    the office to fill in and the commune's chair as the signer (of `commune`, the served
+    commune's identity, read when not given)."""
+    commune = commune or identity.current()
+    for _receiver, answer in appendix_reference.send(DistrictReport, period=period, commune=commune):
         if answer is not None:
             return answer
-    commune = identity.commune()
     leader = commune.leaders[0] if commune.leaders else None
     return documents.Reference(
         body=commune.body,

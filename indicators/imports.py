@@ -6,9 +6,9 @@ the rules of a row. The view decides what to show and `services.reports_import` 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
+from communes import identity
 from core.xlsx_reading import (
     STT,
     CellError,
@@ -152,7 +152,7 @@ def reports_template(*, period: ReportingPeriod, indicators: list[Indicator], en
         "worker counted once). Leave the figures empty if the enterprise has not reported."
     )
     return template_workbook(
-        issuer=settings.PORTAL_COMMUNE_BODY,
+        issuer=identity.current().body,
         title=title,
         note=str(note),
         headers=headers,

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communes import identity
 from core.xlsx_reading import (
     STT,
     CellError,
@@ -225,7 +225,7 @@ def roster_template(indicators, *, enterprise_name: str = "") -> bytes:
     if enterprise_name:
         title += " – " + enterprise_name.upper()
     return template_workbook(
-        issuer=settings.PORTAL_COMMUNE_BODY,
+        issuer=identity.current().body,
         title=title,
         note=note,
         headers=headers,

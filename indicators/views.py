@@ -11,7 +11,6 @@ report page answers 404.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import access
+from communes import identity
 from core import search as text_search
 from core import xlsx_reading
 from core.bounds import record_id
@@ -778,7 +778,7 @@ def report_import_template(request, code):
     period = get_object_or_404(ReportingPeriod, code=code)
     title = _("Enterprise reports, %(period)s — %(commune)s commune") % {
         "period": str(period),
-        "commune": settings.PORTAL_COMMUNE_NAME,
+        "commune": identity.current_name(),
     }
     content = imports.reports_template(
         period=period,

@@ -21,8 +21,9 @@ from django.db.models import Count, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communes.identity import current as commune
 from core import documents
-from core.identity import Identity, commune
+from core.identity import Identity
 from core.templatetags.portal import num, pct
 from indicators import progress
 from indicators.exports import appendix_titles
@@ -351,12 +352,13 @@ def signer_of(narrative: Narrative | None, identity: Identity) -> tuple[str, str
     return "", ""
 
 
-def appendix_reference(period: ReportingPeriod) -> documents.Reference:
+def appendix_reference(period: ReportingPeriod, *, identity: Identity | None = None) -> documents.Reference:
     """The periodic report of `period` as its appendices (the Excel workbook) cite it: its
-    number and date as the official set them (else blank for the office), its signer, and
-    why it may only be a draft."""
+    number and date as the official set them (else blank for the office), its signer (among
+    the leaders of `identity`, the served commune's unless given), and why it may only be a
+    draft."""
     narrative = Narrative.objects.filter(period=period, kind=ReportKind.PERIODIC).first()
-    identity = commune()
+    identity = identity or commune()
     title, name = signer_of(narrative, identity)
     figures = progress.commune_progress(period)
     return documents.Reference(

@@ -9,5 +9,5 @@ from . import content
 
 
 @receiver(appendix_reference)
-def periodic_report_reference(sender, *, period, **kwargs):
-    return content.appendix_reference(period)
+def periodic_report_reference(sender, *, period, commune=None, **kwargs):
+    return content.appendix_reference(period, identity=commune)

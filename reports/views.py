@@ -18,9 +18,9 @@ from django.views.decorators.http import require_safe
 
 from accounts import access
 from accounts.access import commune_view_required
+from communes.identity import current as commune
 from core import locking
 from core.history import history_of
-from core.identity import commune
 from indicators.models import ReportingPeriod
 from plans.models import Plan
 

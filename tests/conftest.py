@@ -1,7 +1,14 @@
 """The cast (STYLE.md): Chị Lan the commune official, Anh Minh the union officer of
-enterprise A, Chị Hoa the officer of enterprise B, Anh Tuấn the district viewer."""
+enterprise A, Chị Hoa the officer of enterprise B, Anh Tuấn the district viewer; and, outside
+the commune, Chị Thu the province administrator, who keeps the list of communes.
+
+`cast` holds the commune's four, whose pages the apps' tests walk; the province
+administrator is a fixture of her own (`province_admin`), in the access matrix with every role."""
+
+import importlib
 
 import pytest
+from django.apps import apps
 from django.core.cache import caches
 from django.core.management import call_command
 
@@ -91,6 +98,28 @@ def officer_b(enterprise_b):
         user__last_name="Phạm Thị",
         user__role=OFFICER,
     ).user
+
+
+@pytest.fixture
+def province_admin(db):
+    return factories.ProvinceAdminFactory(username="thu.province", first_name="Thu", last_name="Hoàng Thị")
+
+
+def served_commune():
+    """The commune the portal serves: the row the communes app's first data migration made
+    from the settings (Hoàng Hợp with the demo's), made again the same way if a transactional
+    test emptied the table."""
+    from communes.models import Commune
+
+    if not Commune.objects.exists():
+        migration = importlib.import_module("communes.migrations.0002_commune_from_settings")
+        migration.commune_from_settings(apps, None)
+    return Commune.objects.served()
+
+
+@pytest.fixture
+def commune(db):
+    return served_commune()
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from accounts.roles import OFFICER, OFFICIAL, VIEWER
+from accounts.roles import OFFICER, OFFICIAL, PROVINCE_ADMIN, VIEWER
+from communes.models import Commune, CommuneKind, CommuneLeader
 from enterprises.models import EconomicSector, Enterprise, LegalForm, Sex, UnionOfficer, Worker
 from indicators import totals
 from indicators.models import (
@@ -53,6 +54,37 @@ def OfficialFactory(**kwargs):
 
 def ViewerFactory(**kwargs):
     return UserFactory(role=VIEWER, **kwargs)
+
+
+def ProvinceAdminFactory(**kwargs):
+    return UserFactory(role=PROVINCE_ADMIN, **kwargs)
+
+
+class CommuneFactory(factory.django.DjangoModelFactory):
+    """A commune of the province as the province administrator adds it (names for the
+    tests, codes clear of the real ones the tests name)."""
+
+    class Meta:
+        model = Commune
+
+    code = factory.Sequence(lambda n: f"{98000 + n:05d}")
+    name = factory.Sequence(lambda n: f"Thử Nghiệm {n}")
+    kind = CommuneKind.COMMUNE
+    slug = factory.Sequence(lambda n: f"thu-nghiem-{n}")
+    body = factory.LazyAttribute(lambda c: f"Ủy ban nhân dân xã {c.name}")
+    place = factory.LazyAttribute(lambda c: c.name)
+    superior = "Ủy ban nhân dân tỉnh Thanh Hóa"
+    addressee = "Liên đoàn Lao động tỉnh Thanh Hóa"
+
+
+class CommuneLeaderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommuneLeader
+
+    commune = factory.SubFactory(CommuneFactory)
+    name = "Trần Văn Cường"
+    position = "Chủ tịch"
+    order = 1
 
 
 class EnterpriseFactory(factory.django.DjangoModelFactory):

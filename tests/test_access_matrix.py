@@ -13,7 +13,10 @@ What each role must get:
   commune pages they may not use;
 - the district viewer: reads, never changes: every POST is refused; and never a named
   worker: the roster's pages answer 403 (the enterprise's page shows the roster's counts);
-- the official: everything (200, or 302 where the page redirects by design).
+- the official: everything (200, or 302 where the page redirects by design);
+- the province administrator: the province's pages (the communes) and nothing of the
+  commune's: 403 on its pages, 404 on its objects (she is nobody's officer), 405 before that
+  where the method is refused first. The commune's people get 403 on her pages.
 
 Around every request the database is fingerprinted (row counts, the newest history date,
 the user accounts, the uploaded files, the mail sent; not the record of who read a named
@@ -63,8 +66,9 @@ from plans.models import Activity, Task
 from plans.uploads import check_evidence_files
 
 from . import factories
+from .conftest import served_commune
 
-ROLES = ("anonymous", "officer_a", "officer_b", "viewer", "official")
+ROLES = ("anonymous", "officer_a", "officer_b", "viewer", "official", "province_admin")
 LOGIN = "login"  # 302 to the login page
 REDIRECT = "redirect"  # 302 anywhere else
 OPEN = "2026-H1"  # open; A's report submitted, B's approved
@@ -76,13 +80,16 @@ ADMIN_NAMESPACE = "admin"
 # --- the expectations ----------------------------------------------------------------
 
 
-def answers(*, anonymous=LOGIN, officer_a, officer_b, viewer, official) -> dict[str, object]:
+def answers(*, anonymous=LOGIN, officer_a, officer_b, viewer, official, province_admin=403) -> dict[str, object]:
+    """How each role is answered; the province administrator, who holds no commune role, is
+    refused (403) unless the line says otherwise."""
     return {
         "anonymous": anonymous,
         "officer_a": officer_a,
         "officer_b": officer_b,
         "viewer": viewer,
         "official": official,
+        "province_admin": province_admin,
     }
 
 
@@ -98,10 +105,19 @@ A_CHANGE = answers(officer_a=200, officer_b=404, viewer=403, official=200)  # A'
 A_OFFICIAL = answers(officer_a=403, officer_b=404, viewer=403, official=200)  # A's, official only
 RECORDER = answers(officer_a=200, officer_b=200, viewer=403, official=200)  # who records activities
 # @require_POST outside the access check: every GET is 405, before anything is looked up.
-POST_ONLY = answers(anonymous=405, officer_a=405, officer_b=405, viewer=405, official=405)
-PUBLIC = answers(anonymous=200, officer_a=200, officer_b=200, viewer=200, official=200)
-ALL_REDIRECTED = answers(anonymous=REDIRECT, officer_a=REDIRECT, officer_b=REDIRECT, viewer=REDIRECT, official=REDIRECT)
-SIGNED_IN = ("officer_a", "officer_b", "viewer", "official")
+POST_ONLY = answers(anonymous=405, officer_a=405, officer_b=405, viewer=405, official=405, province_admin=405)
+PUBLIC = answers(anonymous=200, officer_a=200, officer_b=200, viewer=200, official=200, province_admin=200)
+ALL_REDIRECTED = answers(
+    anonymous=REDIRECT,
+    officer_a=REDIRECT,
+    officer_b=REDIRECT,
+    viewer=REDIRECT,
+    official=REDIRECT,
+    province_admin=REDIRECT,
+)
+# The province administrator's pages: hers alone.
+PROVINCE = answers(officer_a=403, officer_b=403, viewer=403, official=403, province_admin=200)
+SIGNED_IN = ("officer_a", "officer_b", "viewer", "official", "province_admin")
 
 
 @dataclass(frozen=True)
@@ -164,6 +180,7 @@ def xlsx_upload(rows, name="tep.xlsx"):
 
 
 ENTERPRISE_ROWS = [["Tên doanh nghiệp", "Mã số thuế"], ["Công ty TNHH Mới Nhập", "2800000077"]]
+COMMUNE_ROWS = [["Mã đơn vị hành chính", "Tên", "Loại"], ["16015", "Hoằng Giang", "Xã"]]
 ROSTER_ROWS = [["Mã nhân viên", "Họ và tên", "Giới tính"], ["NV-NHAP-1", "Lê Thị Nhập", "Nữ"]]
 
 
@@ -236,6 +253,28 @@ def worker_data(w, user):
 def enterprise_import_token(w, user):
     name = stage_upload(xlsx_upload(ENTERPRISE_ROWS))
     return {"token": import_token("enterprises", name, user)} if user else {}
+
+
+def commune_import_token(w, user):
+    name = stage_upload(xlsx_upload(COMMUNE_ROWS))
+    return {"token": import_token("communes", name, user)} if user else {}
+
+
+def commune_data(w, user, *, code="16015", name="Hoằng Giang"):
+    return {
+        "code": code,
+        "name": name,
+        "kind": "commune",
+        "body": f"Ủy ban nhân dân xã {name}",
+        "superior": "Ủy ban nhân dân tỉnh Thanh Hóa",
+        "addressee": "Liên đoàn Lao động tỉnh Thanh Hóa",
+        "leaders-TOTAL_FORMS": "1",
+        "leaders-INITIAL_FORMS": "0",
+        "leaders-0-order": "1",
+        "leaders-0-name": "Phạm Văn Kiên",
+        "leaders-0-position": "Chủ tịch",
+        "leaders-0-may_sign": "on",
+    }
 
 
 def roster_import_token(w, user):
@@ -318,7 +357,8 @@ def reset_link(w):
 # URL name -> the page (or several, for objects seen from different sides).
 PAGES: dict[str, Page | tuple[Page, ...]] = {
     # --- the portal's own pages ---
-    "home": Page(none, EVERYONE),
+    # The province administrator's front page points to her communes.
+    "home": Page(none, but(EVERYONE, province_admin=200)),
     "dashboard_print": Page(none, COMMUNE),
     "dashboard_enterprises": Page(none, COMMUNE),
     # --- accounts (django.contrib.auth) and languages ---
@@ -332,12 +372,18 @@ PAGES: dict[str, Page | tuple[Page, ...]] = {
     "logout": Page(
         none,
         but(POST_ONLY),
-        post=answers(anonymous=LOGIN, officer_a=LOGIN, officer_b=LOGIN, viewer=LOGIN, official=LOGIN),
+        post=answers(
+            anonymous=LOGIN, officer_a=LOGIN, officer_b=LOGIN, viewer=LOGIN, official=LOGIN, province_admin=LOGIN
+        ),
     ),
     "password_change": Page(
-        none, EVERYONE, post=but(ALL_REDIRECTED, anonymous=LOGIN), data=password_change_data, changes=SIGNED_IN
+        none,
+        but(EVERYONE, province_admin=200),
+        post=but(ALL_REDIRECTED, anonymous=LOGIN),
+        data=password_change_data,
+        changes=SIGNED_IN,
     ),
-    "password_change_done": Page(none, EVERYONE),
+    "password_change_done": Page(none, but(EVERYONE, province_admin=200)),
     # Anyone may ask for a reset link; it is mailed to the account's own address.
     "password_reset": Page(
         none, PUBLIC, post=ALL_REDIRECTED, data=lambda w, user: {"email": "lan.official@example.com"}, changes=ROLES
@@ -693,6 +739,34 @@ PAGES: dict[str, Page | tuple[Page, ...]] = {
         changes=("official",),
     ),
     "reports:report_docx": Page(period(OPEN), COMMUNE),
+    # --- the province administrator's pages: the communes ---
+    "province:commune_list": Page(none, PROVINCE),
+    "province:commune_create": Page(
+        none, PROVINCE, post=but(PROVINCE, province_admin=REDIRECT), data=commune_data, changes=("province_admin",)
+    ),
+    "province:commune_update": Page(
+        lambda w: {"pk": w.commune},
+        PROVINCE,
+        post=but(PROVINCE, province_admin=REDIRECT),
+        data=functools.partial(commune_data, code="16999", name="Hoàng Hợp"),
+        changes=("province_admin",),
+    ),
+    # Upload → preview (the file waits for the confirmation) → confirm.
+    "province:commune_import": Page(
+        none,
+        PROVINCE,
+        post=PROVINCE,
+        data=lambda w, user: {"file": xlsx_upload(COMMUNE_ROWS)},
+        changes=("province_admin",),
+    ),
+    "province:commune_import_confirm": Page(
+        none,
+        POST_ONLY,
+        post=but(PROVINCE, province_admin=REDIRECT),
+        data=commune_import_token,
+        changes=("province_admin",),
+    ),
+    "province:commune_import_template": Page(none, PROVINCE),
     # The JSON API answers 403 in JSON rather than redirecting a program to a login page.
     "indicators:api_progress": Page(none, but(COMMUNE, anonymous=403)),
 }
@@ -750,6 +824,8 @@ def build_world(media: Path) -> SimpleNamespace:
     )
     official = factories.OfficialFactory(username="lan.official", first_name="Lan", last_name="Nguyễn Thị")
     viewer = factories.ViewerFactory(username="tuan.viewer", first_name="Tuấn", last_name="Lê Văn")
+    province_admin = factories.ProvinceAdminFactory(username="thu.province", first_name="Thu", last_name="Hoàng Thị")
+    commune = served_commune()
     officer_a = factories.UnionOfficerFactory(
         enterprise=enterprise_a, user__username="minh.officer", user__role=OFFICER
     ).user
@@ -798,7 +874,14 @@ def build_world(media: Path) -> SimpleNamespace:
         enterprise_a=enterprise_a.pk,
         enterprise_b=enterprise_b.pk,
         enterprise_c=enterprise_c.pk,
-        users={"official": official.pk, "viewer": viewer.pk, "officer_a": officer_a.pk, "officer_b": officer_b.user_id},
+        users={
+            "official": official.pk,
+            "viewer": viewer.pk,
+            "officer_a": officer_a.pk,
+            "officer_b": officer_b.user_id,
+            "province_admin": province_admin.pk,
+        },
+        commune=commune.pk,
         officer_b=officer_b.pk,
         officer_a2=officer_a2.pk,
         officer_left=officer_left.pk,
@@ -852,7 +935,7 @@ def world(world_outside_tests, db, settings, _fast_and_isolated):
 
 # --- the fingerprint ---------------------------------------------------------------------
 
-FINGERPRINTED_APPS = {"plans", "enterprises", "indicators", "reports", "auth"}
+FINGERPRINTED_APPS = {"communes", "plans", "enterprises", "indicators", "reports", "auth"}
 # Opening a named roster records the reading, by design, whatever the method.
 NOT_FINGERPRINTED = {"indicators.RosterAccess"}
 

@@ -178,6 +178,7 @@ class TestQueryParameters:
 # --- every form, including those still to come --------------------------------------------
 
 PORTAL_MODULES = [
+    "communes.forms",
     "accounts.forms",
     "enterprises.forms",
     "enterprises.filters",
@@ -196,6 +197,7 @@ def portal_classes(base):
         cls = pending.pop()
         pending.extend(cls.__subclasses__())
         if cls.__module__.split(".")[0] in {
+            "communes",
             "accounts",
             "enterprises",
             "plans",

@@ -6,7 +6,11 @@ from django.conf import settings
 
 
 def run_check_deploy(**env):
+    """`check --deploy` on a database not migrated yet, whose first migration of the communes
+    app would copy the settings: so the settings are what it judges (tests/communes/test_checks.py
+    judges a commune's row), whatever the developer's own database holds."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PORTAL_"))}
+    environment["DATABASE_URL"] = "sqlite:///:memory:"
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -370,17 +370,18 @@ def grow_period(n, user, open_period, **_):
     return open_period.get_absolute_url()
 
 
-# The whole page's queries (session, user, the page's own data and its history).
+# The whole page's queries (session, user, the commune's name from its row, the page's own
+# data and its history).
 PAGES = {
     grow_enterprise: 13,
-    grow_officer: 6,
-    grow_worker: 11,
-    grow_task: 11,
-    grow_activity: 12,
-    grow_annual_plan: 12,
-    grow_report: 13,
-    grow_indicator: 14,
-    grow_period: 11,  # the review queue asks which enterprises can be e-mailed
+    grow_officer: 7,
+    grow_worker: 12,
+    grow_task: 12,
+    grow_activity: 13,
+    grow_annual_plan: 13,
+    grow_report: 14,
+    grow_indicator: 15,
+    grow_period: 12,  # the review queue asks which enterprises can be e-mailed
 }
 
 

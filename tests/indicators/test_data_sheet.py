@@ -31,8 +31,9 @@ KEYS = [
 
 
 @pytest.fixture
-def period(plan, enterprise_a, enterprise_b, settings):
-    settings.PORTAL_COMMUNE_CODE = "99999"
+def period(plan, enterprise_a, enterprise_b, commune):
+    commune.code = "99999"
+    commune.save()
     period = PeriodFactory(year=2024, kind=PeriodKind.ANNUAL)
     ReportFactory(
         enterprise=enterprise_a,
@@ -101,6 +102,7 @@ def test_figures_only_from_approved_reports_and_equal_to_progress(period, enterp
     assert {(r["trang_thai_bao_cao"], r["nop_muon"], r["so_dat"]) for r in missing} == {("not_reported", None, None)}
 
 
-def test_the_file_name_carries_the_commune_and_the_period(period, settings):
-    settings.PORTAL_COMMUNE_NAME = "Đông Sơn"
+def test_the_file_name_carries_the_commune_and_the_period(period, commune):
+    commune.name = commune.place = "Đông Sơn"  # the file is named by the place in dates
+    commune.save()
     assert exports.report_filename(period) == "bao-cao-dong-son-2024.xlsx"

@@ -85,8 +85,9 @@ class TestServedFromTheFile:
         client = client_for(official)
         first = download(client, this_year)
         # The session, the user, the period, its tokens, the plan's revision and the report it
-        # is attached to (its narrative, and its completeness from the figures cache).
-        with django_assert_max_num_queries(20):
+        # is attached to (its narrative, and its completeness from the figures cache), the
+        # commune's identity (its row and its leaders).
+        with django_assert_max_num_queries(22):
             second = download(client, this_year)
         assert writes == [this_year.code]
         assert second == first

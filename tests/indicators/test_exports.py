@@ -39,6 +39,7 @@ from plans.models import Task, TaskStatus
 from reports.models import Narrative, ReportKind
 from tests.factories import (
     ActivityFactory,
+    CommuneLeaderFactory,
     EnterpriseFactory,
     PeriodFactory,
     ReportFactory,
@@ -67,7 +68,7 @@ TITLES = [
     "Phụ lục II – Kết quả theo doanh nghiệp",
     "Phụ lục III – Nhiệm vụ và hoạt động",
 ]
-QUERIES = 26  # TestQueries: 20 before the appendices, see there
+QUERIES = 28  # TestQueries: 20 before the appendices, see there
 BLANK_REFERENCE = "(Kèm theo Báo cáo số ……/BC-UBND ngày ……/……/…… của Ủy ban nhân dân xã Hoàng Hợp)"
 
 
@@ -196,10 +197,12 @@ class TestAppendices:
         start = lines.index("TM. ỦY BAN NHÂN DÂN")
         assert lines[start : start + 4] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Thị Hoa"]
 
-    def test_the_commune_and_its_leaders_come_from_the_configuration(self, data_set, settings):
-        settings.PORTAL_COMMUNE_NAME = "Hoằng Giang"
-        settings.PORTAL_COMMUNE_BODY = "Ủy ban nhân dân xã Hoằng Giang"
-        settings.PORTAL_COMMUNE_LEADERS = [("Chủ tịch", "Trần Văn Cường")]
+    def test_the_commune_and_its_leaders_come_from_its_row(self, data_set, commune):
+        commune.name = commune.place = "Hoằng Giang"
+        commune.body = "Ủy ban nhân dân xã Hoằng Giang"
+        commune.save()
+        commune.leaders.all().delete()
+        CommuneLeaderFactory(commune=commune, name="Trần Văn Cường", position="Chủ tịch")
         book = workbook(data_set)
         for name in (APPENDIX_I, APPENDIX_II, APPENDIX_III):
             lines = texts(book[name])
@@ -611,7 +614,7 @@ class TestQueries:
         # (it reads the enterprise rows again, from the figures cache: its token); the
         # appendices, +6: the report they are attached to (its narrative; the plan and its
         # indicators for its draft state), the tasks' history and activities up to the
-        # period's end.
+        # period's end; +2 since communes are data (the commune's row and its leaders).
         with django_assert_max_num_queries(QUERIES):
             exports.write_district_report(data_set, io.BytesIO())
 

@@ -1,0 +1,90 @@
+"""The province administrator's forms: a commune, and its leaders as a formset."""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from core.bounds import RecordChoiceField
+from core.dates import DayField
+
+from .models import Commune, CommuneLeader, validate_code
+
+# Empty rows offered below the leaders already recorded.
+EXTRA_LEADERS = 2
+
+
+class CommuneForm(forms.ModelForm):
+    """A commune's record. The merger fields are offered on an existing commune only: a
+    commune added today exists."""
+
+    class Meta:
+        model = Commune
+        fields = ["code", "name", "kind", "slug", "body", "place", "superior", "addressee", "merged_into", "merged_on"]
+        field_classes = {"merged_into": RecordChoiceField, "merged_on": DayField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["place"].required = False
+        if self.instance.pk is None:
+            del self.fields["merged_into"]
+            del self.fields["merged_on"]
+        else:
+            self.fields["merged_into"].queryset = Commune.objects.active().exclude(pk=self.instance.pk)
+            self.fields["merged_into"].empty_label = _("— not merged: the commune exists —")
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        validate_code(code)  # before the duplicate: 00000 is "not a code", not "taken"
+        existing = Commune.objects.filter(code=code).exclude(pk=self.instance.pk).first()
+        if existing is not None:
+            raise forms.ValidationError(
+                _("The code %(code)s is already recorded, for %(commune)s."),
+                code="duplicate_code",
+                params={"code": code, "commune": existing},
+            )
+        return code
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug and Commune.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(Commune._meta.get_field("slug").error_messages["unique"], code="unique")
+        return slug
+
+
+class LeaderForm(forms.ModelForm):
+    class Meta:
+        model = CommuneLeader
+        fields = ["order", "name", "position", "may_sign"]
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+
+class BaseLeaderFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index):
+        """The hidden id of each row is one of this commune's leaders, and an id no row can
+        have is refused before the database is asked (core.bounds), as everywhere."""
+        super().add_fields(form, index)
+        name = self.model._meta.pk.name
+        original = form.fields[name]
+        form.fields[name] = RecordChoiceField(
+            self.get_queryset(), initial=original.initial, required=False, widget=original.widget
+        )
+
+
+LeaderFormSet = inlineformset_factory(
+    Commune,
+    CommuneLeader,
+    form=LeaderForm,
+    formset=BaseLeaderFormSet,
+    extra=EXTRA_LEADERS,
+    can_delete=True,
+    max_num=20,
+    validate_max=True,
+)
