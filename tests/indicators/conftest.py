@@ -23,6 +23,17 @@ def open_period(plan):
 
 
 @pytest.fixture
+def h1_2025_late(plan):
+    """The first six months of 2025, open, with its deadline (15/7/2025) long passed: every
+    submission today is late."""
+    period = ReportingPeriod.objects.get(code="2025-H1")
+    period.state = PeriodState.OPEN
+    period.deadline = datetime.date(2025, 7, 15)
+    period.save()
+    return period
+
+
+@pytest.fixture
 def closed_2025(plan):
     period = ReportingPeriod.objects.get(code="2025")
     period.state = PeriodState.CLOSED

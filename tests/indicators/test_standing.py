@@ -6,7 +6,6 @@ change ranks every report again, and a standing changed by hand is drift that
 2025-H1's milestones with the plan's targets: a 67,5 %, b 54 %, c 48,75 %, d 48,75 %,
 e 26,25 % (halfway between 2024's and the 2025 targets of 90, 72, 65, 65 and 35 %)."""
 
-import datetime
 import importlib
 from decimal import Decimal
 
@@ -14,7 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from indicators import services, standing
-from indicators.models import PeriodState, ReportingPeriod, ReportStanding
+from indicators.models import ReportStanding
 from indicators.rules import Figures
 from tests import factories
 
@@ -24,12 +23,8 @@ NONE = {"a": 0, "b": 0, "c": 0, "d": 0, "e": 0}  # all five behind; shortfall a 
 
 
 @pytest.fixture
-def period(plan):
-    period = ReportingPeriod.objects.get(code="2025-H1")
-    period.state = PeriodState.OPEN
-    period.deadline = datetime.date(2025, 7, 15)
-    period.save()
-    return period
+def period(h1_2025_late):
+    return h1_2025_late
 
 
 def stood(report) -> tuple[int, Decimal] | None:

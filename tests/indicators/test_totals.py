@@ -26,13 +26,8 @@ FULL = {"a": 90, "b": 70, "c": 60, "d": 60, "e": 30}
 
 
 @pytest.fixture
-def period(plan):
-    """The first six months of 2025, open, with its deadline (15/7/2025) long passed."""
-    period = ReportingPeriod.objects.get(code="2025-H1")
-    period.state = PeriodState.OPEN
-    period.deadline = datetime.date(2025, 7, 15)
-    period.save()
-    return period
+def period(h1_2025_late):
+    return h1_2025_late
 
 
 def kept(period) -> totals.Totals:
