@@ -114,6 +114,9 @@ class Enterprise(models.Model):
                 name="enterprise_followed_before_stopped",
             ),
         ]
+        # Lists by name walk it and stop at their page (issue 18): the dashboard's names of the
+        # enterprises with no report, the enterprise table.
+        indexes = [models.Index(fields=["name", "id"], name="enterprise_by_name")]
 
     def __str__(self):
         return self.name

@@ -409,7 +409,11 @@ class EnterpriseReport(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "period"], name="unique_report_per_enterprise_period")
         ]
-        indexes = [models.Index(fields=["period", "status"])]
+        indexes = [
+            models.Index(fields=["period", "status"]),
+            # The late ones of a period: first submitted after its deadline (progress.late).
+            models.Index(fields=["period", "first_submitted_on"], name="report_by_first_submission"),
+        ]
 
     def __str__(self):
         return f"{self.enterprise} – {self.period}"

@@ -97,6 +97,7 @@ from .models import (
     ReportStatus,
     ReportValue,
     Target,
+    followed_during,
 )
 
 ACHIEVED = "achieved"
@@ -616,12 +617,13 @@ def rows_of(period: ReportingPeriod, enterprise_ids: list[int]) -> list[Enterpri
 
 def with_report(period: ReportingPeriod, *, status: str | None = None, late: bool = False) -> Exists:
     """A filter on enterprises: those with a report for the period (of that status; first
-    submitted after the deadline when `late`)."""
+    submitted after the deadline when `late`: SUBMITTED_LATE with the period's deadline as a
+    value, so that the database finds them on an index)."""
     reports = EnterpriseReport.objects.filter(enterprise=OuterRef("pk"), period=period)
     if status is not None:
         reports = reports.filter(status=status)
     if late:
-        reports = reports.filter(SUBMITTED_LATE)
+        reports = reports.filter(first_submitted_on__gt=period.deadline) if period.deadline else reports.none()
     return Exists(reports)
 
 
@@ -663,16 +665,20 @@ def listings(period: ReportingPeriod, counts: ReportCounts, limit: int) -> dict[
     report got (a status; None: no report at all), and those first submitted late (LATE): at
     most `limit` names each, by name, with the count from the maintained totals (one
     indexed query per non-empty set)."""
+    # A report makes its enterprise count, and an enterprise with none counts when followed:
+    # each set said without `counted`'s OR, which would keep the database from walking the
+    # name index to the first `limit` (it reads a few hundred rows, not every enterprise).
+    enterprises = Enterprise.objects.all()
     sets = {
         ReportStatus.SUBMITTED: (with_report(period, status=ReportStatus.SUBMITTED), counts.submitted),
         ReportStatus.RETURNED: (with_report(period, status=ReportStatus.RETURNED), counts.returned),
         ReportStatus.DRAFT: (with_report(period, status=ReportStatus.DRAFT), counts.draft),
-        None: (Outstanding.UNREPORTED.of(period), counts.unreported),
+        None: (followed_during(period.start, period.end) & Outstanding.UNREPORTED.of(period), counts.unreported),
         LATE: (with_report(period, late=True), counts.late),
     }
     found = {}
     for key, (condition, count) in sets.items():
-        names = counted(period, condition).values_list("pk", "name")[:limit] if count else []
+        names = enterprises.filter(condition).order_by("name", "pk").values_list("pk", "name")[:limit] if count else []
         found[key] = Listing([Named(pk, name) for pk, name in names], count)
     return found
 

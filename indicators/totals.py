@@ -207,9 +207,11 @@ def store(totals: dict[int, Totals], *, apps=global_apps) -> None:
     `met` set to 0)."""
     PeriodTotals = apps.get_model("indicators", "PeriodTotals")
     PeriodIndicatorTotal = apps.get_model("indicators", "PeriodIndicatorTotal")
+    # A migration's model may have fewer of them (the lower bound's came in 0014).
+    names = [name for name in SCALARS if any(f.name == name for f in PeriodTotals._meta.get_fields())]
     for period_id, item in totals.items():
         PeriodTotals.objects.update_or_create(
-            period_id=period_id, defaults={name: getattr(item, name) for name in SCALARS}
+            period_id=period_id, defaults={name: getattr(item, name) for name in names}
         )
         PeriodIndicatorTotal.objects.filter(period_id=period_id).exclude(indicator_id__in=list(item.met)).update(met=0)
         for indicator_id, value in item.met.items():
