@@ -58,10 +58,10 @@ mutation: setup
 bench: setup
 	$(PY) bench/dashboard.py --flat 50000
 
-# Load test: 50 simulated users for 60 s against gunicorn (installs locust first).
+# Load test: 100 simulated users for 60 s against gunicorn (installs locust first).
 load: setup
 	$(PY) -m pip install --quiet -r requirements-bench.txt
-	$(PY) bench/load.py
+	$(PY) bench/load.py --users 100
 
 # Refresh the Vietnamese catalogue (locale/vi/LC_MESSAGES/django.po) after changing translatable
 # strings, then compile it; new strings come in untranslated and the suite fails until they are

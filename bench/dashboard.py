@@ -2,6 +2,7 @@
 """Benchmark of the commune dashboard at province scale (`make bench`).
 
     python bench/dashboard.py [--enterprises 5000] [--runs 7] [--reuse] [--profile]
+                              [--flat 50000] [--no-export]
 
 Builds a synthetic commune (bench/synthetic.py: 5,000 enterprises with a report
 for every period 2024-H1 … 2030, mostly approved) on a database of its own, then
@@ -29,7 +30,10 @@ already built with the same number of enterprises); its name must contain
 The last line printed is one JSON object (enterprises, dashboard_ms,
 dashboard_sql_ms, dashboard_queries, database, …), for scripts and CI. When
 bench/export.py exists, its measure(period) is called after the dashboard's
-measurements and its figures are merged into that object.
+measurements (unless --no-export) and its figures are merged into that object.
+With --flat N (`make bench` passes 50000) the same dashboard is then timed with N
+enterprises in one commune, on a database of its own built once and then reused,
+and the object gains dashboard_50k_ms and flat_ratio (issue 18: at most 1.5).
 """
 
 from __future__ import annotations

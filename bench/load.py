@@ -9,10 +9,11 @@ Uses the dashboard benchmark's synthetic province-scale data and database
 a quarter of the users are officials browsing dashboards, the review queue, the
 registry and the Excel export; the others are union officers opening and saving
 their report for the open period, then submitting it. The users arrive five a
-second and log in; once all are in, the statistics are reset, and the next
+second and log in; once all have logged in, the statistics are reset, and the next
 `--seconds` are measured: requests/s, p50/p95 latency and failures per request
-and overall, then one JSON line.
-Goal: no failures and p95 under 500 ms on this 2-core machine.
+and overall, then one JSON line (with the dashboard's own p95).
+Goal (issue 18, for `--users 100`): no failures, p95 under 300 ms and the dashboard's
+p95 under 200 ms, on this 2-core machine.
 
 Only loopback traffic: the server and the load generator both run here.
 """
@@ -38,8 +39,10 @@ from bench.dashboard import OUT, database_url, prepare_database  # noqa: E402
 PASSWORD = "Tai-thu-2030!"
 OPEN_PERIOD = "2030"
 PAST_PERIOD = "2025"
-GOAL_P95_MS = 500
+GOAL_P95_MS = 300
+GOAL_DASHBOARD_P95_MS = 200
 SPAWN_RATE = 5
+SETTLE_BOUND = 120  # at most this long after the last arrival for the last login
 
 
 def free_port() -> int:
@@ -176,8 +179,9 @@ def main() -> None:
     prefix = OUT / "load"
     try:
         subprocess.run(
-            # The users log in as they arrive (SPAWN_RATE a second); the statistics are reset
-            # once all are in, so the figures are the steady state over `--seconds`.
+            # The users log in as they arrive (SPAWN_RATE a second); the locustfile resets the
+            # statistics once every one has logged in and stops the run `--seconds` later, so
+            # the figures are the steady state (the run time below is only a bound).
             [
                 sys.executable,
                 "-m",
@@ -189,9 +193,8 @@ def main() -> None:
                 str(args.users),
                 "--spawn-rate",
                 str(SPAWN_RATE),
-                "--reset-stats",
                 "--run-time",
-                f"{args.seconds + ramp_up}s",
+                f"{args.seconds + ramp_up + SETTLE_BOUND}s",
                 "--host",
                 f"http://127.0.0.1:{port}",
                 "--csv",
@@ -204,10 +207,12 @@ def main() -> None:
             ],
             cwd=ROOT,
             check=False,
-            timeout=args.seconds + ramp_up + 120,
+            timeout=args.seconds + ramp_up + SETTLE_BOUND + 120,
             env={
                 **env,
                 "LOAD_PASSWORD": PASSWORD,
+                "LOAD_USERS": str(args.users),
+                "LOAD_SECONDS": str(args.seconds),
                 "LOAD_OFFICIAL": official,
                 "LOAD_OFFICERS": ",".join(officers),
                 "LOAD_OPEN_PERIOD": OPEN_PERIOD,
@@ -241,8 +246,17 @@ def main() -> None:
         "database": url.split(":", 1)[0],
         "load_avg_1m": round(os.getloadavg()[0], 2),
     }
-    result["goal_met"] = result["failures"] == 0 and result["p95_ms"] < GOAL_P95_MS
-    print(f"goal (0 failures, p95 < {GOAL_P95_MS} ms): {'met' if result['goal_met'] else 'MISSED'}")
+    dashboard = next((row for row in rows if row["Name"] == "dashboard"), None)
+    result["dashboard_p95_ms"] = float(dashboard["95%"]) if dashboard else None
+    result["goal_met"] = (
+        result["failures"] == 0
+        and result["p95_ms"] < GOAL_P95_MS
+        and (result["dashboard_p95_ms"] or 0) < GOAL_DASHBOARD_P95_MS
+    )
+    print(
+        f"goal (0 failures, p95 < {GOAL_P95_MS} ms, dashboard p95 < {GOAL_DASHBOARD_P95_MS} ms): "
+        f"{'met' if result['goal_met'] else 'MISSED'}"
+    )
     print(json.dumps(result))
 
 

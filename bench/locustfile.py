@@ -9,7 +9,8 @@ import os
 import re
 import threading
 
-from locust import HttpUser, between, task
+import gevent
+from locust import HttpUser, between, events, task
 
 PASSWORD = os.environ["LOAD_PASSWORD"]
 OPEN_PERIOD = os.environ["LOAD_OPEN_PERIOD"]
@@ -18,6 +19,27 @@ OFFICERS = itertools.cycle(os.environ["LOAD_OFFICERS"].split(","))
 OFFICERS_LOCK = threading.Lock()
 VERSION = re.compile(r'name="version" value="(\d+)"')
 FIELDS = re.compile(r'name="(count_[^"]+)"')
+
+
+# The measurement: from the moment every user has logged in (a login costs a deliberate
+# password hash, and a hundred of them queue behind the workers for seconds after the last
+# user arrived) for LOAD_SECONDS, then the run stops.
+USERS = int(os.environ["LOAD_USERS"])
+MEASURED_SECONDS = int(os.environ["LOAD_SECONDS"])
+ARRIVED = threading.Semaphore(0)
+
+
+@events.test_start.add_listener
+def measure_once_all_are_in(environment, **kwargs):
+    def measure():
+        for _user in range(USERS):
+            while not ARRIVED.acquire(blocking=False):
+                gevent.sleep(0.2)
+        environment.stats.reset_all()
+        gevent.sleep(MEASURED_SECONDS)
+        environment.runner.quit()
+
+    gevent.spawn(measure)
 
 
 class PortalUser(HttpUser):
@@ -40,6 +62,7 @@ class PortalUser(HttpUser):
         )
         if response.status_code != 302:
             response.failure(f"login of {self.username} answered {response.status_code}")
+        ARRIVED.release()  # logged in or refused: either way this user is in
 
 
 class Official(PortalUser):
