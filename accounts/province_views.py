@@ -28,6 +28,7 @@ from core.uploads import (
     check_upload,
     excel_response,
     import_context,
+    leave_confirmation,
     parse_or_error,
     read_import_token,
 )
@@ -132,14 +133,10 @@ def commune_import(request):
 @province_admin_required
 def commune_import_confirm(request):
     data, path = read_import_token(request, IMPORT_KIND)
-    if "cancel" in request.POST:
-        if data:
-            xlsx_reading.discard_staged(data["file"])
-        messages.info(request, _("The import was cancelled; nothing was saved."))
-        return redirect("province:commune_import")
-    if path is None:
-        messages.error(request, _("The uploaded file has expired or was already imported. Upload it again."))
-        return redirect("province:commune_import")
+    if leave := leave_confirmation(
+        request, data, path, cancelled_to="province:commune_import", expired_to="province:commune_import"
+    ):
+        return leave
     try:  # the staged copy has served its purpose, whatever happens now
         parsed, error = parse_or_error(imports.parse_communes, path)
         if error or not parsed.is_valid:

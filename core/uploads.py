@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core import signing
 from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import xlsx_reading
@@ -74,6 +77,21 @@ def read_import_token(request, kind: str):
     if data.get("user") != request.user.pk:
         return None, None
     return data, xlsx_reading.staged_path(data.get("file", ""))
+
+
+def leave_confirmation(request, data, path, *, cancelled_to, expired_to):
+    """The confirm step's ways out before anything is read: the user cancelled (the staged
+    copy discarded, back to `cancelled_to`), or the staged copy is gone (back to `expired_to`
+    to upload it again). The redirect to return, or None to go on with the import."""
+    if "cancel" in request.POST:
+        if data:
+            xlsx_reading.discard_staged(data["file"])
+        messages.info(request, gettext("The import was cancelled; nothing was saved."))
+        return redirect(cancelled_to)
+    if path is None:
+        messages.error(request, gettext("The uploaded file has expired or was already imported. Upload it again."))
+        return redirect(expired_to)
+    return None
 
 
 def parse_or_error(parse, path, **kwargs):

@@ -31,6 +31,7 @@ from core.uploads import (
     check_upload,
     excel_response,
     import_context,
+    leave_confirmation,
     parse_or_error,
     read_import_token,
 )
@@ -219,14 +220,10 @@ def enterprise_import(request):
 @official_required
 def enterprise_import_confirm(request):
     data, path = read_import_token(request, "enterprises")
-    if "cancel" in request.POST:
-        if data:
-            xlsx_reading.discard_staged(data["file"])
-        messages.info(request, _("The import was cancelled; nothing was saved."))
-        return redirect("enterprises:enterprise_import")
-    if path is None:
-        messages.error(request, _("The uploaded file has expired or was already imported. Upload it again."))
-        return redirect("enterprises:enterprise_import")
+    if leave := leave_confirmation(
+        request, data, path, cancelled_to="enterprises:enterprise_import", expired_to="enterprises:enterprise_import"
+    ):
+        return leave
     try:  # the staged copy has served its purpose, whatever happens now
         parsed, error = parse_or_error(imports.parse_enterprises, path)
         if error or not parsed.is_valid:

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,7 +26,14 @@ from core import xlsx_reading
 from core.history import Children, history_of
 from core.paging import paginate
 from core.submissions import creates_once, save_unique
-from core.uploads import excel_response, import_context, import_token, parse_or_error, read_import_token
+from core.uploads import (
+    excel_response,
+    import_context,
+    import_token,
+    leave_confirmation,
+    parse_or_error,
+    read_import_token,
+)
 from enterprises import retention
 from enterprises.models import Enterprise, Worker
 from enterprises.services import CHANGE_REASONS
@@ -249,14 +257,14 @@ def worker_import_confirm(request, pk):
     data, path = read_import_token(request, "roster")
     if data and data.get("enterprise") != enterprise.pk:
         data, path = None, None
-    if "cancel" in request.POST:
-        if data:
-            xlsx_reading.discard_staged(data["file"])
-        messages.info(request, _("The import was cancelled; nothing was saved."))
-        return redirect("indicators:worker_list", enterprise.pk)
-    if path is None:
-        messages.error(request, _("The uploaded file has expired or was already imported. Upload it again."))
-        return redirect("indicators:worker_import", enterprise.pk)
+    if leave := leave_confirmation(
+        request,
+        data,
+        path,
+        cancelled_to=reverse("indicators:worker_list", args=[enterprise.pk]),
+        expired_to=reverse("indicators:worker_import", args=[enterprise.pk]),
+    ):
+        return leave
     indicators = list(Indicator.objects.of_plan())
     try:  # the staged copy has served its purpose, whatever happens now
         parsed, error = parse_or_error(roster_imports.parse_roster, path, indicators=indicators)
