@@ -59,6 +59,8 @@ def test_the_list_shows_code_name_kind_and_state(client_for, province_admin, com
     assert "Hoằng Giang" in page and "16015" in page
     assert "Đã sáp nhập vào xã Hoằng Giang từ ngày 01/07/2025" in page
     assert "chưa có" in page  # the migrated commune's code, not yet set
+    # A commune has a name, not a person's "họ tên" (the workers' filter says that).
+    assert "Mã hoặc tên" in page and "họ tên" not in page
     merged = client_for(province_admin).get(reverse("province:commune_list"), {"state": "merged"})
     assert [c.code for c in merged.context["page"]] == ["16016"]
     found = client_for(province_admin).get(reverse("province:commune_list"), {"q": "Giang"})
