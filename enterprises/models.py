@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts import access
+from communes.scoping import CommuneOwned, CommuneOwnedQuerySet
 from core.names import full_name_of
 
 from .validators import validate_tax_code
@@ -47,11 +48,15 @@ def a_year_after(day: datetime.date) -> datetime.date:
         return day.replace(year=day.year + 1, day=28)
 
 
-class EnterpriseQuerySet(models.QuerySet):
+class EnterpriseQuerySet(CommuneOwnedQuerySet):
     def active(self):
         """The enterprises the commune follows now (none stopped). Which enterprises count in
         a reporting period is the period's question: `ReportingPeriod.counted_enterprises`."""
         return self.filter(is_active=True)
+
+    def by_tax_code(self, tax_codes) -> dict[str, "Enterprise"]:
+        """{tax code: enterprise} of these tax codes (unique within a commune)."""
+        return {enterprise.tax_code: enterprise for enterprise in self.filter(tax_code__in=list(tax_codes))}
 
     def visible_to(self, user):
         """The enterprises this user may see (`accounts.access` decides)."""
@@ -62,9 +67,9 @@ class EnterpriseQuerySet(models.QuerySet):
         return access.scoped(self, user, change=True)
 
 
-class Enterprise(models.Model):
+class Enterprise(CommuneOwned):
     name = models.CharField(_("enterprise name"), max_length=255)
-    tax_code = models.CharField(_("tax code"), max_length=14, unique=True, validators=[validate_tax_code])
+    tax_code = models.CharField(_("tax code"), max_length=14, validators=[validate_tax_code])
     address = models.CharField(_("address (village)"), max_length=255, blank=True)
     sector = models.CharField(_("sector"), max_length=255, blank=True)
     legal_form = models.CharField(_("legal form"), max_length=30, choices=LegalForm.choices, blank=True)
@@ -105,6 +110,11 @@ class Enterprise(models.Model):
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "tax_code"],
+                name="unique_tax_code_per_commune",
+                violation_error_message=_("The commune already follows an enterprise with this tax code."),
+            ),
             models.CheckConstraint(
                 condition=Q(is_active=True, stopped_from=None) | Q(is_active=False, stopped_from__isnull=False),
                 name="enterprise_inactive_exactly_when_stopped",
@@ -164,14 +174,16 @@ class Enterprise(models.Model):
         self.is_active = True
 
 
-class UnionOfficerQuerySet(models.QuerySet):
+class UnionOfficerQuerySet(CommuneOwnedQuerySet):
     def reachable(self):
         """The officers an e-mail can reach: an active account with an address."""
         return self.filter(user__is_active=True).exclude(user__email="")
 
 
-class UnionOfficer(models.Model):
+class UnionOfficer(CommuneOwned):
     """Ties a user account to the one enterprise whose union it represents."""
+
+    commune_from = "enterprise"
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -202,17 +214,19 @@ class Sex(models.TextChoices):
     FEMALE = "female", _("Female")
 
 
-class WorkerQuerySet(models.QuerySet):
+class WorkerQuerySet(CommuneOwnedQuerySet):
     def active(self):
         return self.filter(is_active=True)
 
 
-class Worker(models.Model):
+class Worker(CommuneOwned):
     """A worker (CNLĐ) on an enterprise's optional roster.
 
     Personal data is kept minimal on purpose (Decree 13/2023/NĐ-CP): no ID
     numbers, no addresses, only what the report figures need.
     """
+
+    commune_from = "enterprise"
 
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.CASCADE, related_name="workers", verbose_name=_("enterprise")
@@ -243,7 +257,9 @@ class Worker(models.Model):
         verbose_name = _("worker")
         verbose_name_plural = _("workers")
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "employee_code"], name="unique_employee_code_per_enterprise")
+            models.UniqueConstraint(
+                fields=["commune", "enterprise", "employee_code"], name="unique_employee_code_per_enterprise"
+            )
         ]
 
     def __str__(self):

@@ -144,7 +144,7 @@ def _compare(model, instance, values: dict) -> tuple[dict, list[Change]]:
 def enterprise_import_preview(rows: list[EnterpriseRow]) -> ImportPreview:
     """Compare the file with the enterprises on record (one query): new, updated, unchanged,
     and the rows that contradict the record (a follow date after the enterprise's stop)."""
-    known = Enterprise.objects.in_bulk([row.tax_code for row in rows], field_name="tax_code")
+    known = Enterprise.objects.by_tax_code([row.tax_code for row in rows])
     previewed, errors = [], []
     for row in rows:
         enterprise = known.get(row.tax_code)

@@ -121,7 +121,7 @@ def read_reports(file, *, indicators: list[Indicator]) -> ParsedFile:
         if not problems:
             candidates.append((number, tax_code, figures))
 
-    enterprises = Enterprise.objects.in_bulk([code for _n, code, _f in candidates], field_name="tax_code")
+    enterprises = Enterprise.objects.by_tax_code([code for _n, code, _f in candidates])
     for number, tax_code, figures in candidates:
         enterprise = enterprises.get(tax_code)
         if enterprise is None:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from communes.scoping import CommuneOwned, CommuneOwnedQuerySet
 from core.bounds import LONG_TEXT_MAX_LENGTH, NOTE_MAX_LENGTH, text_validator, workers_validator
 from core.refusals import Refusal
 from plans.models import Plan
@@ -36,7 +37,7 @@ def percent_field(verbose_name, **kwargs):  # pragma: no mutate block
     return models.DecimalField(verbose_name, max_digits=5, decimal_places=2, validators=PERCENT_VALIDATORS, **kwargs)
 
 
-class IndicatorQuerySet(models.QuerySet):
+class IndicatorQuerySet(CommuneOwnedQuerySet):
     def of_plan(self, plan=None):
         """The indicators of `plan` (by default the plan the portal runs) in the plan's order;
         none before `load_plan` ran."""
@@ -44,8 +45,10 @@ class IndicatorQuerySet(models.QuerySet):
         return self.filter(plan=plan).order_by("order", "code") if plan else self.none()
 
 
-class Indicator(models.Model):
+class Indicator(CommuneOwned):
     """One of the plan's specific objectives (section II.2): a percent of workers."""
+
+    commune_from = "plan"
 
     plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="indicators", verbose_name=_("plan"))
     code = models.CharField(_("code"), max_length=10)
@@ -74,7 +77,9 @@ class Indicator(models.Model):
         ordering = ["plan", "order", "code"]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
-        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="unique_indicator_code_per_plan")]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "plan", "code"], name="unique_indicator_code_per_plan")
+        ]
 
     def __str__(self):
         return f"{self.code}) {self.name}"
@@ -83,8 +88,10 @@ class Indicator(models.Model):
         return reverse("indicators:indicator_detail", args=[self.code])
 
 
-class Target(models.Model):
+class Target(CommuneOwned):
     """A phase target: the percent to reach by the end of a year (2025, 2030)."""
+
+    commune_from = "indicator"
 
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indicator")
@@ -92,20 +99,23 @@ class Target(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     value = percent_field(_("target (%)"))
 
+    objects = CommuneOwnedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["indicator", "year"]
         verbose_name = _("target")
         verbose_name_plural = _("targets")
-        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="unique_target_per_year")]
+        constraints = [models.UniqueConstraint(fields=["commune", "indicator", "year"], name="unique_target_per_year")]
 
     def __str__(self):
         return f"{self.indicator.code} {self.year}: {self.value}%"
 
 
-class Milestone(models.Model):
+class Milestone(CommuneOwned):
     """A yearly milestone set by the official; years without one are interpolated."""
+
+    commune_from = "indicator"
 
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("indicator")
@@ -113,13 +123,16 @@ class Milestone(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     value = percent_field(_("milestone (%)"))
 
+    objects = CommuneOwnedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["indicator", "year"]
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
-        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="unique_milestone_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "indicator", "year"], name="unique_milestone_per_year")
+        ]
 
     def __str__(self):
         return f"{self.indicator.code} {self.year}: {self.value}%"
@@ -151,13 +164,13 @@ DEADLINE_BEFORE_END = Refusal(
 )
 
 
-class ReportingPeriodQuerySet(models.QuerySet):
+class ReportingPeriodQuerySet(CommuneOwnedQuerySet):
     def open(self):
         return self.filter(state=PeriodState.OPEN)
 
 
-class ReportingPeriod(models.Model):
-    code = models.CharField(_("code"), max_length=10, unique=True)  # "2025-H1" or "2025"
+class ReportingPeriod(CommuneOwned):
+    code = models.CharField(_("code"), max_length=10)  # "2025-H1" or "2025", once per commune
     kind = models.CharField(_("kind"), max_length=10, choices=PeriodKind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     start = models.DateField(_("start"))
@@ -172,6 +185,13 @@ class ReportingPeriod(models.Model):
         ordering = ["end", "kind"]
         verbose_name = _("reporting period")
         verbose_name_plural = _("reporting periods")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "code"],
+                name="unique_period_code_per_commune",
+                violation_error_message=_("The commune already has a reporting period with this code."),
+            )
+        ]
 
     def __str__(self):
         if self.kind == PeriodKind.HALF_YEAR:
@@ -325,7 +345,7 @@ REASON_REQUIRED = Refusal("required", _("Give the reason, so that the enterprise
 REOPEN_NOT_APPROVED = Refusal("not_approved", _("Only an approved report can be reopened (this one is “%(status)s”)."))
 
 
-class EnterpriseReportQuerySet(models.QuerySet):
+class EnterpriseReportQuerySet(CommuneOwnedQuerySet):
     def waiting_for_review(self):
         """Submitted reports, in the review queue's order: by enterprise name, then id."""
         return self.filter(status=ReportStatus.SUBMITTED).order_by("enterprise__name", "enterprise_id")
@@ -345,9 +365,11 @@ class EnterpriseReportQuerySet(models.QuerySet):
         return waiting.filter(after).first() or waiting.first()
 
 
-class EnterpriseReport(models.Model):
+class EnterpriseReport(CommuneOwned):
     """An enterprise's figures for one period: total workers and, per indicator,
     how many of them have met it so far (cumulative, each worker counted once)."""
+
+    commune_from = "enterprise"
 
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
@@ -407,7 +429,9 @@ class EnterpriseReport(models.Model):
         verbose_name = _("enterprise report")
         verbose_name_plural = _("enterprise reports")
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "period"], name="unique_report_per_enterprise_period")
+            models.UniqueConstraint(
+                fields=["commune", "enterprise", "period"], name="unique_report_per_enterprise_period"
+            )
         ]
         indexes = [
             models.Index(fields=["period", "status"]),
@@ -505,7 +529,8 @@ class EnterpriseReport(models.Model):
         return self.reopen_refusal() is None
 
 
-class ReportValue(models.Model):
+class ReportValue(CommuneOwned):
+    commune_from = "report"
     report = models.ForeignKey(
         EnterpriseReport, on_delete=models.CASCADE, related_name="values", verbose_name=_("report")
     )
@@ -514,13 +539,16 @@ class ReportValue(models.Model):
     )
     count = models.PositiveIntegerField(_("workers who met it"), validators=[workers_validator()])
 
+    objects = CommuneOwnedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["indicator__order"]
         verbose_name = _("report figure")
         verbose_name_plural = _("report figures")
-        constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="unique_value_per_indicator")]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "report", "indicator"], name="unique_value_per_indicator")
+        ]
 
     def __str__(self):
         return f"{self.indicator.code}: {self.count}"
@@ -551,8 +579,10 @@ class ReportAction(models.TextChoices):
     IMPORT = "import", _("Imported from Excel")
 
 
-class ReportEvent(models.Model):
+class ReportEvent(CommuneOwned):
     """The workflow log: who moved a report where, when and why."""
+
+    commune_from = "report"
 
     report = models.ForeignKey(
         EnterpriseReport, on_delete=models.CASCADE, related_name="events", verbose_name=_("report")
@@ -572,6 +602,8 @@ class ReportEvent(models.Model):
         _("reason"), blank=True, max_length=NOTE_MAX_LENGTH, validators=[text_validator(NOTE_MAX_LENGTH)]
     )
 
+    objects = CommuneOwnedQuerySet.as_manager()
+
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("report event")
@@ -587,13 +619,15 @@ class ReminderKind(models.TextChoices):
     DIGEST = "digest", _("Digest for the commune")
 
 
-class SentReminder(models.Model):
+class SentReminder(CommuneOwned):
     """A reminder e-mail that `send_reminders` has sent, so that a second run sends nothing new.
 
     An officer gets at most one reminder of each kind per period; an official at most
     one digest a day, and only when its content changed since the last one (fingerprint).
     The unique constraints also keep two overlapping runs of the command from both sending.
     """
+
+    commune_from = "period"
 
     kind = models.CharField(_("kind"), max_length=10, choices=ReminderKind.choices)
     period = models.ForeignKey(
@@ -620,18 +654,20 @@ class SentReminder(models.Model):
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
     fingerprint = models.CharField(_("content fingerprint"), max_length=64, blank=True)
 
+    objects = CommuneOwnedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-sent_at"]
         verbose_name = _("sent reminder")
         verbose_name_plural = _("sent reminders")
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "period", "enterprise", "recipient"],
+                fields=["commune", "kind", "period", "enterprise", "recipient"],
                 condition=models.Q(kind__in=["due_soon", "overdue"]),
                 name="one_officer_reminder_per_kind_and_period",
             ),
             models.UniqueConstraint(
-                fields=["recipient", "sent_on"],
+                fields=["commune", "recipient", "sent_on"],
                 condition=models.Q(kind="digest"),
                 name="one_digest_per_recipient_and_day",
             ),
@@ -641,7 +677,7 @@ class SentReminder(models.Model):
         return f"{self.get_kind_display()} → {self.email} ({self.sent_on:%d/%m/%Y})"
 
 
-class FiguresRevision(models.Model):
+class FiguresRevision(CommuneOwned):
     """A period's revision tokens: replaced whenever anything the period's figures are
     computed from changes, so that figures cached under an old token are never read
     again (indicators.figures_cache). One row per period, kept by signals.
@@ -649,6 +685,8 @@ class FiguresRevision(models.Model):
     `token` changes with any report of the period; `approved_token` only when what the
     commune's figures count changes (an approved report, enterprises, targets), not
     while officers save and submit."""
+
+    commune_from = "period"
 
     backup_excluded = True  # core.backup: made anew for every period after a restore
 
@@ -662,6 +700,8 @@ class FiguresRevision(models.Model):
     token = models.UUIDField(_("token"), default=uuid.uuid4)
     approved_token = models.UUIDField(_("token of the approved figures"), default=uuid.uuid4)
 
+    objects = CommuneOwnedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("figures revision")
         verbose_name_plural = _("figures revisions")
@@ -670,10 +710,12 @@ class FiguresRevision(models.Model):
         return f"{self.period_id}: {self.token}"
 
 
-class WorkerOutcome(models.Model):
+class WorkerOutcome(CommuneOwned):
     """A worker on an enterprise's roster has met one indicator (cumulative: once met, counted
     once). It lives here, beside the indicators it points at, not with the worker: the
     enterprises layer knows nothing of indicators."""
+
+    commune_from = "worker"
 
     worker = models.ForeignKey(
         "enterprises.Worker", on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("worker")
@@ -686,13 +728,16 @@ class WorkerOutcome(models.Model):
     )
     achieved_on = models.DateField(_("achieved on"))
 
+    objects = CommuneOwnedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["indicator__order"]
         verbose_name = _("learning outcome")
         verbose_name_plural = _("learning outcomes")
-        constraints = [models.UniqueConstraint(fields=["worker", "indicator"], name="unique_outcome_per_worker")]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "worker", "indicator"], name="unique_outcome_per_worker")
+        ]
 
     def __str__(self):
         return f"{self.worker} – {self.indicator}"
@@ -706,11 +751,13 @@ class RosterAccessKind(models.TextChoices):
     IMPORT_PREVIEW = "import_preview", _("Previewed a roster import")
 
 
-class RosterAccess(models.Model):
+class RosterAccess(CommuneOwned):
     """Someone opened a named worker roster, or something made from one (Decree 13/2023/NĐ-CP:
     processing of personal data is recorded). Written by the roster views, read by the
     official; it names the worker looked at, never what was searched for, so that the
     record holds no personal data of its own beyond the reader's account."""
+
+    commune_from = "enterprise"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="roster_accesses", verbose_name=_("user")
@@ -729,6 +776,8 @@ class RosterAccess(models.Model):
     )
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
+    objects = CommuneOwnedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name = _("roster access")
@@ -742,7 +791,7 @@ class RosterAccess(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.kind} {self.enterprise_id}"
 
 
-class PeriodTotals(models.Model):
+class PeriodTotals(CommuneOwned):
     """A period's totals, maintained by the services that change their inputs, in the same
     transaction (indicators.totals): the inputs of the commune's figures (Σ workers and Σ
     female workers over approved reports) and of its report counts (reports by status, the
@@ -751,6 +800,8 @@ class PeriodTotals(models.Model):
 
     Signed fields: a drifted total (rows changed by hand) must not make a user's write fail;
     `manage.py rebuild_totals --check` finds it."""
+
+    commune_from = "period"
 
     backup_excluded = True  # core.backup: rebuilt from the reports after a restore
 
@@ -771,6 +822,8 @@ class PeriodTotals(models.Model):
     headcount = models.BigIntegerField(default=0)
     unknown = models.BigIntegerField(default=0)
 
+    objects = CommuneOwnedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("period totals")
         verbose_name_plural = _("period totals")
@@ -779,8 +832,10 @@ class PeriodTotals(models.Model):
         return f"{self.period_id}: {self.approved}/{self.active}"
 
 
-class PeriodIndicatorTotal(models.Model):
+class PeriodIndicatorTotal(CommuneOwned):
     """Σ workers who met one indicator over a period's approved reports (indicators.totals)."""
+
+    commune_from = "period"
 
     backup_excluded = True
 
@@ -792,23 +847,27 @@ class PeriodIndicatorTotal(models.Model):
     )
     met = models.BigIntegerField(default=0)
 
+    objects = CommuneOwnedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("indicator total")
         verbose_name_plural = _("indicator totals")
         constraints = [
-            models.UniqueConstraint(fields=["period", "indicator"], name="unique_indicator_total_per_period")
+            models.UniqueConstraint(fields=["commune", "period", "indicator"], name="unique_indicator_total_per_period")
         ]
 
     def __str__(self):
         return f"{self.period_id} {self.indicator_id}: {self.met}"
 
 
-class ReportStanding(models.Model):
+class ReportStanding(CommuneOwned):
     """Where one report with figures shown (submitted or approved, with workers) stands
     against its period's yardsticks, maintained in the transaction of every write that
     changes it (indicators.standing): how many indicators are under their bar and its
     deepest shortfall under the milestones. The dashboard's "furthest behind" is then an
     indexed `ORDER BY … LIMIT`, whatever the number of enterprises (issue 18)."""
+
+    commune_from = "report"
 
     backup_excluded = True  # core.backup: rebuilt from the reports after a restore
 
@@ -822,6 +881,8 @@ class ReportStanding(models.Model):
     # min(rate − milestone) over the indicators with a rate and a milestone, in points; 0
     # without any (as the ranking has always taken it).
     shortfall = models.DecimalField(max_digits=14, decimal_places=8, default=0)
+
+    objects = CommuneOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("report standing")

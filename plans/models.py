@@ -13,17 +13,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts import access
+from communes.scoping import CommuneOwned, CommuneOwnedQuerySet
 from core.bounds import LONG_TEXT_MAX_LENGTH, text_validator, workers_validator
 
 
-class PlanQuerySet(models.QuerySet):
+class PlanQuerySet(CommuneOwnedQuerySet):
     def current(self):
         """The plan the portal runs: the newest one marked current."""
         return self.filter(is_current=True).order_by("-issued_year", "-pk").first()
 
 
-class Plan(models.Model):
-    code = models.SlugField(_("code"), max_length=100, unique=True)
+class Plan(CommuneOwned):
+    code = models.SlugField(_("code"), max_length=100)
     number = models.CharField(_("number and symbol"), max_length=100, blank=True)
     title = models.TextField(_("title"))
     issuer = models.CharField(_("issuing body"), max_length=255)
@@ -51,6 +52,13 @@ class Plan(models.Model):
     class Meta:
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "code"],
+                name="unique_plan_code_per_commune",
+                violation_error_message=_("The commune already has a plan with this code."),
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -74,16 +82,21 @@ class Unit(models.Model):
         return self.name
 
 
-class TaskGroup(models.Model):
+class TaskGroup(CommuneOwned):
+    commune_from = "plan"
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="task_groups", verbose_name=_("plan"))
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.TextField(_("title"))
+
+    objects = CommuneOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "number"]
         verbose_name = _("task group")
         verbose_name_plural = _("task groups")
-        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="unique_group_number_per_plan")]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "plan", "number"], name="unique_group_number_per_plan")
+        ]
 
     def __str__(self):
         return f"{self.number}. {self.title}"
@@ -96,7 +109,8 @@ class TaskStatus(models.TextChoices):
     DONE = "done", _("Completed")
 
 
-class Task(models.Model):
+class Task(CommuneOwned):
+    commune_from = "group"
     group = models.ForeignKey(TaskGroup, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("task group"))
     letter = models.CharField(_("letter"), max_length=2)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -122,6 +136,7 @@ class Task(models.Model):
     # Optimistic locking (core.locking): an edit carries the version it started from.
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    objects = CommuneOwnedQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[coordinating_units])
 
     # core.locking: shown when somebody else saved the task while the form was open.
@@ -135,7 +150,9 @@ class Task(models.Model):
         ordering = ["group__number", "order"]
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
-        constraints = [models.UniqueConstraint(fields=["group", "letter"], name="unique_task_letter_per_group")]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "group", "letter"], name="unique_task_letter_per_group")
+        ]
 
     def __str__(self):
         return f"{self.code} {self.short_text}"
@@ -176,15 +193,17 @@ def task_states_at_end_of(tasks: Iterable[Task], day: datetime.date) -> dict[int
     return states
 
 
-class ActivityQuerySet(models.QuerySet):
+class ActivityQuerySet(CommuneOwnedQuerySet):
     def visible_to(self, user):
         """The activities this user may see: every commune activity (public plan work, no
         owner enterprise), and those recorded for an enterprise the user sees."""
         return access.scoped(self, user, via="owner_enterprise", shared_when_null=True)
 
 
-class Activity(models.Model):
+class Activity(CommuneOwned):
     """Something actually done under a task."""
+
+    commune_from = "task"
 
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="activities", verbose_name=_("task"))
     date = models.DateField(_("date"))
@@ -239,8 +258,10 @@ class Activity(models.Model):
         return reverse("plans:activity_detail", args=[self.pk])
 
 
-class Evidence(models.Model):
+class Evidence(CommuneOwned):
     """A photo or PDF proving an activity; served only through an access-checked view."""
+
+    commune_from = "activity"
 
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("activity")
@@ -259,6 +280,7 @@ class Evidence(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
+    objects = CommuneOwnedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -274,8 +296,10 @@ class Evidence(models.Model):
         return self.content_type.startswith("image/")
 
 
-class AnnualPlan(models.Model):
+class AnnualPlan(CommuneOwned):
     """Section V: each year the commune schedules some tasks and sets milestones."""
+
+    commune_from = "plan"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="annual_plans", verbose_name=_("plan"))
     year = models.PositiveSmallIntegerField(_("year"))
@@ -284,13 +308,14 @@ class AnnualPlan(models.Model):
         _("notes"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, validators=[text_validator(LONG_TEXT_MAX_LENGTH)]
     )
 
+    objects = CommuneOwnedQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[tasks])
 
     class Meta:
         ordering = ["year"]
         verbose_name = _("annual plan")
         verbose_name_plural = _("annual plans")
-        constraints = [models.UniqueConstraint(fields=["plan", "year"], name="unique_annual_plan_per_year")]
+        constraints = [models.UniqueConstraint(fields=["commune", "plan", "year"], name="unique_annual_plan_per_year")]
 
     def __str__(self):
         return str(self.year)

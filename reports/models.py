@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from communes.scoping import CommuneOwned, CommuneOwnedQuerySet
 from core.bounds import LONG_TEXT_MAX_LENGTH, text_validator
 
 # Decree 30's document numbers start again at 1 every year: a few thousand at most.
@@ -32,7 +33,8 @@ def section_field(verbose_name):
     )
 
 
-class Narrative(models.Model):
+class Narrative(CommuneOwned):
+    commune_from = "period"
     period = models.ForeignKey(
         "indicators.ReportingPeriod",
         on_delete=models.CASCADE,
@@ -59,6 +61,7 @@ class Narrative(models.Model):
     # Optimistic locking (core.locking): an edit carries the version it started from.
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    objects = CommuneOwnedQuerySet.as_manager()
     history = HistoricalRecords()
 
     # core.locking: shown when somebody else saved the narrative while the form was open.
@@ -74,7 +77,9 @@ class Narrative(models.Model):
         ordering = ["period", "kind"]
         verbose_name = _("report narrative")
         verbose_name_plural = _("report narratives")
-        constraints = [models.UniqueConstraint(fields=["period", "kind"], name="unique_narrative_per_period_kind")]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "period", "kind"], name="unique_narrative_per_period_kind")
+        ]
 
     def __str__(self):
         return f"{self.period} · {self.get_kind_display()}"

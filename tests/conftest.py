@@ -117,6 +117,20 @@ def served_commune():
     return Commune.objects.served()
 
 
+@pytest.fixture(autouse=True)
+def _served_commune_after_flush(request):
+    """A transactional test starts from tables its predecessor flushed: the served commune,
+    which every enterprise, plan and period created without one belongs to, is made again."""
+    marker = request.node.get_closest_marker("django_db")
+    if (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or (marker is not None and marker.kwargs.get("transaction"))
+    ):
+        request.getfixturevalue("transactional_db")
+        served_commune()
+
+
 @pytest.fixture
 def commune(db):
     return served_commune()

@@ -74,7 +74,7 @@ def test_an_installations_own_settings_make_its_commune(migrator):
     assert (commune.code, commune.name, commune.kind, commune.slug) == ("00004", "Ba Đình", "ward", "ba-dinh")
     assert commune.superior == "Ủy ban nhân dân thành phố Hà Nội"
     assert leaders == [(1, "Chủ tịch", "Đỗ Văn Minh", True)]
-    history = apps.get_model("communes", "HistoricalCommune").objects.get()
+    history = apps.get_model("communes", "HistoricalCommune").objects.get(code="00004")
     assert (history.history_type, history.history_change_reason, history.code) == ("+", "settings", "00004")
 
 
