@@ -8,6 +8,8 @@ communes were data, then flushed), the settings stand in, as they did before.
 
 from __future__ import annotations
 
+from django_scopes import get_scope
+
 from core.identity import Identity, Leader, from_settings
 
 from .models import PLACEHOLDER_CODE, Commune
@@ -26,14 +28,21 @@ def of(commune: Commune) -> Identity:
     )
 
 
+def in_scope() -> Commune | None:
+    """The commune whose data the code runs on: the one in scope (a page's `request.commune`,
+    a command's commune), else the one the installation serves (`CommuneQuerySet.served`)."""
+    commune = (get_scope() or {}).get("commune")
+    return commune if isinstance(commune, Commune) else Commune.objects.served()
+
+
 def current() -> Identity:
-    """The identity of the commune this installation serves (`CommuneQuerySet.served`), or
-    the settings' while there is no commune row."""
-    commune = Commune.objects.served()
+    """The identity of the commune in scope (`in_scope`), or the settings' while there is no
+    commune row."""
+    commune = in_scope()
     return from_settings() if commune is None else of(commune)
 
 
 def current_name() -> str:
-    """The served commune's name, for greetings and titles ("Hoàng Hợp")."""
-    commune = Commune.objects.served()
+    """The name of the commune in scope, for greetings and titles ("Hoàng Hợp")."""
+    commune = in_scope()
     return from_settings().place if commune is None else commune.name

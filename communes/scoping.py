@@ -120,6 +120,10 @@ class CommuneOwned(models.Model):
         self.fill_commune()
         super().save(*args, **kwargs)
 
+    def clean_fields(self, exclude=None):
+        self.fill_commune()
+        super().clean_fields(exclude=exclude)
+
     def validate_constraints(self, exclude=None):
         # The commune is never a form's field, yet every unique constraint starts with it:
         # judge them with the commune the row will be saved with.
@@ -128,4 +132,6 @@ class CommuneOwned(models.Model):
 
     def fill_commune(self) -> None:
         if self.commune_id is None:
-            self.commune_id = _parent_commune(self) if self.commune_from else default_commune()
+            # A child whose parent is optional and absent (an officials' digest names no
+            # period) belongs to the commune in scope, as a root does.
+            self.commune_id = (_parent_commune(self) if self.commune_from else None) or default_commune()

@@ -278,6 +278,7 @@ def _send_digests(periods, today: datetime.date, summary: ReminderSummary) -> No
             continue
         subject, body = _render("digest", {**context, "user": official})
         record = SentReminder(
+            commune_id=periods[0].commune_id,  # a digest names no period: its commune's
             kind=ReminderKind.DIGEST,
             recipient=official,
             email=official.email,
