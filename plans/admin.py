@@ -12,7 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .models import Activity, AnnualPlan, Evidence, Plan, Task, TaskGroup, Unit
+from .models import (
+    Activity,
+    Activity_enterprises,
+    AnnualPlan,
+    AnnualPlan_tasks,
+    Evidence,
+    Plan,
+    Task,
+    Task_coordinating_units,
+    TaskGroup,
+    Unit,
+)
 
 
 @admin.register(Plan)
@@ -26,6 +37,27 @@ class PlanAdmin(SimpleHistoryAdmin):
 class UnitAdmin(admin.ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
+
+
+class CoordinatingUnitInline(admin.TabularInline):
+    model = Task_coordinating_units
+    extra = 0
+    verbose_name = _("coordinating unit")
+    verbose_name_plural = _("coordinating units")
+
+
+class InvolvedEnterpriseInline(admin.TabularInline):
+    model = Activity_enterprises
+    extra = 0
+    verbose_name = _("enterprise involved")
+    verbose_name_plural = _("enterprises involved")
+
+
+class ScheduledTaskInline(admin.TabularInline):
+    model = AnnualPlan_tasks
+    extra = 0
+    verbose_name = _("scheduled task")
+    verbose_name_plural = _("scheduled tasks")
 
 
 class TaskInline(admin.TabularInline):
@@ -48,7 +80,7 @@ class TaskAdmin(SimpleHistoryAdmin):
     list_filter = ["group__plan", "status", "lead_unit"]
     list_select_related = ["group", "lead_unit"]
     search_fields = ["text", "progress_notes"]
-    filter_horizontal = ["coordinating_units"]
+    inlines = [CoordinatingUnitInline]
     readonly_fields = ["version"]
 
     def save_model(self, request, obj, form, change):
@@ -81,9 +113,8 @@ class ActivityAdmin(SimpleHistoryAdmin):
     list_select_related = ["task__group", "owner_enterprise"]
     date_hierarchy = "date"
     search_fields = ["title", "description", "place", "organiser"]
-    filter_horizontal = ["enterprises"]
     readonly_fields = ["created_by", "created_at"]
-    inlines = [EvidenceInline]
+    inlines = [InvolvedEnterpriseInline, EvidenceInline]
 
     def delete_model(self, request, obj):
         services.activity_delete(activity=obj)
@@ -97,4 +128,4 @@ class ActivityAdmin(SimpleHistoryAdmin):
 class AnnualPlanAdmin(SimpleHistoryAdmin):
     list_display = ["year", "plan"]
     list_filter = ["plan"]
-    filter_horizontal = ["tasks"]
+    inlines = [ScheduledTaskInline]

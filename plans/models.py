@@ -109,6 +109,28 @@ class TaskStatus(models.TextChoices):
     DONE = "done", _("Completed")
 
 
+# The links of the many-to-many fields of tasks, activities and annual plans, made explicit so that each carries its
+# commune like every other commune-owned row (issue 17: one column scopes and shards them).
+# They keep the names, tables and columns Django gave the links it made before, and so their
+# change history (simple_history names its link history after them). `add()` and `set()` fill
+# the commune from the row they start from (CommuneOwnedQuerySet.bulk_create).
+
+
+class Task_coordinating_units(CommuneOwned):
+    commune_from = "task"
+
+    task = models.ForeignKey("plans.Task", on_delete=models.CASCADE)
+    unit = models.ForeignKey("plans.Unit", on_delete=models.CASCADE)
+
+    objects = CommuneOwnedQuerySet.as_manager()
+
+    class Meta:
+        db_table = "plans_task_coordinating_units"
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "task", "unit"], name="unique_coordinating_unit_per_task")
+        ]
+
+
 class Task(CommuneOwned):
     commune_from = "group"
     group = models.ForeignKey(TaskGroup, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("task group"))
@@ -124,7 +146,11 @@ class Task(CommuneOwned):
         verbose_name=_("lead unit"),
     )
     coordinating_units = models.ManyToManyField(
-        Unit, related_name="coordinated_tasks", blank=True, verbose_name=_("coordinating units")
+        Unit,
+        through=Task_coordinating_units,
+        related_name="coordinated_tasks",
+        blank=True,
+        verbose_name=_("coordinating units"),
     )
     status = models.CharField(_("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED)
     progress_notes = models.TextField(
@@ -200,6 +226,22 @@ class ActivityQuerySet(CommuneOwnedQuerySet):
         return access.scoped(self, user, via="owner_enterprise", shared_when_null=True)
 
 
+# Activity.enterprises' link (see Task_coordinating_units).
+class Activity_enterprises(CommuneOwned):
+    commune_from = "activity"
+
+    activity = models.ForeignKey("plans.Activity", on_delete=models.CASCADE)
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE)
+
+    objects = CommuneOwnedQuerySet.as_manager()
+
+    class Meta:
+        db_table = "plans_activity_enterprises"
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "activity", "enterprise"], name="unique_enterprise_per_activity")
+        ]
+
+
 class Activity(CommuneOwned):
     """Something actually done under a task."""
 
@@ -212,6 +254,7 @@ class Activity(CommuneOwned):
     organiser = models.CharField(_("organiser"), max_length=255, blank=True)
     enterprises = models.ManyToManyField(
         "enterprises.Enterprise",
+        through=Activity_enterprises,
         related_name="activities",
         blank=True,
         verbose_name=_("enterprises involved"),
@@ -296,6 +339,22 @@ class Evidence(CommuneOwned):
         return self.content_type.startswith("image/")
 
 
+# AnnualPlan.tasks' link (see Task_coordinating_units).
+class AnnualPlan_tasks(CommuneOwned):
+    commune_from = "annualplan"
+
+    annualplan = models.ForeignKey("plans.AnnualPlan", on_delete=models.CASCADE)
+    task = models.ForeignKey("plans.Task", on_delete=models.CASCADE)
+
+    objects = CommuneOwnedQuerySet.as_manager()
+
+    class Meta:
+        db_table = "plans_annualplan_tasks"
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "annualplan", "task"], name="unique_task_per_annual_plan")
+        ]
+
+
 class AnnualPlan(CommuneOwned):
     """Section V: each year the commune schedules some tasks and sets milestones."""
 
@@ -303,7 +362,13 @@ class AnnualPlan(CommuneOwned):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="annual_plans", verbose_name=_("plan"))
     year = models.PositiveSmallIntegerField(_("year"))
-    tasks = models.ManyToManyField(Task, related_name="annual_plans", blank=True, verbose_name=_("scheduled tasks"))
+    tasks = models.ManyToManyField(
+        Task,
+        through=AnnualPlan_tasks,
+        related_name="annual_plans",
+        blank=True,
+        verbose_name=_("scheduled tasks"),
+    )
     notes = models.TextField(
         _("notes"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, validators=[text_validator(LONG_TEXT_MAX_LENGTH)]
     )

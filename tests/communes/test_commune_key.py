@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.db import connection, models
 
 from communes.management.commands import citus_sql
@@ -15,15 +14,6 @@ from communes.scoping import CommuneOwned, NoCommune
 from enterprises.models import Enterprise, UnionOfficer
 from indicators.models import ReportValue, SentReminder
 from tests import factories
-
-# Link tables Django makes for a many-to-many field of a commune-owned row: they have no
-# commune column yet (explicit link models with the commune are the next step). Listed here so
-# that the list can only shrink: a new one fails the test below.
-LINK_TABLES_WITHOUT_COMMUNE = {
-    "plans_activity_enterprises",
-    "plans_annualplan_tasks",
-    "plans_task_coordinating_units",
-}
 
 
 def owned_models():
@@ -51,14 +41,15 @@ def test_every_unique_constraint_starts_with_the_commune(model):
     assert single == [], "a unique column alone cannot be sharded by commune: make it a constraint with the commune"
 
 
-def test_link_tables_without_a_commune_are_the_known_ones():
+def test_every_many_to_many_link_of_a_commune_owned_row_is_commune_owned():
+    """Django's own link tables have no commune: each link is a model (plans.models)."""
     links = {
         field.remote_field.through._meta.db_table
         for model in owned_models()
         for field in model._meta.local_many_to_many
         if not issubclass(field.remote_field.through, CommuneOwned)
     }
-    assert links == LINK_TABLES_WITHOUT_COMMUNE
+    assert links == set()
 
 
 def test_children_take_their_parents_commune(db):
@@ -97,12 +88,9 @@ def test_a_digest_naming_no_period_belongs_to_the_commune_given(db, commune, off
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="Citus is PostgreSQL")
 def test_the_citus_sql_distributes_every_commune_owned_table(db, capsys):
-    with pytest.raises(CommandError, match="plans_task_coordinating_units"):
-        call_command("citus_sql")
+    call_command("citus_sql")
     sql = capsys.readouterr().out
     for table in citus_sql.distributed_tables():
-        if table in LINK_TABLES_WITHOUT_COMMUNE:
-            continue
         assert f"create_distributed_table('{table}', 'commune_id'" in sql, table
     assert "create_reference_table('communes_commune')" in sql
     assert 'PRIMARY KEY ("commune_id", "id")' in sql
@@ -110,3 +98,14 @@ def test_the_citus_sql_distributes_every_commune_owned_table(db, capsys):
         'FOREIGN KEY ("commune_id", "report_id") REFERENCES "indicators_enterprisereport" ("commune_id", "id")' in sql
     )
     assert ReportValue._meta.db_table in sql
+
+
+def test_links_take_the_commune_of_the_row_they_start_from(db):
+    other = factories.CommuneFactory()
+    plan = factories.PlanFactory(commune=other)
+    task = factories.TaskFactory(group=factories.TaskGroupFactory(plan=plan))
+    task.coordinating_units.add(factories.UnitFactory(), factories.UnitFactory())
+    assert set(task.coordinating_units.through.objects.filter(task=task).values_list("commune_id", flat=True)) == {
+        other.pk
+    }
+    assert set(task.history.first().coordinating_units.values_list("commune_id", flat=True)) <= {other.pk}
