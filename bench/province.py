@@ -919,7 +919,7 @@ def main() -> None:
         }
         biggest = Enterprise.objects.values("commune_id").annotate(n=Count("pk")).order_by("-n").first()
         served = Commune.objects.served()
-        is_scoped = scoped()
+    is_scoped = scoped()  # outside every_commune(), which would let any query through
     print()
     print(f"{'rows':<34}{'count':>12}")
     for name, value in counts.items():
