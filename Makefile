@@ -56,7 +56,7 @@ mutation: setup
 	@$(VENV)/bin/mutmut results --all true | sed -E 's/^ *(.+)\.x(_|ǁ).*: /\1 /' | sort | uniq -c
 
 bench: setup
-	$(PY) bench/dashboard.py --flat 50000
+	$(PY) bench/dashboard.py --flat 50000 --province
 
 # Load test: 100 simulated users for 60 s against gunicorn (installs locust first).
 load: setup

@@ -2,7 +2,7 @@
 """Benchmark of the commune dashboard at province scale (`make bench`).
 
     python bench/dashboard.py [--enterprises 5000] [--runs 7] [--reuse] [--profile]
-                              [--flat 50000] [--no-export]
+                              [--flat 50000] [--no-export] [--province]
 
 Builds a synthetic commune (bench/synthetic.py: 5,000 enterprises with a report
 for every period 2024-H1 … 2030, mostly approved) on a database of its own, then
@@ -34,6 +34,10 @@ measurements (unless --no-export) and its figures are merged into that object.
 With --flat N (`make bench` passes 50000) the same dashboard is then timed with N
 enterprises in one commune, on a database of its own built once and then reused,
 and the object gains dashboard_50k_ms and flat_ratio (issue 18: at most 1.5).
+With --province (`make bench` passes it) bench/province.py then builds a province
+(166 communes, 50,000 enterprises; its own database, built once, then reused) and
+its province_* figures join the object (province_enterprises, province_dashboard_ms,
+province_dashboard_sql_ms, province_api_ms, province_export_s, …).
 """
 
 from __future__ import annotations
@@ -128,6 +132,12 @@ def main() -> None:
         "between runs) and print the ratio of the two: flat in the number of enterprises",
     )
     parser.add_argument("--no-export", action="store_true", help="time the dashboard only")
+    parser.add_argument(
+        "--province",
+        action="store_true",
+        help="then run bench/province.py (166 communes, 50,000 enterprises; its own database, built once, "
+        "then reused) and merge its province_* figures",
+    )
     args = parser.parse_args()
 
     url = database_url()
@@ -267,7 +277,35 @@ def main() -> None:
     if args.flat:
         result.update(flat(args.flat, args.runs, result["dashboard_ms"], url))
 
+    if args.province:
+        result.update(province(min(args.runs, 5)))
+
     print(json.dumps(result, ensure_ascii=False))
+
+
+def province(runs: int) -> dict:
+    """bench/province.py in a process of its own (its database built once, then reused), its
+    output shown as it comes, its last line's JSON returned; the province_* keys null, with
+    province_note saying why, when it fails."""
+    import subprocess
+
+    print("\nThe province (bench/province.py):", flush=True)
+    command = [sys.executable, str(ROOT / "bench" / "province.py"), "--runs", str(runs), "--reuse"]
+    last = ""
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
+        for line in process.stdout:
+            print(line, end="", flush=True)
+            if line.strip():
+                last = line
+    try:
+        found = json.loads(last) if process.returncode == 0 else None
+    except json.JSONDecodeError:
+        found = None
+    if not isinstance(found, dict):
+        keys = ("enterprises", "dashboard_ms", "dashboard_sql_ms", "api_ms", "export_s")
+        found = {f"province_{key}": None for key in keys}
+        found["province_note"] = f"bench/province.py exited with status {process.returncode}"
+    return found
 
 
 def flat(enterprises: int, runs: int, dashboard_ms: float, url: str) -> dict:
