@@ -293,3 +293,17 @@ def test_the_province_administrator_keeps_her_pages_without_a_commune(client_for
 def test_commune_url_escapes_the_path_and_keeps_the_query(rf, commune):
     request = rf.get("/")
     assert current.commune_url(request, commune, "/tìm/?q=Hoàng") == "/x/hoang-hop/t%C3%ACm/?q=Ho%C3%A0ng"
+
+
+def test_the_demos_official_and_viewer_serve_the_demos_commune(commune):
+    from django.contrib.auth import get_user_model
+
+    from accounts import demo
+
+    demo.seed()
+    users = get_user_model().objects.in_bulk(["canbo.vanhoa", "tinh.xem", "tinh.quantri"], field_name="username")
+    assert [served_by(users[name]) for name in ("canbo.vanhoa", "tinh.xem", "tinh.quantri")] == [
+        [commune],
+        [commune],
+        [],
+    ]
