@@ -34,22 +34,37 @@ def role_of(user: AbstractBaseUser) -> str | None:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     if not hasattr(user, "_portal_role"):
-        if user.is_superuser:
-            role = OFFICIAL
-        else:
-            names = set(user.groups.values_list("name", flat=True))
-            if OFFICIAL in names:
-                role = OFFICIAL
-            elif PROVINCE_ADMIN in names:
-                role = PROVINCE_ADMIN
-            elif OFFICER in names and officer_enterprise_id(user) is not None:
-                role = OFFICER
-            elif VIEWER in names:
-                role = VIEWER
-            else:
-                role = None
-        user._portal_role = role
+        names = set() if user.is_superuser else set(user.groups.values_list("name", flat=True))
+        user._portal_role = _role(user, names, lambda: officer_enterprise_id(user) is not None)
     return user._portal_role
+
+
+def _role(user, names: set[str], has_enterprise) -> str | None:
+    """The role of `user` in the groups `names`; `has_enterprise()` says whether an officer's
+    enterprise is followed (asked only of an officer)."""
+    if user.is_superuser or OFFICIAL in names:
+        return OFFICIAL
+    if PROVINCE_ADMIN in names:
+        return PROVINCE_ADMIN
+    if OFFICER in names and has_enterprise():
+        return OFFICER
+    if VIEWER in names:
+        return VIEWER
+    return None
+
+
+def roles_of(users: list[AbstractBaseUser]) -> dict[int, str | None]:
+    """`role_of` for a list of users (a page listing accounts), in two queries however many."""
+    User = get_user_model()
+    names: dict[int, set[str]] = {user.pk: set() for user in users}
+    for user_id, name in User.groups.through.objects.filter(user_id__in=names).values_list("user_id", "group__name"):
+        names[user_id].add(name)
+    followed = set(
+        User._default_manager.filter(pk__in=names, union_officer__enterprise__is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    return {user.pk: _role(user, names[user.pk], lambda pk=user.pk: pk in followed) for user in users if user.is_active}
 
 
 def officer_enterprise_id(user: AbstractBaseUser) -> int | None:

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from accounts.roles import OFFICIAL, PROVINCE_ADMIN, VIEWER
+from communes.models import Commune, Membership
 
 DEMO_PASSWORD = "HoangHop@2030"
 
@@ -19,6 +20,10 @@ def demo_user(username: str, *, first_name: str, last_name: str, group: str, ema
     user.is_active = True
     user.save()
     user.groups.add(Group.objects.get(name=group))
+    served = Commune.objects.served()
+    if group in (OFFICIAL, VIEWER) and served is not None:
+        # The demo's official and viewer serve the demo's commune (Hoàng Hợp).
+        Membership.objects.get_or_create(user=user, commune=served)
     return user
 
 

@@ -13,4 +13,10 @@ urlpatterns = [
     path("communes/import/confirm/", views.commune_import_confirm, name="commune_import_confirm"),
     path("communes/import/template.xlsx", views.commune_import_template, name="commune_import_template"),
     path("communes/<int:pk>/", views.commune_update, name="commune_update"),
+    path("communes/<int:pk>/users/", views.commune_members, name="commune_members"),
+    path(
+        "communes/<int:pk>/users/<int:membership_pk>/remove/",
+        views.commune_member_remove,
+        name="commune_member_remove",
+    ),
 ]

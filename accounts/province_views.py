@@ -1,5 +1,6 @@
-"""The province administrator's pages: the province's communes, each with its leaders, and
-the import of the official list from Excel.
+"""The province administrator's pages: the province's communes, each with its leaders and
+the accounts that serve it (its officials and its superior body's viewers), and the import
+of the official list from Excel.
 
 The communes app sits below this layer (it knows nothing of roles), so its pages are served
 here, where `access` decides who may use them: the province administrator only; every other
@@ -12,17 +13,19 @@ from django.contrib import messages
 from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from communes import identity, imports, services
 from communes.forms import CommuneForm, LeaderFormSet
-from communes.models import PLACEHOLDER_CODE, Commune, CommuneLeader
+from communes.models import PLACEHOLDER_CODE, Commune, CommuneLeader, Membership
 from core import xlsx_reading
 from core.history import Children, history_of
 from core.paging import paginate
 from core.submissions import creates_once, save_unique
+from core.templatetags.portal import person
 from core.uploads import (
     ExcelFileForm,
     check_upload,
@@ -33,7 +36,9 @@ from core.uploads import (
     read_import_token,
 )
 
-from .access import province_admin_required
+from .access import province_admin_required, roles_of
+from .forms import MemberForm
+from .roles import ROLE_LABELS
 
 COMMUNES_PER_PAGE = 50
 IMPORT_KIND = "communes"
@@ -96,21 +101,61 @@ def commune_update(request, pk):
     if request.method == "POST" and form.is_valid() and formset.is_valid() and _save(form, formset):
         messages.success(request, _("The changes were saved."))
         return redirect("province:commune_list")
-    leaders_history = Children(
+    return render(
+        request,
+        "communes/commune_form.html",
+        {"form": form, "formset": formset, "commune": commune, "history": _history(commune)},
+    )
+
+
+def _history(commune: Commune):
+    """The commune's changes, its leaders' and who was given or relieved of it."""
+    leaders = Children(
         CommuneLeader.history.filter(commune_id=commune.pk),
         label=lambda record: _("Leader %(name)s") % {"name": record.name},
         fields=["order", "name", "position", "may_sign"],
     )
+    members = Children(
+        Membership.history.filter(commune_id=commune.pk),
+        label=lambda record: _("Account serving the commune"),
+        fields=["user"],
+    )
+    return history_of(commune, children=[leaders, members], reasons=CHANGE_REASONS)
+
+
+@province_admin_required
+def commune_members(request, pk):
+    """The accounts that serve a commune (its officials and its superior body's viewers),
+    and the form giving it one more."""
+    commune = get_object_or_404(Commune, pk=pk)
+    form = MemberForm(request.POST or None, commune=commune)
+    if request.method == "POST" and form.is_valid():
+        Membership.objects.get_or_create(user=form.user, commune=commune)
+        messages.success(
+            request, _("%(person)s now serves %(commune)s.") % {"person": person(form.user), "commune": commune}
+        )
+        return redirect("province:commune_members", pk=commune.pk)
+    memberships = list(commune.memberships.select_related("user").order_by("user__username"))
+    roles = roles_of([membership.user for membership in memberships])
+    members = [(membership, ROLE_LABELS.get(roles.get(membership.user_id), "")) for membership in memberships]
     return render(
         request,
-        "communes/commune_form.html",
-        {
-            "form": form,
-            "formset": formset,
-            "commune": commune,
-            "history": history_of(commune, children=[leaders_history], reasons=CHANGE_REASONS),
-        },
+        "communes/commune_members.html",
+        {"commune": commune, "form": form, "members": members, "history": _history(commune)},
     )
+
+
+@require_POST
+@province_admin_required
+def commune_member_remove(request, pk, membership_pk):
+    commune = get_object_or_404(Commune, pk=pk)
+    membership = get_object_or_404(commune.memberships.select_related("user"), pk=membership_pk)
+    membership.delete()
+    messages.success(
+        request,
+        _("%(person)s no longer serves %(commune)s.") % {"person": person(membership.user), "commune": commune},
+    )
+    return redirect(reverse("province:commune_members", kwargs={"pk": commune.pk}))
 
 
 @province_admin_required

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import OFFICIAL
+from communes.models import Commune, Membership
 from enterprises.models import EconomicSector, Enterprise, LegalForm
 from indicators import totals
 from indicators.models import EnterpriseReport, PeriodState, ReportingPeriod, ReportStatus, ReportValue
@@ -166,6 +167,7 @@ def _official():
     user.set_unusable_password()
     user.save()
     user.groups.add(Group.objects.get(name=OFFICIAL))
+    Membership.objects.get_or_create(user=user, commune=Commune.objects.served())
     return user
 
 

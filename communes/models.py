@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -204,3 +205,39 @@ class CommuneLeader(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.position})"
+
+
+class Membership(models.Model):
+    """A commune a user serves: its commune officials and its superior body's viewers (issue
+    17). One user may serve several (an official covering two communes during a merger) and
+    picks the commune from the navigation's menu. A union officer needs none: they serve the
+    commune of their enterprise. Which roles may hold one is the province administrator's
+    page's rule (accounts.province_views); this layer knows no roles."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="commune_memberships",
+        verbose_name=_("user"),
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("commune")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["commune__name", "user__username"]
+        verbose_name = _("commune served")
+        verbose_name_plural = _("communes served")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "commune"],
+                name="membership_once_per_user_and_commune",
+                violation_error_message=_("This user already serves this commune."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.commune}"

@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     # The province administrator's pages (the communes), served by the accounts layer.
     path("province/", include("accounts.province_urls")),
+    # The commune chooser; /x/<slug>/… is every page below under a commune (communes.current).
+    path("x/", include("communes.urls")),
     path("plan/", include("plans.urls")),
     path("enterprises/", include("enterprises.urls")),
     # reports serves /reports/<code>/report/ and its .docx, beside the periods' pages.

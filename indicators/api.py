@@ -1,9 +1,12 @@
 """The JSON API: the commune's progress for a period, for the district's own tools.
 
-    GET /api/v1/progress/?period=2025
+    GET /api/v1/progress/?period=2025&commune=16015
 
 Logged-in officials and district viewers only (the session cookie); anybody else gets a
-JSON 403, an unknown period a JSON 404. Without `period`, the latest period that has
+JSON 403, an unknown period a JSON 404. `commune` is the code of a commune the user serves
+(communes.current reads it into `request.commune`); it may be left out by a user who serves
+one commune. Left out by a user who serves several, a JSON 400 names the codes to choose
+from; a code the user does not serve is answered as an unknown one, a JSON 404. Without `period`, the latest period that has
 approved reports. Rates are unrounded percents (the interface rounds to one decimal);
 `null` when there is no data.
 
@@ -32,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts import access
+from communes import current
 
 from .models import ReportingPeriod, ReportStatus
 from .progress import commune_progress, figures_as_of, lower_bound, plan_indicators
@@ -86,20 +90,49 @@ def progress_payload(period: ReportingPeriod) -> dict:
     }
 
 
+def _unknown_commune(code: str) -> JsonResponse:
+    # The same answer for a commune that does not exist: the API does not tell which.
+    return _error(
+        _("There is no commune with the code “%(code)s” among the communes this account serves.") % {"code": code},
+        404,
+    )
+
+
+def _no_commune(request) -> JsonResponse:
+    """Why the request names no commune the user serves (communes.current.resolve)."""
+    code = request.GET.get(current.API_PARAMETER, "").strip()
+    served = request.communes_served
+    if code:
+        return _unknown_commune(code)
+    if not served:
+        return _error(_("This account serves no commune yet."), 403)
+    return _error(
+        _("This account serves several communes: say which with commune=<code>, one of %(choices)s.")
+        % {"choices": ", ".join(f"{each.code} ({each})" for each in served)},
+        400,
+    )
+
+
 @require_GET
 def progress(request):
     if not request.user.is_authenticated:
         return _error(_("Log in to use the API."), 403)
     if not access.sees_whole_commune(request.user):
         return _error(_("Only the commune official and the district viewer may read the commune's figures."), 403)
+    commune = request.commune
+    if commune is None:
+        return _no_commune(request)
+    asked = request.GET.get(current.API_PARAMETER, "").strip()
+    if asked and asked != commune.code:  # under another commune's prefix, /x/<slug>/api/…
+        return _unknown_commune(asked)
     code = request.GET.get("period", "").strip()
     if code:
-        period = ReportingPeriod.objects.filter(code=code).first()
+        period = ReportingPeriod.objects.filter(commune=commune, code=code).first()
         if period is None:
             return _error(_("There is no reporting period “%(code)s”.") % {"code": code}, 404)
     else:
         period = (
-            ReportingPeriod.objects.filter(reports__status=ReportStatus.APPROVED)
+            ReportingPeriod.objects.filter(commune=commune, reports__status=ReportStatus.APPROVED)
             .order_by("-end", "-kind")
             .distinct()
             .first()

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from accounts.roles import OFFICER, OFFICIAL, PROVINCE_ADMIN, VIEWER
-from communes.models import Commune, CommuneKind, CommuneLeader
+from communes.models import Commune, CommuneKind, CommuneLeader, Membership
 from enterprises.models import EconomicSector, Enterprise, LegalForm, Sex, UnionOfficer, Worker
 from indicators import totals
 from indicators.models import (
@@ -48,12 +48,24 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.save()
 
 
-def OfficialFactory(**kwargs):
-    return UserFactory(role=OFFICIAL, **kwargs)
+def _serving(user, communes):
+    """`user` serves `communes`; by default the served commune, as the data migration gave
+    every official and viewer an installation had."""
+    if communes is None:
+        from .conftest import served_commune  # the conftest imports this module
+
+        communes = [served_commune()]
+    for commune in communes:
+        Membership.objects.get_or_create(user=user, commune=commune)
+    return user
 
 
-def ViewerFactory(**kwargs):
-    return UserFactory(role=VIEWER, **kwargs)
+def OfficialFactory(*, communes=None, **kwargs):
+    return _serving(UserFactory(role=OFFICIAL, **kwargs), communes)
+
+
+def ViewerFactory(*, communes=None, **kwargs):
+    return _serving(UserFactory(role=VIEWER, **kwargs), communes)
 
 
 def ProvinceAdminFactory(**kwargs):

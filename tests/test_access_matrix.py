@@ -767,6 +767,23 @@ PAGES: dict[str, Page | tuple[Page, ...]] = {
         changes=("province_admin",),
     ),
     "province:commune_import_template": Page(none, PROVINCE),
+    # The accounts serving a commune: the spare official (of no commune yet) is added; the
+    # viewer is relieved of the commune.
+    "province:commune_members": Page(
+        lambda w: {"pk": w.commune},
+        PROVINCE,
+        post=but(PROVINCE, province_admin=REDIRECT),
+        data=lambda w, user: {"username": "mai.official"},
+        changes=("province_admin",),
+    ),
+    "province:commune_member_remove": Page(
+        lambda w: {"pk": w.commune, "membership_pk": w.viewer_membership},
+        POST_ONLY,
+        post=but(PROVINCE, province_admin=REDIRECT),
+        changes=("province_admin",),
+    ),
+    # The commune chooser: every account may see the communes it serves (none for some).
+    "communes:choose": Page(none, but(EVERYONE, province_admin=200)),
     # The JSON API answers 403 in JSON rather than redirecting a program to a login page.
     "indicators:api_progress": Page(none, but(COMMUNE, anonymous=403)),
 }
@@ -826,6 +843,8 @@ def build_world(media: Path) -> SimpleNamespace:
     viewer = factories.ViewerFactory(username="tuan.viewer", first_name="Tuấn", last_name="Lê Văn")
     province_admin = factories.ProvinceAdminFactory(username="thu.province", first_name="Thu", last_name="Hoàng Thị")
     commune = served_commune()
+    # An official the province administrator has not given a commune yet.
+    factories.OfficialFactory(username="mai.official", first_name="Mai", last_name="Đỗ Thị", communes=[])
     officer_a = factories.UnionOfficerFactory(
         enterprise=enterprise_a, user__username="minh.officer", user__role=OFFICER
     ).user
@@ -882,6 +901,7 @@ def build_world(media: Path) -> SimpleNamespace:
             "province_admin": province_admin.pk,
         },
         commune=commune.pk,
+        viewer_membership=viewer.commune_memberships.get(commune=commune).pk,
         officer_b=officer_b.pk,
         officer_a2=officer_a2.pk,
         officer_left=officer_left.pk,
