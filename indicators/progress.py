@@ -751,16 +751,21 @@ def report_counts(periods: Iterable[ReportingPeriod]) -> dict[int, ReportCounts]
     kept = totals.stored((p.pk for p in periods), met=False)
     counts = reference_report_counts([p for p in periods if p.pk not in kept])
     for pk, item in kept.items():
-        counts[pk] = ReportCounts(
-            draft=item.draft,
-            submitted=item.submitted,
-            approved=item.approved,
-            returned=item.returned,
-            late=item.late,
-            active=item.active,
-            unreported=item.unreported,
-        )
+        counts[pk] = counts_of_totals(item)
     return {p.pk: counts[p.pk] for p in periods}
+
+
+def counts_of_totals(item: totals.Totals) -> ReportCounts:
+    """ReportCounts from stored totals (one commune's, or several communes' summed)."""
+    return ReportCounts(
+        draft=item.draft,
+        submitted=item.submitted,
+        approved=item.approved,
+        returned=item.returned,
+        late=item.late,
+        active=item.active,
+        unreported=item.unreported,
+    )
 
 
 def reference_report_counts(periods: Iterable[ReportingPeriod]) -> dict[int, ReportCounts]:

@@ -255,18 +255,6 @@ def _stored(period: ReportingPeriod | None, met: dict[int, dict[int, int]]) -> T
     return Totals(**{name: getattr(kept, name) for name in SCALARS}, met=met.get(period.pk, {}))
 
 
-def _counts(item: Totals) -> progress.ReportCounts:
-    return progress.ReportCounts(
-        draft=item.draft,
-        submitted=item.submitted,
-        approved=item.approved,
-        returned=item.returned,
-        late=item.late,
-        active=item.active,
-        unreported=item.unreported,
-    )
-
-
 def _commune_figures(
     commune: Commune, period: ReportingPeriod | None, met, indicators: list[Indicator], today: datetime.date
 ) -> CommuneFigures:
@@ -276,7 +264,7 @@ def _commune_figures(
         commune=commune,
         period=period,
         figures=figures,
-        counts=_counts(item),
+        counts=progress.counts_of_totals(item),
         bound=progress.bound_of(figures, item.headcount, item.unknown) if figures else None,
         overdue=period is not None and period.deadline_passed(today) and item.approved < item.active,
     )
@@ -299,7 +287,7 @@ def _province(
         communes=communes,
         total=total,
         bound=progress.bound_of(total, totals.headcount, totals.unknown),
-        counts=_counts(totals),
+        counts=progress.counts_of_totals(totals),
         indicators=indicators,
     )
 
