@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q
 from django.shortcuts import get_object_or_404
 
-from .roles import OFFICER, OFFICIAL, PROVINCE_ADMIN, VIEWER
+from .roles import OFFICER, OFFICIAL, PROVINCE_ADMIN, PROVINCE_VIEWER, VIEWER
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -46,6 +46,8 @@ def _role(user, names: set[str], has_enterprise) -> str | None:
         return OFFICIAL
     if PROVINCE_ADMIN in names:
         return PROVINCE_ADMIN
+    if PROVINCE_VIEWER in names:
+        return PROVINCE_VIEWER
     if OFFICER in names and has_enterprise():
         return OFFICER
     if VIEWER in names:
@@ -99,6 +101,17 @@ def is_officer(user) -> bool:
 
 def is_province_admin(user) -> bool:
     return role_of(user) == PROVINCE_ADMIN
+
+
+def is_province_viewer(user) -> bool:
+    return role_of(user) == PROVINCE_VIEWER
+
+
+def sees_province(user) -> bool:
+    """The province's roles read the roll-up of every commune (aggregates only: neither
+    role is anybody's officer nor sees a commune's pages, so no rule below lets them near a
+    named worker)."""
+    return role_of(user) in (PROVINCE_ADMIN, PROVINCE_VIEWER)
 
 
 def sees_whole_commune(user) -> bool:
@@ -222,3 +235,5 @@ member_required = role_required(OFFICIAL, VIEWER, OFFICER)
 # The province's pages (the list of communes): the province administrator only, who in turn
 # sees no commune's enterprises, reports or workers (every rule above answers NOTHING or 403).
 province_admin_required = role_required(PROVINCE_ADMIN)
+# The province's roll-up (/tinh/): the province administrator and the province viewer.
+province_required = role_required(PROVINCE_ADMIN, PROVINCE_VIEWER)

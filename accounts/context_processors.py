@@ -4,7 +4,7 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from accounts import access
-from accounts.roles import OFFICER, OFFICIAL, PROVINCE_ADMIN, ROLE_LABELS, VIEWER
+from accounts.roles import OFFICER, OFFICIAL, PROVINCE_ADMIN, PROVINCE_ROLES, PROVINCE_VIEWER, ROLE_LABELS, VIEWER
 from communes import current, identity
 
 # Communes listed in the navigation's menu; the chooser lists every one.
@@ -23,6 +23,8 @@ def portal(request):
         "is_viewer": role == VIEWER,
         "is_officer": role == OFFICER,
         "is_province_admin": role == PROVINCE_ADMIN,
+        "is_province_viewer": role == PROVINCE_VIEWER,
+        "sees_province": role in PROVINCE_ROLES,
         "sees_whole_commune": role in (OFFICIAL, VIEWER),
         "officer_enterprise_id": access.officer_enterprise_id(request.user) if role == OFFICER else None,
         # The commune the page is about; else read from the served commune's row only by a

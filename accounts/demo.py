@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from accounts.roles import OFFICIAL, PROVINCE_ADMIN, VIEWER
+from accounts.roles import OFFICIAL, PROVINCE_ADMIN, PROVINCE_VIEWER, VIEWER
 from communes.models import Commune, Membership
 
 DEMO_PASSWORD = "HoangHop@2030"
@@ -36,8 +36,13 @@ def seed() -> list[tuple[str, str]]:
     demo_user(
         "tinh.quantri", first_name="Thu", last_name="Hoàng Thị", group=PROVINCE_ADMIN, email="quantri@thanhhoa.example"
     )
+    # Reads the province's roll-up of every commune (issue 17): aggregates, never a name.
+    demo_user(
+        "tinh.theodoi", first_name="Hải", last_name="Trịnh Văn", group=PROVINCE_VIEWER, email="theodoi@thanhhoa.example"
+    )
     return [
         ("canbo.vanhoa", "Công chức Văn hóa - Xã hội (công chức xã)"),
         ("tinh.xem", "Liên đoàn Lao động tỉnh (chỉ xem)"),
         ("tinh.quantri", "Quản trị viên cấp tỉnh (danh sách xã, phường)"),
+        ("tinh.theodoi", "Cán bộ theo dõi của tỉnh (tổng hợp các xã)"),
     ]

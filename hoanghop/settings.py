@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "indicators",
     "reports",
     "dashboard",
+    "province",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("reports.urls")),
     # indicators serves /reports/, /indicators/ and /api/v1/ (see indicators/urls.py).
     path("", include("indicators.urls")),
+    # The province's roll-up of every commune (/tinh/) and its API (/api/v1/province/).
+    path("", include("province.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -38,10 +38,10 @@ from accounts import access
 from communes import current
 
 from .models import ReportingPeriod, ReportStatus
-from .progress import commune_progress, figures_as_of, lower_bound, plan_indicators
+from .progress import Completeness, IndicatorProgress, commune_progress, figures_as_of, lower_bound, plan_indicators
 
 
-def _number(value: Decimal | int | None):
+def number(value: Decimal | int | None):
     if value is None:
         return None
     if isinstance(value, int):
@@ -49,7 +49,7 @@ def _number(value: Decimal | int | None):
     return float(value)
 
 
-def _error(message: str, status: int) -> JsonResponse:
+def error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
@@ -65,34 +65,41 @@ def progress_payload(period: ReportingPeriod) -> dict:
         "provisional": progress.provisional,
         "status_withheld": progress.withheld,
         "as_of": timezone.localtime(as_of).isoformat() if as_of else None,
-        "completeness": {
-            "approved": progress.completeness.approved,
-            # Active enterprises, plus any since deactivated whose approved report counts.
-            "active_enterprises": progress.completeness.expected,
-        },
+        "completeness": completeness_fields(progress.completeness),
         "total_workers": progress.total_workers,
-        "indicators": [
-            {
-                "code": item.code,
-                "name": item.name,
-                "target_2025": _number(item.target(2025)),
-                "target_2030": _number(item.target(2030)),
-                "milestone": _number(item.milestone),
-                "met": item.met,
-                "rate": _number(item.rate),
-                "status": item.status,
-                "lower_bound": _number(bound.rates.get(item.indicator_id)),
-                "gap_2025": item.gap(2025),
-                "gap_2030": item.gap(2030),
-            }
-            for item in progress.indicators
-        ],
+        "indicators": [indicator_fields(item, bound.rates.get(item.indicator_id)) for item in progress.indicators],
+    }
+
+
+def completeness_fields(completeness: Completeness) -> dict:
+    return {
+        "approved": completeness.approved,
+        # Active enterprises, plus any since deactivated whose approved report counts.
+        "active_enterprises": completeness.expected,
+    }
+
+
+def indicator_fields(item: IndicatorProgress, lower_rate: Decimal | None) -> dict:
+    """One indicator's figures as the API gives them (the commune's, and the province's for
+    each commune and in total: province.api)."""
+    return {
+        "code": item.code,
+        "name": item.name,
+        "target_2025": number(item.target(2025)),
+        "target_2030": number(item.target(2030)),
+        "milestone": number(item.milestone),
+        "met": item.met,
+        "rate": number(item.rate),
+        "status": item.status,
+        "lower_bound": number(lower_rate),
+        "gap_2025": item.gap(2025),
+        "gap_2030": item.gap(2030),
     }
 
 
 def _unknown_commune(code: str) -> JsonResponse:
     # The same answer for a commune that does not exist: the API does not tell which.
-    return _error(
+    return error(
         _("There is no commune with the code “%(code)s” among the communes this account serves.") % {"code": code},
         404,
     )
@@ -105,8 +112,8 @@ def _no_commune(request) -> JsonResponse:
     if code:
         return _unknown_commune(code)
     if not served:
-        return _error(_("This account serves no commune yet."), 403)
-    return _error(
+        return error(_("This account serves no commune yet."), 403)
+    return error(
         _("This account serves several communes: say which with commune=<code>, one of %(choices)s.")
         % {"choices": ", ".join(f"{each.code} ({each})" for each in served)},
         400,
@@ -116,9 +123,9 @@ def _no_commune(request) -> JsonResponse:
 @require_GET
 def progress(request):
     if not request.user.is_authenticated:
-        return _error(_("Log in to use the API."), 403)
+        return error(_("Log in to use the API."), 403)
     if not access.sees_whole_commune(request.user):
-        return _error(_("Only the commune official and the district viewer may read the commune's figures."), 403)
+        return error(_("Only the commune official and the district viewer may read the commune's figures."), 403)
     commune = request.commune
     if commune is None:
         return _no_commune(request)
@@ -129,7 +136,7 @@ def progress(request):
     if code:
         period = ReportingPeriod.objects.filter(commune=commune, code=code).first()
         if period is None:
-            return _error(_("There is no reporting period “%(code)s”.") % {"code": code}, 404)
+            return error(_("There is no reporting period “%(code)s”.") % {"code": code}, 404)
     else:
         period = (
             ReportingPeriod.objects.filter(commune=commune, reports__status=ReportStatus.APPROVED)
@@ -138,5 +145,5 @@ def progress(request):
             .first()
         )
         if period is None:
-            return _error(_("No period has approved reports yet."), 404)
+            return error(_("No period has approved reports yet."), 404)
     return JsonResponse(progress_payload(period), json_dumps_params={"ensure_ascii": False})

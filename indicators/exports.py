@@ -12,6 +12,7 @@ figures, so the workbook shows the same numbers as the dashboards, the API and t
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -704,40 +705,10 @@ class DistrictReport(Exporter):
     # --- Dữ liệu ---------------------------------------------------------------------
 
     def data_sheet(self, rows: list[progress.EnterpriseRow]) -> Sheet:
-        """One row per enterprise and indicator under stable ASCII keys, no title and no merged
-        cell, so that a superior body can stack many communes' files into one table. Figures
-        only from approved reports; other reports by their status alone."""
-        return Sheet(
-            _("Data"),
-            [8, 14, 8, 14, 40, 18, 9, 10, 11, 9, 9],
-            self.data_rows(rows),
-            landscape=True,
-            freeze="A2",
-            margins=LANDSCAPE_MARGINS,
-            # Data to stack, not to read on paper: if printed at all, one page wide.
-            fit_width=True,
-        )
+        return data_sheet(self.data_rows(rows))
 
     def data_rows(self, rows: list[progress.EnterpriseRow]) -> Iterator[Row]:
-        yield Row(DATA_KEYS, DATA_HEAD, DATA_HEIGHT)
-        lead = [self.commune.code, self.commune.place, self.period.code]
-        for row in rows:
-            approved = row.status == ReportStatus.APPROVED
-            values = [
-                *lead,
-                row.tax_code,
-                row.name,
-                row.status or NOT_REPORTED,
-                None if row.status is None else int(row.is_late),
-                row.total_workers if approved else None,
-                row.female_workers if approved else None,
-            ]
-            for indicator in self.indicators:
-                yield Row(
-                    [*values, indicator.code, row.counts.get(indicator.pk, 0) if approved else None],
-                    DATA_STYLES,
-                    DATA_HEIGHT,
-                )
+        return data_rows(self.commune.code, self.commune.place, self.period, self.indicators, rows)
 
     # --- shared pieces of the list sheets ---------------------------------------------
 
@@ -758,6 +729,47 @@ class DistrictReport(Exporter):
     def empty_row(self, text: str, widths) -> Row:
         last = len(widths)
         return Row([text] + [None] * (last - 1), muted(LD), text_height(text, sum(widths), LD), [(1, last)])
+
+
+def data_sheet(rows: Iterable[Row]) -> Sheet:
+    """One row per enterprise and indicator under stable ASCII keys, no title and no merged
+    cell, so that a superior body can stack many communes' files into one table (`rows`:
+    `data_rows` of one commune, or of every commune for the province's workbook)."""
+    return Sheet(
+        _("Data"),
+        [8, 14, 8, 14, 40, 18, 9, 10, 11, 9, 9],
+        itertools.chain([Row(DATA_KEYS, DATA_HEAD, DATA_HEIGHT)], rows),
+        landscape=True,
+        freeze="A2",
+        margins=LANDSCAPE_MARGINS,
+        # Data to stack, not to read on paper: if printed at all, one page wide.
+        fit_width=True,
+    )
+
+
+def data_rows(
+    code: str, place: str, period: ReportingPeriod, indicators: list, rows: Iterable[progress.EnterpriseRow]
+) -> Iterator[Row]:
+    """The data sheet's rows of one commune (`code`, `place`) for a period: figures only from
+    approved reports; other reports by their status alone."""
+    lead = [code, place, period.code]
+    for row in rows:
+        approved = row.status == ReportStatus.APPROVED
+        values = [
+            *lead,
+            row.tax_code,
+            row.name,
+            row.status or NOT_REPORTED,
+            None if row.status is None else int(row.is_late),
+            row.total_workers if approved else None,
+            row.female_workers if approved else None,
+        ]
+        for indicator in indicators:
+            yield Row(
+                [*values, indicator.code, row.counts.get(indicator.pk, 0) if approved else None],
+                DATA_STYLES,
+                DATA_HEIGHT,
+            )
 
 
 def reference_for(period: ReportingPeriod, *, commune: Identity | None = None) -> documents.Reference:

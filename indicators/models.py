@@ -245,9 +245,10 @@ class ReportingPeriod(CommuneOwned):
         those that count in this period (indicators.progress, rule 1). An enterprise counts
         when it has a report for the period, or when the commune followed it during the
         period: followed from the period's end at the latest, and not stopped on or before
-        its start. The one place this is decided."""
+        its start. The one place this is decided. Only the period's own commune's
+        enterprises count in it: every commune has a period of each code and dates."""
         reported = Q(Exists(EnterpriseReport.objects.filter(enterprise=OuterRef("pk"), period=self)))
-        return followed_during(self.start, self.end) | reported
+        return Q(commune_id=self.commune_id) & (followed_during(self.start, self.end) | reported)
 
     def followed_during(self, followed_from: datetime.date | None, stopped_from: datetime.date | None) -> bool:
         """Whether an enterprise with these follow dates was followed during the period, as

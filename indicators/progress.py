@@ -431,11 +431,15 @@ def _compute_series(periods: list[ReportingPeriod], indicators: list[Indicator])
     series = reference_series([p for p in periods if p.pk not in kept], indicators)
     for period in periods:
         if period.pk in kept:
-            item = kept[period.pk]
-            series[period.pk] = _progress(
-                period, indicators, item.workers, item.female, item.met, item.approved, item.active
-            )
+            series[period.pk] = progress_of_totals(period, indicators, kept[period.pk])
     return series
+
+
+def progress_of_totals(period: ReportingPeriod, indicators: list, item: totals.Totals) -> Progress:
+    """A period's figures from stored totals: one commune's (`totals.stored`), or the sum of
+    several communes' with the province's indicators (province.rollup). `item.met` is keyed
+    by the indicators' pk."""
+    return _progress(period, indicators, item.workers, item.female, item.met, item.approved, item.active)
 
 
 def _progress(
@@ -522,6 +526,12 @@ def lower_bound(progress: Progress) -> LowerBound:
     period = progress.period
     kept = totals.stored([period.pk], met=False).get(period.pk)
     headcount, unknown = (kept.headcount, kept.unknown) if kept else _unapproved_headcount(period)
+    return bound_of(progress, headcount, unknown)
+
+
+def bound_of(progress: Progress, headcount: int, unknown: int) -> LowerBound:
+    """The lower bound from its stored inputs (`lower_bound`; the province's, summed over
+    its communes' totals)."""
     workers = progress.total_workers + headcount
     return LowerBound(
         workers=workers,
@@ -741,16 +751,21 @@ def report_counts(periods: Iterable[ReportingPeriod]) -> dict[int, ReportCounts]
     kept = totals.stored((p.pk for p in periods), met=False)
     counts = reference_report_counts([p for p in periods if p.pk not in kept])
     for pk, item in kept.items():
-        counts[pk] = ReportCounts(
-            draft=item.draft,
-            submitted=item.submitted,
-            approved=item.approved,
-            returned=item.returned,
-            late=item.late,
-            active=item.active,
-            unreported=item.unreported,
-        )
+        counts[pk] = counts_of_totals(item)
     return {p.pk: counts[p.pk] for p in periods}
+
+
+def counts_of_totals(item: totals.Totals) -> ReportCounts:
+    """ReportCounts from stored totals (one commune's, or several communes' summed)."""
+    return ReportCounts(
+        draft=item.draft,
+        submitted=item.submitted,
+        approved=item.approved,
+        returned=item.returned,
+        late=item.late,
+        active=item.active,
+        unreported=item.unreported,
+    )
 
 
 def reference_report_counts(periods: Iterable[ReportingPeriod]) -> dict[int, ReportCounts]:

@@ -116,7 +116,7 @@ def recount(period_ids: Iterable[int] | None = None, *, apps=global_apps) -> dic
     periods = Period.objects.order_by("pk")
     if period_ids is not None:
         periods = periods.filter(pk__in=list(period_ids))
-    periods = list(periods.values("pk", "start", "end"))
+    periods = list(periods.values(*_period_fields(Period)))
     ids = [p["pk"] for p in periods]
     if not ids:
         return {}
@@ -157,6 +157,19 @@ def recount(period_ids: Iterable[int] | None = None, *, apps=global_apps) -> dic
     return result
 
 
+def _period_fields(Period) -> tuple[str, ...]:
+    """What the enterprise counts read of a period: its dates and, once periods belong to a
+    commune (a migration's model may be older), its commune."""
+    has_commune = any(f.name == "commune" for f in Period._meta.get_fields())
+    return ("pk", "start", "end", "commune_id") if has_commune else ("pk", "start", "end")
+
+
+def _own(p: dict) -> Q:
+    """A filter on enterprises: those of the period's commune (every commune's periods share
+    their codes and dates, and only the period's own commune's enterprises count in it)."""
+    return Q(commune_id=p["commune_id"]) if "commune_id" in p else Q()
+
+
 def _headcounts(periods: list[dict], Enterprise, Report) -> dict[int, dict[str, int]]:
     """Per period, the lower bound's inputs (one aggregate query each): of the enterprises
     that count in it without an approved report, the sum of their latest approved headcounts
@@ -174,6 +187,7 @@ def _headcounts(periods: list[dict], Enterprise, Report) -> dict[int, dict[str, 
         )
         row = (
             Enterprise.objects.order_by()
+            .filter(_own(p))
             .filter(followed_during(p["start"], p["end"]) | Q(reported))
             .filter(~Q(approved))
             .annotate(last_total=latest)
@@ -188,7 +202,7 @@ def _count_enterprises(periods: list[dict], Enterprise, Report) -> dict[int, dic
     for it: `ReportingPeriod.counted_enterprises`) and those of them with no report."""
     counted = {}
     for p in periods:
-        followed = followed_during(p["start"], p["end"])
+        followed = _own(p) & followed_during(p["start"], p["end"])
         reported = Exists(Report.objects.filter(enterprise=OuterRef("pk"), period_id=p["pk"]))
         counted[f"active_{p['pk']}"] = Count("pk", filter=followed | Q(reported))
         counted[f"unreported_{p['pk']}"] = Count("pk", filter=followed & ~Q(reported))
@@ -292,7 +306,7 @@ def enterprises_changed(
     periods = ReportingPeriod.objects.order_by("pk")
     if period_ids is not None:
         periods = periods.filter(pk__in=list(period_ids))
-    periods = list(periods.values("pk", "start", "end"))
+    periods = list(periods.values(*_period_fields(ReportingPeriod)))
     Enterprise = global_apps.get_model("enterprises", "Enterprise")
     found = defaultdict(dict)
     if counts:
@@ -328,17 +342,20 @@ def headcount_parts(enterprise_id: int, *, dates: tuple | None = None) -> dict[i
 
     from .models import ReportingPeriod
 
+    row = Enterprise.objects.filter(pk=enterprise_id).values_list("followed_from", "stopped_from", "commune_id").first()
+    if row is None:
+        return {}
+    commune_id = row[2]
     if dates is None:
-        dates = Enterprise.objects.filter(pk=enterprise_id).values_list("followed_from", "stopped_from").first()
-        if dates is None:
-            return {}
+        dates = row[:2]
     reports = {
         period_id: (status, total)
         for period_id, status, total in EnterpriseReport.objects.filter(enterprise_id=enterprise_id)
         .order_by()
         .values_list("period_id", "status", "total_workers")
     }
-    periods = list(ReportingPeriod.objects.order_by("end", "pk"))
+    # Its own commune's periods: another commune's share their codes and dates.
+    periods = list(ReportingPeriod.objects.filter(commune_id=commune_id).order_by("end", "pk"))
     ends = {period.pk: period.end for period in periods}
     approved = sorted(
         (ends[pk], total) for pk, (status, total) in reports.items() if status == ReportStatus.APPROVED and pk in ends

@@ -7,7 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from accounts.roles import OFFICER, OFFICIAL, PROVINCE_ADMIN, VIEWER
+from accounts.roles import OFFICER, OFFICIAL, PROVINCE_ADMIN, PROVINCE_VIEWER, VIEWER
 from communes.models import Commune, CommuneKind, CommuneLeader, Membership
 from enterprises.models import EconomicSector, Enterprise, LegalForm, Sex, UnionOfficer, Worker
 from indicators import totals
@@ -70,6 +70,10 @@ def ViewerFactory(*, communes=None, **kwargs):
 
 def ProvinceAdminFactory(**kwargs):
     return UserFactory(role=PROVINCE_ADMIN, **kwargs)
+
+
+def ProvinceViewerFactory(**kwargs):
+    return UserFactory(role=PROVINCE_VIEWER, **kwargs)
 
 
 class CommuneFactory(factory.django.DjangoModelFactory):

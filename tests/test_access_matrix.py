@@ -14,9 +14,13 @@ What each role must get:
 - the district viewer: reads, never changes: every POST is refused; and never a named
   worker: the roster's pages answer 403 (the enterprise's page shows the roster's counts);
 - the official: everything (200, or 302 where the page redirects by design);
-- the province administrator: the province's pages (the communes) and nothing of the
-  commune's: 403 on its pages, 404 on its objects (she is nobody's officer), 405 before that
-  where the method is refused first. The commune's people get 403 on her pages.
+- the province administrator: the province's pages (the communes, the province's targets,
+  the roll-up) and nothing of the commune's: 403 on its pages, 404 on its objects (she is
+  nobody's officer), 405 before that where the method is refused first. The commune's people
+  get 403 on her pages;
+- the province viewer: the roll-up (/tinh/, its drill-in, workbook and API) and nothing else:
+  like the province administrator on every commune page (403, or 404 on an object), so never
+  a named worker, and 403 on the administrator's pages.
 
 Around every request the database is fingerprinted (row counts, the newest history date,
 the user accounts, the uploaded files, the mail sent; not the record of who read a named
@@ -68,7 +72,7 @@ from plans.uploads import check_evidence_files
 from . import factories
 from .conftest import served_commune
 
-ROLES = ("anonymous", "officer_a", "officer_b", "viewer", "official", "province_admin")
+ROLES = ("anonymous", "officer_a", "officer_b", "viewer", "official", "province_admin", "province_viewer")
 LOGIN = "login"  # 302 to the login page
 REDIRECT = "redirect"  # 302 anywhere else
 OPEN = "2026-H1"  # open; A's report submitted, B's approved
@@ -80,9 +84,12 @@ ADMIN_NAMESPACE = "admin"
 # --- the expectations ----------------------------------------------------------------
 
 
-def answers(*, anonymous=LOGIN, officer_a, officer_b, viewer, official, province_admin=403) -> dict[str, object]:
-    """How each role is answered; the province administrator, who holds no commune role, is
-    refused (403) unless the line says otherwise."""
+def answers(
+    *, anonymous=LOGIN, officer_a, officer_b, viewer, official, province_admin=403, province_viewer=None
+) -> dict[str, object]:
+    """How each role is answered; the province's roles, who hold no commune role, are
+    refused (403) unless the line says otherwise; the province viewer as the province
+    administrator unless the line says otherwise."""
     return {
         "anonymous": anonymous,
         "officer_a": officer_a,
@@ -90,6 +97,7 @@ def answers(*, anonymous=LOGIN, officer_a, officer_b, viewer, official, province
         "viewer": viewer,
         "official": official,
         "province_admin": province_admin,
+        "province_viewer": province_admin if province_viewer is None else province_viewer,
     }
 
 
@@ -116,8 +124,10 @@ ALL_REDIRECTED = answers(
     province_admin=REDIRECT,
 )
 # The province administrator's pages: hers alone.
-PROVINCE = answers(officer_a=403, officer_b=403, viewer=403, official=403, province_admin=200)
-SIGNED_IN = ("officer_a", "officer_b", "viewer", "official", "province_admin")
+PROVINCE = answers(officer_a=403, officer_b=403, viewer=403, official=403, province_admin=200, province_viewer=403)
+# The province's roll-up: both province roles read it.
+PROVINCE_READ = answers(officer_a=403, officer_b=403, viewer=403, official=403, province_admin=200)
+SIGNED_IN = ("officer_a", "officer_b", "viewer", "official", "province_admin", "province_viewer")
 
 
 @dataclass(frozen=True)
@@ -277,6 +287,13 @@ def commune_data(w, user, *, code="16015", name="Hoằng Giang"):
     }
 
 
+def province_targets_data(w, user):
+    data = {}
+    for code, (by_2025, by_2030) in {"a": (75, 90), "b": (50, 75), "c": (50, 75), "d": (40, 65), "e": (30, 50)}.items():
+        data[f"target_{code}_2025"], data[f"target_{code}_2030"] = str(by_2025), str(by_2030)
+    return data
+
+
 def roster_import_token(w, user):
     name = stage_upload(xlsx_upload(ROSTER_ROWS))
     return (
@@ -358,7 +375,7 @@ def reset_link(w):
 PAGES: dict[str, Page | tuple[Page, ...]] = {
     # --- the portal's own pages ---
     # The province administrator's front page points to her communes.
-    "home": Page(none, but(EVERYONE, province_admin=200)),
+    "home": Page(none, but(EVERYONE, province_admin=200, province_viewer=200)),
     "dashboard_print": Page(none, COMMUNE),
     "dashboard_enterprises": Page(none, COMMUNE),
     # --- accounts (django.contrib.auth) and languages ---
@@ -378,12 +395,12 @@ PAGES: dict[str, Page | tuple[Page, ...]] = {
     ),
     "password_change": Page(
         none,
-        but(EVERYONE, province_admin=200),
+        but(EVERYONE, province_admin=200, province_viewer=200),
         post=but(ALL_REDIRECTED, anonymous=LOGIN),
         data=password_change_data,
         changes=SIGNED_IN,
     ),
-    "password_change_done": Page(none, but(EVERYONE, province_admin=200)),
+    "password_change_done": Page(none, but(EVERYONE, province_admin=200, province_viewer=200)),
     # Anyone may ask for a reset link; it is mailed to the account's own address.
     "password_reset": Page(
         none, PUBLIC, post=ALL_REDIRECTED, data=lambda w, user: {"email": "lan.official@example.com"}, changes=ROLES
@@ -786,6 +803,18 @@ PAGES: dict[str, Page | tuple[Page, ...]] = {
     "communes:choose": Page(none, but(EVERYONE, province_admin=200)),
     # The JSON API answers 403 in JSON rather than redirecting a program to a login page.
     "indicators:api_progress": Page(none, but(COMMUNE, anonymous=403)),
+    # --- the province's roll-up (aggregates of every commune) and its targets ---
+    "rollup:province_progress": Page(none, PROVINCE_READ),
+    "rollup:commune_detail": Page(lambda w: {"code": w.commune_code}, PROVINCE_READ),
+    "rollup:province_export": Page(none, PROVINCE_READ),
+    "rollup:targets_update": Page(
+        none,
+        PROVINCE,
+        post=but(PROVINCE, province_admin=REDIRECT),
+        data=province_targets_data,
+        changes=("province_admin",),
+    ),
+    "rollup:api_progress": Page(none, but(PROVINCE_READ, anonymous=403)),
 }
 
 
@@ -842,6 +871,7 @@ def build_world(media: Path) -> SimpleNamespace:
     official = factories.OfficialFactory(username="lan.official", first_name="Lan", last_name="Nguyễn Thị")
     viewer = factories.ViewerFactory(username="tuan.viewer", first_name="Tuấn", last_name="Lê Văn")
     province_admin = factories.ProvinceAdminFactory(username="thu.province", first_name="Thu", last_name="Hoàng Thị")
+    province_viewer = factories.ProvinceViewerFactory(username="hai.province", first_name="Hải", last_name="Trịnh Văn")
     commune = served_commune()
     # An official the province administrator has not given a commune yet.
     factories.OfficialFactory(username="mai.official", first_name="Mai", last_name="Đỗ Thị", communes=[])
@@ -899,9 +929,11 @@ def build_world(media: Path) -> SimpleNamespace:
             "officer_a": officer_a.pk,
             "officer_b": officer_b.user_id,
             "province_admin": province_admin.pk,
+            "province_viewer": province_viewer.pk,
         },
         commune=commune.pk,
         viewer_membership=viewer.commune_memberships.get(commune=commune).pk,
+        commune_code=commune.code,
         officer_b=officer_b.pk,
         officer_a2=officer_a2.pk,
         officer_left=officer_left.pk,
@@ -955,7 +987,7 @@ def world(world_outside_tests, db, settings, _fast_and_isolated):
 
 # --- the fingerprint ---------------------------------------------------------------------
 
-FINGERPRINTED_APPS = {"communes", "plans", "enterprises", "indicators", "reports", "auth"}
+FINGERPRINTED_APPS = {"communes", "plans", "enterprises", "indicators", "reports", "province", "auth"}
 # Opening a named roster records the reading, by design, whatever the method.
 NOT_FINGERPRINTED = {"indicators.RosterAccess"}
 

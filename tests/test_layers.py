@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["core", "communes", "accounts", "enterprises", "plans", "indicators", "reports", "dashboard"]
+LAYERS = ["core", "communes", "accounts", "enterprises", "plans", "indicators", "reports", "dashboard", "province"]
 PROJECT_PACKAGE = "hoanghop"
 PROJECT_FILES = {"__init__.py", "settings.py", "urls.py", "wsgi.py"}
 
