@@ -13,4 +13,7 @@ urlpatterns = [
     path("communes/import/confirm/", views.commune_import_confirm, name="commune_import_confirm"),
     path("communes/import/template.xlsx", views.commune_import_template, name="commune_import_template"),
     path("communes/<int:pk>/", views.commune_update, name="commune_update"),
+    # A merger: the form → its preview (a dry run) → confirm.
+    path("communes/merge/", views.commune_merge, name="commune_merge"),
+    path("communes/merge/confirm/", views.commune_merge_confirm, name="commune_merge_confirm"),
 ]

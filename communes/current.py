@@ -12,9 +12,10 @@ must group or filter by commune itself.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from .models import Commune
+from .models import CODE_RE, Commune
 
 
 def resolve(request) -> Commune | None:
@@ -34,3 +35,24 @@ class CurrentCommuneMiddleware:
     def __call__(self, request):
         request.commune = resolve(request)
         return self.get_response(request)
+
+
+class UnknownCommune(LookupError):
+    """No commune answers to the code a command or a form was given; `str()` says so to the user."""
+
+
+def commune_of_code(code: str) -> Commune:
+    """The commune whose administrative unit code is `code` (read in every commune's scope:
+    commands name communes before they work inside one)."""
+    code = (code or "").strip()
+    if not CODE_RE.match(code):
+        raise UnknownCommune(
+            _("“%(code)s” is not a commune's code: it must be exactly 5 digits (e.g. 16015).") % {"code": code}
+        )
+    commune = Commune.objects.filter(code=code).select_related("merged_into").first()
+    if commune is None:
+        raise UnknownCommune(
+            _("No commune has the code %(code)s: the province administrator adds it to the list of communes first.")
+            % {"code": code}
+        )
+    return commune

@@ -247,7 +247,8 @@ class ReportingPeriod(CommuneOwned):
         period: followed from the period's end at the latest, and not stopped on or before
         its start. The one place this is decided."""
         reported = Q(Exists(EnterpriseReport.objects.filter(enterprise=OuterRef("pk"), period=self)))
-        return followed_during(self.start, self.end) | reported
+        # The period's commune's enterprises only, whoever asks (the province's roll-up too).
+        return (followed_during(self.start, self.end) & Q(commune_id=self.commune_id)) | reported
 
     def followed_during(self, followed_from: datetime.date | None, stopped_from: datetime.date | None) -> bool:
         """Whether an enterprise with these follow dates was followed during the period, as

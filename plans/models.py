@@ -13,14 +13,20 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts import access
-from communes.scoping import CommuneOwned, CommuneOwnedQuerySet
+from communes.models import Commune
+from communes.scoping import CommuneOwned, CommuneOwnedQuerySet, commune_in_scope
 from core.bounds import LONG_TEXT_MAX_LENGTH, text_validator, workers_validator
 
 
 class PlanQuerySet(CommuneOwnedQuerySet):
     def current(self):
-        """The plan the portal runs: the newest one marked current."""
-        return self.filter(is_current=True).order_by("-issued_year", "-pk").first()
+        """The plan the portal runs: the newest one marked current of the commune in scope,
+        else of the commune the installation serves (each commune has its own plan)."""
+        plans = self.filter(is_current=True)
+        commune = commune_in_scope() or Commune.objects.served()
+        if commune is not None:
+            plans = plans.filter(commune=commune)
+        return plans.order_by("-issued_year", "-pk").first()
 
 
 class Plan(CommuneOwned):
