@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts import access
-from communes.models import Commune
 from communes.scoping import CommuneOwned, CommuneOwnedQuerySet, commune_in_scope
 from core.bounds import LONG_TEXT_MAX_LENGTH, text_validator, workers_validator
 
@@ -23,10 +22,13 @@ class PlanQuerySet(CommuneOwnedQuerySet):
         """The plan the portal runs: the newest one marked current of the commune in scope,
         else of the commune the installation serves (each commune has its own plan)."""
         plans = self.filter(is_current=True)
-        commune = commune_in_scope() or Commune.objects.served()
+        commune = commune_in_scope()
         if commune is not None:
-            plans = plans.filter(commune=commune)
-        return plans.order_by("-issued_year", "-pk").first()
+            return plans.filter(commune=commune).order_by("-issued_year", "-pk").first()
+        # Outside a scope, in the same query: the first commune that exists and has a plan,
+        # which is the served one (`CommuneQuerySet.served`: the first row) unless that was
+        # merged; requests and commands name their commune by scope.
+        return plans.filter(commune__merged_into=None).order_by("commune_id", "-issued_year", "-pk").first()
 
 
 class Plan(CommuneOwned):
