@@ -19,4 +19,7 @@ urlpatterns = [
         views.commune_member_remove,
         name="commune_member_remove",
     ),
+    # A merger: the form → its preview (a dry run) → confirm.
+    path("communes/merge/", views.commune_merge, name="commune_merge"),
+    path("communes/merge/confirm/", views.commune_merge_confirm, name="commune_merge_confirm"),
 ]

@@ -1,6 +1,6 @@
 """The province administrator's pages: the province's communes, each with its leaders and
-the accounts that serve it (its officials and its superior body's viewers), and the import
-of the official list from Excel.
+the accounts that serve it (its officials and its superior body's viewers), the import of the
+official list from Excel, and mergers of communes (communes.merging).
 
 The communes app sits below this layer (it knows nothing of roles), so its pages are served
 here, where `access` decides who may use them: the province administrator only; every other
@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from communes import identity, imports, services
-from communes.forms import CommuneForm, LeaderFormSet
+from communes import identity, imports, merging, services
+from communes.forms import CommuneForm, LeaderFormSet, MergerForm
 from communes.models import PLACEHOLDER_CODE, Commune, CommuneLeader, Membership
 from core import xlsx_reading
 from core.history import Children, history_of
@@ -46,6 +46,7 @@ IMPORT_KIND = "communes"
 CHANGE_REASONS = {
     "import": gettext_lazy("Imported from Excel"),
     "settings": gettext_lazy("Made from the settings (PORTAL_COMMUNE_*)"),
+    merging.CHANGE_REASON: gettext_lazy("Merged into another commune"),
 }
 
 
@@ -204,3 +205,48 @@ def commune_import_confirm(request):
 @province_admin_required
 def commune_import_template(request):
     return excel_response(imports.commune_template(issuer=identity.current().superior), "mau-danh-sach-xa-phuong.xlsx")
+
+
+@province_admin_required
+def commune_merge(request):
+    """The merger's form; posted, its preview: a dry run's summary of what will move, with
+    the button that confirms it (the next view), or the reasons it is refused."""
+    form = MergerForm(request.POST or None)
+    summary = None
+    if request.method == "POST" and form.is_valid():
+        summary = _merge(request, form, apply=False)
+    return render(request, "communes/commune_merge.html", {"form": form, "summary": summary})
+
+
+@require_POST
+@province_admin_required
+def commune_merge_confirm(request):
+    """The confirmed merger: checked again (the data may have changed since the preview)."""
+    form = MergerForm(request.POST)
+    if form.is_valid() and (summary := _merge(request, form, apply=True)) is not None:
+        messages.success(
+            request,
+            _("%(sources)s merged into %(into)s on %(date)s.")
+            % {
+                "sources": ", ".join(str(source) for source in summary.sources),
+                "into": summary.into,
+                "date": summary.date.strftime("%d/%m/%Y"),
+            },
+        )
+        return redirect("province:commune_list")
+    return render(request, "communes/commune_merge.html", {"form": form, "summary": None})
+
+
+def _merge(request, form, *, apply: bool) -> merging.MergerSummary | None:
+    try:
+        return merging.communes_merge(
+            into=form.cleaned_data["into_commune"],
+            sources=form.cleaned_data["source_communes"],
+            date=form.cleaned_data["date"],
+            user=request.user,
+            apply=apply,
+        )
+    except merging.MergerRefused as refused:
+        for error in refused.errors:
+            form.add_error(None, error)
+        return None

@@ -36,9 +36,10 @@ from django.shortcuts import redirect, render
 from django.urls import get_script_prefix, set_script_prefix
 from django.utils.encoding import escape_uri_path, iri_to_uri
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from .models import Commune, Membership
+from .models import CODE_RE, Commune, Membership
 
 # /x/<slug>/…: a commune's short name is a SlugField.
 PREFIXED = re.compile(r"^/x/(?P<slug>[-a-zA-Z0-9_]+)(?P<rest>/.*)?\Z", re.DOTALL)
@@ -198,3 +199,24 @@ def choose_page(request, *, next_path: str, status: int = 200, unsaved: bool = F
         {"choices": choices, "current": request.commune, "unsaved": unsaved},
         status=status,
     )
+
+
+class UnknownCommune(LookupError):
+    """No commune answers to the code a command or a form was given; `str()` says so to the user."""
+
+
+def commune_of_code(code: str) -> Commune:
+    """The commune whose administrative unit code is `code` (read in every commune's scope:
+    commands name communes before they work inside one)."""
+    code = (code or "").strip()
+    if not CODE_RE.match(code):
+        raise UnknownCommune(
+            _("“%(code)s” is not a commune's code: it must be exactly 5 digits (e.g. 16015).") % {"code": code}
+        )
+    commune = Commune.objects.filter(code=code).select_related("merged_into").first()
+    if commune is None:
+        raise UnknownCommune(
+            _("No commune has the code %(code)s: the province administrator adds it to the list of communes first.")
+            % {"code": code}
+        )
+    return commune

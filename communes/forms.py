@@ -1,4 +1,4 @@
-"""The province administrator's forms: a commune, and its leaders as a formset."""
+"""The province administrator's forms: a commune, its leaders as a formset, and a merger."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.bounds import RecordChoiceField
 from core.dates import DayField
 
+from .merging import MergerRefused, merger_communes, merger_refusals
 from .models import Commune, CommuneLeader, validate_code
 
 # Empty rows offered below the leaders already recorded.
@@ -88,3 +89,32 @@ LeaderFormSet = inlineformset_factory(
     max_num=20,
     validate_max=True,
 )
+
+
+class MergerForm(forms.Form):
+    """A merger of communes (communes.merging), by the codes of the list of administrative
+    units: the page refuses what the command refuses, with the same words."""
+
+    sources = forms.CharField(
+        label=_("Former communes"),
+        max_length=200,
+        help_text=_("Their codes, separated by commas or spaces (e.g. 16015, 16018)."),
+    )
+    into = forms.CharField(label=_("Merged into"), max_length=20, help_text=_("The receiving commune's code."))
+    date = DayField(label=_("Merger date"))
+
+    def clean_sources(self):
+        return self.cleaned_data["sources"].replace(",", " ").split()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            into, sources = merger_communes(into_code=cleaned["into"], source_codes=cleaned["sources"])
+        except MergerRefused as refused:
+            raise forms.ValidationError(refused.errors) from None
+        if errors := merger_refusals(into=into, sources=sources, date=cleaned["date"]):
+            raise forms.ValidationError(errors)
+        cleaned["into_commune"], cleaned["source_communes"] = into, sources
+        return cleaned

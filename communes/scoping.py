@@ -27,6 +27,17 @@ class NoCommune(LookupError):
     serves several: the code creating it must say whose it is."""
 
 
+def commune_in_scope():
+    """The commune of the scope the code runs in (`django_scopes.scope(commune=…)`, a
+    `Commune` or its pk), or None outside one and inside `every_commune()`."""
+    from .models import Commune
+
+    in_scope = (get_scope() or {}).get("commune")
+    if isinstance(in_scope, Commune) or in_scope is None:
+        return in_scope
+    return Commune.objects.filter(pk=in_scope).first()
+
+
 def default_commune() -> int:
     """The commune of a new root row whose creator names none: the commune in scope (a
     request's, a command's), else the installation's only active commune."""

@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class EnterprisesConfig(AppConfig):
     name = "enterprises"
     verbose_name = _("Enterprises")
+
+    def ready(self):
+        from . import merging
+
+        merging.connect()  # its part of a merger of communes (communes.merging)

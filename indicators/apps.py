@@ -9,6 +9,7 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicators and reports")
 
     def ready(self):
-        from . import signals
+        from . import merging, signals
 
         signals.connect()
+        merging.connect()  # its part of a merger of communes (communes.merging)

@@ -26,6 +26,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import OFFICIAL
+from communes.models import Commune
+from communes.scoping import commune_in_scope
 from enterprises.demo import GARMENT_TAX_CODE
 from enterprises.models import Enterprise, UnionOfficer, Worker
 
@@ -197,7 +199,10 @@ def seed_roster_outcomes(indicators: list[Indicator]) -> None:
 
 @transaction.atomic
 def seed() -> list:
-    periods = {p.code: p for p in ReportingPeriod.objects.filter(code__in=[*CLOSED, OPEN, "2026"])}
+    # The commune being seeded (seed_demo runs this in Hoàng Hợp's scope): its periods and
+    # enterprises only, whatever the other demo communes hold.
+    commune = commune_in_scope() or Commune.objects.served()
+    periods = {p.code: p for p in ReportingPeriod.objects.filter(commune=commune, code__in=[*CLOSED, OPEN, "2026"])}
     indicators = list(Indicator.objects.of_plan())
     seed_roster_outcomes(indicators)
     if not periods or not indicators:
@@ -207,7 +212,7 @@ def seed() -> list:
     official = _official()
     # Those followed now first: their positions decide the open period's fates. An enterprise
     # gets reports only for the periods it counts in (ReportingPeriod.counted_enterprises).
-    enterprises = sorted(Enterprise.objects.all(), key=lambda e: (not e.is_active, e.tax_code))
+    enterprises = sorted(Enterprise.objects.filter(commune=commune), key=lambda e: (not e.is_active, e.tax_code))
     followed_now = sum(1 for e in enterprises if e.is_active)
     counted = {
         code: set(Enterprise.objects.filter(period.counted_enterprises()).values_list("pk", flat=True))

@@ -44,10 +44,12 @@ def period_code(year: int, kind: str) -> str:
 
 @transaction.atomic
 def periods_ensure(plan) -> None:
-    """Every six-month and annual period of the plan's years exists (new ones not yet opened)."""
+    """Every six-month and annual period of the plan's years exists in the plan's commune (new
+    ones not yet opened)."""
     for year in range(plan.start_year, plan.end_year + 1):
         for kind in (PeriodKind.HALF_YEAR, PeriodKind.ANNUAL):
             ReportingPeriod.objects.get_or_create(
+                commune_id=plan.commune_id,
                 code=period_code(year, kind),
                 defaults={"kind": kind, "year": year, **period_dates(year, kind)},
             )

@@ -103,11 +103,23 @@ def recount(period_ids: Iterable[int] | None = None, *, apps=global_apps) -> dic
         return {}
     # The plan the portal runs (Plan.objects.current, Indicator.objects.of_plan), spelled out
     # for a migration's models, which have neither.
-    plan = Plan.objects.filter(is_current=True).order_by("-issued_year", "-pk").first()
-    indicators = list(
-        Indicator.objects.filter(plan=plan).order_by("order", "code").prefetch_related("targets", "milestones")
-    )
-    sticks = {pk: yardsticks(period, indicators) for pk, period in periods.items()}
+    # Each commune runs its own plan (issue 17): a period is judged by its commune's; the
+    # models of the migration that filled these rows knew one commune.
+    by_commune = any(f.name == "commune" for f in Plan._meta.get_fields())
+    plans = {}
+    for plan in Plan.objects.filter(is_current=True).order_by("-issued_year", "-pk"):
+        plans.setdefault(plan.commune_id if by_commune else None, plan)
+    indicators = defaultdict(list)
+    for indicator in (
+        Indicator.objects.filter(plan__in=list(plans.values()))
+        .order_by("order", "code")
+        .prefetch_related("targets", "milestones")
+    ):
+        indicators[indicator.plan_id].append(indicator)
+    sticks = {}
+    for pk, period in periods.items():
+        plan = plans.get(period.commune_id if by_commune else None)
+        sticks[pk] = yardsticks(period, indicators[plan.pk] if plan else [])
     reports = (
         apps.get_model("indicators", "EnterpriseReport")
         .objects.filter(period_id__in=list(periods), status__in=STANDING, total_workers__gt=0)

@@ -116,7 +116,7 @@ def recount(period_ids: Iterable[int] | None = None, *, apps=global_apps) -> dic
     periods = Period.objects.order_by("pk")
     if period_ids is not None:
         periods = periods.filter(pk__in=list(period_ids))
-    periods = list(periods.values(*_period_fields(Period)))
+    periods = list(periods.values("pk", "start", "end", *_commune_of(Period)))
     ids = [p["pk"] for p in periods]
     if not ids:
         return {}
@@ -157,16 +157,15 @@ def recount(period_ids: Iterable[int] | None = None, *, apps=global_apps) -> dic
     return result
 
 
-def _period_fields(Period) -> tuple[str, ...]:
-    """What the enterprise counts read of a period: its dates and, once periods belong to a
-    commune (a migration's model may be older), its commune."""
-    has_commune = any(f.name == "commune" for f in Period._meta.get_fields())
-    return ("pk", "start", "end", "commune_id") if has_commune else ("pk", "start", "end")
+def _commune_of(Period) -> tuple[str, ...]:
+    """("commune_id",) where periods belong to a commune; () for the models of the migrations
+    that filled these tables before communes owned their data (one commune then)."""
+    return ("commune_id",) if any(f.name == "commune" for f in Period._meta.get_fields()) else ()
 
 
-def _own(p: dict) -> Q:
-    """A filter on enterprises: those of the period's commune (every commune's periods share
-    their codes and dates, and only the period's own commune's enterprises count in it)."""
+def _same_commune(p: dict) -> Q:
+    """A filter on enterprises: those of period `p`'s commune (every one when `p` has none):
+    a recount over every commune (rebuild_totals, a merger) counts each period's own."""
     return Q(commune_id=p["commune_id"]) if "commune_id" in p else Q()
 
 
@@ -187,7 +186,7 @@ def _headcounts(periods: list[dict], Enterprise, Report) -> dict[int, dict[str, 
         )
         row = (
             Enterprise.objects.order_by()
-            .filter(_own(p))
+            .filter(_same_commune(p))
             .filter(followed_during(p["start"], p["end"]) | Q(reported))
             .filter(~Q(approved))
             .annotate(last_total=latest)
@@ -202,9 +201,9 @@ def _count_enterprises(periods: list[dict], Enterprise, Report) -> dict[int, dic
     for it: `ReportingPeriod.counted_enterprises`) and those of them with no report."""
     counted = {}
     for p in periods:
-        followed = _own(p) & followed_during(p["start"], p["end"])
+        followed = followed_during(p["start"], p["end"]) & _same_commune(p)
         reported = Exists(Report.objects.filter(enterprise=OuterRef("pk"), period_id=p["pk"]))
-        counted[f"active_{p['pk']}"] = Count("pk", filter=followed | Q(reported))
+        counted[f"active_{p['pk']}"] = Count("pk", filter=followed | (Q(reported) & _same_commune(p)))
         counted[f"unreported_{p['pk']}"] = Count("pk", filter=followed & ~Q(reported))
     found = Enterprise.objects.order_by().aggregate(**counted) if counted else {}
     return {
@@ -234,13 +233,24 @@ def store(totals: dict[int, Totals], *, apps=global_apps) -> None:
             )
 
 
+def live_periods() -> list[int]:
+    """The periods whose totals are counted from their reports: those of the communes that
+    exist. A merged commune's periods keep the totals stored at the merger, its figures as
+    they were reported (communes.merging): its reports are its receiving commune's now, and
+    a recount would turn its history into zeros."""
+    from .models import ReportingPeriod
+
+    return list(ReportingPeriod.objects.filter(commune__merged_into=None).order_by("pk").values_list("pk", flat=True))
+
+
 def drift(period_ids: Iterable[int] | None = None) -> dict[int, dict[str, tuple]]:
     """The periods whose stored totals differ from a recount (a missing row differs from
     everything), with what differs: {period id: {field: (stored, recounted)}}; reports whose
-    stored standing (indicators.standing) differs are counted under "standings"."""
+    stored standing (indicators.standing) differs are counted under "standings". All
+    periods: the live ones (`live_periods`)."""
     from . import standing
 
-    counted = recount(period_ids)
+    counted = recount(live_periods() if period_ids is None else period_ids)
     found = _differences(counted)
     for period_id, reports in standing.drift(counted).items():
         found.setdefault(period_id, {})["standings"] = (reports, 0)
@@ -259,12 +269,12 @@ def _differences(counted: dict[int, Totals]) -> dict[int, dict[str, tuple]]:
 
 
 def rebuild(period_ids: Iterable[int] | None = None) -> dict[int, dict[str, tuple]]:
-    """Recount these periods' totals (all when None) and their reports' standings
-    (indicators.standing), and store the ones that drifted; returns what was changed, as
-    `drift`. Call it in a transaction."""
+    """Recount these periods' totals (all live ones when None: `live_periods`) and their
+    reports' standings (indicators.standing), and store the ones that drifted; returns what
+    was changed, as `drift`. Call it in a transaction."""
     from . import figures_cache, standing
 
-    counted = recount(period_ids)
+    counted = recount(live_periods() if period_ids is None else period_ids)
     figures_cache.touch(counted, approved=True)  # the lock order of every writer
     changed = _differences(counted)
     store({pk: counted[pk] for pk in changed})
@@ -304,9 +314,11 @@ def enterprises_changed(
     from .models import PeriodTotals, ReportingPeriod
 
     periods = ReportingPeriod.objects.order_by("pk")
-    if period_ids is not None:
-        periods = periods.filter(pk__in=list(period_ids))
-    periods = list(periods.values(*_period_fields(ReportingPeriod)))
+    # A merged commune's periods keep their totals (`live_periods`).
+    periods = (
+        periods.filter(commune__merged_into=None) if period_ids is None else periods.filter(pk__in=list(period_ids))
+    )
+    periods = list(periods.values("pk", "start", "end", "commune_id"))
     Enterprise = global_apps.get_model("enterprises", "Enterprise")
     found = defaultdict(dict)
     if counts:
@@ -342,19 +354,16 @@ def headcount_parts(enterprise_id: int, *, dates: tuple | None = None) -> dict[i
 
     from .models import ReportingPeriod
 
-    row = Enterprise.objects.filter(pk=enterprise_id).values_list("followed_from", "stopped_from", "commune_id").first()
+    row = Enterprise.objects.filter(pk=enterprise_id).values_list("commune_id", "followed_from", "stopped_from").first()
     if row is None:
         return {}
-    commune_id = row[2]
-    if dates is None:
-        dates = row[:2]
+    commune_id, dates = row[0], dates or row[1:]
     reports = {
         period_id: (status, total)
         for period_id, status, total in EnterpriseReport.objects.filter(enterprise_id=enterprise_id)
         .order_by()
         .values_list("period_id", "status", "total_workers")
     }
-    # Its own commune's periods: another commune's share their codes and dates.
     periods = list(ReportingPeriod.objects.filter(commune_id=commune_id).order_by("end", "pk"))
     ends = {period.pk: period.end for period in periods}
     approved = sorted(

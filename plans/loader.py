@@ -12,6 +12,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from communes.models import Commune
+
 from .models import Plan, Task, TaskGroup, Unit
 
 PLAN_FIELDS = [
@@ -43,9 +45,11 @@ def read_plan_file(path: Path) -> dict:
 
 
 @transaction.atomic
-def plan_load(data: dict) -> Plan:
+def plan_load(data: dict, *, commune: Commune) -> Plan:
+    """Load `data` as `commune`'s plan (plan codes are unique per commune, so two communes
+    may load the same file and then keep their own targets)."""
     values = {field: data.get(field, "") for field in PLAN_FIELDS}
-    plan, created = Plan.objects.get_or_create(code=data["code"], defaults=values)
+    plan, created = Plan.objects.get_or_create(commune=commune, code=data["code"], defaults=values)
     # Save only what changed, so that a second run leaves no empty history rows.
     changed = [field for field, value in values.items() if getattr(plan, field) != value]
     if changed and not created:

@@ -13,14 +13,22 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts import access
-from communes.scoping import CommuneOwned, CommuneOwnedQuerySet
+from communes.scoping import CommuneOwned, CommuneOwnedQuerySet, commune_in_scope
 from core.bounds import LONG_TEXT_MAX_LENGTH, text_validator, workers_validator
 
 
 class PlanQuerySet(CommuneOwnedQuerySet):
     def current(self):
-        """The plan the portal runs: the newest one marked current."""
-        return self.filter(is_current=True).order_by("-issued_year", "-pk").first()
+        """The plan the portal runs: the newest one marked current of the commune in scope,
+        else of the commune the installation serves (each commune has its own plan)."""
+        plans = self.filter(is_current=True)
+        commune = commune_in_scope()
+        if commune is not None:
+            return plans.filter(commune=commune).order_by("-issued_year", "-pk").first()
+        # Outside a scope, in the same query: the first commune that exists and has a plan,
+        # which is the served one (`CommuneQuerySet.served`: the first row) unless that was
+        # merged; requests and commands name their commune by scope.
+        return plans.filter(commune__merged_into=None).order_by("commune_id", "-issued_year", "-pk").first()
 
 
 class Plan(CommuneOwned):

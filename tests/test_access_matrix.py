@@ -62,6 +62,7 @@ from django.utils.http import urlsafe_base64_encode
 from openpyxl import Workbook
 
 from accounts.roles import OFFICER
+from communes.models import Commune
 from core.uploads import import_token
 from core.xlsx_reading import stage_upload
 from indicators.models import EnterpriseReport, Indicator, PeriodState, ReportingPeriod, ReportStatus
@@ -268,6 +269,13 @@ def enterprise_import_token(w, user):
 def commune_import_token(w, user):
     name = stage_upload(xlsx_upload(COMMUNE_ROWS))
     return {"token": import_token("communes", name, user)} if user else {}
+
+
+def merger_data(w, user):
+    """A former commune with no data of its own, merged into the served one."""
+    former = factories.CommuneFactory(code="99201", name="Cũ Sáp Nhập", slug="cu-sap-nhap")
+    served = Commune.objects.get(pk=w.commune)
+    return {"sources": former.code, "into": served.code, "date": "01/07/2025"}
 
 
 def commune_data(w, user, *, code="16015", name="Hoằng Giang"):
@@ -801,6 +809,11 @@ PAGES: dict[str, Page | tuple[Page, ...]] = {
     ),
     # The commune chooser: every account may see the communes it serves (none for some).
     "communes:choose": Page(none, but(EVERYONE, province_admin=200)),
+    # A merger: the form, posted → its preview (a dry run: nothing changes) → confirm.
+    "province:commune_merge": Page(none, PROVINCE, post=PROVINCE, data=merger_data),
+    "province:commune_merge_confirm": Page(
+        none, POST_ONLY, post=but(PROVINCE, province_admin=REDIRECT), data=merger_data, changes=("province_admin",)
+    ),
     # The JSON API answers 403 in JSON rather than redirecting a program to a login page.
     "indicators:api_progress": Page(none, but(COMMUNE, anonymous=403)),
     # --- the province's roll-up (aggregates of every commune) and its targets ---
