@@ -8,6 +8,8 @@ communes were data, then flushed), the settings stand in, as they did before.
 
 from __future__ import annotations
 
+from django_scopes import get_scope
+
 from core.identity import Identity, Leader, from_settings
 
 from .models import PLACEHOLDER_CODE, Commune
@@ -26,14 +28,20 @@ def of(commune: Commune) -> Identity:
     )
 
 
+def _commune() -> Commune | None:
+    """The commune in scope (a request's, a command's walking the communes), else the one the
+    installation serves (`CommuneQuerySet.served`)."""
+    in_scope = get_scope().get("commune")
+    return in_scope if isinstance(in_scope, Commune) else Commune.objects.served()
+
+
 def current() -> Identity:
-    """The identity of the commune this installation serves (`CommuneQuerySet.served`), or
-    the settings' while there is no commune row."""
-    commune = Commune.objects.served()
+    """The identity of the commune in scope, or the settings' while there is no commune row."""
+    commune = _commune()
     return from_settings() if commune is None else of(commune)
 
 
 def current_name() -> str:
-    """The served commune's name, for greetings and titles ("Hoàng Hợp")."""
-    commune = Commune.objects.served()
+    """The name of the commune in scope, for greetings and titles ("Hoàng Hợp")."""
+    commune = _commune()
     return from_settings().place if commune is None else commune.name

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts import access
-from communes.scoping import CommuneOwned, CommuneOwnedQuerySet
+from communes.scoping import CommuneOwned, CommuneOwnedQuerySet, commune_manager
 from core.bounds import LONG_TEXT_MAX_LENGTH, text_validator, workers_validator
 
 
@@ -46,7 +46,7 @@ class Plan(CommuneOwned):
     signer_name = models.CharField(_("signer"), max_length=255, blank=True)
     is_current = models.BooleanField(_("current plan"), default=True)
 
-    objects = PlanQuerySet.as_manager()
+    objects = commune_manager(PlanQuerySet)
     history = HistoricalRecords()
 
     class Meta:
@@ -88,7 +88,7 @@ class TaskGroup(CommuneOwned):
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.TextField(_("title"))
 
-    objects = CommuneOwnedQuerySet.as_manager()
+    objects = commune_manager()
 
     class Meta:
         ordering = ["plan", "number"]
@@ -136,7 +136,7 @@ class Task(CommuneOwned):
     # Optimistic locking (core.locking): an edit carries the version it started from.
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = CommuneOwnedQuerySet.as_manager()
+    objects = commune_manager()
     history = HistoricalRecords(m2m_fields=[coordinating_units])
 
     # core.locking: shown when somebody else saved the task while the form was open.
@@ -242,7 +242,7 @@ class Activity(CommuneOwned):
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    objects = ActivityQuerySet.as_manager()
+    objects = commune_manager(ActivityQuerySet)
     history = HistoricalRecords(m2m_fields=[enterprises])
 
     class Meta:
@@ -280,7 +280,7 @@ class Evidence(CommuneOwned):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    objects = CommuneOwnedQuerySet.as_manager()
+    objects = commune_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -308,7 +308,7 @@ class AnnualPlan(CommuneOwned):
         _("notes"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, validators=[text_validator(LONG_TEXT_MAX_LENGTH)]
     )
 
-    objects = CommuneOwnedQuerySet.as_manager()
+    objects = commune_manager()
     history = HistoricalRecords(m2m_fields=[tasks])
 
     class Meta:
