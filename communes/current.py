@@ -20,6 +20,10 @@ Who asks for a commune they do not serve, or one that does not exist, gets the s
 (never 403), so the address does not tell whether a commune exists; an anonymous visitor is
 not answered about the commune at all: the page's own login check sends them to log in.
 
+`CommuneScopeMiddleware`, right after it, runs the view inside `scope(commune=…)`
+(`in_scope(request.commune)`): every commune-owned query of the request answers that commune's
+rows only (communes.scoping), and a page of no commune reads none.
+
 `every_commune()` opens the one deliberate way across communes, for the province's roll-up
 and the commands that walk every commune: code inside it sees every commune's rows, so it
 must group or filter by commune itself.
@@ -37,7 +41,7 @@ from django.urls import get_script_prefix, set_script_prefix
 from django.utils.encoding import escape_uri_path, iri_to_uri
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from .models import CODE_RE, Commune, Membership
 
@@ -126,6 +130,23 @@ def local_path(request, value: str) -> str:
     ):
         return value
     return "/"
+
+
+def in_scope(commune: Commune | None) -> Commune | list:
+    """The scope value of `commune`: the commune, or for none an empty list, which matches no
+    row (django-scopes reads None as "no filter", which would show every commune's rows)."""
+    return [] if commune is None else commune
+
+
+def commune_scope(commune: Commune | None):
+    """A block of code that reads `commune`'s rows only, none for None (a context manager)."""
+    return scope(commune=in_scope(commune))
+
+
+def each_commune():
+    """Every commune row, oldest first, for a job that does its work commune by commune, each
+    inside `commune_scope(commune)`. Merged communes too: their rows stay theirs."""
+    return Commune.objects.order_by("pk")
 
 
 def every_commune():
@@ -220,3 +241,14 @@ def commune_of_code(code: str) -> Commune:
             % {"code": code}
         )
     return commune
+
+
+class CommuneScopeMiddleware:
+    """Runs the view inside the scope of `request.commune` (after CurrentCommuneMiddleware)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with commune_scope(request.commune):
+            return self.get_response(request)

@@ -7,6 +7,12 @@ The copy is what lets each table be filtered, constrained and distributed by com
 (the unique constraints start with it; a distributed PostgreSQL shards on it, README) without a
 join to its root.
 
+No query escapes its commune: every commune-owned model's default manager is
+`commune_manager()`, a django-scopes manager on the dimension `commune`. Inside
+`scope(commune=c)` (a request's, opened by `communes.current.CommuneScopeMiddleware`; a
+command's, per commune) it answers only commune c's rows; outside any scope a query raises
+`ScopeError` instead of reading every commune's; `every_commune()` is the deliberate way across.
+
 A child never chooses its commune: `save()` and `bulk_create()` copy it from the parent named
 by the model's `commune_from`, so a row cannot disagree with its parent. A root created without
 a commune gets `default_commune()`.
@@ -19,7 +25,8 @@ from typing import ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import get_scope
+from django_scopes import ScopedManager, get_scope
+from django_scopes.manager import DisabledQuerySet
 
 
 class NoCommune(LookupError):
@@ -33,9 +40,11 @@ def commune_in_scope():
     from .models import Commune
 
     in_scope = (get_scope() or {}).get("commune")
-    if isinstance(in_scope, Commune) or in_scope is None:
+    if isinstance(in_scope, Commune):
         return in_scope
-    return Commune.objects.filter(pk=in_scope).first()
+    if isinstance(in_scope, int):
+        return Commune.objects.filter(pk=in_scope).first()
+    return None  # no scope, every commune's, or a page of no commune (an empty list)
 
 
 def default_commune() -> int:
@@ -114,6 +123,28 @@ class CommuneOwnedQuerySet(models.QuerySet):
                 if obj.commune_id is None:
                     obj.commune_id = commune
         return super().bulk_create(objs, *args, **kwargs)
+
+
+def commune_manager(queryset_class: type[models.QuerySet] = CommuneOwnedQuerySet) -> models.Manager:
+    """The default manager of a commune-owned model: `queryset_class`'s methods, filtered by
+    the commune in scope. Outside a scope every query raises `ScopeError`, the model's own
+    methods (`Enterprise.objects.active()`) too; creating rows and `.none()` still work.
+
+    Related managers (`enterprise.workers`) derive from it and are scoped the same way;
+    `_base_manager` (following a foreign key, saving, deleting) stays Django's plain manager."""
+    scoped = ScopedManager(commune="commune", _manager_class=models.Manager.from_queryset(queryset_class)).__class__
+    unscoped = type(f"Unscoped{queryset_class.__name__}", (DisabledQuerySet, queryset_class), {})
+
+    class CommuneManager(scoped):
+        def get_queryset(self):
+            queryset = super().get_queryset()
+            if type(queryset) is DisabledQuerySet:
+                # The same refusal, with the model's own methods to refuse through.
+                return unscoped(self.model, using=self._db, missing_scopes=queryset.missing_scopes)
+            return queryset
+
+    CommuneManager.__name__ = CommuneManager.__qualname__ = f"CommuneManagerFrom{queryset_class.__name__}"
+    return CommuneManager()
 
 
 class CommuneOwned(models.Model):

@@ -37,6 +37,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import override_settings
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from .signals import data_restored
 
@@ -99,6 +100,9 @@ def _excluded(label: str) -> bool:
 # Writing a backup.
 
 
+# A backup holds, and a restore replaces, the whole installation: every commune's rows, read
+# and written across communes on purpose (django-scopes' guard is off for both).
+@scopes_disabled()
 def backup_create(path: Path) -> dict:
     """Write a backup of the database and the media folder to `path`; return its manifest.
 
@@ -227,6 +231,7 @@ def _write_media(archive: zipfile.ZipFile) -> dict[str, dict]:
 # Restoring a backup.
 
 
+@scopes_disabled()
 def backup_restore(path: Path) -> dict:
     """Replace the database rows and media files with the backup's; return its manifest.
 

@@ -16,6 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.utils.translation import gettext_lazy as _
+from django_scopes.manager import DisabledQuerySet
 
 # A workforce or a count of workers (one report, one activity): the report form's bound
 # since the start. Sums over every report of a province stay far inside 64-bit integers.
@@ -67,7 +68,21 @@ def record_id(value) -> int | None:
     return number if 1 <= number <= MAX_RECORD_ID else None
 
 
-class RecordChoiceField(forms.ModelChoiceField):
+class _ChosenInScope:
+    """A form class is built at import, outside any scope, where a scoped model's manager
+    (django-scopes: a commune's rows) refuses every query: its record fields then start with
+    no records, and the form's `__init__`, run inside the request's scope, gives each the
+    records it offers."""
+
+    def _set_queryset(self, queryset):
+        if isinstance(queryset, DisabledQuerySet):
+            queryset = queryset.none()
+        super()._set_queryset(queryset)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+
+class RecordChoiceField(_ChosenInScope, forms.ModelChoiceField):
     """A ModelChoiceField that refuses a value no record can have as "not a valid choice",
     before asking the database."""
 
@@ -82,7 +97,7 @@ class RecordChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
-class RecordMultipleChoiceField(forms.ModelMultipleChoiceField):
+class RecordMultipleChoiceField(_ChosenInScope, forms.ModelMultipleChoiceField):
     """A ModelMultipleChoiceField that refuses values no record can have before the `pk__in`
     query, which SQLite answers with OverflowError for a number past 64 bits."""
 

@@ -32,8 +32,9 @@ from simple_history.utils import get_m2m_reverse_field_name
 from core.templatetags.portal import person
 
 EMPTY = "—"
-# Bookkeeping, not content: never shown as a change.
-ALWAYS_HIDDEN = {"id", "version", "created_at", "created_by", "updated_at", "uploaded_at"}
+# Bookkeeping, not content: never shown as a change; the commune too, which a row copies
+# from its parent and nobody chooses or changes (communes.scoping).
+ALWAYS_HIDDEN = {"id", "commune", "version", "created_at", "created_by", "updated_at", "uploaded_at"}
 # Rows closer than this, by the same user, were written by one action.
 BURST = datetime.timedelta(seconds=2)
 

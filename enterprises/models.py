@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts import access
-from communes.scoping import CommuneOwned, CommuneOwnedQuerySet
+from communes.scoping import CommuneOwned, CommuneOwnedQuerySet, commune_manager
 from core.names import full_name_of
 
 from .validators import validate_tax_code
@@ -102,7 +102,7 @@ class Enterprise(CommuneOwned):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = EnterpriseQuerySet.as_manager()
+    objects = commune_manager(EnterpriseQuerySet)
     history = HistoricalRecords()
 
     class Meta:
@@ -197,7 +197,7 @@ class UnionOfficer(CommuneOwned):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     position = models.CharField(_("position"), max_length=255, blank=True)
 
-    objects = UnionOfficerQuerySet.as_manager()
+    objects = commune_manager(UnionOfficerQuerySet)
 
     history = HistoricalRecords()
 
@@ -249,7 +249,7 @@ class Worker(CommuneOwned):
     # anonymised, so that counts stay right.
     anonymised_on = models.DateField(_("personal data removed on"), null=True, blank=True, editable=False)
 
-    objects = WorkerQuerySet.as_manager()
+    objects = commune_manager(WorkerQuerySet)
     history = HistoricalRecords()
 
     class Meta:

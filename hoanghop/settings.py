@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.commune: the commune the page is about (communes.current).
     "communes.current.CurrentCommuneMiddleware",
+    # Every commune-owned query of the request answers that commune's rows only.
+    "communes.current.CommuneScopeMiddleware",
     "core.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

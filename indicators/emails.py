@@ -289,10 +289,11 @@ def _send_digests(periods, today: datetime.date, summary: ReminderSummary) -> No
             summary.digests += 1
 
 
-def send_reminders(*, today: datetime.date | None = None) -> ReminderSummary:
-    """The daily run: officers' reminders for open periods, then the officials' digest."""
+def send_reminders(*, today: datetime.date | None = None, summary: ReminderSummary | None = None) -> ReminderSummary:
+    """The daily run for the commune in scope: officers' reminders for open periods, then the
+    officials' digest; counted into `summary` when given (a run over several communes)."""
     today = today or timezone.localdate()
-    summary = ReminderSummary()
+    summary = ReminderSummary() if summary is None else summary
     periods = list(ReportingPeriod.objects.open().order_by("end", "kind"))
     for period in periods:
         if period.days_left(today) <= settings.PORTAL_REMINDER_DAYS:

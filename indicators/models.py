@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from communes.scoping import CommuneOwned, CommuneOwnedQuerySet
+from communes.scoping import CommuneOwned, CommuneOwnedQuerySet, commune_manager
 from core.bounds import LONG_TEXT_MAX_LENGTH, NOTE_MAX_LENGTH, text_validator, workers_validator
 from core.refusals import Refusal
 from plans.models import Plan
@@ -64,7 +64,7 @@ class Indicator(CommuneOwned):
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), default=2023)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = IndicatorQuerySet.as_manager()
+    objects = commune_manager(IndicatorQuerySet)
     history = HistoricalRecords()
 
     # core.locking: shown when somebody else saved the indicator while the form was open.
@@ -99,7 +99,7 @@ class Target(CommuneOwned):
     year = models.PositiveSmallIntegerField(_("year"))
     value = percent_field(_("target (%)"))
 
-    objects = CommuneOwnedQuerySet.as_manager()
+    objects = commune_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -123,7 +123,7 @@ class Milestone(CommuneOwned):
     year = models.PositiveSmallIntegerField(_("year"))
     value = percent_field(_("milestone (%)"))
 
-    objects = CommuneOwnedQuerySet.as_manager()
+    objects = commune_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -178,7 +178,7 @@ class ReportingPeriod(CommuneOwned):
     deadline = models.DateField(_("submission deadline"))
     state = models.CharField(_("state"), max_length=10, choices=PeriodState.choices, default=PeriodState.PENDING)
 
-    objects = ReportingPeriodQuerySet.as_manager()
+    objects = commune_manager(ReportingPeriodQuerySet)
     history = HistoricalRecords()
 
     class Meta:
@@ -416,7 +416,7 @@ class EnterpriseReport(CommuneOwned):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = EnterpriseReportQuerySet.as_manager()
+    objects = commune_manager(EnterpriseReportQuerySet)
     history = HistoricalRecords()
 
     # core.locking: shown when somebody else saved the report while the form was open.
@@ -540,7 +540,7 @@ class ReportValue(CommuneOwned):
     )
     count = models.PositiveIntegerField(_("workers who met it"), validators=[workers_validator()])
 
-    objects = CommuneOwnedQuerySet.as_manager()
+    objects = commune_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -603,7 +603,7 @@ class ReportEvent(CommuneOwned):
         _("reason"), blank=True, max_length=NOTE_MAX_LENGTH, validators=[text_validator(NOTE_MAX_LENGTH)]
     )
 
-    objects = CommuneOwnedQuerySet.as_manager()
+    objects = commune_manager()
 
     class Meta:
         ordering = ["at", "pk"]
@@ -655,7 +655,7 @@ class SentReminder(CommuneOwned):
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
     fingerprint = models.CharField(_("content fingerprint"), max_length=64, blank=True)
 
-    objects = CommuneOwnedQuerySet.as_manager()
+    objects = commune_manager()
 
     class Meta:
         ordering = ["-sent_at"]
@@ -701,7 +701,7 @@ class FiguresRevision(CommuneOwned):
     token = models.UUIDField(_("token"), default=uuid.uuid4)
     approved_token = models.UUIDField(_("token of the approved figures"), default=uuid.uuid4)
 
-    objects = CommuneOwnedQuerySet.as_manager()
+    objects = commune_manager()
 
     class Meta:
         verbose_name = _("figures revision")
@@ -729,7 +729,7 @@ class WorkerOutcome(CommuneOwned):
     )
     achieved_on = models.DateField(_("achieved on"))
 
-    objects = CommuneOwnedQuerySet.as_manager()
+    objects = commune_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -777,7 +777,7 @@ class RosterAccess(CommuneOwned):
     )
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
-    objects = CommuneOwnedQuerySet.as_manager()
+    objects = commune_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -823,7 +823,7 @@ class PeriodTotals(CommuneOwned):
     headcount = models.BigIntegerField(default=0)
     unknown = models.BigIntegerField(default=0)
 
-    objects = CommuneOwnedQuerySet.as_manager()
+    objects = commune_manager()
 
     class Meta:
         verbose_name = _("period totals")
@@ -848,7 +848,7 @@ class PeriodIndicatorTotal(CommuneOwned):
     )
     met = models.BigIntegerField(default=0)
 
-    objects = CommuneOwnedQuerySet.as_manager()
+    objects = commune_manager()
 
     class Meta:
         verbose_name = _("indicator total")
@@ -883,7 +883,7 @@ class ReportStanding(CommuneOwned):
     # without any (as the ranking has always taken it).
     shortfall = models.DecimalField(max_digits=14, decimal_places=8, default=0)
 
-    objects = CommuneOwnedQuerySet.as_manager()
+    objects = commune_manager()
 
     class Meta:
         verbose_name = _("report standing")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts import access
-from communes.scoping import CommuneOwned, CommuneOwnedQuerySet, commune_in_scope
+from communes.scoping import CommuneOwned, CommuneOwnedQuerySet, commune_in_scope, commune_manager
 from core.bounds import LONG_TEXT_MAX_LENGTH, text_validator, workers_validator
 
 
@@ -54,7 +54,7 @@ class Plan(CommuneOwned):
     signer_name = models.CharField(_("signer"), max_length=255, blank=True)
     is_current = models.BooleanField(_("current plan"), default=True)
 
-    objects = PlanQuerySet.as_manager()
+    objects = commune_manager(PlanQuerySet)
     history = HistoricalRecords()
 
     class Meta:
@@ -96,7 +96,7 @@ class TaskGroup(CommuneOwned):
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.TextField(_("title"))
 
-    objects = CommuneOwnedQuerySet.as_manager()
+    objects = commune_manager()
 
     class Meta:
         ordering = ["plan", "number"]
@@ -130,7 +130,7 @@ class Task_coordinating_units(CommuneOwned):
     task = models.ForeignKey("plans.Task", on_delete=models.CASCADE)
     unit = models.ForeignKey("plans.Unit", on_delete=models.CASCADE)
 
-    objects = CommuneOwnedQuerySet.as_manager()
+    objects = commune_manager()
 
     class Meta:
         db_table = "plans_task_coordinating_units"
@@ -170,7 +170,7 @@ class Task(CommuneOwned):
     # Optimistic locking (core.locking): an edit carries the version it started from.
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = CommuneOwnedQuerySet.as_manager()
+    objects = commune_manager()
     history = HistoricalRecords(m2m_fields=[coordinating_units])
 
     # core.locking: shown when somebody else saved the task while the form was open.
@@ -241,7 +241,7 @@ class Activity_enterprises(CommuneOwned):
     activity = models.ForeignKey("plans.Activity", on_delete=models.CASCADE)
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE)
 
-    objects = CommuneOwnedQuerySet.as_manager()
+    objects = commune_manager()
 
     class Meta:
         db_table = "plans_activity_enterprises"
@@ -293,7 +293,7 @@ class Activity(CommuneOwned):
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    objects = ActivityQuerySet.as_manager()
+    objects = commune_manager(ActivityQuerySet)
     history = HistoricalRecords(m2m_fields=[enterprises])
 
     class Meta:
@@ -331,7 +331,7 @@ class Evidence(CommuneOwned):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    objects = CommuneOwnedQuerySet.as_manager()
+    objects = commune_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -354,7 +354,7 @@ class AnnualPlan_tasks(CommuneOwned):
     annualplan = models.ForeignKey("plans.AnnualPlan", on_delete=models.CASCADE)
     task = models.ForeignKey("plans.Task", on_delete=models.CASCADE)
 
-    objects = CommuneOwnedQuerySet.as_manager()
+    objects = commune_manager()
 
     class Meta:
         db_table = "plans_annualplan_tasks"
@@ -381,7 +381,7 @@ class AnnualPlan(CommuneOwned):
         _("notes"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, validators=[text_validator(LONG_TEXT_MAX_LENGTH)]
     )
 
-    objects = CommuneOwnedQuerySet.as_manager()
+    objects = commune_manager()
     history = HistoricalRecords(m2m_fields=[tasks])
 
     class Meta:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from communes.scoping import CommuneOwned, CommuneOwnedQuerySet
+from communes.scoping import CommuneOwned, commune_manager
 from core.bounds import LONG_TEXT_MAX_LENGTH, text_validator
 
 # Decree 30's document numbers start again at 1 every year: a few thousand at most.
@@ -61,7 +61,7 @@ class Narrative(CommuneOwned):
     # Optimistic locking (core.locking): an edit carries the version it started from.
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = CommuneOwnedQuerySet.as_manager()
+    objects = commune_manager()
     history = HistoricalRecords()
 
     # core.locking: shown when somebody else saved the narrative while the form was open.

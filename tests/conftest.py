@@ -11,6 +11,7 @@ import pytest
 from django.apps import apps
 from django.core.cache import caches
 from django.core.management import call_command
+from django_scopes import scopes_disabled
 
 from accounts.roles import OFFICER
 
@@ -26,6 +27,15 @@ def _fast_and_isolated(settings, tmp_path):
     settings.LANGUAGE_CODE = "vi"
     # Each test counts its own queries from a cold figures cache.
     caches["figures"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _every_commune_in_test_bodies():
+    """Factories, fixtures and assertions read and write any commune's rows (scopes disabled);
+    a request made with the test client is scoped all the same: the middleware's scope()
+    re-enables the guard inside it (django_scopes.state, tests/communes/test_scoping.py)."""
+    with scopes_disabled():
+        yield
 
 
 @pytest.fixture
@@ -50,7 +60,9 @@ def _skip_enterprise_ids(count: int = 5) -> None:
 
     ids = [
         e.pk
-        for e in Enterprise.objects.bulk_create(Enterprise(name="—", tax_code=f"skipped-{n}") for n in range(count))
+        for e in Enterprise.objects.bulk_create(
+            Enterprise(name="—", tax_code=f"skipped-{n}", commune=served_commune()) for n in range(count)
+        )
     ]
     Enterprise.objects.filter(pk__in=ids).delete()
     Enterprise.history.filter(id__in=ids).delete()

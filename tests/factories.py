@@ -76,6 +76,12 @@ def ProvinceViewerFactory(**kwargs):
     return UserFactory(role=PROVINCE_VIEWER, **kwargs)
 
 
+def served() -> Commune:
+    """The commune a plan or a period belongs to unless the test names another (commune B of
+    the access matrix): the served one, as the code creating a row in its scope would give."""
+    return Commune.objects.served()
+
+
 class CommuneFactory(factory.django.DjangoModelFactory):
     """A commune of the province as the province administrator adds it (names for the
     tests, codes clear of the real ones the tests name)."""
@@ -107,6 +113,7 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Enterprise
 
+    commune = factory.LazyFunction(served)
     name = factory.Sequence(lambda n: f"Công ty TNHH Thử nghiệm {n}")
     tax_code = factory.Sequence(lambda n: f"{2810000000 + n:010d}")  # clear of the cast's 28000000xx
     address = "Thôn 2"
@@ -146,7 +153,9 @@ class WorkerFactory(factory.django.DjangoModelFactory):
 class PlanFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Plan
-        django_get_or_create = ["code"]
+        django_get_or_create = ["commune", "code"]
+
+    commune = factory.LazyFunction(served)
 
     code = "test-plan"
     number = "Số: /KH-UBND"
@@ -237,7 +246,9 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
 class PeriodFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ReportingPeriod
-        django_get_or_create = ["code"]
+        django_get_or_create = ["commune", "code"]
+
+    commune = factory.LazyFunction(served)
 
     year = 2025
     kind = PeriodKind.ANNUAL

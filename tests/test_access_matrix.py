@@ -39,6 +39,7 @@ from __future__ import annotations
 import datetime
 import functools
 import io
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_scopes import scopes_disabled
 from openpyxl import Workbook
 
 from accounts.roles import OFFICER
@@ -67,8 +69,9 @@ from core.uploads import import_token
 from core.xlsx_reading import stage_upload
 from indicators.models import EnterpriseReport, Indicator, PeriodState, ReportingPeriod, ReportStatus
 from plans import services as plan_services
-from plans.models import Activity, Task
+from plans.models import Activity, Evidence, Task
 from plans.uploads import check_evidence_files
+from reports.models import Narrative, ReportKind
 
 from . import factories
 from .conftest import served_commune
@@ -962,6 +965,47 @@ def build_world(media: Path) -> SimpleNamespace:
     )
 
 
+B_PERIOD = "2031"  # a period commune A does not have: only commune B's row could answer
+B_INDICATOR = "z"
+B_YEAR = 2031
+
+
+def build_commune_b(task_a: int) -> SimpleNamespace:
+    """Commune B, with one of everything a URL names: its enterprise with an officer and a
+    worker roster, a report of its own period, its plan with a task, an activity with
+    evidence, an indicator and a year's plan, and the commune report's text. The commune
+    axis asks commune A's pages for each (STYLE.md 2: outsiders get 404)."""
+    commune_b = factories.CommuneFactory(name="Hoằng Lộc")
+    enterprise = factories.EnterpriseFactory(commune=commune_b, name="Công ty TNHH Xã Khác", tax_code="2800000099")
+    officer = factories.UnionOfficerFactory(enterprise=enterprise, user__username="khac.officer", user__role=OFFICER)
+    worker = factories.WorkerFactory(enterprise=enterprise, employee_code="NV001", full_name="Công nhân Xã Khác")
+    plan = factories.PlanFactory(commune=commune_b, code="KH-XA-KHAC", end_year=B_YEAR)
+    task = factories.TaskFactory(group__plan=plan)
+    assert task.pk != task_a
+    factories.IndicatorFactory(plan=plan, code=B_INDICATOR)
+    factories.AnnualPlanFactory(plan=plan, year=B_YEAR)
+    period = factories.PeriodFactory(commune=commune_b, year=B_YEAR)
+    factories.ReportFactory(enterprise=enterprise, period=period, status=ReportStatus.SUBMITTED)
+    Narrative.objects.create(period=period, kind=ReportKind.PERIODIC, results="Kết quả của xã khác")
+    activity = factories.ActivityFactory(task=task, owner_enterprise=enterprise, title="Hội thi của xã khác")
+    evidence = Evidence.objects.create(
+        activity=activity,
+        file=SimpleUploadedFile("b.pdf", b"%PDF-1.4"),
+        original_name="b.pdf",
+        content_type="application/pdf",
+        size=8,
+    )
+    return SimpleNamespace(
+        commune=commune_b.pk,
+        enterprise=enterprise.pk,
+        officer=officer.pk,
+        worker=worker.pk,
+        task=task.pk,
+        activity=activity.pk,
+        evidence=evidence.pk,
+    )
+
+
 @pytest.fixture(scope="module")
 def world_outside_tests(django_db_setup, django_db_blocker, tmp_path_factory):
     """The world, built once in a transaction that the end of the module rolls back.
@@ -974,10 +1018,12 @@ def world_outside_tests(django_db_setup, django_db_blocker, tmp_path_factory):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            with override_settings(
-                MEDIA_ROOT=media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+            with (
+                override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+                scopes_disabled(),  # the module's fixture runs before the tests' own (conftest)
             ):
                 world = build_world(media)
+                world.b = build_commune_b(world.task)
         except BaseException:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
@@ -1105,6 +1151,71 @@ def test_every_url_answers_every_role_as_designed(request, matrix_client, name, 
         assert after != before, f"{what} answered {response.status_code} but changed nothing: is the test data valid?"
     else:
         assert after == before, f"{what} changed the database"
+
+
+# --- the commune axis --------------------------------------------------------------------
+
+# Pages of no commune's object: a reset link's parts, the province's own list of communes.
+NOT_COMMUNE_OBJECTS = {"password_reset_confirm", "province:commune_update"}
+# What commune A's people must never read from commune B.
+B_MARKERS = ("Xã Khác", "2800000099", "xã khác")
+
+
+def commune_b_kwargs(name: str, route: str, b: SimpleNamespace) -> dict:
+    """The URL `name` pointed at commune B's object (a kwarg no rule knows fails the test:
+    say which of B's objects it names)."""
+    by_kwarg = {
+        "officer_pk": b.officer,
+        "worker_pk": b.worker,
+        "enterprise_pk": b.enterprise,
+        "activity_pk": b.activity,
+        "year": B_YEAR,
+        "code": B_INDICATOR if route.startswith("indicators/") else B_PERIOD,
+    }
+    if route.startswith("plan/tasks/"):
+        by_kwarg["pk"] = b.task
+    elif route.startswith("plan/activities/"):
+        by_kwarg["pk"] = b.evidence if "/evidence/" in route else b.activity
+    else:
+        by_kwarg["pk"] = b.enterprise
+    return {kwarg: by_kwarg[kwarg] for kwarg in re.findall(r"<(?:\w+:)?(\w+)>", route)}
+
+
+def commune_cases():
+    for name, route in sorted(url_names().items()):
+        if "<" not in route or name in NOT_COMMUNE_OBJECTS or name not in PAGES:
+            continue
+        for page in pages_of(name)[:1]:
+            for method in ("GET", "POST") if page.post is not None else ("GET",):
+                for role in ("officer_a", "officer_b", "viewer", "official"):
+                    yield pytest.param(name, route, page, method, role, id=f"{name}-{method}-{role}")
+
+
+@pytest.mark.parametrize("name, route, page, method, role", list(commune_cases()))
+def test_commune_b_objects_are_not_found_by_commune_a(request, matrix_client, name, route, page, method, role):
+    """Every URL naming an object, asked by each of commune A's people for commune B's: 404,
+    or the refusal the role gets for A's own object (403, 405), which says nothing of B's.
+    The scoped managers answer it: no view filters by commune itself."""
+    w = request.getfixturevalue("world")
+    client = matrix_client
+    client.cookies.clear()
+    user = get_user_model().objects.get(pk=w.users[role])
+    client.force_login(user)
+    url = reverse(name, kwargs=commune_b_kwargs(name, route, w.b))
+    data = page.data(w, user) if method == "POST" else None  # A's valid body (it may stage a file)
+    before = fingerprint()
+    response = client.post(url, data) if method == "POST" else client.get(url)
+    if response.streaming:
+        b"".join(response.streaming_content)
+    what = f"{method} {url} as {role} of commune A"
+    refusal = (page.post if method == "POST" else page.get)[role]
+    assert response.status_code == 404 or (refusal in (403, 405) and response.status_code == refusal), (
+        f"{what}: {response.status_code}, expected 404"
+    )
+    body = b"" if response.streaming else response.content
+    for marker in B_MARKERS:
+        assert marker.encode() not in body, f"{what} shows “{marker}”, commune B's"
+    assert fingerprint() == before, f"{what} changed the database"
 
 
 def test_no_portal_role_gets_into_the_django_admin(client, cast):

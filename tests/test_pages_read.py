@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import CharField, JSONField, TextField
 from django.test import Client
+from django_scopes import scopes_disabled
 
 from accounts.access import role_of
 from dashboard.management.commands.seed_demo import SEEDERS
@@ -97,7 +98,8 @@ def pages_and_texts(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         from django.db import transaction
 
-        with transaction.atomic():
+        # Set-up, as a test body's (conftest): the module's fixture runs before the tests' own.
+        with transaction.atomic(), scopes_disabled():
             call_command("load_plan", verbosity=0)
             logins = demo_logins()
             result = {}

@@ -1,4 +1,7 @@
-"""Remove the uploaded import files nobody confirmed in time (cron, hourly: README)."""
+"""Remove the uploaded import files nobody confirmed in time (cron, hourly: README).
+
+It reads no row, only the staging folder the whole installation shares, so it needs no
+commune's scope (a commune-owned query here would raise ScopeError)."""
 
 from django.core.management.base import BaseCommand
 

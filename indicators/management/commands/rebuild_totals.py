@@ -1,10 +1,12 @@
 """`manage.py rebuild_totals`: count every period's totals again from the reports
 (indicators.totals), in one transaction, and say what changed; with `--check`, change
-nothing and exit non-zero when a period's stored totals differ from a recount."""
+nothing and exit non-zero when a period's stored totals differ from a recount. Commune by
+commune, each inside its scope (a period's totals are of its own commune's reports)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from communes.current import commune_scope, each_commune
 from indicators import totals
 from indicators.models import ReportingPeriod
 
@@ -22,20 +24,38 @@ class Command(BaseCommand):
 
     def handle(self, *args, check=False, **options):
         if check:
-            drifted = totals.drift()
+            drifted = self._each_commune(totals.drift)
             if drifted:
+                periods = sum(count for _name, count, _lines in drifted)
                 raise CommandError(
-                    f"Totals differ from the reports in {len(drifted)} period(s):\n{self._describe(drifted)}\n"
+                    f"Totals differ from the reports in {periods} period(s):\n{self._join(drifted)}\n"
                     "Run `manage.py rebuild_totals` to count them again."
                 )
             self.stdout.write("Every period's totals equal a recount from the reports.")
             return
         with transaction.atomic():
-            changed = totals.rebuild()
+            changed = self._each_commune(totals.rebuild)
         if changed:
-            self.stdout.write(f"Rebuilt the totals of {len(changed)} period(s):\n{self._describe(changed)}")
+            periods = sum(count for _name, count, _lines in changed)
+            self.stdout.write(f"Rebuilt the totals of {periods} period(s):\n{self._join(changed)}")
         else:
             self.stdout.write("Nothing to change: every period's totals equal a recount from the reports.")
+
+    def _each_commune(self, count) -> list[tuple[str, int, str]]:
+        """(commune, periods, their description) of each commune where `count()` found some."""
+        found = []
+        for commune in each_commune():
+            with commune_scope(commune):
+                periods = count()
+                if periods:
+                    found.append((commune.name, len(periods), self._describe(periods)))
+        return found
+
+    @staticmethod
+    def _join(found: list[tuple[str, int, str]]) -> str:
+        if len(found) == 1:
+            return found[0][2]
+        return "\n".join(f"{name}:\n{lines}" for name, _count, lines in found)
 
     @staticmethod
     def _describe(found: dict) -> str:

@@ -4,13 +4,15 @@
     0 7 * * *  cd /srv/hoanghop && .venv/bin/python manage.py send_reminders
 
 Running it twice the same day sends nothing new: every e-mail sent is recorded.
+Commune by commune, each inside its scope: a commune's officers hear of its own periods only.
 """
 
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.emails import send_reminders
+from communes.current import commune_scope, each_commune
+from indicators.emails import ReminderSummary, send_reminders
 
 
 class Command(BaseCommand):
@@ -26,7 +28,10 @@ class Command(BaseCommand):
                 today = datetime.date.fromisoformat(options["date"])
             except ValueError:
                 raise CommandError("--date must look like 2026-07-08") from None
-        summary = send_reminders(today=today)
+        summary = ReminderSummary()
+        for commune in each_commune():
+            with commune_scope(commune):
+                send_reminders(today=today, summary=summary)
         self.stdout.write(
             f"Reminders sent: {summary.due_soon} before the deadline, {summary.overdue} after it; "
             f"digests: {summary.digests}; failed: {summary.failed}."
