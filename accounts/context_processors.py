@@ -26,6 +26,9 @@ def portal(request):
         "is_province_viewer": role == PROVINCE_VIEWER,
         "sees_province": role in PROVINCE_ROLES,
         "sees_whole_commune": role in (OFFICIAL, VIEWER),
+        # The commune's own pages (the plan, the reports) are linked for its people only: the
+        # province's two roles work on the province's pages.
+        "works_in_commune": role in (OFFICIAL, VIEWER, OFFICER),
         "officer_enterprise_id": access.officer_enterprise_id(request.user) if role == OFFICER else None,
         # The commune the page is about; else read from the served commune's row only by a
         # page that shows it (one query).

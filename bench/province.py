@@ -73,11 +73,11 @@ SHAPE_TABLE = "bench_province_shape"  # written last: a database without it is h
 # Each: (URL name to reverse, path to use if the name does not exist); "{period}" is the code.
 COMMUNE_DASHBOARD = (None, "/")
 PROVINCE_PAGES = {
-    "dashboard": ("province:dashboard", "/tinh/?period={period}"),
-    "api": ("province:api_progress", "/api/v1/province/progress/?period={period}"),
-    "export": ("province:export", "/tinh/xuat-excel/?period={period}"),
+    "dashboard": ("rollup:province_progress", "/tinh/?period={period}"),
+    "api": ("rollup:api_progress", "/api/v1/province/progress/?period={period}"),
+    "export": ("rollup:province_export", "/tinh/export.xlsx?period={period}"),
 }
-PROVINCE_VIEWER_GROUP = "province_viewer"  # accounts.roles.PROVINCE_VIEWER once it exists
+PROVINCE_VIEWER_GROUP = "province_viewer"  # accounts.roles.PROVINCE_VIEWER
 PROVINCE_USERNAME = "bench.province"
 
 # Issue 17's goals.

@@ -51,7 +51,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .current import UnknownCommune, commune_of_code, every_commune
-from .models import Commune
+from .models import Commune, Membership
 
 # Sent with sources (list of Commune), into (Commune) and date; each receiver returns a list
 # of refusals (strings, in the interface's language), empty when its rows may move.
@@ -163,6 +163,8 @@ def communes_merge(
         for _receiver, moved in merger_move.send(sender=Commune, sources=list(sources), into=into, date=date):
             summary.moved += moved or []
         merger_moved.send(sender=Commune, sources=list(sources), into=into, date=date)
+    if carried := _memberships_carried(sources, into):
+        summary.moved.append((_("Accounts of the former communes, now serving the receiving one"), carried))
     for source in sources:
         source.merged_into, source.merged_on = into, date
         source._change_reason = CHANGE_REASON
@@ -176,6 +178,15 @@ def communes_merge(
         for source in sources:
             source.merged_into, source.merged_on = None, None
     return summary
+
+
+def _memberships_carried(sources: Sequence[Commune], into: Commune) -> int:
+    """The officials and viewers of the former communes serve the receiving one too (their
+    former communes' pages are history, served by nobody): how many accounts gained it."""
+    users = set(Membership.objects.filter(commune__in=sources).values_list("user_id", flat=True))
+    users -= set(Membership.objects.filter(commune=into, user_id__in=users).values_list("user_id", flat=True))
+    Membership.objects.bulk_create([Membership(user_id=user, commune=into) for user in sorted(users)])
+    return len(users)
 
 
 def merge_by_codes(

@@ -163,8 +163,10 @@ class CommuneOwned(models.Model):
         super().save(*args, **kwargs)
 
     def clean_fields(self, exclude=None):
+        # The commune is the code's, never typed: filled, not checked against the database
+        # (which a foreign key's validation would do once for every row of an import).
         self.fill_commune()
-        super().clean_fields(exclude=exclude)
+        super().clean_fields(exclude={*(exclude or ()), "commune"})
 
     def validate_constraints(self, exclude=None):
         # The commune is never a form's field, yet every unique constraint starts with it:

@@ -105,7 +105,8 @@ def recount(period_ids: Iterable[int] | None = None, *, apps=global_apps) -> dic
     # for a migration's models, which have neither.
     # Each commune runs its own plan (issue 17): a period is judged by its commune's; the
     # models of the migration that filled these rows knew one commune.
-    by_commune = any(f.name == "commune" for f in Plan._meta.get_fields())
+    Period = apps.get_model("indicators", "ReportingPeriod")
+    by_commune = all(any(f.name == "commune" for f in model._meta.get_fields()) for model in (Plan, Period))
     plans = {}
     for plan in Plan.objects.filter(is_current=True).order_by("-issued_year", "-pk"):
         plans.setdefault(plan.commune_id if by_commune else None, plan)

@@ -811,7 +811,7 @@ PAGES: dict[str, Page | tuple[Page, ...]] = {
         changes=("province_admin",),
     ),
     # The commune chooser: every account may see the communes it serves (none for some).
-    "communes:choose": Page(none, but(EVERYONE, province_admin=200)),
+    "communes:choose": Page(none, but(EVERYONE, province_admin=200, province_viewer=200)),
     # A merger: the form, posted → its preview (a dry run: nothing changes) → confirm.
     "province:commune_merge": Page(none, PROVINCE, post=PROVINCE, data=merger_data),
     "province:commune_merge_confirm": Page(
@@ -1155,8 +1155,16 @@ def test_every_url_answers_every_role_as_designed(request, matrix_client, name, 
 
 # --- the commune axis --------------------------------------------------------------------
 
-# Pages of no commune's object: a reset link's parts, the province's own list of communes.
-NOT_COMMUNE_OBJECTS = {"password_reset_confirm", "province:commune_update"}
+# Pages of no commune's object: a reset link's parts, the province's own pages on communes
+# and the accounts serving them, the roll-up of a commune (the province's roles only: commune
+# A's people get 403 there, which the table above checks).
+NOT_COMMUNE_OBJECTS = {
+    "password_reset_confirm",
+    "province:commune_update",
+    "province:commune_members",
+    "province:commune_member_remove",
+    "rollup:commune_detail",
+}
 # What commune A's people must never read from commune B.
 B_MARKERS = ("Xã Khác", "2800000099", "xã khác")
 

@@ -40,10 +40,10 @@ def test_the_province_viewer_reads_the_roll_up_drills_in_and_cannot_open_a_roste
         enterprise = Enterprise.objects.filter(commune__code="99903").first()
     assert names and not any(name in detail for name in names), "aggregates only, never an enterprise's name"
 
+    assert desktop.console_errors == []
     response = page.goto(f"{desktop.base_url}/enterprises/{enterprise.pk}/workers/")
     assert response.status in (403, 404)
     assert "Mã CNLĐ" not in page.inner_text("body")
-    assert desktop.console_errors == []
 
     phone.login("tinh.theodoi", DEMO_PASSWORD)
     page = phone.open("/tinh/xa/99903/")

@@ -292,3 +292,12 @@ def test_the_merger_takes_a_bounded_number_of_queries(world):
     with CaptureQueriesContext(connection) as queries:
         merge()
     assert len(queries) < 400
+
+
+def test_the_former_communes_accounts_serve_the_receiving_one(world):
+    hai_nam, bac_son, tan_hoa = world["communes"]
+    covering = factories.OfficialFactory(communes=[hai_nam, bac_son])
+    already = factories.ViewerFactory(communes=[bac_son, tan_hoa])
+    merge()
+    assert set(covering.commune_memberships.values_list("commune__code", flat=True)) == {"99101", "99102", "99103"}
+    assert already.commune_memberships.filter(commune=tan_hoa).count() == 1

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser, Group
 from django.urls import reverse
 
 from accounts.access import may_see_named_workers
+from accounts.roles import PROVINCE_VIEWER
 from tests.factories import UserFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db
@@ -232,7 +233,7 @@ def test_only_the_official_and_the_enterprises_own_officers_may_see_named_worker
     assert not may_see_named_workers(cast["officer_a"], enterprise_b.pk)
     assert not may_see_named_workers(cast["viewer"], enterprise_a.pk)
     assert not may_see_named_workers(AnonymousUser(), enterprise_a.pk)
-    # A roll-up role added later (a province account) sees no names until the rule says so.
+    # The province's roll-up roles see aggregates, never a name.
     province = UserFactory(username="tinh.viewer")
-    province.groups.add(Group.objects.create(name="province_viewer"))
+    province.groups.add(Group.objects.get(name=PROVINCE_VIEWER))
     assert not may_see_named_workers(province, enterprise_a.pk)
