@@ -884,7 +884,7 @@ def scoped() -> bool:
     from enterprises.models import Enterprise
 
     try:
-        Enterprise.objects.exists()
+        Enterprise.objects.count()  # exists() is one of the few calls the guard lets through
     except Exception:  # django_scopes.ScopeError, or whatever the guard raises
         return True
     return False

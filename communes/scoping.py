@@ -125,6 +125,21 @@ class CommuneOwnedQuerySet(models.QuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
 
+# What a query outside any scope may still do: make rows (their commune comes from their parent
+# or the scope), and nothing. django-scopes refuses most of the rest; these close what it lets
+# through (`exists()`, `exclude()`, `in_bulk()`, `contains()`, `select_related()`, …), each of
+# which would read every commune's rows.
+ALLOWED_OUTSIDE_A_SCOPE = {"create", "acreate", "bulk_create", "abulk_create", "none", "using"}
+REFUSED_OUTSIDE_A_SCOPE = {
+    name: DisabledQuerySet.error
+    for name, value in vars(models.QuerySet).items()
+    if not name.startswith("_")
+    and callable(value)
+    and not isinstance(value, (classmethod, staticmethod))
+    and name not in ALLOWED_OUTSIDE_A_SCOPE
+}
+
+
 def commune_manager(queryset_class: type[models.QuerySet] = CommuneOwnedQuerySet) -> models.Manager:
     """The default manager of a commune-owned model: `queryset_class`'s methods, filtered by
     the commune in scope. Outside a scope every query raises `ScopeError`, the model's own
@@ -133,7 +148,7 @@ def commune_manager(queryset_class: type[models.QuerySet] = CommuneOwnedQuerySet
     Related managers (`enterprise.workers`) derive from it and are scoped the same way;
     `_base_manager` (following a foreign key, saving, deleting) stays Django's plain manager."""
     scoped = ScopedManager(commune="commune", _manager_class=models.Manager.from_queryset(queryset_class)).__class__
-    unscoped = type(f"Unscoped{queryset_class.__name__}", (DisabledQuerySet, queryset_class), {})
+    unscoped = type(f"Unscoped{queryset_class.__name__}", (DisabledQuerySet, queryset_class), REFUSED_OUTSIDE_A_SCOPE)
 
     class CommuneManager(scoped):
         def get_queryset(self):

@@ -126,6 +126,10 @@ def served_commune():
     if not Commune.objects.exists():
         migration = importlib.import_module("communes.migrations.0002_commune_from_settings")
         migration.commune_from_settings(apps, None)
+    # The province's targets, which a data migration made too (Decision 1268's).
+    targets = importlib.import_module("province.migrations.0002_decision_1268_targets")
+    if not apps.get_model("province", "ProvinceIndicator").objects.exists():
+        targets.national_targets(apps, None)
     return Commune.objects.served()
 
 

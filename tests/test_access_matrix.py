@@ -877,6 +877,8 @@ def cases():
 
 
 def build_world(media: Path) -> SimpleNamespace:
+    # A transactional test before this module (the browser's) emptied the communes table.
+    commune = served_commune()
     call_command("load_plan", verbosity=0)
     plan_code = "KH-UBND-2023-HTSD"
     enterprise_a = factories.EnterpriseFactory(name="Công ty TNHH May mặc An Phát", tax_code="2800000001")
@@ -888,7 +890,6 @@ def build_world(media: Path) -> SimpleNamespace:
     viewer = factories.ViewerFactory(username="tuan.viewer", first_name="Tuấn", last_name="Lê Văn")
     province_admin = factories.ProvinceAdminFactory(username="thu.province", first_name="Thu", last_name="Hoàng Thị")
     province_viewer = factories.ProvinceViewerFactory(username="hai.province", first_name="Hải", last_name="Trịnh Văn")
-    commune = served_commune()
     # An official the province administrator has not given a commune yet.
     factories.OfficialFactory(username="mai.official", first_name="Mai", last_name="Đỗ Thị", communes=[])
     officer_a = factories.UnionOfficerFactory(

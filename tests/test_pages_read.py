@@ -28,6 +28,7 @@ from django_scopes import scopes_disabled
 from accounts.access import role_of
 from dashboard.management.commands.seed_demo import SEEDERS
 
+from .conftest import served_commune
 from .test_language import PERIOD_CODE, problems
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +101,7 @@ def pages_and_texts(django_db_setup, django_db_blocker):
 
         # Set-up, as a test body's (conftest): the module's fixture runs before the tests' own.
         with transaction.atomic(), scopes_disabled():
+            served_commune()  # a transactional test before this module emptied the table
             call_command("load_plan", verbosity=0)
             logins = demo_logins()
             result = {}

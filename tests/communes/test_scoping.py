@@ -41,6 +41,17 @@ def test_a_query_outside_any_commune_raises(db, model):
             model.objects.filter(pk=1).exists()
         with pytest.raises(ScopeError):
             model.objects.count()
+        # What django-scopes alone lets through, each of which would read every commune.
+        for read in (
+            lambda: model.objects.exists(),
+            lambda: model.objects.in_bulk([1]),
+            lambda: model.objects.exclude(pk=1),
+            lambda: model.objects.select_related(),
+            lambda: model.objects.distinct(),
+            lambda: model.objects.aggregate(),
+        ):
+            with pytest.raises(ScopeError):
+                read()
         assert list(model.objects.none()) == []
 
 
