@@ -244,11 +244,13 @@ def _fingerprint(digests: list[PeriodDigest]) -> str:
     return hashlib.sha256(json.dumps(content).encode()).hexdigest()
 
 
-def commune_officials():
+def commune_officials(commune_id: int):
+    """Who receives a commune's digest: its officials (the accounts serving it, issue 17) and
+    the superusers, who serve every commune; never another commune's officials."""
     User = get_user_model()
     return (
         User.objects.filter(is_active=True)
-        .filter(Q(groups__name=OFFICIAL) | Q(is_superuser=True))
+        .filter(Q(groups__name=OFFICIAL, commune_memberships__commune_id=commune_id) | Q(is_superuser=True))
         .exclude(email="")
         .distinct()
         .order_by("pk")
@@ -267,7 +269,7 @@ def _send_digests(periods, today: datetime.date, summary: ReminderSummary) -> No
         "commune_name": identity.current_name(),
         "skipped_no_email": sorted(summary.skipped_no_email),
     }
-    for official in commune_officials():
+    for official in commune_officials(periods[0].commune_id):
         last = (
             SentReminder.objects.filter(kind=ReminderKind.DIGEST, recipient=official)
             .order_by("-sent_on", "-sent_at")

@@ -166,3 +166,13 @@ class TestTheOfficialsDigest:
 def test_the_command_rejects_a_malformed_date(db):
     with pytest.raises(CommandError):
         call_command("send_reminders", date="15/07/2026")
+
+
+def test_a_communes_digest_goes_to_its_own_officials_only(cast, enterprise_a, open_period, deadline, mailoutbox):
+    """Each commune's officials hear of their commune's reports, never of another's (issue 17)."""
+    other = factories.CommuneFactory()
+    elsewhere = factories.OfficialFactory(username="official.elsewhere", communes=[other])
+    send_reminders(today=deadline - datetime.timedelta(days=1))
+    digests = [m for m in mailoutbox if enterprise_a.name in m.body and cast["official"].email in m.to]
+    assert digests
+    assert elsewhere.email not in to(mailoutbox)
