@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 
+from communes.current import every_commune
 from core.backup import row_counts
 from enterprises.models import Sex, Worker
 from indicators import progress
@@ -405,25 +406,30 @@ def test_a_backup_taken_while_officers_add_workers_and_reports_restores_with_eve
 
     def add_workers_and_reports():
         try:
-            while not stop.is_set():
-                n = added[0]
-                with transaction.atomic():
-                    worker = Worker.objects.create(
-                        enterprise=enterprise_a, employee_code=f"T{n:06d}", full_name=f"Công nhân {n}", sex=Sex.MALE
-                    )
-                    WorkerOutcome.objects.create(worker=worker, indicator=indicator, achieved_on=MARCH_1)
-                    report = EnterpriseReport.objects.create(
-                        enterprise=EnterpriseFactory(tax_code=f"29{n:08d}"),
-                        period=period,
-                        total_workers=10,
-                        female_workers=5,
-                    )
-                    ReportValue.objects.create(report=report, indicator=indicator, count=3)
-                added[0] = n + 1
+            # A thread starts outside the test body's state: every commune, as the test's own.
+            with every_commune():
+                add_until_stopped()
         except Exception as error:
             crashes.append(error)
         finally:
             connections.close_all()
+
+    def add_until_stopped():
+        while not stop.is_set():
+            n = added[0]
+            with transaction.atomic():
+                worker = Worker.objects.create(
+                    enterprise=enterprise_a, employee_code=f"T{n:06d}", full_name=f"Công nhân {n}", sex=Sex.MALE
+                )
+                WorkerOutcome.objects.create(worker=worker, indicator=indicator, achieved_on=MARCH_1)
+                report = EnterpriseReport.objects.create(
+                    enterprise=EnterpriseFactory(tax_code=f"29{n:08d}"),
+                    period=period,
+                    total_workers=10,
+                    female_workers=5,
+                )
+                ReportValue.objects.create(report=report, indicator=indicator, count=3)
+            added[0] = n + 1
 
     writer = threading.Thread(target=add_workers_and_reports)
     writer.start()

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
+from communes.current import commune_scope
 from indicators import rules, services
 from indicators.models import EnterpriseReport, Indicator, ReportEvent
 from tests import factories
@@ -33,14 +34,16 @@ def test_two_simultaneous_first_submissions_leave_exactly_one_report(plan, open_
     def submit(officer):
         try:
             barrier.wait(timeout=10)
-            services.report_submit(
-                enterprise=enterprise_a,
-                period=open_period,
-                actor=officer,
-                figures=figures,
-                version=0,
-                indicators=indicators,
-            )
+            # A thread starts outside the test body's scope: as in a request, the commune's.
+            with commune_scope(open_period.commune):
+                services.report_submit(
+                    enterprise=enterprise_a,
+                    period=open_period,
+                    actor=officer,
+                    figures=figures,
+                    version=0,
+                    indicators=indicators,
+                )
             outcomes.append("saved")
         except ValidationError as error:
             outcomes.append(error.code)
@@ -71,7 +74,8 @@ def test_two_simultaneous_imports_of_the_same_report_both_land_as_updates(plan, 
     def run():
         try:
             barrier.wait(timeout=10)
-            services.reports_import(period=open_period, actor=official, rows=rows)
+            with commune_scope(open_period.commune):
+                services.reports_import(period=open_period, actor=official, rows=rows)
         except Exception as error:
             crashes.append(error)
         finally:
