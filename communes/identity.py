@@ -8,11 +8,10 @@ communes were data, then flushed), the settings stand in, as they did before.
 
 from __future__ import annotations
 
-from django_scopes import get_scope
-
 from core.identity import Identity, Leader, from_settings
 
 from .models import PLACEHOLDER_CODE, Commune
+from .scoping import commune_in_scope
 
 
 def of(commune: Commune) -> Identity:
@@ -31,8 +30,7 @@ def of(commune: Commune) -> Identity:
 def in_scope() -> Commune | None:
     """The commune whose data the code runs on: the one in scope (a page's `request.commune`,
     a command's commune), else the one the installation serves (`CommuneQuerySet.served`)."""
-    commune = (get_scope() or {}).get("commune")
-    return commune if isinstance(commune, Commune) else Commune.objects.served()
+    return commune_in_scope() or Commune.objects.served()
 
 
 def current() -> Identity:

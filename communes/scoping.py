@@ -52,11 +52,8 @@ def default_commune() -> int:
     request's, a command's), else the installation's only active commune."""
     from .models import Commune
 
-    in_scope = (get_scope() or {}).get("commune")
-    if isinstance(in_scope, Commune):
+    if (in_scope := commune_in_scope()) is not None:
         return in_scope.pk
-    if isinstance(in_scope, int):
-        return in_scope
     active = list(Commune.objects.active().values_list("pk", flat=True)[:2])
     if len(active) == 1:
         return active[0]

@@ -26,8 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import OFFICIAL
-from communes.models import Commune
-from communes.scoping import commune_in_scope
+from communes import identity
 from enterprises.demo import GARMENT_TAX_CODE
 from enterprises.models import Enterprise, UnionOfficer, Worker
 
@@ -201,7 +200,7 @@ def seed_roster_outcomes(indicators: list[Indicator]) -> None:
 def seed() -> list:
     # The commune being seeded (seed_demo runs this in Hoàng Hợp's scope): its periods and
     # enterprises only, whatever the other demo communes hold.
-    commune = commune_in_scope() or Commune.objects.served()
+    commune = identity.in_scope()
     periods = {p.code: p for p in ReportingPeriod.objects.filter(commune=commune, code__in=[*CLOSED, OPEN, "2026"])}
     indicators = list(Indicator.objects.of_plan())
     seed_roster_outcomes(indicators)
