@@ -56,6 +56,10 @@ class FloorSheet:
     def columns(self) -> int:
         return len(self.widths)
 
+    def write_rows(self, rows) -> None:
+        for row in rows:
+            self.write(row.values, row.styles)
+
     def write(self, values, styles, *, height=None, merge=(), keep=0) -> int:
         """Heights and merges are layout: the floor has none."""
         from core.xlsx_writing import Formula

@@ -744,6 +744,8 @@ def data_sheet(rows: Iterable[Row]) -> Sheet:
         margins=LANDSCAPE_MARGINS,
         # Data to stack, not to read on paper: if printed at all, one page wide.
         fit_width=True,
+        # A row per enterprise and indicator: 250,000 for a province (core.xlsx_writing).
+        streamed=True,
     )
 
 

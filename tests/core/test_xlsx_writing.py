@@ -18,6 +18,7 @@ from core.xlsx_writing import (
     Row,
     Sheet,
     SheetWriter,
+    Style,
     WorkbookWriter,
     clean_text,
     closing_rows,
@@ -255,6 +256,90 @@ class TestSheets:
             ("produced", 2),
             ("written", 2),
         ]
+
+
+class TestStreamedSheets:
+    """A streamed sheet (a data sheet of many rows) reads back as the same cells in the same
+    formats as the rows written cell by cell through XlsxWriter."""
+
+    TEXT = Style(size=11, wrap=False)
+    BORDERED = Style(size=11, border=True, align="right", number_format="#,##0")
+    STYLES = [TEXT, TEXT, BORDERED, BORDERED]
+
+    def rows(self):
+        yield Row(["code", "name", "n", "m"], Style(size=11, bold=True), 16)
+        values = [
+            ["90001", "Công ty TNHH May 10", 1234567, Decimal("12.5")],
+            ["=1+1", 'a & <b> "c"', 0, None],
+            [" leading", "trailing ", -7, float("nan")],
+            ["_x0041_ stays as typed", "line\rbreak\ttab", 10**17, True],
+            ["\x01bell", "\uff1dfull-width", 2.5, float("inf")],
+            [None, "Công ty TNHH May 10", 3, 4],
+        ]
+        for number, row in enumerate(values):
+            yield Row(row, self.STYLES, 16 if number % 2 else 20)
+
+    def read(self, *, streamed):
+        buffer = io.BytesIO()
+        OneSheet(self.rows(), widths=[10, 30, 8, 8], streamed=streamed).write(buffer)
+        buffer.seek(0)
+        return load_workbook(buffer).active
+
+    @staticmethod
+    def described(ws):
+        return [
+            [
+                (
+                    cell.value,
+                    cell.data_type,
+                    cell.number_format,
+                    cell.font.b,
+                    cell.font.name,
+                    cell.font.sz,
+                    cell.alignment.horizontal,
+                    cell.border.left.style,
+                    cell.quotePrefix,
+                )
+                for cell in row
+            ]
+            for row in ws.iter_rows()
+        ]
+
+    def test_reads_back_as_the_same_cells_formats_and_heights_as_cell_by_cell(self):
+        streamed, written_ = self.read(streamed=True), self.read(streamed=False)
+        assert self.described(streamed) == self.described(written_)
+        assert [streamed.row_dimensions[n].height for n in range(1, 8)] == [
+            written_.row_dimensions[n].height for n in range(1, 8)
+        ]
+        values = [[cell.value for cell in row] for row in streamed.iter_rows(min_row=2)]
+        assert values[1][:2] == ["=1+1", 'a & <b> "c"']  # text, never a formula
+        assert values[4][0] == "bell"  # a character Excel refuses is dropped
+        assert values[2][3] is None and values[4][3] is None  # NaN and infinity: empty
+
+    def test_every_row_is_there_past_the_first_ones(self):
+        rows = [Row(["h"], self.TEXT)] + [Row([f"row {n}", n], [self.TEXT, self.BORDERED]) for n in range(2500)]
+        buffer = io.BytesIO()
+        OneSheet(rows, widths=[10, 10], streamed=True).write(buffer)
+        buffer.seek(0)
+        ws = load_workbook(buffer).active
+        assert ws.max_row == 2501
+        assert [c.value for c in ws[2501]] == ["row 2499", 2499]
+
+    def test_a_row_in_other_styles_is_refused(self):
+        rows = [Row(["h"], self.TEXT), Row(["a"], self.TEXT), Row(["b"], self.BORDERED)]
+        with pytest.raises(ValueError, match="styles"):
+            OneSheet(rows, widths=[10], streamed=True).write(io.BytesIO())
+
+    @pytest.mark.parametrize("value", [datetime.date(2025, 1, 1), Formula("=1+1", 2)])
+    def test_a_date_or_a_formula_is_refused(self, value):
+        rows = [Row(["h"], self.TEXT), Row(["a"], self.TEXT), Row([value], self.TEXT)]
+        with pytest.raises(TypeError, match="text and numbers"):
+            OneSheet(rows, widths=[10], streamed=True).write(io.BytesIO())
+
+    def test_a_sheet_shorter_than_its_first_rows_is_written_as_any_other(self, tmp_path):
+        target = tmp_path / "short.xlsx"
+        OneSheet([Row(["only"], self.TEXT)], widths=[10], streamed=True).write(target)
+        assert [c.value for c in load_workbook(target).active[1]] == ["only"]
 
 
 class TestDocumentParts:
