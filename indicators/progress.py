@@ -58,12 +58,14 @@ period, opening or closing it, replaces its tokens too).
 from __future__ import annotations
 
 import datetime
+import functools
 import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import (
     BooleanField,
@@ -79,6 +81,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Cast
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
@@ -212,13 +215,18 @@ class EnterpriseRow:
     total_workers: int | None
     female_workers: int | None
     counts: dict[int, int]  # indicator id -> workers who met it
-    rates: dict[int, Decimal | None]
     followed: bool = True  # followed by the commune during the period (else counted by its report alone)
 
     # Approved means approved: the commune's tables and the export show an approved
     # report's figures as they are, a submitted one's greyed under its status (the
     # enterprise stands behind them, the commune has not checked them), and none of a
     # draft's or a returned report's (the enterprise's unfinished or rejected work).
+
+    @functools.cached_property
+    def rates(self) -> dict[int, Decimal | None]:
+        """Indicator id -> the percent of the workers who met it: worked out when asked (the
+        data sheet of a province's 50,000 enterprises never asks)."""
+        return {indicator_id: rate_of(count, self.total_workers) for indicator_id, count in self.counts.items()}
 
     @property
     def is_approved(self) -> bool:
@@ -230,6 +238,74 @@ class EnterpriseRow:
 
 
 # --- targets and milestones -------------------------------------------------
+
+
+class Mark(NamedTuple):
+    """A target or a milestone of a yardstick: a year and its percent."""
+
+    year: int
+    value: Decimal
+
+
+class Marks(tuple):
+    """A yardstick's targets or milestones, read as a prefetched relation is (`.all()`)."""
+
+    def all(self) -> Marks:
+        return self
+
+
+NO_MARKS = Marks()
+
+
+@dataclass(frozen=True)
+class Yardstick:
+    """An indicator as the functions here read it (its targets, milestones and baseline),
+    from plain rows: what judges many communes' figures at once (province.rollup) without a
+    model instance per indicator, target and milestone. Every function that takes an
+    Indicator takes a Yardstick."""
+
+    pk: int
+    code: str
+    name: str
+    targets: Marks = NO_MARKS
+    milestones: Marks = NO_MARKS
+    order: int = 0
+    baseline_year: int = Indicator._meta.get_field("baseline_year").default
+    baseline: Decimal | None = None
+
+
+def plan_yardsticks(plans) -> dict[int, list[Yardstick]]:
+    """The indicators of these plans (a queryset of plans, or their ids) as yardsticks, by
+    plan id, each plan's in its order (Indicator.objects.of_plan's): three queries over
+    plain rows, whatever the number of plans."""
+    plan_ids = plans if hasattr(plans, "query") else list(plans)
+    marks = {}
+    for name, model in (("targets", Target), ("milestones", Milestone)):
+        found = defaultdict(list)
+        rows = (
+            model.objects.filter(indicator__plan__in=plan_ids).order_by().values_list("indicator_id", "year", "value")
+        )
+        for indicator_id, year, value in rows:
+            found[indicator_id].append(Mark(year, value))
+        marks[name] = found
+    by_plan = defaultdict(list)
+    fields = ("pk", "plan_id", "code", "name", "order", "baseline_year", "baseline")
+    for pk, plan_id, code, name, order, baseline_year, baseline in (
+        Indicator.objects.filter(plan__in=plan_ids).order_by("order", "code").values_list(*fields)
+    ):
+        by_plan[plan_id].append(
+            Yardstick(
+                pk=pk,
+                code=code,
+                name=name,
+                targets=Marks(sorted(marks["targets"][pk])),
+                milestones=Marks(sorted(marks["milestones"][pk])),
+                order=order,
+                baseline_year=baseline_year,
+                baseline=baseline,
+            )
+        )
+    return by_plan
 
 
 def plan_indicators(plan=None) -> list[Indicator]:
@@ -333,6 +409,12 @@ def status_text(status: str | None, *, year: int | None = None, provisional: boo
     a provisional status says so ("Đạt (tạm tính)"); "" for no status."""
     if status is None:
         return ""
+    # A handful of texts, asked for once per rate (a thousand on the province's page).
+    return _status_text(status, year if status == MISSED else None, provisional, get_language())
+
+
+@functools.lru_cache(maxsize=256)
+def _status_text(status: str, year: int | None, provisional: bool, language: str | None) -> str:
     if status == MISSED and year is not None:
         text = _("Target %(year)s missed") % {"year": year}
     else:
@@ -356,15 +438,37 @@ def gap_of(target: Decimal, total: int, met: int) -> int:
     return max(0, math.ceil(target * total / HUNDRED - met))
 
 
+def bars_of(indicator: Indicator | Yardstick, period: ReportingPeriod) -> tuple[Decimal | None, Decimal | None, bool]:
+    """What a rate is judged against in the period: its milestone, its phase target, and
+    whether the period is final (is_final). A yardstick's are worked out once for every
+    indicator with the same targets, milestones and baseline (the province's communes
+    mostly share their plan's), an indicator's each time."""
+    if isinstance(indicator, Yardstick):
+        return _yardstick_bars(
+            indicator.targets,
+            indicator.milestones,
+            indicator.baseline_year,
+            indicator.baseline,
+            period.year,
+            period.kind,
+        )
+    return period_milestone(indicator, period), phase_target(indicator, period.year), is_final(indicator, period)
+
+
+@functools.lru_cache(maxsize=4096)
+def _yardstick_bars(targets: Marks, milestones: Marks, baseline_year: int, baseline, year: int, kind: str):
+    stick = Yardstick(0, "", "", targets, milestones, baseline_year=baseline_year, baseline=baseline)
+    period = ReportingPeriod(year=year, kind=kind)
+    return period_milestone(stick, period), phase_target(stick, year), is_final(stick, period)
+
+
 def indicator_progress(
     indicator: Indicator, period: ReportingPeriod, met: int, total: int, *, withheld: bool = False
 ) -> IndicatorProgress:
     """One indicator's figures for a period: provisional while the period is open, and
     with no status when withheld (too few approved reports)."""
     rate = rate_of(met, total)
-    milestone = period_milestone(indicator, period)
-    phase = phase_target(indicator, period.year)
-    final = is_final(indicator, period)
+    milestone, phase, final = bars_of(indicator, period)
     return IndicatorProgress(
         indicator_id=indicator.pk,
         code=indicator.code,
@@ -574,28 +678,60 @@ def enterprise_rows(period: ReportingPeriod, enterprises=None) -> list[Enterpris
 def _enterprise_rows(period: ReportingPeriod, enterprises) -> list[EnterpriseRow]:
     if enterprises is None:
         enterprises = Enterprise.objects.filter(period.counted_enterprises())
-    reports = {
-        row["enterprise_id"]: row
-        for row in EnterpriseReport.objects.filter(period=period, enterprise__in=enterprises)
-        .order_by()
+    return _rows_of(
+        {period.commune_id: period},
+        enterprises,
+        EnterpriseReport.objects.filter(period=period, enterprise__in=enterprises),
+        ReportValue.objects.filter(report__period=period, report__enterprise__in=enterprises),
+    )[period.pk]
+
+
+def rows_of_periods(periods: Iterable[ReportingPeriod]) -> dict[int, list[EnterpriseRow]]:
+    """Per period, `enterprise_rows` of each of these periods, one per commune (the
+    province's periods of one code): three queries whatever their number."""
+    periods = list(periods)
+    if not periods:
+        return {}
+    ids = [p.pk for p in periods]
+    # Each commune's enterprises followed during its own period's dates (the same for the
+    # periods of one code, save where a commune changed them), or with a report in it:
+    # ReportingPeriod.counted_enterprises, for every period at once.
+    followed = Q(pk__in=[])
+    for (start, end), same in itertools.groupby(
+        sorted(periods, key=lambda p: (p.start, p.end)), lambda p: (p.start, p.end)
+    ):
+        followed |= Q(commune_id__in=[p.commune_id for p in same]) & followed_during(start, end)
+    reported = Exists(EnterpriseReport.objects.filter(enterprise=OuterRef("pk"), period__in=ids))
+    return _rows_of(
+        {p.commune_id: p for p in periods},
+        Enterprise.objects.filter(commune_id__in=[p.commune_id for p in periods]).filter(followed | reported),
+        EnterpriseReport.objects.filter(period__in=ids),
+        ReportValue.objects.filter(report__period__in=ids),
+    )
+
+
+def _rows_of(periods: dict[int, ReportingPeriod], enterprises, reports, values) -> dict[int, list[EnterpriseRow]]:
+    """The rows of `enterprises`, each in its commune's period of `periods` (by commune id),
+    with its report among `reports` and that report's figures among `values`."""
+    found = {
+        (row["enterprise_id"], row["period_id"]): row
+        for row in reports.order_by()
         .annotate(late=ExpressionWrapper(SUBMITTED_LATE, output_field=BooleanField()))
-        .values("pk", "enterprise_id", "status", "late", "total_workers", "female_workers")
+        .values("pk", "enterprise_id", "period_id", "status", "late", "total_workers", "female_workers")
     }
     counts = defaultdict(dict)
-    for report_id, indicator_id, count in (
-        ReportValue.objects.filter(report__period=period, report__enterprise__in=enterprises)
-        .order_by()
-        .values_list("report_id", "indicator_id", "count")
-    ):
+    for report_id, indicator_id, count in values.order_by().values_list("report_id", "indicator_id", "count"):
         counts[report_id][indicator_id] = count
-    rows = []
+    rows = {period.pk: [] for period in periods.values()}
+    # One period: every enterprise given is read in it, whatever its commune (as a page of
+    # enterprises asked for by id is).
+    only = next(iter(periods.values())) if len(periods) == 1 else None
     for enterprise in enterprises.order_by("name", "pk").values(
-        "pk", "name", "tax_code", "is_active", "followed_from", "stopped_from"
+        "pk", "commune_id", "name", "tax_code", "is_active", "followed_from", "stopped_from"
     ):
-        report = reports.get(enterprise["pk"])
-        report_counts = counts.get(report["pk"], {}) if report else {}
-        total = report["total_workers"] if report else None
-        rows.append(
+        period = only or periods[enterprise["commune_id"]]
+        report = found.get((enterprise["pk"], period.pk))
+        rows[period.pk].append(
             EnterpriseRow(
                 enterprise_id=enterprise["pk"],
                 name=enterprise["name"],
@@ -604,10 +740,9 @@ def _enterprise_rows(period: ReportingPeriod, enterprises) -> list[EnterpriseRow
                 report_id=report["pk"] if report else None,
                 status=report["status"] if report else None,
                 is_late=bool(report and report["late"]),
-                total_workers=total,
+                total_workers=report["total_workers"] if report else None,
                 female_workers=report["female_workers"] if report else None,
-                counts=report_counts,
-                rates={i: rate_of(c, total) for i, c in report_counts.items()},
+                counts=counts.get(report["pk"], {}) if report else {},
                 followed=period.followed_during(enterprise["followed_from"], enterprise["stopped_from"]),
             )
         )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from dashboard import layout
 from indicators import progress
 
-from .rollup import CommuneFigures, Rollup, TrendPoint, Yardstick
+from .rollup import CommuneFigures, Rollup, TrendPoint
 
 
 @dataclass(frozen=True)
@@ -23,21 +23,31 @@ class TrendRow:
     cells: list[layout.Cell]
 
 
-def _cell(code: str, item: progress.IndicatorProgress | None) -> layout.Cell:
+def _cell(code: str, item: progress.IndicatorProgress | None, badges: dict | None = None) -> layout.Cell:
     if item is None:
         return layout.Cell(code, None, None)
-    return layout.Cell(code, item.rate, layout.indicator_badge(item) if item.rate is not None else None)
+    if item.rate is None:
+        return layout.Cell(code, item.rate, None)
+    if badges is None:
+        return layout.Cell(code, item.rate, layout.indicator_badge(item))
+    # What the badge says depends on these alone: worked out once for the whole table.
+    key = (item.withheld, item.status, item.year if item.status == progress.MISSED else None, item.provisional)
+    badge = badges.get(key)
+    if badge is None:
+        badge = badges[key] = layout.indicator_badge(item)
+    return layout.Cell(code, item.rate, badge)
 
 
 def commune_rows(result: Rollup) -> list[CommuneRow]:
     """The commune × indicator table: each commune's rate and status against its own plan."""
+    badges = {}
     return [
-        CommuneRow(item, [_cell(indicator.code, item.cell(indicator.code)) for indicator in result.indicators])
+        CommuneRow(item, [_cell(indicator.code, item.cell(indicator.code), badges) for indicator in result.indicators])
         for item in result.communes
     ]
 
 
-def trend_rows(points: list[TrendPoint], indicators: list[Yardstick]) -> list[TrendRow]:
+def trend_rows(points: list[TrendPoint], indicators: list[progress.Yardstick]) -> list[TrendRow]:
     """The province's rates period by period (periods with approved reports only)."""
     return [
         TrendRow(point, [_cell(i.code, point.total.indicator(i.code)) for i in indicators])

@@ -25,14 +25,13 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Count, Max, Min, Q, Sum
 
 from communes.current import every_commune
 from communes.models import Commune
 from indicators import progress
-from indicators.models import Indicator, PeriodIndicatorTotal, PeriodKind, PeriodState, PeriodTotals, ReportingPeriod
+from indicators.models import PeriodIndicatorTotal, PeriodKind, PeriodState, PeriodTotals, ReportingPeriod
 from indicators.totals import SCALARS, Totals
 from plans.models import Plan
 
@@ -41,28 +40,6 @@ from .models import ProvinceIndicator
 # Where the province's milestones start: 0 % in the plan's baseline year (progress.milestones,
 # for an indicator without a baseline).
 BASELINE_YEAR = 2023
-
-
-@dataclass(frozen=True)
-class _Rows:
-    rows: tuple = ()
-
-    def all(self) -> tuple:
-        return self.rows
-
-
-@dataclass(frozen=True)
-class Yardstick:
-    """A province indicator as indicators.progress reads an indicator: its targets, no
-    milestone set (each year's interpolated from 0 % in 2023)."""
-
-    pk: int
-    code: str
-    name: str
-    targets: _Rows
-    milestones: _Rows = _Rows()
-    baseline_year: int = BASELINE_YEAR
-    baseline: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -107,7 +84,7 @@ class Rollup:
     total: progress.Progress  # against the province's targets
     bound: progress.LowerBound
     counts: progress.ReportCounts
-    indicators: list[Yardstick] = field(default_factory=list)
+    indicators: list[progress.Yardstick] = field(default_factory=list)
 
     @property
     def unreported(self) -> list[CommuneFigures]:
@@ -128,10 +105,18 @@ class TrendPoint:
 # --- reading ---------------------------------------------------------------------------
 
 
-def yardsticks() -> list[Yardstick]:
-    """The province's indicators with their targets (two queries)."""
+def yardsticks() -> list[progress.Yardstick]:
+    """The province's indicators with their targets (two queries), as indicators.progress
+    reads an indicator: no milestone set (each year's interpolated from 0 % in 2023)."""
     return [
-        Yardstick(pk=item.pk, code=item.code, name=item.name, targets=_Rows(tuple(item.targets.all())))
+        progress.Yardstick(
+            pk=item.pk,
+            code=item.code,
+            name=item.name,
+            targets=progress.Marks(progress.Mark(t.year, t.value) for t in item.targets.all()),
+            order=item.order,
+            baseline_year=BASELINE_YEAR,
+        )
         for item in ProvinceIndicator.objects.prefetch_related("targets")
     ]
 
@@ -196,30 +181,29 @@ def as_period(option: PeriodOption) -> ReportingPeriod:
 
 def rollup(option: PeriodOption, *, today: datetime.date, communes: list[Commune] | None = None) -> Rollup:
     """Every active commune's figures for the period (or these communes'), and the
-    province's totals: ten queries, whatever the number of communes and enterprises."""
+    province's totals: nine queries, whatever the number of communes and enterprises."""
     with every_commune():  # the roll-up reads every commune's totals, grouped by commune
         if communes is None:
             communes = list(Commune.objects.active().order_by("code"))
-        ids = [c.pk for c in communes]
+            chosen = Commune.objects.active()
+        else:
+            chosen = Commune.objects.filter(pk__in=[c.pk for c in communes])
+        # The communes chosen as a subquery, not a list of ids: Django prepares every id of
+        # a list one by one, which cost the page more than the queries themselves.
         periods = {
             p.commune_id: p
-            for p in ReportingPeriod.objects.filter(code=option.code, commune_id__in=ids).select_related("totals")
+            for p in ReportingPeriod.objects.filter(code=option.code, commune__in=chosen).select_related("totals")
         }
         met = defaultdict(dict)
         for period_id, indicator_id, value in (
-            PeriodIndicatorTotal.objects.filter(period__in=[p.pk for p in periods.values()])
+            PeriodIndicatorTotal.objects.filter(period__code=option.code, period__commune__in=chosen)
             .order_by()
             .values_list("period_id", "indicator_id", "met")
         ):
             met[period_id][indicator_id] = value
-        plans = _current_plans(ids)
-        indicators = defaultdict(list)
-        for indicator in Indicator.objects.filter(plan__in=list(plans.values())).prefetch_related(
-            "targets", "milestones"
-        ):
-            indicators[indicator.plan_id].append(indicator)
-        for items in indicators.values():
-            items.sort(key=lambda i: (i.order, i.code))
+        current = Plan.objects.filter(commune__in=chosen, is_current=True)
+        plans = _current_plans(current)
+        indicators = progress.plan_yardsticks(current)
         province = yardsticks()
     figures = [
         _commune_figures(commune, periods.get(commune.pk), met, indicators[plans.get(commune.pk)], today)
@@ -235,15 +219,11 @@ def rollup(option: PeriodOption, *, today: datetime.date, communes: list[Commune
     return _province(option, figures, province, met_by_code)
 
 
-def _current_plans(commune_ids: list[int]) -> dict[int, int]:
+def _current_plans(current) -> dict[int, int]:
     """Each commune's current plan (Plan.objects.current: the newest marked current), by
-    commune id: one query."""
+    commune id, of the plans marked current (`current`): one query."""
     found = {}
-    for commune_id, plan_id in (
-        Plan.objects.filter(commune_id__in=commune_ids, is_current=True)
-        .order_by("commune_id", "-issued_year", "-pk")
-        .values_list("commune_id", "pk")
-    ):
+    for commune_id, plan_id in current.order_by("commune_id", "-issued_year", "-pk").values_list("commune_id", "pk"):
         found.setdefault(commune_id, plan_id)
     return found
 
@@ -256,7 +236,7 @@ def _stored(period: ReportingPeriod | None, met: dict[int, dict[int, int]]) -> T
 
 
 def _commune_figures(
-    commune: Commune, period: ReportingPeriod | None, met, indicators: list[Indicator], today: datetime.date
+    commune: Commune, period: ReportingPeriod | None, met, indicators: list[progress.Yardstick], today: datetime.date
 ) -> CommuneFigures:
     item = _stored(period, met)
     figures = progress.progress_of_totals(period, indicators, item) if period is not None and indicators else None
@@ -271,7 +251,10 @@ def _commune_figures(
 
 
 def _province(
-    option: PeriodOption, communes: list[CommuneFigures], indicators: list[Yardstick], met_by_code: dict[str, int]
+    option: PeriodOption,
+    communes: list[CommuneFigures],
+    indicators: list[progress.Yardstick],
+    met_by_code: dict[str, int],
 ) -> Rollup:
     """The province's totals: the communes' stored totals added up (Σ met / Σ workers, never
     a mean of their rates)."""
@@ -292,7 +275,7 @@ def _province(
     )
 
 
-def trend(options: list[PeriodOption], indicators: list[Yardstick]) -> list[TrendPoint]:
+def trend(options: list[PeriodOption], indicators: list[progress.Yardstick]) -> list[TrendPoint]:
     """The province's figures in every period, against its targets (two aggregate queries
     over the stored totals, summed by the database)."""
     codes = {item.code: item.pk for item in indicators}

@@ -27,3 +27,20 @@ def test_thousands_are_grouped_with_dots_in_vietnamese_and_commas_in_english():
         assert num(1234567) == "1.234.567"
     with translation.override("en"):
         assert num(1234567) == "1,234,567"
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("decimals", [0, 1, 2])
+def test_numbers_are_written_as_djangos_number_format_writes_them(language, decimals):
+    """num's own grouping agrees with number_format (round half up first) on every kind of value."""
+    from decimal import ROUND_HALF_UP
+
+    from django.utils import formats
+
+    values = [0, 1, -1, 7, 999, 1000, -1000, 1234567, -1234567, 10**12, Decimal("0.05"), Decimal("-0.04")]
+    values += [Decimal("34.59"), Decimal("-34.55"), Decimal(200) / 3, Decimal("999.95"), Decimal("1234.5"), 12.25]
+    with translation.override(language):
+        for value in values:
+            rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+            expected = formats.number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+            assert num(value, decimals) == expected, value

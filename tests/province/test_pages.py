@@ -172,6 +172,19 @@ def test_the_workbook_has_one_row_per_active_commune_and_the_data_of_all(provinc
     assert data.max_row - 1 == 6 * 5
 
 
+def test_the_summary_fits_the_printed_page_at_100_percent(province):
+    from django.utils import timezone
+
+    from communes.current import every_commune
+    from core.xlsx_writing import LANDSCAPE_WIDTH
+    from province import exports, rollup
+
+    with every_commune():
+        option = next(o for o in rollup.period_options() if o.code == "2025")
+        summary = next(exports.ProvinceWorkbook(option, today=timezone.localdate()).sheets())
+    assert sum(summary.widths) <= LANDSCAPE_WIDTH
+
+
 # --- the API ----------------------------------------------------------------------------
 
 

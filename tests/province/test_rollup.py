@@ -84,3 +84,29 @@ def test_the_roll_up_reads_a_fixed_number_of_queries(province, extra, django_ass
     with django_assert_max_num_queries(10):
         result = rollup.rollup(option(), today=TODAY)
     assert len(result.communes) == 3 + extra
+
+
+def test_the_rows_of_many_periods_are_each_periods_own_rows(province):
+    """The province's data sheet reads many communes' rows at once (progress.rows_of_periods):
+    each period's are enterprise_rows' of that period alone, also where a commune's period
+    has dates of its own (its enterprise followed from a day inside the others' period only)."""
+    from communes.current import every_commune
+    from enterprises.models import Enterprise
+    from indicators.models import ReportingPeriod
+
+    with every_commune():
+        late_start = factories.CommuneFactory(code="16024", name="Hoằng Phong", slug="hoang-phong")
+        plan_of(late_start)
+        period = period_of(late_start)
+        ReportingPeriod.objects.filter(pk=period.pk).update(end=datetime.date(2025, 6, 30))
+        Enterprise.objects.create(
+            commune=late_start, name="Công ty Mới", tax_code="2879999990", followed_from=datetime.date(2025, 9, 1)
+        )
+        enterprise_of(late_start, "Công ty Cũ")
+        periods = list(ReportingPeriod.objects.filter(code="2025", commune__merged_into__isnull=True))
+        together = progress.rows_of_periods(periods)
+        for item in periods:
+            alone = progress.enterprise_rows(item, Enterprise.objects.filter(item.counted_enterprises()))
+            assert together[item.pk] == alone, item.commune
+        assert [row.name for row in together[period.pk]] == ["Công ty Cũ"]  # followed only after its end
+        assert sum(len(rows) for rows in together.values()) == 6 + 1
