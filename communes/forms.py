@@ -17,24 +17,19 @@ EXTRA_LEADERS = 2
 
 
 class CommuneForm(forms.ModelForm):
-    """A commune's record. The merger fields are offered on an existing commune only: a
-    commune added today exists."""
+    """A commune's record. Whether it was merged, into which commune and when, is not
+    edited here: only a merger (MergerForm, communes.merging) sets it, moving the commune's
+    enterprises, officers and open work with it; a commune marked merged by hand would
+    keep them and drop out of the province's totals."""
 
     class Meta:
         model = Commune
-        fields = ["code", "name", "kind", "slug", "body", "place", "superior", "addressee", "merged_into", "merged_on"]
-        field_classes = {"merged_into": RecordChoiceField, "merged_on": DayField}
+        fields = ["code", "name", "kind", "slug", "body", "place", "superior", "addressee"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
         self.fields["place"].required = False
-        if self.instance.pk is None:
-            del self.fields["merged_into"]
-            del self.fields["merged_on"]
-        else:
-            self.fields["merged_into"].queryset = Commune.objects.active().exclude(pk=self.instance.pk)
-            self.fields["merged_into"].empty_label = _("— not merged: the commune exists —")
 
     def clean_code(self):
         code = "".join(self.cleaned_data["code"].split())

@@ -85,7 +85,12 @@ class Commune(models.Model):
     name = models.CharField(
         _("name"), max_length=100, help_text=_("Without the kind: “Hoàng Hợp”, not “xã Hoàng Hợp”.")
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=CommuneKind.choices, default=CommuneKind.COMMUNE)
+    kind = models.CharField(
+        pgettext_lazy("administrative unit", "kind"),
+        max_length=20,
+        choices=CommuneKind.choices,
+        default=CommuneKind.COMMUNE,
+    )
     slug = models.SlugField(
         _("short name in addresses"),
         max_length=100,

@@ -630,7 +630,7 @@ class SentReminder(CommuneOwned):
 
     commune_from = "period"
 
-    kind = models.CharField(_("kind"), max_length=10, choices=ReminderKind.choices)
+    kind = models.CharField(pgettext_lazy("reminder", "kind"), max_length=10, choices=ReminderKind.choices)
     period = models.ForeignKey(
         ReportingPeriod,
         on_delete=models.CASCADE,

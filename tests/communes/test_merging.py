@@ -301,3 +301,66 @@ def test_the_former_communes_accounts_serve_the_receiving_one(world):
     merge()
     assert set(covering.commune_memberships.values_list("commune__code", flat=True)) == {"99101", "99102", "99103"}
     assert already.commune_memberships.filter(commune=tan_hoa).count() == 1
+
+
+# --- the merger page (/province/communes/merge/): the same merger, previewed, then confirmed ---
+
+
+def merger_post(client, name, *, into="99103", sources="99101, 99102", date="01/07/2025"):
+    from django.urls import reverse
+
+    return client.post(reverse(f"province:{name}"), {"sources": sources, "into": into, "date": date})
+
+
+def test_the_page_previews_what_will_move_and_changes_nothing(world, client_for, province_admin):
+    before = state()
+    response = merger_post(client_for(province_admin), "commune_merge")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "data-merger-preview" in page and "Tân Hòa" in page and "Hai Nam" in page and "Bắc Sơn" in page
+    assert [count for _label, count in response.context["summary"].moved] == [int(n) for n in EXPECTED_MOVES]
+    assert state() == before
+
+
+def test_confirming_on_the_page_merges_as_the_command_does(world, client_for, province_admin):
+    hai_nam, bac_son, tan_hoa = world["communes"]
+    client = client_for(province_admin)
+    response = merger_post(client, "commune_merge_confirm")
+    assert response.status_code == 302
+    assert [c.merged_into for c in Commune.objects.filter(pk__in=[hai_nam.pk, bac_son.pk])] == [tan_hoa, tan_hoa]
+    assert set(Enterprise.objects.values_list("commune", flat=True)) == {tan_hoa.pk}
+    followed = client.get(response.url).content.decode()
+    assert f"Đã sáp nhập {hai_nam}, {bac_son} vào {tan_hoa} từ ngày 01/07/2025." in followed
+
+
+@pytest.mark.parametrize("name", ["commune_merge", "commune_merge_confirm"])
+@pytest.mark.parametrize(
+    "into, sources, date, says",
+    [
+        ("99999", "99101", "01/07/2025", "Không có xã nào mang mã 99999"),
+        ("99103", "99101, 99103", "01/07/2025", "không thể sáp nhập vào chính nó"),
+        ("99103", "99101", "31/02/2025", "ngày"),
+        ("99103", "", "01/07/2025", "Trường này là bắt buộc"),
+    ],
+    ids=["unknown-code", "into-one-of-its-sources", "no-such-day", "no-sources"],
+)
+def test_the_page_refuses_bad_input_in_vietnamese_keeping_what_was_typed(
+    world, client_for, province_admin, name, into, sources, date, says
+):
+    before = state()
+    response = merger_post(client_for(province_admin), name, into=into, sources=sources, date=date)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert says in page
+    assert f'value="{into}"' in page  # what was typed is kept
+    assert state() == before
+
+
+def test_the_page_refuses_a_merger_with_reports_waiting_for_review(world, client_for, province_admin):
+    e3 = world["enterprises"][2]
+    report(e3, "2026-H1", status=ReportStatus.SUBMITTED)
+    before = state()
+    response = merger_post(client_for(province_admin), "commune_merge_confirm")
+    assert response.status_code == 200
+    assert e3.name in response.content.decode()
+    assert state() == before

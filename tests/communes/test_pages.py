@@ -153,21 +153,19 @@ def test_changing_the_served_commune_changes_what_documents_print(client_for, pr
     assert "Tạo từ cấu hình (PORTAL_COMMUNE_*)" in page  # its history starts with the migration
 
 
-def test_merging_into_itself_is_not_offered_and_refused(client_for, province_admin, commune):
-    data = commune_data(code="16015", merged_into=str(commune.pk), merged_on="01/07/2025")
-    response = client_for(province_admin).post(reverse("province:commune_update", args=[commune.pk]), data)
-    assert response.status_code == 200
-    assert "merged_into" in response.context["form"].errors
-    assert Commune.objects.get(pk=commune.pk).merged_into is None
-
-
-def test_recording_a_merger(client_for, province_admin, commune):
+def test_a_merger_is_not_recorded_through_the_communes_form(client_for, province_admin, commune):
+    """Only a merger moves a commune's enterprises and work: the record's form has no merger
+    fields, ignores them if sent, and sends the administrator to the merger page."""
     target = factories.CommuneFactory(code="16015", name="Hoằng Giang")
     data = commune_data(code="16999", name="Hoàng Hợp", merged_into=str(target.pk), merged_on="01/07/2025")
     response = client_for(province_admin).post(reverse("province:commune_update", args=[commune.pk]), data)
-    assert response.status_code == 302, response.context["form"].errors
+    assert response.status_code == 302
     commune.refresh_from_db()
-    assert (commune.merged_into, str(commune.merged_on)) == (target, "2025-07-01")
+    assert (commune.code, commune.merged_into, commune.merged_on) == ("16999", None, None)
+    page = client_for(province_admin).get(reverse("province:commune_update", args=[commune.pk])).content.decode()
+    assert 'name="merged_into"' not in page
+    assert reverse("province:commune_merge") in page
+    assert "Loại đơn vị hành chính" in page and "Loại kỳ" not in page  # a commune's kind, not a period's
 
 
 @pytest.mark.parametrize("huge", [str(2**64), "-5", "9" * 30])
