@@ -23,6 +23,7 @@ runs inside `communes.current.every_commune()`.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -66,8 +67,14 @@ class CommuneFigures:
     period: ReportingPeriod | None  # None: the commune has no period of that code
     figures: progress.Progress | None  # None: no period or no current plan
     counts: progress.ReportCounts
-    bound: progress.LowerBound | None
     overdue: bool  # the deadline has passed and some enterprises have no approved report
+    stored: Totals = field(default_factory=Totals)  # the commune's stored totals for the period
+
+    @functools.cached_property
+    def bound(self) -> progress.LowerBound | None:
+        """The commune's minimum (progress.bound_of), worked out when a page shows it: the
+        commune's own page and the API do, the province's table does not."""
+        return progress.bound_of(self.figures, self.stored.headcount, self.stored.unknown) if self.figures else None
 
     @property
     def has_reported(self) -> bool:
@@ -245,7 +252,7 @@ def _commune_figures(
         period=period,
         figures=figures,
         counts=progress.counts_of_totals(item),
-        bound=progress.bound_of(figures, item.headcount, item.unknown) if figures else None,
+        stored=item,
         overdue=period is not None and period.deadline_passed(today) and item.approved < item.active,
     )
 
@@ -258,7 +265,7 @@ def _province(
 ) -> Rollup:
     """The province's totals: the communes' stored totals added up (Σ met / Σ workers, never
     a mean of their rates)."""
-    stored = [_stored(item.period, {}) for item in communes]
+    stored = [item.stored for item in communes]
     totals = Totals(
         **{name: sum(getattr(item, name) for item in stored) for name in SCALARS},
         met={item.pk: met_by_code.get(item.code, 0) for item in indicators},
