@@ -598,7 +598,6 @@ class StreamedRows:
         self.rows = rows
         self.first = first  # the first row's number, counted from 1
         self.lead = lead  # the styles every row has: those of the first row of data, as given
-        self.styles = list(styles)  # the same, one per column
         self.fit = fit
         # Per column: its letter, its format's number, the number of its format marking text
         # as text, and whether an empty cell is drawn (a border): looked up once, not per cell.
@@ -609,7 +608,7 @@ class StreamedRows:
                 formats[style, True].xf_index,
                 style.shows_when_empty,
             )
-            for column, style in enumerate(self.styles)
+            for column, style in enumerate(styles)
         ]
         self.texts: dict[str, tuple[bool, str]] = {}  # text -> (looks like a formula, the cell's rest)
         self.opening = (None, "")  # the last row height and its row's attributes

@@ -275,23 +275,20 @@ class Yardstick:
 
 
 def plan_yardsticks(plans) -> dict[int, list[Yardstick]]:
-    """The indicators of these plans (a queryset of plans, or their ids) as yardsticks, by
+    """The indicators of these plans (a queryset of plans, or a list of their ids) as yardsticks, by
     plan id, each plan's in its order (Indicator.objects.of_plan's): three queries over
     plain rows, whatever the number of plans."""
-    plan_ids = plans if hasattr(plans, "query") else list(plans)
     marks = {}
     for name, model in (("targets", Target), ("milestones", Milestone)):
         found = defaultdict(list)
-        rows = (
-            model.objects.filter(indicator__plan__in=plan_ids).order_by().values_list("indicator_id", "year", "value")
-        )
+        rows = model.objects.filter(indicator__plan__in=plans).order_by().values_list("indicator_id", "year", "value")
         for indicator_id, year, value in rows:
             found[indicator_id].append(Mark(year, value))
         marks[name] = found
     by_plan = defaultdict(list)
     fields = ("pk", "plan_id", "code", "name", "order", "baseline_year", "baseline")
     for pk, plan_id, code, name, order, baseline_year, baseline in (
-        Indicator.objects.filter(plan__in=plan_ids).order_by("order", "code").values_list(*fields)
+        Indicator.objects.filter(plan__in=plans).order_by("order", "code").values_list(*fields)
     ):
         by_plan[plan_id].append(
             Yardstick(
@@ -440,23 +437,21 @@ def gap_of(target: Decimal, total: int, met: int) -> int:
 
 def bars_of(indicator: Indicator | Yardstick, period: ReportingPeriod) -> tuple[Decimal | None, Decimal | None, bool]:
     """What a rate is judged against in the period: its milestone, its phase target, and
-    whether the period is final (is_final). A yardstick's are worked out once for every
-    indicator with the same targets, milestones and baseline (the province's communes
-    mostly share their plan's), an indicator's each time."""
-    if isinstance(indicator, Yardstick):
-        return _yardstick_bars(
-            indicator.targets,
-            indicator.milestones,
-            indicator.baseline_year,
-            indicator.baseline,
-            period.year,
-            period.kind,
-        )
-    return period_milestone(indicator, period), phase_target(indicator, period.year), is_final(indicator, period)
+    whether the period is final (is_final). Worked out once for every indicator with the
+    same targets, milestones and baseline (the province's communes mostly share their
+    plan's): they alone decide it."""
+    return _bars(
+        Marks(Mark(t.year, t.value) for t in indicator.targets.all()),
+        Marks(Mark(m.year, m.value) for m in indicator.milestones.all()),
+        indicator.baseline_year,
+        indicator.baseline,
+        period.year,
+        period.kind,
+    )
 
 
 @functools.lru_cache(maxsize=4096)
-def _yardstick_bars(targets: Marks, milestones: Marks, baseline_year: int, baseline, year: int, kind: str):
+def _bars(targets: Marks, milestones: Marks, baseline_year: int, baseline, year: int, kind: str):
     stick = Yardstick(0, "", "", targets, milestones, baseline_year=baseline_year, baseline=baseline)
     period = ReportingPeriod(year=year, kind=kind)
     return period_milestone(stick, period), phase_target(stick, year), is_final(stick, period)

@@ -23,26 +23,16 @@ class TrendRow:
     cells: list[layout.Cell]
 
 
-def _cell(code: str, item: progress.IndicatorProgress | None, badges: dict | None = None) -> layout.Cell:
+def _cell(code: str, item: progress.IndicatorProgress | None) -> layout.Cell:
     if item is None:
         return layout.Cell(code, None, None)
-    if item.rate is None:
-        return layout.Cell(code, item.rate, None)
-    if badges is None:
-        return layout.Cell(code, item.rate, layout.indicator_badge(item))
-    # What the badge says depends on these alone: worked out once for the whole table.
-    key = (item.withheld, item.status, item.year if item.status == progress.MISSED else None, item.provisional)
-    badge = badges.get(key)
-    if badge is None:
-        badge = badges[key] = layout.indicator_badge(item)
-    return layout.Cell(code, item.rate, badge)
+    return layout.Cell(code, item.rate, layout.indicator_badge(item) if item.rate is not None else None)
 
 
 def commune_rows(result: Rollup) -> list[CommuneRow]:
     """The commune × indicator table: each commune's rate and status against its own plan."""
-    badges = {}
     return [
-        CommuneRow(item, [_cell(indicator.code, item.cell(indicator.code), badges) for indicator in result.indicators])
+        CommuneRow(item, [_cell(indicator.code, item.cell(indicator.code)) for indicator in result.indicators])
         for item in result.communes
     ]
 
