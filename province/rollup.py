@@ -27,7 +27,7 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 
 from communes.current import every_commune
 from communes.models import Commune
@@ -41,6 +41,9 @@ from .models import ProvinceIndicator
 # Where the province's milestones start: 0 % in the plan's baseline year (progress.milestones,
 # for an indicator without a baseline).
 BASELINE_YEAR = 2023
+# A period's stored totals (PeriodTotals) read as columns of its own row: a model instance
+# more per commune cost the page more than the join.
+KEPT = {f"kept_{name}": F(f"totals__{name}") for name in SCALARS}
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ def yardsticks() -> list[progress.Yardstick]:
             pk=item.pk,
             code=item.code,
             name=item.name,
-            targets=progress.Marks(progress.Mark(t.year, t.value) for t in item.targets.all()),
+            targets=progress.Marks(sorted(progress.Mark(t.year, t.value) for t in item.targets.all())),
             order=item.order,
             baseline_year=BASELINE_YEAR,
         )
@@ -199,7 +202,7 @@ def rollup(option: PeriodOption, *, today: datetime.date, communes: list[Commune
         # a list one by one, which cost the page more than the queries themselves.
         periods = {
             p.commune_id: p
-            for p in ReportingPeriod.objects.filter(code=option.code, commune__in=chosen).select_related("totals")
+            for p in ReportingPeriod.objects.filter(code=option.code, commune__in=chosen).annotate(**KEPT)
         }
         met = defaultdict(dict)
         for period_id, indicator_id, value in (
@@ -236,10 +239,10 @@ def _current_plans(current) -> dict[int, int]:
 
 
 def _stored(period: ReportingPeriod | None, met: dict[int, dict[int, int]]) -> Totals:
-    kept = getattr(period, "totals", None) if period is not None else None
-    if kept is None:
+    """The period's stored totals, read with it (KEPT); none yet when it has no totals row."""
+    if period is None or period.kept_approved is None:
         return Totals()
-    return Totals(**{name: getattr(kept, name) for name in SCALARS}, met=met.get(period.pk, {}))
+    return Totals(**{name: getattr(period, f"kept_{name}") for name in SCALARS}, met=met.get(period.pk, {}))
 
 
 def _commune_figures(

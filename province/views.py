@@ -63,8 +63,7 @@ def province_progress(request):
             "options": options,
             "result": result,
             "cards": layout.cards(result),
-            "rows": layout.commune_rows(result),
-            "trend": layout.trend_rows(points, result.indicators),
+            "trend": layout.trend_points(points),
             "milestone_label": milestone_label(result.period),
         },
     )

@@ -4,6 +4,7 @@ commune's people use them."""
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -75,6 +76,40 @@ def test_the_page_shows_every_active_commune_and_the_province_total(province, pr
     assert "An Phát" not in page and "Đông Á" not in page
 
 
+def test_each_commune_row_links_counts_and_judges_against_the_communes_own_plan(province, province_viewer, client_for):
+    page = client_for(province_viewer).get(PROGRESS, {"period": "2025"}).content.decode()
+
+    def row(commune):
+        return page.split(f'<tr data-commune="{commune.code}">')[1].split("</tr>")[0]
+
+    def cell(text, code):
+        found = re.search(rf'<td class="num rate-cell rate-(\w+)" data-indicator="{code}">(.*?)</td>', text)
+        return found.group(1), found.group(2)
+
+    hoang_hop = row(province["hoang_hop"])
+    link = reverse("rollup:commune_detail", args=[province["hoang_hop"].code])
+    assert f'<a href="{link}?period=2025">Hoàng Hợp</a>' in hoang_hop
+    assert "data-completeness>2/3<" in hoang_hop and "data-late>0<" in hoang_hop and ">150<" in hoang_hop
+    # a) 130 of 150 (86,67 %) against Hoàng Hợp's own 90 % for 2025; against Hoằng Giang's 70 %
+    # the same rate would be "Đạt".
+    status, text = cell(hoang_hop, "a")
+    assert status == "missed" and "Chưa đạt mục tiêu năm 2025" in text and text.endswith(" 86,7%")
+    status, text = cell(row(province["hoang_giang"]), "a")
+    assert status == "achieved" and 'title="Đạt"' in text and text.endswith(" 75,0%")
+    # Hoằng Xuân has no approved report: no rate, no status.
+    assert '<td class="num rate-cell" data-indicator="a">–</td>' in row(province["hoang_xuan"])
+    # The trend: the province's 280 of 350 in 2025.
+    trend = page.split('<tr data-period="2025">')[1].split("</tr>")[0]
+    assert cell(trend, "a")[1].endswith(" 80,0%") and ">350<" in trend
+
+
+def test_the_province_pages_are_titled_for_the_province_not_a_commune(province, province_viewer, client_for):
+    client = client_for(province_viewer)
+    for url in (PROGRESS, reverse("rollup:commune_detail", args=["16015"])):
+        title = client.get(url).content.decode().split("<title>")[1].split("</title>")[0]
+        assert "Toàn tỉnh" in title and "xã Hoàng Hợp" not in title, title
+
+
 def test_the_drill_in_shows_a_communes_figures_and_counts_only(province, province_viewer, client_for):
     response = client_for(province_viewer).get(reverse("rollup:commune_detail", args=["16015"]), {"period": "2025"})
     page = response.content.decode()
@@ -95,7 +130,7 @@ def test_a_merged_or_unknown_commune_and_an_unknown_period_are_404(province, pro
 def test_the_page_reads_a_fixed_number_of_queries(
     province, province_viewer, client_for, communes, django_assert_max_num_queries
 ):
-    """17 queries with 2 active communes or 6, whatever their enterprises: the session, the
+    """16 queries with 2 active communes or 6, whatever their enterprises: the session, the
     user and the role, the commune middleware, the periods by code, the communes, their
     periods with totals, sums met, plans, indicators with targets and milestones, the
     province's indicators and targets, the trend's two sums."""
@@ -106,7 +141,7 @@ def test_the_page_reads_a_fixed_number_of_queries(
         plan_of(commune)
         report(enterprise_of(commune, f"Công ty {n}"), period_of(commune), total=10, counts={"a": 5})
     client = client_for(province_viewer)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(16):
         response = client.get(PROGRESS)
     assert response.content.decode().count("data-commune=") == communes
 
