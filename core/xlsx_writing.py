@@ -435,6 +435,8 @@ STREAMED_TEXTS = 200_000  # texts kept escaped at once (a name recurs once per i
 _EXCEL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
+# Text XlsxWriter's constant_memory mode takes for rich text's XML and writes unescaped.
+RICH_OPENING, RICH_CLOSING = "<r>", "</r>"
 
 
 class WorkbookWriter:
@@ -785,7 +787,14 @@ class SheetWriter:
         elif isinstance(value, str):
             # Always write_string: text is never turned into a formula, a number or a link.
             value = clean_text(value)
-            ws.write_string(row, column, value, cell_format(style, as_text=looks_like_formula(value)))
+            text_format = cell_format(style, as_text=looks_like_formula(value))
+            if value.startswith(RICH_OPENING) and value.endswith(RICH_CLOSING):
+                # In its constant_memory mode XlsxWriter writes such text as rich text's own
+                # XML, unescaped: "<r>A & B</r>" would make a file Excel calls corrupt. As two
+                # runs in the cell's own font it is escaped like any text, and reads the same.
+                ws.write_rich_string(row, column, value[:1], text_format, value[1:], text_format)
+            else:
+                ws.write_string(row, column, value, text_format)
         elif isinstance(value, Formula):
             ws.write_formula(row, column, value.text, cell_format(style), value.result)
         elif isinstance(value, (date, datetime)):

@@ -129,6 +129,19 @@ class TestValues:
         assert (tax_code.value, tax_code.data_type) == ("0101234567", "s")
         assert (link.value, link.hyperlink) == ("http://example.com", None)
 
+    @pytest.mark.parametrize("text", ["<r>A & B</r>", "<r><t>x</t></r>", "<r></r>", "<r>=1+1</r>"])
+    def test_text_shaped_like_rich_text_xml_is_written_as_text(self, text):
+        """XlsxWriter would write it as XML of its own, and "&" made a file nobody could open."""
+        (cell,) = cells(text, style=PLAIN.but(bold=True))
+        assert (cell.value, cell.data_type) == (text, "s")
+        assert (cell.font.name, cell.font.b) == ("Times New Roman", True)
+        # Each run of the text is in the cell's own font, as plain text would be.
+        buffer = io.BytesIO()
+        OneSheet([Row([text], PLAIN.but(bold=True))]).write(buffer)
+        rich = load_workbook(buffer, rich_text=True).active["A1"].value
+        assert "".join(str(part) for part in rich) == text
+        assert all(part.font.rFont == "Times New Roman" and part.font.b for part in rich if hasattr(part, "font"))
+
     def test_not_a_number_and_infinity_leave_the_cell_empty(self):
         assert [c.value for c in cells(float("nan"), float("inf"), 1)] == [None, None, 1]
 
