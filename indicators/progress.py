@@ -126,8 +126,10 @@ class TargetGap:
     gap: int | None  # workers still to reach at the current workforce; None without data
 
 
-@dataclass(frozen=True)
-class IndicatorProgress:
+class IndicatorProgress(NamedTuple):
+    """One indicator's figures for a period. A named tuple: the province's page makes one per
+    commune and indicator (830), and a frozen dataclass cost five times as much to make."""
+
     indicator_id: int
     code: str
     name: str
@@ -143,7 +145,7 @@ class IndicatorProgress:
     provisional: bool = False  # the period is open
     withheld: bool = False  # too few approved reports to give a status
 
-    @functools.cached_property
+    @property
     def targets(self) -> tuple[TargetGap, ...]:
         """Each target with its gap at the period's workforce: worked out when something
         shows them (a card, the API, the report), not for each of the province's 830 cells."""
@@ -530,7 +532,7 @@ def _in_state_of(item: Progress, period: ReportingPeriod) -> Progress:
         item,
         period=period,
         provisional=provisional,
-        indicators=[replace(i, provisional=provisional) for i in item.indicators],
+        indicators=[i._replace(provisional=provisional) for i in item.indicators],
     )
 
 

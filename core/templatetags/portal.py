@@ -15,6 +15,9 @@ from core.names import full_name_of
 
 register = template.Library()
 
+# What a number is rounded to for 0, 1, 2 and 3 decimals.
+QUANTA = (Decimal(1), Decimal("0.1"), Decimal("0.01"), Decimal("0.001"))
+
 
 @dataclass(frozen=True)
 class NumberFormat:
@@ -27,6 +30,11 @@ class NumberFormat:
     thousand_separator: str
     grouping: int
 
+    def __post_init__(self):
+        # Python's separators (1,234.5) to the language's, made once for every number.
+        separators = str.maketrans({",": self.thousand_separator, ".": self.decimal_separator})
+        object.__setattr__(self, "_separators", separators)
+
     def num(self, value, decimals=0) -> str:
         """1234 -> '1.234' in Vietnamese, '1,234' in English; empty for None."""
         if value is None or value == "":
@@ -35,7 +43,8 @@ class NumberFormat:
         if type(value) is not int or places:
             # Round half up first (34,59 -> 34,6): number_format would truncate extra decimals.
             exact = value if type(value) is Decimal else Decimal(str(value))
-            value = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+            quantum = QUANTA[places] if 0 <= places < len(QUANTA) else Decimal(1).scaleb(-places)
+            value = exact.quantize(quantum, rounding=ROUND_HALF_UP)
         whole = type(value) is int  # an int with no decimals asked for: written as it is
         if self.grouping != 3 or not (whole or value.is_finite()):
             return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
@@ -43,8 +52,7 @@ class NumberFormat:
             value = abs(value)  # number_format writes no "-0"
         # The common case, as number_format writes it, at a tenth of its cost: Python groups
         # by threes, then the language's separators.
-        text = f"{value:,.{places}f}"
-        return text.translate({ord(","): self.thousand_separator, ord("."): self.decimal_separator})
+        return f"{value:,.{places}f}".translate(self._separators)
 
     def pct(self, value, decimals=1) -> str:
         """34.594 -> '34,6%'. The value is already a percent, not a fraction."""

@@ -30,7 +30,7 @@ def test_thousands_are_grouped_with_dots_in_vietnamese_and_commas_in_english():
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
-@pytest.mark.parametrize("decimals", [0, 1, 2])
+@pytest.mark.parametrize("decimals", [0, 1, 2, 3, 4])
 def test_numbers_are_written_as_djangos_number_format_writes_them(language, decimals):
     """num's own grouping agrees with number_format (round half up first) on every kind of value."""
     from decimal import ROUND_HALF_UP
