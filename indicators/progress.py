@@ -170,10 +170,12 @@ class IndicatorProgress(NamedTuple):
         return phase_of(self.targets, year)
 
     def target(self, year: int) -> Decimal | None:
-        return next((t.target for t in self.targets if t.year == year), None)
+        return next((mark.value for mark in self.marks if mark.year == year), None)
 
     def gap(self, year: int) -> int | None:
-        return next((t.gap for t in self.targets if t.year == year), None)
+        """The workers still to reach the target of `year` (None: no such target, or no data)."""
+        target = self.target(year)
+        return gap_of(target, self.total_workers, self.met) if target is not None and self.total_workers else None
 
 
 @dataclass(frozen=True)
@@ -267,8 +269,8 @@ NO_MARKS = Marks()
 
 
 def _marks(items) -> Marks:
-    """Targets or milestones as Marks by year: a yardstick's as they are (plan_yardsticks
-    sorts them), a model indicator's prefetched rows read into marks."""
+    """Targets or milestones as Marks by year: a yardstick's as they are (read by year), a
+    model indicator's prefetched rows read into marks."""
     if type(items) is Marks:
         return items
     return Marks(sorted(Mark(item.year, item.value) for item in items))

@@ -193,11 +193,14 @@ class TestCommuneProgress:
         assert item.gap(2030) == 86  # 95 % of 406 = 385,7 → 386 − 300
         assert (item.gap(2040), item.target(2040)) == (None, None)  # no such target year
         assert item.target(2030) == Decimal(95)
+        # The cards and the report read the same targets and gaps, year by year.
+        assert [(t.year, t.target, t.gap) for t in item.targets] == [(2025, Decimal(90), 66), (2030, Decimal(95), 86)]
 
     def test_no_approved_report_gives_no_rate_and_no_status(self, year_2025):
         result = progress.commune_progress(year_2025)
         item = result.indicator("a")
         assert (item.rate, item.status, item.gap(2025)) == (None, None, None)
+        assert [(t.target, t.gap) for t in item.targets] == [(Decimal(90), None), (Decimal(95), None)]
         assert (result.total_workers, result.female_workers, item.met) == (0, 0, 0)
 
     def test_a_period_with_no_approved_report_is_0_of_the_active_enterprises_complete(self, year_2025):
