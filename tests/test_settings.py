@@ -78,3 +78,21 @@ def test_openpyxl_reads_uploaded_workbooks_through_defusedxml():
     from openpyxl import xml
 
     assert xml.DEFUSEDXML is True
+
+
+def test_the_wsgi_application_keeps_what_it_loaded_out_of_full_garbage_collections():
+    """gunicorn's entry point freezes the objects loaded at start-up (gc.freeze): a full
+    collection then walks only what requests made."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PORTAL_"))}
+    environment["DATABASE_URL"] = "sqlite:///:memory:"
+    script = "import gc, hoanghop.wsgi; print(gc.get_freeze_count(), callable(hoanghop.wsgi.application))"
+    found = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    frozen, callable_ = found.stdout.split()
+    assert int(frozen) > 10_000 and callable_ == "True", found.stderr
