@@ -212,8 +212,11 @@ class CurrentCommuneMiddleware:
 
 
 def choose_page(request, *, next_path: str, status: int = 200, unsaved: bool = False):
-    """The chooser: the communes the user serves, each opening `next_path` under it."""
+    """The chooser: the communes the user serves, each opening `next_path` under it; for a
+    user serving one, that commune's page at once (there is nothing to choose)."""
     choices = [(commune, commune_url(request, commune, next_path)) for commune in request.communes_served]
+    if len(choices) == 1 and not unsaved:
+        return redirect(choices[0][1])
     return render(
         request,
         "communes/commune_choose.html",

@@ -149,6 +149,12 @@ class Commune(models.Model):
         # "xã Hoàng Hợp", as a sentence names it (templates capitalise it in headings).
         return f"{str(self.get_kind_display()).lower()} {self.name}"
 
+    @property
+    def has_code(self) -> bool:
+        """Whether the commune has its real code yet: the one made from the settings of an
+        installation that named none holds PLACEHOLDER_CODE until the province sets it."""
+        return self.code != PLACEHOLDER_CODE
+
     def clean(self):
         super().clean()
         errors = {}

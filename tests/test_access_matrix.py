@@ -810,8 +810,19 @@ PAGES: dict[str, Page | tuple[Page, ...]] = {
         post=but(PROVINCE, province_admin=REDIRECT),
         changes=("province_admin",),
     ),
-    # The commune chooser: every account may see the communes it serves (none for some).
-    "communes:choose": Page(none, but(EVERYONE, province_admin=200, province_viewer=200)),
+    # The commune chooser: every account may see the communes it serves (none for some); an
+    # account serving one commune is sent to it.
+    "communes:choose": Page(
+        none,
+        answers(
+            officer_a=REDIRECT,
+            officer_b=REDIRECT,
+            viewer=REDIRECT,
+            official=REDIRECT,
+            province_admin=200,
+            province_viewer=200,
+        ),
+    ),
     # A merger: the form, posted → its preview (a dry run: nothing changes) → confirm.
     "province:commune_merge": Page(none, PROVINCE, post=PROVINCE, data=merger_data),
     "province:commune_merge_confirm": Page(

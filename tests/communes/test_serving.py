@@ -18,7 +18,7 @@ from django.urls import get_script_prefix, reverse, set_script_prefix
 
 from communes import current
 from communes.current import SESSION_KEY, CurrentCommuneMiddleware, served_by
-from communes.models import CommuneKind, Membership
+from communes.models import PLACEHOLDER_CODE, CommuneKind, Membership
 from enterprises.models import Enterprise
 
 from .. import factories
@@ -277,6 +277,19 @@ def current_menu_size():
     from accounts.context_processors import COMMUNE_MENU_SIZE
 
     return COMMUNE_MENU_SIZE
+
+
+def test_the_chooser_sends_an_account_of_one_commune_to_it(client_for, official):
+    response = client_for(official).get("/x/", {"next": "/reports/?year=2025"})
+    assert response.status_code == 302
+    assert response["Location"] == "/x/hoang-hop/reports/?year=2025"
+
+
+def test_the_chooser_shows_no_code_for_a_commune_whose_code_is_not_set(client_for, mai, commune, ward):
+    commune.code = PLACEHOLDER_CODE  # as the migration leaves an installation that named none
+    commune.save(update_fields=["code"])
+    html = main_of(client_for(mai).get("/x/"))
+    assert "00000" not in html and "Mã 16015" in html
 
 
 def test_the_chooser_tells_an_account_without_a_commune(client_for, province_admin):
