@@ -1,10 +1,13 @@
 """Number formatting the Vietnamese way (1.234 and 12,5%), following the active language;
 people's names in Vietnamese order; a creation form's one-time token."""
 
+import functools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import get_language
@@ -22,9 +25,9 @@ QUANTA = (Decimal(1), Decimal("0.1"), Decimal("0.01"), Decimal("0.001"))
 @dataclass(frozen=True)
 class NumberFormat:
     """How a language writes numbers (1.234 and 12,5% in Vietnamese, 1,234 and 12.5% in
-    English), as Django's `number_format` writes them. A page that shows a thousand numbers
-    (the province's) asks for the active language's once (`number_format()`), not once per
-    number: that lookup cost more than the arithmetic."""
+    English), as Django's `number_format` writes them. Each language's is read once
+    (`number_format()`), not once per number: a page that shows a thousand numbers (the
+    province's) spent more on those lookups than on the arithmetic."""
 
     decimal_separator: str
     thousand_separator: str
@@ -63,12 +66,23 @@ class NumberFormat:
 
 def number_format() -> NumberFormat:
     """The active language's way of writing numbers."""
-    language = get_language()
+    return _number_format(get_language())
+
+
+@functools.cache
+def _number_format(language: str | None) -> NumberFormat:
     return NumberFormat(
         decimal_separator=formats.get_format("DECIMAL_SEPARATOR", language),
         thousand_separator=formats.get_format("THOUSAND_SEPARATOR", language),
         grouping=formats.get_format("NUMBER_GROUPING", language),
     )
+
+
+@receiver(setting_changed)
+def _forget_number_formats(**kwargs):
+    """Settings changed (a test's override): each language's format is read again, as
+    Django's own format cache is."""
+    _number_format.cache_clear()
 
 
 @register.filter

@@ -44,3 +44,15 @@ def test_numbers_are_written_as_djangos_number_format_writes_them(language, deci
             rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
             expected = formats.number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
             assert num(value, decimals) == expected, value
+
+
+def test_each_languages_format_is_read_again_when_settings_change(settings):
+    """Each language's number format is kept (portal.number_format), and forgotten when a
+    setting changes (a test's override), as Django's own format cache is."""
+    from core.templatetags import portal
+
+    with translation.override("en"):
+        assert portal.number_format().thousand_separator == ","
+    assert portal._number_format.cache_info().currsize >= 1
+    settings.USE_THOUSAND_SEPARATOR = not settings.USE_THOUSAND_SEPARATOR
+    assert portal._number_format.cache_info().currsize == 0
