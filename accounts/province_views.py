@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from communes import identity, imports, merging, services
 from communes.forms import CommuneForm, LeaderFormSet, MergerForm
-from communes.models import PLACEHOLDER_CODE, Commune, CommuneLeader, Membership
+from communes.models import Commune, CommuneLeader, Membership
 from core import xlsx_reading
 from core.history import Children, history_of
 from core.paging import paginate
@@ -66,7 +66,7 @@ def commune_list(request):
     return render(
         request,
         "communes/commune_list.html",
-        {"page": page, "query": query, "state": state, "placeholder_code": PLACEHOLDER_CODE},
+        {"page": page, "query": query, "state": state},
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from core.identity import Identity, Leader, from_settings
 
-from .models import PLACEHOLDER_CODE, Commune
+from .models import Commune
 from .scoping import commune_in_scope
 
 
@@ -19,7 +19,7 @@ def of(commune: Commune) -> Identity:
     leaders = commune.leaders.filter(may_sign=True).order_by("order", "pk")
     return Identity(
         place=commune.place or commune.name,
-        code="" if commune.code == PLACEHOLDER_CODE else commune.code,
+        code=commune.code if commune.has_code else "",
         body=commune.body,
         superior=commune.superior,
         addressee=commune.addressee,

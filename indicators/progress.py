@@ -268,9 +268,9 @@ class Marks(tuple):
 NO_MARKS = Marks()
 
 
-def _marks(items) -> Marks:
+def marks_of(items) -> Marks:
     """Targets or milestones as Marks by year: a yardstick's as they are (read by year), a
-    model indicator's prefetched rows read into marks."""
+    model indicator's prefetched rows (or the province's targets) read into marks."""
     if type(items) is Marks:
         return items
     return Marks(sorted(Mark(item.year, item.value) for item in items))
@@ -461,8 +461,8 @@ def bars_of(indicator: Indicator | Yardstick, period: ReportingPeriod) -> tuple[
     same targets, milestones and baseline (the province's communes mostly share their
     plan's): they alone decide it."""
     return _bars(
-        _marks(indicator.targets.all()),
-        _marks(indicator.milestones.all()),
+        marks_of(indicator.targets.all()),
+        marks_of(indicator.milestones.all()),
         indicator.baseline_year,
         indicator.baseline,
         period.year,
@@ -494,7 +494,7 @@ def indicator_progress(
         milestone=milestone,
         phase_target=phase,
         status=None if withheld else status_of(rate, phase, milestone, final=final),
-        marks=_marks(indicator.targets.all()),
+        marks=marks_of(indicator.targets.all()),
         year=period.year,
         final=final,
         provisional=period.is_open,

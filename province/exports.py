@@ -96,7 +96,7 @@ class ProvinceWorkbook(Exporter):
         for number, item in enumerate(self.result.communes, start=1):
             values = [
                 number,
-                item.commune.code,
+                _code(item.commune),
                 item.commune.name,
                 item.counts.approved,
                 item.counts.active,
@@ -132,7 +132,7 @@ class ProvinceWorkbook(Exporter):
             for item in batch:
                 indicators = item.figures.indicators if item.figures else []
                 yield from commune_exports.data_rows(
-                    item.commune.code,
+                    _code(item.commune),
                     item.commune.place,
                     item.period,
                     [_Named(cell.indicator_id, cell.code) for cell in indicators],
@@ -146,6 +146,12 @@ class _Named:
 
     pk: int
     code: str
+
+
+def _code(commune) -> str:
+    """A commune's code as the sheets show it: none until its real code is set (a commune's
+    own workbook leaves it empty too: communes.identity)."""
+    return commune.code if commune.has_code else ""
 
 
 def workbook(option: rollup.PeriodOption, *, today, now: datetime | None = None):

@@ -123,7 +123,7 @@ def yardsticks() -> list[progress.Yardstick]:
             pk=item.pk,
             code=item.code,
             name=item.name,
-            targets=progress.Marks(sorted(progress.Mark(t.year, t.value) for t in item.targets.all())),
+            targets=progress.marks_of(item.targets.all()),
             order=item.order,
             baseline_year=BASELINE_YEAR,
         )

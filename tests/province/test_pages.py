@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from communes.models import Commune
+from communes.models import PLACEHOLDER_CODE, Commune
 from province.models import ProvinceTarget
 from tests import factories
 from tests.province.conftest import enterprise_of, period_of, plan_of, report
@@ -192,8 +192,10 @@ def test_the_workbook_has_one_row_per_active_commune_and_the_data_of_all(provinc
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     summary, data = book.worksheets
-    rows = [row for row in summary.iter_rows(min_row=5, values_only=True) if row[1]]
-    assert [row[1] for row in rows] == sorted([province["hoang_hop"].code, "16015", "16018"])
+    rows = [row for row in summary.iter_rows(min_row=5, values_only=True) if isinstance(row[0], int)]
+    # Hoàng Hợp, made from settings that named no code, holds the placeholder: no code shown.
+    assert province["hoang_hop"].code == PLACEHOLDER_CODE
+    assert [row[1:3] for row in rows] == [("", "Hoàng Hợp"), ("16015", "Hoằng Giang"), ("16018", "Hoằng Xuân")]
     giang = next(row for row in rows if row[1] == "16015")
     assert giang[3:7] == (1, 2, 0, 200)  # approved, expected, late, workers
     assert giang[7:9] == (150, 75.0)  # a): met, rate
@@ -202,7 +204,7 @@ def test_the_workbook_has_one_row_per_active_commune_and_the_data_of_all(provinc
     keys = [cell.value for cell in data[1]]
     assert keys[:3] == ["ma_xa", "ten_xa", "ky"]
     communes = {row[0] for row in data.iter_rows(min_row=2, values_only=True)}
-    assert communes == {province["hoang_hop"].code, "16015", "16018"}
+    assert communes == {"", "16015", "16018"}
     # One row per enterprise and indicator: 3 + 2 + 1 enterprises, five indicators each.
     assert data.max_row - 1 == 6 * 5
 
